@@ -1,0 +1,51 @@
+package dev.tollgate.core;
+
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.gate.Decision;
+import dev.tollgate.core.gate.PaymentGate;
+import dev.tollgate.core.gate.PaymentTerms;
+import dev.tollgate.core.gate.RequestView;
+import dev.tollgate.core.ledger.InMemoryReplayLedger;
+import dev.tollgate.core.ledger.ReplayLedger;
+import dev.tollgate.core.verify.HttpFacilitatorClient;
+import dev.tollgate.core.verify.PaymentSettler;
+import dev.tollgate.core.verify.PaymentVerifier;
+import dev.tollgate.core.wire.HeaderCodec;
+import java.util.Optional;
+
+/**
+ * A configured Tollgate: the route table and the gate behind it. Adapters hold one and ask it two things:
+ * which terms apply to a request, and what the request gets.
+ */
+public final class Tollgate {
+    private final TollgateConfig config;
+    private final PaymentGate gate;
+
+    private Tollgate(TollgateConfig config) {
+        this.config = config;
+        HttpFacilitatorClient facilitator = config.facilitator() == null
+                ? null : new HttpFacilitatorClient(config.facilitator());
+        PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator;
+        PaymentSettler settler = config.settler() != null ? config.settler() : facilitator;
+        ReplayLedger ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
+        this.gate = new PaymentGate(verifier, settler, ledger, new HeaderCodec(config.maxHeaderBytes()),
+                config.clock(), config.listener(), config.maxClaim());
+    }
+
+    public static Tollgate create(TollgateConfig config) {
+        return new Tollgate(config);
+    }
+
+    public TollgateConfig config() {
+        return config;
+    }
+
+    /** The terms of the first route matching this method and (normalized) path, if any. */
+    public Optional<PaymentTerms> termsFor(String method, String path) {
+        return config.routes().match(method, path);
+    }
+
+    public Decision check(RequestView view, PaymentTerms terms) {
+        return gate.check(view, terms);
+    }
+}

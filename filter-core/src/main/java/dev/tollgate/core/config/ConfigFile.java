@@ -1,0 +1,86 @@
+package dev.tollgate.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.core.wire.WireJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Loads settings from a {@code .properties} or {@code .json} file ({@code classpath:} or a file path). JSON is
+ * flattened to the same keys: nested objects join with ".", and a {@code routes} array becomes named routes.
+ */
+public final class ConfigFile {
+    private ConfigFile() {
+    }
+
+    public static Map<String, String> load(String location, ClassLoader loader) {
+        try (InputStream in = open(location, loader)) {
+            if (location.toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+                return flatten(WireJson.mapper().readTree(in));
+            }
+            Properties p = new Properties();
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+            Map<String, String> out = new LinkedHashMap<>();
+            p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+            return out;
+        } catch (IOException e) {
+            throw new ConfigurationException("config", "cannot read \"" + location + "\": " + e.getMessage());
+        }
+    }
+
+    private static InputStream open(String location, ClassLoader loader) throws IOException {
+        if (location.startsWith("classpath:")) {
+            String name = location.substring("classpath:".length()).replaceFirst("^/", "");
+            InputStream in = loader.getResourceAsStream(name);
+            if (in == null) {
+                throw new IOException("not found on the class path");
+            }
+            return in;
+        }
+        return Files.newInputStream(Path.of(location));
+    }
+
+    static Map<String, String> flatten(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new ConfigurationException("config", "a JSON configuration must be an object");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (f.getKey().equals("routes") && f.getValue().isArray()) {
+                StringBuilder names = new StringBuilder();
+                int i = 0;
+                for (JsonNode route : f.getValue()) {
+                    String name = route.path("name").asText("route" + i++);
+                    names.append(names.length() == 0 ? "" : ",").append(name);
+                    put(out, "route." + name, route);
+                }
+                out.put("routes", names.toString());
+            } else {
+                put(out, f.getKey(), f.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static void put(Map<String, String> out, String key, JsonNode value) {
+        if (value.isObject()) {
+            value.fields().forEachRemaining(e -> put(out, key + "." + e.getKey(), e.getValue()));
+        } else if (value.isArray()) {
+            StringBuilder joined = new StringBuilder();
+            value.forEach(v -> joined.append(joined.length() == 0 ? "" : ",").append(v.asText()));
+            out.put(key, joined.toString());
+        } else if (!value.isNull()) {
+            out.put(key, value.asText());
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tollgate.core.config;
+
+import dev.tollgate.core.pricing.InvalidPriceException;
+import dev.tollgate.core.pricing.Network;
+import dev.tollgate.core.pricing.Price;
+import java.math.BigInteger;
+import java.util.Optional;
+
+/**
+ * Reads {@code price} (dollars) or {@code amount} (atomic units of the asset) for one option. The most
+ * specific level that sets either wins; setting both at one level is a contradiction.
+ */
+final class PriceSetting {
+    private PriceSetting() {
+    }
+
+    static BigInteger atomicAmount(Settings s, java.util.List<String> prefixes, Network network) {
+        for (String prefix : prefixes) {
+            Optional<String> price = s.get(prefix + "price");
+            Optional<String> amount = s.get(prefix + "amount");
+            if (price.isPresent() && amount.isPresent()) {
+                throw new ConfigurationException(prefix + "amount", "give either " + prefix + "price or "
+                        + prefix + "amount, not both");
+            }
+            String key = prefix + (price.isPresent() ? "price" : "amount");
+            try {
+                if (price.isPresent()) {
+                    return Price.parse(price.get()).atomicUnits(network.decimals());
+                }
+                if (amount.isPresent()) {
+                    return Price.atomic(amount.get()).atomicUnits(network.decimals());
+                }
+            } catch (InvalidPriceException e) {
+                throw new ConfigurationException(key, e.getMessage());
+            }
+        }
+        throw new ConfigurationException(prefixes.get(0) + "price",
+                "is required: a price such as \"$0.01\" (or an amount in the asset's atomic units)");
+    }
+}

@@ -1,0 +1,114 @@
+package dev.tollgate.core.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Flat string settings with typed readers whose errors name the key. Values may refer to the environment
+ * as {@code ${NAME}} or {@code ${NAME:-default}}, so one web.xml serves every deployment.
+ */
+final class Settings {
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(:-([^}]*))?}");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h)?");
+
+    private final Map<String, String> values;
+
+    Settings(Map<String, String> raw, UnaryOperator<String> environment) {
+        Map<String, String> resolved = new LinkedHashMap<>();
+        raw.forEach((k, v) -> {
+            if (v != null) {
+                resolved.put(k.strip(), expand(k, v, environment).strip());
+            }
+        });
+        this.values = Collections.unmodifiableMap(resolved);
+    }
+
+    Map<String, String> asMap() {
+        return values;
+    }
+
+    /** The first non-blank value among {@code keys}, with the key it came from. */
+    Optional<Map.Entry<String, String>> first(List<String> keys) {
+        for (String k : keys) {
+            String v = values.get(k);
+            if (v != null && !v.isEmpty()) {
+                return Optional.of(Map.entry(k, v));
+            }
+        }
+        return Optional.empty();
+    }
+
+    Optional<String> get(String key) {
+        String v = values.get(key);
+        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v);
+    }
+
+    List<String> list(String key) {
+        List<String> out = new ArrayList<>();
+        get(key).ifPresent(v -> {
+            for (String s : v.split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.strip());
+                }
+            }
+        });
+        return out;
+    }
+
+    static int positiveInt(String key, String value) {
+        try {
+            int i = Integer.parseInt(value.strip());
+            if (i > 0) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigurationException(key, "must be a positive whole number, was \"" + value + "\"");
+    }
+
+    /** "2s", "500ms", "10m", "1h"; a bare number is milliseconds. */
+    static Duration duration(String key, String value) {
+        Matcher m = DURATION.matcher(value.strip());
+        if (!m.matches()) {
+            throw new ConfigurationException(key, "must be a duration such as 500ms, 2s, 10m or 1h, was \"" + value + "\"");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        Duration d = switch (unit) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofMillis(n);
+        };
+        if (d.isZero()) {
+            throw new ConfigurationException(key, "must be longer than zero");
+        }
+        return d;
+    }
+
+    private static String expand(String key, String value, UnaryOperator<String> environment) {
+        Matcher m = REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = environment.apply(m.group(1));
+            if (v == null || v.isEmpty()) {
+                v = m.group(3);
+            }
+            if (v == null) {
+                v = "";
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}

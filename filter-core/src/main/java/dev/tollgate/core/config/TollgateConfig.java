@@ -1,0 +1,382 @@
+package dev.tollgate.core.config;
+
+import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.gate.PaymentOption;
+import dev.tollgate.core.gate.PaymentTerms;
+import dev.tollgate.core.gate.SettlementMode;
+import dev.tollgate.core.ledger.ReplayLedger;
+import dev.tollgate.core.pricing.Network;
+import dev.tollgate.core.pricing.NetworkRegistry;
+import dev.tollgate.core.route.Route;
+import dev.tollgate.core.route.RoutePattern;
+import dev.tollgate.core.route.RouteTable;
+import dev.tollgate.core.verify.FacilitatorSettings;
+import dev.tollgate.core.verify.PaymentSettler;
+import dev.tollgate.core.verify.PaymentVerifier;
+import dev.tollgate.core.wire.HeaderCodec;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * Tollgate's one configuration model. It is read from flat settings (web.xml init-params, a properties or
+ * JSON file, or the {@link Builder}) and validated whole at start-up: every problem is reported with the
+ * name of the setting. The settings are documented in README.md ("Configuration reference").
+ */
+public final class TollgateConfig {
+    public static final int DEFAULT_MAX_TIMEOUT_SECONDS = 60;
+    public static final long DEFAULT_BUFFER_LIMIT = 1024 * 1024;
+    public static final Duration DEFAULT_MAX_CLAIM = Duration.ofHours(24);
+    public static final String DEFAULT_NETWORK = "base-sepolia";
+
+    private final RouteTable routes;
+    private final FacilitatorSettings facilitator;
+    private final int maxHeaderBytes;
+    private final long bufferLimit;
+    private final Duration maxClaim;
+    private final NetworkRegistry networks;
+    private final PaymentVerifier verifier;
+    private final PaymentSettler settler;
+    private final ReplayLedger ledger;
+    private final PaymentListener listener;
+    private final Clock clock;
+
+    private TollgateConfig(Builder b, Settings s) {
+        this.networks = networks(s, b.networks);
+        this.maxHeaderBytes = s.get("maxHeaderBytes").map(v -> Settings.positiveInt("maxHeaderBytes", v))
+                .orElse(HeaderCodec.DEFAULT_MAX_HEADER_BYTES);
+        if (maxHeaderBytes < 1024) {
+            throw new ConfigurationException("maxHeaderBytes", "must be at least 1024");
+        }
+        this.bufferLimit = s.get("bufferLimit").map(v -> (long) Settings.positiveInt("bufferLimit", v))
+                .orElse(DEFAULT_BUFFER_LIMIT);
+        this.maxClaim = s.get("maxClaim").map(v -> Settings.duration("maxClaim", v)).orElse(DEFAULT_MAX_CLAIM);
+        this.facilitator = s.get("facilitator.url").map(url -> facilitator(s, url)).orElse(null);
+        this.verifier = b.verifier;
+        this.settler = b.settler;
+        if ((verifier == null || settler == null) && facilitator == null) {
+            throw new ConfigurationException("facilitator.url",
+                    "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
+        }
+        this.ledger = b.ledger;
+        this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
+        this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+        this.routes = routes(s);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Reads settings (for example web.xml init-params), resolving {@code ${VAR}} from the environment. */
+    public static TollgateConfig fromSettings(Map<String, String> settings) {
+        return builder().settings(settings).build();
+    }
+
+    private RouteTable routes(Settings s) {
+        List<String> names = s.list("routes");
+        List<Route> out = new ArrayList<>();
+        if (names.isEmpty()) {
+            // No route list: the filter protects everything it is mapped to, at the top-level terms.
+            out.add(new Route("default", Set.of(), RoutePattern.parse(s.get("path").orElse("/*")), terms(s, "")));
+        }
+        for (String name : names) {
+            String prefix = "route." + name + ".";
+            String pathKey = prefix + "path";
+            String path = s.get(pathKey).orElseThrow(() -> new ConfigurationException(pathKey,
+                    "is required for route '" + name + "' (for example /premium/*)"));
+            RoutePattern pattern;
+            try {
+                pattern = RoutePattern.parse(path);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(pathKey, e.getMessage());
+            }
+            out.add(new Route(name, Set.copyOf(s.list(prefix + "methods")), pattern, terms(s, prefix)));
+        }
+        return new RouteTable(out);
+    }
+
+    private PaymentTerms terms(Settings s, String routePrefix) {
+        List<String> accepts = s.list(routePrefix + "accepts");
+        if (accepts.isEmpty()) {
+            accepts = s.list("accepts");
+        }
+        List<PaymentOption> options = new ArrayList<>();
+        if (accepts.isEmpty()) {
+            options.add(option(s, List.of(routePrefix, "")));
+        }
+        for (String a : accepts) {
+            String optionPrefix = "accept." + a + ".";
+            if (s.asMap().keySet().stream().noneMatch(k -> k.startsWith(optionPrefix))) {
+                throw new ConfigurationException(routePrefix + "accepts", "names option '" + a
+                        + "' but no " + optionPrefix + "* setting exists");
+            }
+            options.add(option(s, List.of(optionPrefix, routePrefix, "")));
+        }
+        String settlementKey = routePrefix + "settlement";
+        SettlementMode mode = s.first(List.of(settlementKey, "settlement")).map(e -> {
+            try {
+                return SettlementMode.valueOf(e.getValue().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException ex) {
+                throw new ConfigurationException(e.getKey(), "must be 'after' or 'before', was \"" + e.getValue() + "\"");
+            }
+        }).orElse(SettlementMode.AFTER);
+        String description = s.first(List.of(routePrefix + "description", "description")).map(Map.Entry::getValue)
+                .orElse("");
+        String mime = s.first(List.of(routePrefix + "mimeType", "mimeType")).map(Map.Entry::getValue).orElse(null);
+        return new PaymentTerms(options, description, mime, mode);
+    }
+
+    private PaymentOption option(Settings s, List<String> prefixes) {
+        Lookup look = new Lookup(s, prefixes);
+        Map.Entry<String, String> networkSetting = look.find("network").orElse(Map.entry("network", DEFAULT_NETWORK));
+        Network network = networks.find(networkSetting.getValue()).orElseThrow(() -> new ConfigurationException(
+                networkSetting.getKey(), "unknown network \"" + networkSetting.getValue() + "\"; known: "
+                        + networks.all().stream().map(Network::v1Name).toList()));
+        String scheme = look.find("scheme").map(Map.Entry::getValue).orElse(PaymentOption.SCHEME_EXACT);
+        if (!PaymentOption.SCHEME_EXACT.equals(scheme)) {
+            throw new ConfigurationException(look.key("scheme"), "only the 'exact' scheme is supported, was \"" + scheme + "\"");
+        }
+        Map.Entry<String, String> payTo = look.find("payTo").orElseThrow(() -> new ConfigurationException(
+                look.key("payTo"), "is required: the address that receives payments"));
+        if (!payTo.getValue().matches("0x[0-9a-fA-F]{40}")) {
+            throw new ConfigurationException(payTo.getKey(), "must be a 0x-prefixed 20-byte EVM address, was \""
+                    + payTo.getValue() + "\"");
+        }
+        Map.Entry<String, String> asset = look.find("asset").orElse(Map.entry("asset", network.usdcAddress()));
+        if (!asset.getValue().matches("0x[0-9a-fA-F]{40}")) {
+            throw new ConfigurationException(asset.getKey(), "must be a 0x-prefixed token contract address");
+        }
+        java.math.BigInteger amount = PriceSetting.atomicAmount(s, prefixes, network);
+        int timeout = look.find("maxTimeoutSeconds").map(e -> Settings.positiveInt(e.getKey(), e.getValue()))
+                .orElse(DEFAULT_MAX_TIMEOUT_SECONDS);
+        String name = look.find("eip712.name").map(Map.Entry::getValue).orElse(network.eip712Name());
+        String version = look.find("eip712.version").map(Map.Entry::getValue).orElse(network.eip712Version());
+        return new PaymentOption(scheme, network, amount, asset.getValue(), payTo.getValue(), timeout, name, version);
+    }
+
+    private static FacilitatorSettings facilitator(Settings s, String url) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("facilitator.url", "is not a URL: \"" + url + "\"");
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new ConfigurationException("facilitator.url", "must be an http(s) URL with a host, was \"" + url + "\"");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        s.asMap().forEach((k, v) -> {
+            if (k.startsWith("facilitator.header.") && !v.isEmpty()) {
+                headers.put(k.substring("facilitator.header.".length()), v);
+            }
+        });
+        Duration connect = s.get("facilitator.connectTimeout")
+                .map(v -> Settings.duration("facilitator.connectTimeout", v))
+                .orElse(FacilitatorSettings.DEFAULT_CONNECT_TIMEOUT);
+        Duration request = s.get("facilitator.requestTimeout")
+                .map(v -> Settings.duration("facilitator.requestTimeout", v))
+                .orElse(FacilitatorSettings.DEFAULT_REQUEST_TIMEOUT);
+        return new FacilitatorSettings(uri, headers, connect, request, FacilitatorSettings.DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    /** Extra or replaced networks: {@code network.<name>.caip2, .chainId, .asset, .decimals, .eip712.name, .eip712.version}. */
+    private static NetworkRegistry networks(Settings s, NetworkRegistry base) {
+        NetworkRegistry registry = base == null ? NetworkRegistry.defaults() : base;
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (String k : s.asMap().keySet()) {
+            if (k.startsWith("network.") && k.indexOf('.', "network.".length()) > 0) {
+                names.add(k.substring("network.".length(), k.indexOf('.', "network.".length())));
+            }
+        }
+        for (String n : names) {
+            String p = "network." + n + ".";
+            String chainKey = p + "chainId";
+            long chainId = s.get(chainKey).map(v -> (long) Settings.positiveInt(chainKey, v))
+                    .orElseThrow(() -> new ConfigurationException(chainKey, "is required to define network " + n));
+            String asset = s.get(p + "asset").orElseThrow(() -> new ConfigurationException(p + "asset",
+                    "is required to define network " + n));
+            int decimals = s.get(p + "decimals").map(v -> Settings.positiveInt(p + "decimals", v)).orElse(6);
+            registry = registry.with(new Network(n, s.get(p + "caip2").orElse("eip155:" + chainId), chainId, asset,
+                    decimals, s.get(p + "eip712.name").orElse("USDC"), s.get(p + "eip712.version").orElse("2")));
+        }
+        return registry;
+    }
+
+    public RouteTable routes() {
+        return routes;
+    }
+
+    /** Null when a verifier and settler were supplied in code instead. */
+    public FacilitatorSettings facilitator() {
+        return facilitator;
+    }
+
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    public long bufferLimit() {
+        return bufferLimit;
+    }
+
+    public Duration maxClaim() {
+        return maxClaim;
+    }
+
+    public NetworkRegistry networks() {
+        return networks;
+    }
+
+    public PaymentVerifier verifier() {
+        return verifier;
+    }
+
+    public PaymentSettler settler() {
+        return settler;
+    }
+
+    public ReplayLedger ledger() {
+        return ledger;
+    }
+
+    public PaymentListener listener() {
+        return listener;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Resolves one setting of an option through its prefixes: option, then route, then top level. */
+    static final class Lookup {
+        private final Settings s;
+        private final List<String> prefixes;
+
+        Lookup(Settings s, List<String> prefixes) {
+            this.s = s;
+            this.prefixes = prefixes;
+        }
+
+        java.util.Optional<Map.Entry<String, String>> find(String key) {
+            return s.first(prefixes.stream().map(p -> p + key).toList());
+        }
+
+        /** The most specific key name, for messages about a missing setting. */
+        String key(String key) {
+            return prefixes.get(0) + key;
+        }
+    }
+
+    /** Programmatic face of the same settings, plus the parts only code can supply. */
+    public static final class Builder {
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private UnaryOperator<String> environment = name -> {
+            String v = System.getenv(name);
+            return v != null ? v : System.getProperty(name);
+        };
+        private PaymentVerifier verifier;
+        private PaymentSettler settler;
+        private ReplayLedger ledger;
+        private PaymentListener listener;
+        private Clock clock;
+        private NetworkRegistry networks;
+        private int routeCount;
+
+        private Builder() {
+        }
+
+        public Builder settings(Map<String, String> values) {
+            settings.putAll(values);
+            return this;
+        }
+
+        public Builder set(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        public Builder facilitatorUrl(String url) {
+            return set("facilitator.url", url);
+        }
+
+        public Builder payTo(String address) {
+            return set("payTo", address);
+        }
+
+        public Builder network(String network) {
+            return set("network", network);
+        }
+
+        public Builder price(String price) {
+            return set("price", price);
+        }
+
+        public Builder settlement(SettlementMode mode) {
+            return set("settlement", mode.name().toLowerCase(Locale.ROOT));
+        }
+
+        /** Adds a route after those already added; {@code method} may be "*" for any. */
+        public Builder route(String method, String path, String price) {
+            String name = "r" + (routeCount++);
+            String list = settings.getOrDefault("routes", "");
+            settings.put("routes", list.isEmpty() ? name : list + "," + name);
+            settings.put("route." + name + ".path", path);
+            if (!"*".equals(method)) {
+                settings.put("route." + name + ".methods", method);
+            }
+            if (price != null) {
+                settings.put("route." + name + ".price", price);
+            }
+            return this;
+        }
+
+        /** Where {@code ${NAME}} references are looked up (default: environment, then system properties). */
+        public Builder environment(UnaryOperator<String> lookup) {
+            this.environment = lookup;
+            return this;
+        }
+
+        public Builder verifier(PaymentVerifier v) {
+            this.verifier = v;
+            return this;
+        }
+
+        public Builder settler(PaymentSettler s) {
+            this.settler = s;
+            return this;
+        }
+
+        public Builder ledger(ReplayLedger l) {
+            this.ledger = l;
+            return this;
+        }
+
+        public Builder listener(PaymentListener l) {
+            this.listener = l;
+            return this;
+        }
+
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        public Builder networks(NetworkRegistry registry) {
+            this.networks = registry;
+            return this;
+        }
+
+        /** @throws ConfigurationException naming the first setting at fault */
+        public TollgateConfig build() {
+            return new TollgateConfig(this, new Settings(settings, environment));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tollgate.core.event;
+
+import dev.tollgate.core.gate.PaymentReceipt;
+import java.time.Duration;
+
+/**
+ * Observes every step a payment goes through; logging and metrics are built on this, the gate logs nothing
+ * itself. Methods are called on the request thread and must be quick and must not throw.
+ */
+public interface PaymentListener {
+    PaymentListener NONE = new PaymentListener() {
+    };
+
+    /** A 402 was answered; {@code reason} is null when no proof was sent. */
+    default void challenged(String path, String reason) {
+    }
+
+    /** A verifier answered; {@code outcome} is the simple name of the outcome type (Valid, Invalid, ...). */
+    default void verified(String path, String outcome, String reason, Duration latency) {
+    }
+
+    default void admitted(String path, PaymentReceipt receipt) {
+    }
+
+    default void settled(String path, PaymentReceipt receipt, boolean success, String detail, Duration latency) {
+    }
+
+    /** The request got neither content nor a challenge (400, 502, 503). */
+    default void rejected(String path, int status, String reason) {
+    }
+}

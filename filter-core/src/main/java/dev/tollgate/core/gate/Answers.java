@@ -1,0 +1,101 @@
+package dev.tollgate.core.gate;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.core.wire.HeaderCodec;
+import dev.tollgate.core.wire.PaymentRequired;
+import dev.tollgate.core.wire.PaymentRequiredV1;
+import dev.tollgate.core.wire.PaymentRequirements;
+import dev.tollgate.core.wire.PaymentRequirementsV1;
+import dev.tollgate.core.wire.ResourceInfo;
+import dev.tollgate.core.wire.SettleResponse;
+import dev.tollgate.core.wire.WireJson;
+import dev.tollgate.core.wire.X402Headers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the responses the gate answers with: challenges for both protocol generations, and errors. */
+final class Answers {
+    static final String JSON = "application/json";
+    private static final String V1_MISSING = "X-PAYMENT header is required";
+    private static final String V2_MISSING = "PAYMENT-SIGNATURE header is required";
+
+    private final HeaderCodec codec;
+
+    Answers(HeaderCodec codec) {
+        this.codec = codec;
+    }
+
+    /**
+     * One 402 for every client generation: the v1 body and the v2 header together.
+     *
+     * @param reason   why a sent proof was refused, or null when none was sent
+     * @param settled  a failed settlement to report, or null
+     */
+    HttpAnswer challenge(RequestView view, PaymentTerms terms, String reason, SettleResponse settled) {
+        String url = view.resourceUrl();
+        List<PaymentRequirementsV1> v1 = new ArrayList<>(terms.options().size());
+        List<PaymentRequirements> v2 = new ArrayList<>(terms.options().size());
+        for (PaymentOption o : terms.options()) {
+            v1.add(o.requirementsV1(url, terms.description(), terms.mimeType()));
+            v2.add(o.requirementsV2());
+        }
+        PaymentRequired required = new PaymentRequired(2, reason == null ? V2_MISSING : reason,
+                new ResourceInfo(url, terms.description(), terms.mimeType()), v2, null);
+        Map<String, String> headers = baseHeaders();
+        headers.put(X402Headers.PAYMENT_REQUIRED, codec.encode(required));
+        if (settled != null) {
+            headers.putAll(settlementHeaders(settled, terms.options().get(0)));
+        }
+        PaymentRequiredV1 body = new PaymentRequiredV1(1, reason == null ? V1_MISSING : reason, v1);
+        if (reason == null && settled == null && wantsHtml(view)) {
+            return new HttpAnswer(402, headers, "text/html;charset=utf-8", Paywall.render(terms, url));
+        }
+        return new HttpAnswer(402, headers, JSON, json(body));
+    }
+
+    HttpAnswer error(int status, String message, Duration retryAfter) {
+        Map<String, String> headers = baseHeaders();
+        if (retryAfter != null) {
+            headers.put("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("error", message);
+        return new HttpAnswer(status, headers, JSON, json(body));
+    }
+
+    /** The settlement result in both generations' headers, each with the network named its own way. */
+    Map<String, String> settlementHeaders(SettleResponse r, PaymentOption option) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(X402Headers.PAYMENT_RESPONSE, codec.encode(new SettleResponse(r.success(), r.errorReason(),
+                r.transaction(), option.network().caip2(), r.payer())));
+        headers.put(X402Headers.X_PAYMENT_RESPONSE, codec.encode(new SettleResponse(r.success(), r.errorReason(),
+                r.transaction(), option.network().v1Name(), r.payer())));
+        headers.put("Access-Control-Expose-Headers", X402Headers.EXPOSED);
+        return headers;
+    }
+
+    private static Map<String, String> baseHeaders() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Cache-Control", "no-store");
+        headers.put("Access-Control-Expose-Headers", X402Headers.EXPOSED);
+        return headers;
+    }
+
+    private static boolean wantsHtml(RequestView view) {
+        String accept = view.header("Accept");
+        String agent = view.header("User-Agent");
+        return accept != null && accept.contains("text/html") && agent != null && agent.contains("Mozilla");
+    }
+
+    private static byte[] json(Object value) {
+        try {
+            return WireJson.mapper().writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.tollgate.core.gate;
+
+import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.ledger.ReplayLedger;
+import dev.tollgate.core.verify.PaymentAttempt;
+import dev.tollgate.core.verify.PaymentSettler;
+import dev.tollgate.core.verify.PaymentVerifier;
+import dev.tollgate.core.verify.SettleOutcome;
+import dev.tollgate.core.verify.VerifyOutcome;
+import dev.tollgate.core.wire.HeaderCodec;
+import dev.tollgate.core.wire.SettleResponse;
+import dev.tollgate.core.wire.X402Headers;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Decides what a request to a protected route gets: a challenge, admission with a claimed proof, or a
+ * rejection. A proof is claimed in the ledger before it is verified, so concurrent copies of one proof
+ * cost one verification and win once; every failure after the claim releases it.
+ */
+public final class PaymentGate {
+    static final String REASON_REPLAYED = "payment_already_used";
+    private static final Duration CLAIM_SKEW = Duration.ofMinutes(1);
+
+    private final PaymentVerifier verifier;
+    private final PaymentSettler settler;
+    private final ReplayLedger ledger;
+    private final Clock clock;
+    private final PaymentListener listener;
+    private final Duration maxClaim;
+    final Answers answers;
+    private final ProofMatcher matcher;
+
+    public PaymentGate(PaymentVerifier verifier, PaymentSettler settler, ReplayLedger ledger, HeaderCodec codec,
+                       Clock clock, PaymentListener listener, Duration maxClaim) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.settler = Objects.requireNonNull(settler, "settler");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.maxClaim = Objects.requireNonNull(maxClaim, "maxClaim");
+        this.answers = new Answers(codec);
+        this.matcher = new ProofMatcher(codec);
+    }
+
+    public Decision check(RequestView view, PaymentTerms terms) {
+        List<String> v2 = view.headers(X402Headers.PAYMENT_SIGNATURE);
+        List<String> v1 = view.headers(X402Headers.X_PAYMENT);
+        if (v1.isEmpty() && v2.isEmpty()) {
+            listener.challenged(view.path(), null);
+            return new Decision.Challenge(answers.challenge(view, terms, null, null), null);
+        }
+        if (v1.size() + v2.size() > 1) {
+            return challenge(view, terms, "send exactly one payment header: X-PAYMENT (v1) or PAYMENT-SIGNATURE (v2)");
+        }
+        MatchedProof proof;
+        try {
+            proof = v2.isEmpty() ? matcher.matchV1(v1.get(0), view, terms) : matcher.matchV2(v2.get(0), view, terms);
+        } catch (Refusal r) {
+            return challenge(view, terms, r.getMessage());
+        }
+        Instant until = claimUntil(proof.validBefore());
+        try {
+            if (ledger.claim(proof.ledgerKey(), until) == ClaimResult.DUPLICATE) {
+                return challenge(view, terms, REASON_REPLAYED);
+            }
+        } catch (LedgerUnavailableException e) {
+            return reject(view, 503, "payment ledger unavailable, try again shortly", Duration.ofSeconds(2));
+        }
+        Decision decision;
+        try {
+            decision = verifyClaimed(view, terms, proof, until);
+        } catch (RuntimeException e) {
+            release(proof.ledgerKey());
+            listener.rejected(view.path(), 500, "verifier failed: " + e.getClass().getSimpleName());
+            return new Decision.Reject(answers.error(500, "payment verification failed", null), "verifier failed");
+        }
+        if (!(decision instanceof Decision.Admit)) {
+            release(proof.ledgerKey());
+        }
+        return decision;
+    }
+
+    private Decision verifyClaimed(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until) {
+        PaymentAttempt attempt = proof.attempt();
+        long start = System.nanoTime();
+        VerifyOutcome outcome = verifier.verify(attempt);
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        if (outcome instanceof VerifyOutcome.Invalid invalid) {
+            listener.verified(view.path(), "Invalid", invalid.reason(), latency);
+            return challenge(view, terms, invalid.reason());
+        }
+        if (outcome instanceof VerifyOutcome.Unavailable u) {
+            listener.verified(view.path(), "Unavailable", u.detail(), latency);
+            return reject(view, 503, "payment verification unavailable, try again shortly", u.retryAfter());
+        }
+        if (outcome instanceof VerifyOutcome.Malfunction m) {
+            listener.verified(view.path(), "Malfunction", m.detail(), latency);
+            return reject(view, 502, "payment verifier answered incorrectly", null);
+        }
+        String payer = ((VerifyOutcome.Valid) outcome).payer();
+        if (proof.payer() != null && payer != null && !payer.equalsIgnoreCase(proof.payer())) {
+            listener.verified(view.path(), "Malfunction", "verifier named payer " + payer, latency);
+            return reject(view, 502, "payment verifier answered incorrectly", null);
+        }
+        listener.verified(view.path(), "Valid", null, latency);
+        PaymentOption o = attempt.option();
+        PaymentReceipt receipt = new PaymentReceipt(attempt.x402Version(), o.scheme(),
+                attempt.x402Version() == 1 ? o.network().v1Name() : o.network().caip2(), o.asset(),
+                o.amount().toString(), o.payTo(), proof.payer() != null ? proof.payer() : payer, null);
+        PaymentSession session = new PaymentSession(this, view, terms, proof, until, receipt);
+        if (terms.settlement() == SettlementMode.BEFORE) {
+            Completion settled = session.settleNow();
+            if (settled instanceof Completion.Withhold w) {
+                return w.answer().status() == 402
+                        ? new Decision.Challenge(w.answer(), w.reason())
+                        : new Decision.Reject(w.answer(), w.reason());
+            }
+        }
+        listener.admitted(view.path(), session.receipt());
+        return new Decision.Admit(session);
+    }
+
+    /** Settles and translates the outcome; the session owns the ledger bookkeeping around it. */
+    Completion settle(RequestView view, PaymentTerms terms, MatchedProof proof, PaymentReceipt receipt) {
+        long start = System.nanoTime();
+        SettleOutcome outcome;
+        try {
+            outcome = settler.settle(proof.attempt());
+        } catch (RuntimeException e) {
+            outcome = new SettleOutcome.Malfunction("settler failed: " + e.getClass().getSimpleName());
+        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        PaymentOption o = proof.attempt().option();
+        if (outcome instanceof SettleOutcome.Settled s) {
+            String wrong = contradiction(s.response(), o, proof);
+            if (wrong == null) {
+                listener.settled(view.path(), receipt, true, s.response().transaction(), latency);
+                return new Completion.Deliver(answers.settlementHeaders(s.response(), o), s.response().transaction());
+            }
+            outcome = new SettleOutcome.Malfunction(wrong);
+        }
+        if (outcome instanceof SettleOutcome.Failed f) {
+            String reason = f.response().errorReason() == null ? "settlement_failed" : f.response().errorReason();
+            listener.settled(view.path(), receipt, false, reason, latency);
+            SettleResponse failure = SettleResponse.failure(reason, o.network().caip2(), receipt.payer());
+            return new Completion.Withhold(answers.challenge(view, terms, reason, failure), reason);
+        }
+        if (outcome instanceof SettleOutcome.Unavailable u) {
+            listener.settled(view.path(), receipt, false, u.detail(), latency);
+            listener.rejected(view.path(), 503, u.detail());
+            return new Completion.Withhold(answers.error(503, "payment settlement unavailable, try again shortly",
+                    u.retryAfter()), u.detail());
+        }
+        SettleOutcome.Malfunction m = (SettleOutcome.Malfunction) outcome;
+        listener.settled(view.path(), receipt, false, m.detail(), latency);
+        listener.rejected(view.path(), 502, m.detail());
+        return new Completion.Withhold(answers.error(502, "payment settler answered incorrectly", null), m.detail());
+    }
+
+    /** A "success" that names another network or payer did not pay for this request. */
+    private static String contradiction(SettleResponse r, PaymentOption o, MatchedProof proof) {
+        if (r.network() != null && !r.network().equals(o.network().caip2())
+                && !r.network().equals(o.network().v1Name())) {
+            return "settlement reported network " + r.network();
+        }
+        if (proof.payer() != null && r.payer() != null && !r.payer().equalsIgnoreCase(proof.payer())) {
+            return "settlement reported payer " + r.payer();
+        }
+        return null;
+    }
+
+    ReplayLedger ledger() {
+        return ledger;
+    }
+
+    PaymentListener listener() {
+        return listener;
+    }
+
+    void release(String key) {
+        try {
+            ledger.release(key);
+        } catch (LedgerUnavailableException e) {
+            // The claim then lapses at its expiry: the proof stays unusable until then, which fails closed.
+        }
+    }
+
+    private Instant claimUntil(BigInteger validBefore) {
+        Instant now = clock.instant();
+        Instant cap = now.plus(maxClaim);
+        if (validBefore == null) {
+            return cap;
+        }
+        if (validBefore.compareTo(BigInteger.valueOf(cap.getEpochSecond())) >= 0) {
+            return cap;
+        }
+        Instant until = Instant.ofEpochSecond(validBefore.longValueExact()).plus(CLAIM_SKEW);
+        return until.isBefore(now.plus(CLAIM_SKEW)) ? now.plus(CLAIM_SKEW) : until;
+    }
+
+    private Decision challenge(RequestView view, PaymentTerms terms, String reason) {
+        listener.challenged(view.path(), reason);
+        return new Decision.Challenge(answers.challenge(view, terms, reason, null), reason);
+    }
+
+    private Decision reject(RequestView view, int status, String message, Duration retryAfter) {
+        listener.rejected(view.path(), status, message);
+        return new Decision.Reject(answers.error(status, message, retryAfter), message);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tollgate.core.gate;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.core.pricing.Network;
+import dev.tollgate.core.wire.PaymentRequirements;
+import dev.tollgate.core.wire.PaymentRequirementsV1;
+import java.math.BigInteger;
+import java.util.Objects;
+
+/**
+ * One way to pay for a route: scheme, network, exact amount of an asset, and who receives it. It renders
+ * itself as a v1 and a v2 requirement; the v2 form does not depend on the request, so it is built once.
+ */
+public final class PaymentOption {
+    public static final String SCHEME_EXACT = "exact";
+
+    private final String scheme;
+    private final Network network;
+    private final BigInteger amount;
+    private final String asset;
+    private final String payTo;
+    private final int maxTimeoutSeconds;
+    private final ObjectNode extra;
+    private final PaymentRequirements v2;
+
+    public PaymentOption(String scheme, Network network, BigInteger amount, String asset, String payTo,
+                         int maxTimeoutSeconds, String eip712Name, String eip712Version) {
+        this.scheme = Objects.requireNonNull(scheme, "scheme");
+        this.network = Objects.requireNonNull(network, "network");
+        this.amount = Objects.requireNonNull(amount, "amount");
+        this.asset = Objects.requireNonNull(asset, "asset");
+        this.payTo = Objects.requireNonNull(payTo, "payTo");
+        if (amount.signum() <= 0) {
+            throw new IllegalArgumentException("amount must be positive");
+        }
+        if (maxTimeoutSeconds <= 0) {
+            throw new IllegalArgumentException("maxTimeoutSeconds must be positive");
+        }
+        this.maxTimeoutSeconds = maxTimeoutSeconds;
+        this.extra = JsonNodeFactory.instance.objectNode()
+                .put("name", Objects.requireNonNull(eip712Name, "eip712Name"))
+                .put("version", Objects.requireNonNull(eip712Version, "eip712Version"));
+        this.v2 = new PaymentRequirements(scheme, network.caip2(), amount.toString(), asset, payTo,
+                maxTimeoutSeconds, extra);
+    }
+
+    public PaymentRequirements requirementsV2() {
+        return v2;
+    }
+
+    public PaymentRequirementsV1 requirementsV1(String resourceUrl, String description, String mimeType) {
+        return new PaymentRequirementsV1(scheme, network.v1Name(), amount.toString(), resourceUrl,
+                description == null ? "" : description, mimeType, null, payTo, maxTimeoutSeconds, asset,
+                extra.deepCopy());
+    }
+
+    public String scheme() {
+        return scheme;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public BigInteger amount() {
+        return amount;
+    }
+
+    public String asset() {
+        return asset;
+    }
+
+    public String payTo() {
+        return payTo;
+    }
+
+    public int maxTimeoutSeconds() {
+        return maxTimeoutSeconds;
+    }
+
+    public String eip712Name() {
+        return extra.get("name").asText();
+    }
+
+    public String eip712Version() {
+        return extra.get("version").asText();
+    }
+
+    @Override
+    public String toString() {
+        return scheme + " " + amount + " of " + asset + " on " + network.v1Name() + " to " + payTo;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.tollgate.core.gate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.core.verify.PaymentAttempt;
+import dev.tollgate.core.wire.ExactEvmPayload;
+import dev.tollgate.core.wire.HeaderCodec;
+import dev.tollgate.core.wire.MalformedPaymentException;
+import dev.tollgate.core.wire.PaymentPayloadV1;
+import dev.tollgate.core.wire.PaymentPayloadV2;
+import dev.tollgate.core.wire.WireJson;
+import dev.tollgate.core.wire.X402Headers;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the proof a client sent and pins it to one of the options this route offers. Everything that can be
+ * checked without a verifier is checked here, so a facilitator is never asked about a proof for other terms.
+ */
+final class ProofMatcher {
+    static final String REASON_UNMATCHED = "payment does not match any requirement offered for this resource";
+    private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
+    private static final Pattern BYTES32 = Pattern.compile("0x[0-9a-fA-F]{64}");
+    private static final Pattern SIGNATURE = Pattern.compile("0x[0-9a-fA-F]{130}");
+    private static final Pattern UINT = Pattern.compile("[0-9]{1,78}");
+
+    private final HeaderCodec codec;
+
+    ProofMatcher(HeaderCodec codec) {
+        this.codec = codec;
+    }
+
+    MatchedProof matchV1(String header, RequestView view, PaymentTerms terms) throws Refusal {
+        JsonNode tree = decode(X402Headers.X_PAYMENT, header);
+        requireVersion(tree, 1, X402Headers.X_PAYMENT);
+        PaymentPayloadV1 p = bind(X402Headers.X_PAYMENT, tree, PaymentPayloadV1.class);
+        if (p.scheme() == null || p.network() == null || p.payload() == null) {
+            throw new Refusal("X-PAYMENT needs scheme, network and payload");
+        }
+        for (PaymentOption o : terms.options()) {
+            if (o.scheme().equals(p.scheme()) && o.network().v1Name().equals(p.network())) {
+                PaymentAttempt attempt = new PaymentAttempt(1, tree,
+                        o.requirementsV1(view.resourceUrl(), terms.description(), terms.mimeType()), o,
+                        exactEvm(p.payload(), o));
+                return keyed(attempt);
+            }
+        }
+        throw new Refusal(REASON_UNMATCHED + " (scheme " + p.scheme() + " on network " + p.network() + ")");
+    }
+
+    MatchedProof matchV2(String header, RequestView view, PaymentTerms terms) throws Refusal {
+        JsonNode tree = decode(X402Headers.PAYMENT_SIGNATURE, header);
+        requireVersion(tree, 2, X402Headers.PAYMENT_SIGNATURE);
+        PaymentPayloadV2 p = bind(X402Headers.PAYMENT_SIGNATURE, tree, PaymentPayloadV2.class);
+        if (p.accepted() == null || p.payload() == null) {
+            throw new Refusal("PAYMENT-SIGNATURE needs accepted and payload");
+        }
+        if (p.resource() != null && p.resource().url() != null
+                && !samePath(p.resource().url(), view.resourceUrl())) {
+            throw new Refusal("payment was made for another resource: " + p.resource().url());
+        }
+        for (PaymentOption o : terms.options()) {
+            // The reference server requires the client's copy to equal an offer exactly; so do we.
+            if (o.requirementsV2().equals(p.accepted())) {
+                return keyed(new PaymentAttempt(2, tree, o.requirementsV2(), o, exactEvm(p.payload(), o)));
+            }
+        }
+        throw new Refusal(REASON_UNMATCHED);
+    }
+
+    private ExactEvmPayload exactEvm(JsonNode payload, PaymentOption option) throws Refusal {
+        if (!PaymentOption.SCHEME_EXACT.equals(option.scheme())) {
+            return null;
+        }
+        ExactEvmPayload evm = bind("payload", payload, ExactEvmPayload.class);
+        ExactEvmPayload.Authorization a = evm.authorization();
+        if (evm.signature() == null || a == null) {
+            throw new Refusal("invalid_exact_evm_payload: signature and authorization are required");
+        }
+        require(SIGNATURE, evm.signature(), "signature");
+        require(ADDRESS, a.from(), "authorization.from");
+        require(ADDRESS, a.to(), "authorization.to");
+        require(UINT, a.value(), "authorization.value");
+        require(UINT, a.validAfter(), "authorization.validAfter");
+        require(UINT, a.validBefore(), "authorization.validBefore");
+        require(BYTES32, a.nonce(), "authorization.nonce");
+        if (!a.to().equalsIgnoreCase(option.payTo())) {
+            throw new Refusal("invalid_exact_evm_payload_recipient_mismatch");
+        }
+        if (!new BigInteger(a.value()).equals(option.amount())) {
+            throw new Refusal("invalid_exact_evm_payload_authorization_value");
+        }
+        return evm;
+    }
+
+    private static MatchedProof keyed(PaymentAttempt attempt) {
+        PaymentOption o = attempt.option();
+        ExactEvmPayload evm = attempt.evm();
+        if (evm != null) {
+            ExactEvmPayload.Authorization a = evm.authorization();
+            // The token contract refuses a second use of (from, nonce); the ledger mirrors exactly that.
+            String key = "x402:" + o.network().caip2() + ":" + lower(o.asset()) + ":" + lower(a.from()) + ":"
+                    + lower(a.nonce());
+            return new MatchedProof(attempt, key, new BigInteger(a.validBefore()), a.from());
+        }
+        return new MatchedProof(attempt, "x402:payload:" + sha256(canonical(attempt.paymentPayload())), null, null);
+    }
+
+    private JsonNode decode(String header, String value) throws Refusal {
+        try {
+            return codec.decodeTree(header, value);
+        } catch (MalformedPaymentException e) {
+            throw new Refusal(e.getMessage());
+        }
+    }
+
+    private <T> T bind(String what, JsonNode tree, Class<T> type) throws Refusal {
+        try {
+            return codec.bind(what, tree, type);
+        } catch (MalformedPaymentException e) {
+            throw new Refusal(e.getMessage());
+        }
+    }
+
+    private static void requireVersion(JsonNode tree, int version, String header) throws Refusal {
+        JsonNode v = tree.get("x402Version");
+        if (v == null || !v.isInt()) {
+            throw new Refusal(header + " needs an integer x402Version");
+        }
+        if (v.intValue() != version) {
+            throw new Refusal(header + " carries x402Version " + v.intValue() + "; it takes version " + version
+                    + " proofs (" + (version == 1 ? "use PAYMENT-SIGNATURE for v2" : "use X-PAYMENT for v1") + ")");
+        }
+    }
+
+    private static void require(Pattern p, String value, String field) throws Refusal {
+        if (value == null || !p.matcher(value).matches()) {
+            throw new Refusal("invalid_exact_evm_payload: " + field + " is missing or malformed");
+        }
+    }
+
+    private static boolean samePath(String a, String b) {
+        try {
+            String pa = URI.create(a).getRawPath();
+            String pb = URI.create(b).getRawPath();
+            return pa != null && pa.equals(pb);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    /** Key order must not make one payload into two ledger keys. */
+    private static String canonical(JsonNode tree) {
+        try {
+            return WireJson.mapper().writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED).writeValueAsString(tree);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package dev.tollgate.core.gate;
+
+/** When a verified payment is settled relative to running the paid handler. */
+public enum SettlementMode {
+    /** Run the handler on a buffered response, then settle; a failed settlement discards the content. */
+    AFTER,
+    /** Settle first, then run the handler: for handlers whose work is too costly to risk unpaid. */
+    BEFORE
+}

@@ -1,0 +1,6 @@
+package dev.tollgate.core.ledger;
+
+public enum ClaimResult {
+    CLAIMED,
+    DUPLICATE
+}

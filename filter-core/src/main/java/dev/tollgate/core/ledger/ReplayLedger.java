@@ -1,0 +1,20 @@
+package dev.tollgate.core.ledger;
+
+import java.time.Instant;
+
+/**
+ * Remembers which proofs have been admitted, so that each is admitted at most once within the ledger's scope.
+ * The one operation a backend must make atomic is {@link #claim}: of any number of concurrent claims of the
+ * same key, exactly one may win.
+ */
+public interface ReplayLedger {
+
+    /** Atomically claims {@code key} until {@code until}; {@link ClaimResult#DUPLICATE} if it is held. */
+    ClaimResult claim(String key, Instant until) throws LedgerUnavailableException;
+
+    /** The payment behind {@code key} was settled: keep it claimed until {@code until}, never release it. */
+    void settled(String key, Instant until) throws LedgerUnavailableException;
+
+    /** Nothing was settled (handler failed, settlement refused): the proof may be presented again. */
+    void release(String key) throws LedgerUnavailableException;
+}

@@ -1,0 +1,76 @@
+package dev.tollgate.core.route;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A path pattern: {@code /premium/*} (the prefix and everything below it), {@code /api/items/{id}} (one
+ * segment per variable), or an exact path. Matching ignores case and a trailing slash: when in doubt, a
+ * pattern protects more, never less.
+ */
+public final class RoutePattern {
+    private final String text;
+    private final List<String> segments;
+    private final boolean prefix;
+
+    private RoutePattern(String text, List<String> segments, boolean prefix) {
+        this.text = text;
+        this.segments = segments;
+        this.prefix = prefix;
+    }
+
+    public static RoutePattern parse(String pattern) {
+        if (pattern == null || !pattern.startsWith("/")) {
+            throw new IllegalArgumentException("a path pattern starts with \"/\", was \"" + pattern + "\"");
+        }
+        List<String> segs = split(pattern);
+        boolean prefix = false;
+        if (!segs.isEmpty() && (segs.get(segs.size() - 1).equals("*") || segs.get(segs.size() - 1).equals("**"))) {
+            segs.remove(segs.size() - 1);
+            prefix = true;
+        }
+        for (String s : segs) {
+            if (s.contains("*")) {
+                throw new IllegalArgumentException("\"*\" may only end a path pattern: \"" + pattern + "\"");
+            }
+            if (s.startsWith("{") != s.endsWith("}") || (s.startsWith("{") && s.length() < 3)) {
+                throw new IllegalArgumentException("malformed variable in path pattern \"" + pattern + "\"");
+            }
+            if (s.equals(".") || s.equals("..")) {
+                throw new IllegalArgumentException("dot segments are not allowed in path pattern \"" + pattern + "\"");
+            }
+        }
+        return new RoutePattern(pattern, List.copyOf(segs), prefix);
+    }
+
+    /** {@code path} must already be decoded and normalized (no dot segments, no empty segments). */
+    public boolean matches(String path) {
+        List<String> parts = split(path);
+        if (prefix ? parts.size() < segments.size() : parts.size() != segments.size()) {
+            return false;
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            String s = segments.get(i);
+            if (!s.startsWith("{") && !s.equals(parts.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> split(String path) {
+        List<String> out = new ArrayList<>();
+        for (String s : path.toLowerCase(Locale.ROOT).split("/")) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tollgate.core.verify;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where and how to reach an x402 facilitator. {@code headers} may carry credentials: they are sent, never
+ * logged, and {@link #toString()} omits their values.
+ */
+public record FacilitatorSettings(
+        URI baseUrl,
+        Map<String, String> headers,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxResponseBytes) {
+
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+
+    public FacilitatorSettings {
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        headers = Map.copyOf(headers);
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+    }
+
+    public static FacilitatorSettings of(URI baseUrl) {
+        return new FacilitatorSettings(baseUrl, Map.of(), DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+                DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    @Override
+    public String toString() {
+        return "FacilitatorSettings[baseUrl=" + baseUrl + ", headers=" + headers.keySet()
+                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
+    }
+}

@@ -1,0 +1,7 @@
+package dev.tollgate.core.verify;
+
+/** Executes a verified payment. Implementations must bound their own time. */
+@FunctionalInterface
+public interface PaymentSettler {
+    SettleOutcome settle(PaymentAttempt attempt);
+}

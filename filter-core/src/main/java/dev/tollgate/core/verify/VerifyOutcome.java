@@ -1,0 +1,22 @@
+package dev.tollgate.core.verify;
+
+import java.time.Duration;
+
+/** What a verifier concluded, or why it could not. */
+public sealed interface VerifyOutcome {
+
+    record Valid(String payer) implements VerifyOutcome {
+    }
+
+    /** The proof is refused; {@code reason} is a protocol reason string a client can act on. */
+    record Invalid(String reason, String message) implements VerifyOutcome {
+    }
+
+    /** The verifier could not be asked (down, slow, rate-limited): try again later. */
+    record Unavailable(Duration retryAfter, String detail) implements VerifyOutcome {
+    }
+
+    /** The verifier answered something that is not a valid answer. */
+    record Malfunction(String detail) implements VerifyOutcome {
+    }
+}
