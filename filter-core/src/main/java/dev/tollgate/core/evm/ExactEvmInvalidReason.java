@@ -1,0 +1,28 @@
+package dev.tollgate.core.evm;
+
+/**
+ * The invalidReason strings of the local exact-EVM checks, one per check and in the order they run.
+ * Implementations spell some of these differently; callers should treat reasons as open strings.
+ */
+public enum ExactEvmInvalidReason {
+    UNSUPPORTED_SCHEME("unsupported_scheme"),
+    /** The requirement's extra lacks the token's EIP-712 name or version, so no digest can be built. */
+    MISSING_EIP712_DOMAIN("missing_eip712_domain"),
+    INVALID_NETWORK("invalid_network"),
+    INVALID_SIGNATURE("invalid_exact_evm_payload_signature"),
+    RECIPIENT_MISMATCH("invalid_exact_evm_payload_recipient_mismatch"),
+    VALID_BEFORE("invalid_exact_evm_payload_authorization_valid_before"),
+    VALID_AFTER("invalid_exact_evm_payload_authorization_valid_after"),
+    VALUE("invalid_exact_evm_payload_authorization_value");
+
+    private final String code;
+
+    ExactEvmInvalidReason(String code) {
+        this.code = code;
+    }
+
+    /** The snake_case string put on the wire. */
+    public String code() {
+        return code;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.tollgate.core.evm;
+
+/**
+ * Outcome of the local exact-EVM checks, shaped like a facilitator's /verify answer.
+ *
+ * @param valid               all local checks passed
+ * @param invalidReason       snake_case reason of the first failed check, null when valid
+ * @param invalidMessage      human-readable detail, null when valid
+ * @param payer               authorization.from (EIP-55), also on failure, as reference facilitators do
+ * @param onChainStateChecked always false here: payer balance, nonce state ({@code authorizationState})
+ *                            and a settlement simulation were NOT checked; a valid result is not a
+ *                            guarantee that settlement will succeed
+ */
+public record ExactEvmVerification(
+        boolean valid, String invalidReason, String invalidMessage, String payer, boolean onChainStateChecked) {
+
+    static ExactEvmVerification accepted(String payer) {
+        return new ExactEvmVerification(true, null, null, payer, false);
+    }
+
+    static ExactEvmVerification refused(ExactEvmInvalidReason reason, String message, String payer) {
+        return new ExactEvmVerification(false, reason.code(), message, payer, false);
+    }
+}
