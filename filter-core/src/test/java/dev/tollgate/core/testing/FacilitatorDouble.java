@@ -1,0 +1,131 @@
+package dev.tollgate.core.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real x402 facilitator over HTTP on 127.0.0.1, whose answers a test scripts. By default it accepts every
+ * proof and settles it with a synthetic transaction. It records every request body it received.
+ */
+public final class FacilitatorDouble implements AutoCloseable {
+    /** How the double answers one endpoint. */
+    public interface Behaviour {
+        void answer(HttpExchange exchange, JsonNode request) throws IOException;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final List<JsonNode> verifyRequests = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> settleRequests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger transactions = new AtomicInteger();
+    private volatile Behaviour verify = FacilitatorDouble::acceptVerify;
+    private volatile Behaviour settle = this::acceptSettle;
+
+    public FacilitatorDouble() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "facilitator-double");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/verify", ex -> handle(ex, verifyRequests, verify));
+        server.createContext("/settle", ex -> handle(ex, settleRequests, settle));
+        server.createContext("/supported", ex -> respond(ex, 200,
+                "{\"kinds\":[{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"base-sepolia\"},"
+                        + "{\"x402Version\":2,\"scheme\":\"exact\",\"network\":\"eip155:84532\"}]}"));
+        server.start();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public FacilitatorDouble onVerify(Behaviour b) {
+        this.verify = b;
+        return this;
+    }
+
+    public FacilitatorDouble onSettle(Behaviour b) {
+        this.settle = b;
+        return this;
+    }
+
+    public List<JsonNode> verifyRequests() {
+        return verifyRequests;
+    }
+
+    public List<JsonNode> settleRequests() {
+        return settleRequests;
+    }
+
+    /** Answers {@code status} with {@code body} as JSON. */
+    public static Behaviour answer(int status, String body) {
+        return (ex, req) -> respond(ex, status, body);
+    }
+
+    /** Refuses every proof with this reason. */
+    public static Behaviour invalid(String reason) {
+        return answer(200, "{\"isValid\":false,\"invalidReason\":\"" + reason + "\"}");
+    }
+
+    /** Never answers within any sane timeout (the test's client must give up first). */
+    public static Behaviour hang() {
+        return (ex, req) -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        };
+    }
+
+    public static void acceptVerify(HttpExchange ex, JsonNode req) throws IOException {
+        String payer = req.path("paymentPayload").path("payload").path("authorization").path("from").asText("");
+        respond(ex, 200, "{\"isValid\":true,\"payer\":\"" + payer + "\"}");
+    }
+
+    private void acceptSettle(HttpExchange ex, JsonNode req) throws IOException {
+        String payer = req.path("paymentPayload").path("payload").path("authorization").path("from").asText("");
+        String network = req.path("paymentRequirements").path("network").asText();
+        String tx = String.format("0x%064x", transactions.incrementAndGet());
+        respond(ex, 200, "{\"success\":true,\"transaction\":\"" + tx + "\",\"network\":\"" + network
+                + "\",\"payer\":\"" + payer + "\"}");
+    }
+
+    public static void respond(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void handle(HttpExchange ex, List<JsonNode> log, Behaviour behaviour) throws IOException {
+        try {
+            JsonNode req = JSON.readTree(ex.getRequestBody().readAllBytes());
+            log.add(req);
+            behaviour.answer(ex, req);
+        } catch (IOException | RuntimeException e) {
+            respond(ex, 500, "{\"error\":\"double failed: " + e.getClass().getSimpleName() + "\"}");
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
