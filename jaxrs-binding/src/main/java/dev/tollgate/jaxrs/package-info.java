@@ -1,0 +1,2 @@
+/** JAX-RS binding: annotate resources with {@code @PaymentRequired}. */
+package dev.tollgate.jaxrs;
