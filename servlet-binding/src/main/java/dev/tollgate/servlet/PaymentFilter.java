@@ -1,0 +1,187 @@
+package dev.tollgate.servlet;
+
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.config.ConfigFile;
+import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.gate.Completion;
+import dev.tollgate.core.gate.Decision;
+import dev.tollgate.core.gate.HttpAnswer;
+import dev.tollgate.core.gate.PaymentReceipt;
+import dev.tollgate.core.gate.PaymentSession;
+import dev.tollgate.core.gate.PaymentTerms;
+import dev.tollgate.core.route.PathFirewall;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts the Tollgate gate in front of whatever this filter is mapped to. Configure it with init-params (the
+ * settings of README's configuration reference), with an init-param {@code config} naming a properties or
+ * JSON file ({@code classpath:} or a path), or in code with {@link #PaymentFilter(Tollgate)}.
+ *
+ * <p>Map it for the REQUEST, FORWARD and INCLUDE dispatcher types: a paid path reached by an internal
+ * forward is charged like a direct request, and an include of a paid path is refused.
+ */
+public class PaymentFilter implements Filter {
+    /** Set on a request once its payment was admitted, so inner dispatches are not charged twice. */
+    static final String ADMITTED = PaymentFilter.class.getName() + ".admitted";
+
+    private volatile Tollgate tollgate;
+
+    /** For web.xml: configured by {@link #init}. */
+    public PaymentFilter() {
+    }
+
+    public PaymentFilter(Tollgate tollgate) {
+        this.tollgate = tollgate;
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        if (tollgate != null) {
+            return;
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String name : Collections.list(filterConfig.getInitParameterNames())) {
+            settings.put(name, filterConfig.getInitParameter(name));
+        }
+        try {
+            String file = settings.remove("config");
+            if (file != null && !file.isBlank()) {
+                Map<String, String> merged = new LinkedHashMap<>(ConfigFile.load(file.strip(),
+                        Thread.currentThread().getContextClassLoader()));
+                merged.putAll(settings);
+                settings = merged;
+            }
+            tollgate = Tollgate.create(TollgateConfig.fromSettings(settings));
+        } catch (ConfigurationException e) {
+            throw new ServletException("PaymentFilter '" + filterConfig.getFilterName() + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (request.getAttribute(ADMITTED) != null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (request.getDispatcherType() == DispatcherType.REQUEST) {
+            Optional<String> ambiguity = PathFirewall.check(request.getRequestURI());
+            if (ambiguity.isPresent()) {
+                write(response, errorAnswer(ambiguity.get()));
+                return;
+            }
+        }
+        String path = ServletRequestView.dispatchedPath(request);
+        Optional<PaymentTerms> terms = tollgate.termsFor(request.getMethod(), path);
+        if (terms.isEmpty()) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (request.getDispatcherType() == DispatcherType.INCLUDE) {
+            // An include cannot answer 402; including paid content into a free page would give it away.
+            throw new ServletException("a paid resource (" + path + ") cannot be included by an unpaid request");
+        }
+        Decision decision = tollgate.check(new ServletRequestView(request, path), terms.get());
+        if (decision instanceof Decision.Admit admit) {
+            serve(request, response, chain, admit.session());
+        } else if (decision instanceof Decision.Challenge c) {
+            write(response, c.answer());
+        } else {
+            write(response, ((Decision.Reject) decision).answer());
+        }
+    }
+
+    private void serve(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                       PaymentSession session) throws IOException, ServletException {
+        request.setAttribute(ADMITTED, Boolean.TRUE);
+        request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
+        BufferedResponse buffered = new BufferedResponse(response, tollgate.config().bufferLimit());
+        try {
+            chain.doFilter(new SynchronousRequest(request), buffered);
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            session.abandon();
+            throw e;
+        }
+        if (buffered.overflowed()) {
+            session.abandon();
+            response.reset();
+            write(response, new HttpAnswer(500, Map.of("Cache-Control", "no-store"), "application/json",
+                    ("{\"error\":\"the response exceeded the configured bufferLimit; nothing was charged\"}")
+                            .getBytes(StandardCharsets.UTF_8)));
+            return;
+        }
+        Completion completion = session.complete(buffered.status());
+        if (completion instanceof Completion.Deliver deliver) {
+            request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
+            deliver.headers().forEach(response::setHeader);
+            buffered.commitTo(response);
+        } else {
+            // Drop everything the handler set, headers included: none of it was paid for.
+            response.reset();
+            write(response, ((Completion.Withhold) completion).answer());
+        }
+    }
+
+    static void write(HttpServletResponse response, HttpAnswer answer) throws IOException {
+        if (response.isCommitted()) {
+            throw new IOException("response already committed; cannot send " + answer.status());
+        }
+        response.resetBuffer();
+        response.setStatus(answer.status());
+        answer.headers().forEach(response::setHeader);
+        if (answer.contentType() != null) {
+            response.setContentType(answer.contentType());
+        }
+        response.setContentLength(answer.body().length);
+        response.getOutputStream().write(answer.body());
+    }
+
+    private static HttpAnswer errorAnswer(String message) {
+        String json = "{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        return new HttpAnswer(400, Map.of("Cache-Control", "no-store"), "application/json",
+                json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Paid handlers must finish before settlement decides what is sent, so they cannot go asynchronous. */
+    private static final class SynchronousRequest extends HttpServletRequestWrapper {
+        SynchronousRequest(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public AsyncContext startAsync() {
+            throw new IllegalStateException("asynchronous processing is not supported on paid routes");
+        }
+
+        @Override
+        public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+            throw new IllegalStateException("asynchronous processing is not supported on paid routes");
+        }
+
+        @Override
+        public boolean isAsyncSupported() {
+            return false;
+        }
+    }
+}

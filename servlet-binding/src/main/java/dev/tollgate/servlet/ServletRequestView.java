@@ -1,0 +1,52 @@
+package dev.tollgate.servlet;
+
+import dev.tollgate.core.gate.RequestView;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
+import java.util.List;
+
+/** The core's view of a servlet request: the path as the container dispatches it. */
+final class ServletRequestView implements RequestView {
+    private final HttpServletRequest request;
+    private final String path;
+
+    ServletRequestView(HttpServletRequest request, String path) {
+        this.request = request;
+        this.path = path;
+    }
+
+    /** Servlet path plus path info: decoded and normalized by the container, exactly what it maps on. */
+    static String dispatchedPath(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        if (request.getDispatcherType() == jakarta.servlet.DispatcherType.INCLUDE) {
+            // An include keeps the outer request's paths; the included target is only in these attributes.
+            servletPath = (String) request.getAttribute(jakarta.servlet.RequestDispatcher.INCLUDE_SERVLET_PATH);
+            pathInfo = (String) request.getAttribute(jakarta.servlet.RequestDispatcher.INCLUDE_PATH_INFO);
+        }
+        String p = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
+        return p.isEmpty() ? "/" : p;
+    }
+
+    @Override
+    public String method() {
+        return request.getMethod();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String resourceUrl() {
+        // Jetty's ForwardedRequestCustomizer (configured on trusted connectors) makes this the public URL.
+        return request.getRequestURL().toString();
+    }
+
+    @Override
+    public List<String> headers(String name) {
+        var values = request.getHeaders(name);
+        return values == null ? List.of() : Collections.list(values);
+    }
+}

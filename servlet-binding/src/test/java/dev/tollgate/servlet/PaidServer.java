@@ -1,0 +1,177 @@
+package dev.tollgate.servlet;
+
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.gate.PaymentReceipt;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A real Jetty 12 ee10 server on 127.0.0.1 with the PaymentFilter in front of a few servlets, counting how
+ * often paid content was produced.
+ */
+final class PaidServer implements AutoCloseable {
+    static final String PAID_MARKER = "PAID-CONTENT-7f3a";
+
+    final AtomicInteger paidHandlerRuns = new AtomicInteger();
+    private final Server server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    PaidServer(Tollgate tollgate) throws Exception {
+        this(new PaymentFilter(tollgate));
+    }
+
+    PaidServer(PaymentFilter filter) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addFilter(new FilterHolder(filter), "/*",
+                EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE));
+        context.addServlet(new ServletHolder(new Report()), "/premium/*");
+        context.addServlet(new ServletHolder(new Failing()), "/broken/*");
+        context.addServlet(new ServletHolder(new Big()), "/big/*");
+        ServletHolder async = new ServletHolder(new Async());
+        async.setAsyncSupported(true);
+        context.addServlet(async, "/async/*");
+        context.addServlet(new ServletHolder(new Free()), "/free/*");
+        context.addServlet(new ServletHolder(new Dispatching()), "/dispatch/*");
+        server.setHandler(context);
+        server.start();
+    }
+
+    int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a request target byte for byte, as an attacker would, and returns the whole raw response. */
+    String raw(String method, String target) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    /** The paid resource: reveals the receipt it was given. */
+    private final class Report extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            paidHandlerRuns.incrementAndGet();
+            PaymentReceipt receipt = (PaymentReceipt) req.getAttribute(PaymentReceipt.ATTRIBUTE);
+            resp.setContentType("text/plain");
+            resp.setHeader("X-Receipt-Payer", receipt == null ? "none" : receipt.payer());
+            resp.setHeader("X-Receipt-Transaction", receipt == null ? "none" : String.valueOf(receipt.transaction()));
+            resp.getWriter().write(PAID_MARKER + " for " + req.getRequestURI());
+            resp.flushBuffer();
+        }
+    }
+
+    private final class Failing extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            paidHandlerRuns.incrementAndGet();
+            if (req.getPathInfo() != null && req.getPathInfo().contains("throw")) {
+                resp.getWriter().write(PAID_MARKER);
+                throw new IllegalStateException("handler blew up");
+            }
+            resp.getWriter().write(PAID_MARKER + " partial");
+            resp.sendError(500, "backend down");
+        }
+    }
+
+    private final class Big extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            paidHandlerRuns.incrementAndGet();
+            OutputStream out = resp.getOutputStream();
+            byte[] chunk = (PAID_MARKER + "\n").repeat(64).getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (int i = 0; i < 4096; i++) {
+                    out.write(chunk);
+                }
+            } catch (IOException swallowed) {
+                // A careless handler: ignores the failure and returns normally.
+            }
+        }
+    }
+
+    private final class Async extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            paidHandlerRuns.incrementAndGet();
+            var ctx = req.startAsync();
+            ctx.start(() -> {
+                try {
+                    ctx.getResponse().getWriter().write(PAID_MARKER);
+                } catch (IOException ignored) {
+                    // the test checks that nothing arrives
+                }
+                ctx.complete();
+            });
+        }
+    }
+
+    private static final class Free extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.getWriter().write("free");
+        }
+    }
+
+    /** A free page that forwards or includes the paid one. */
+    private static final class Dispatching extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws jakarta.servlet.ServletException, IOException {
+            var dispatcher = req.getRequestDispatcher("/premium/report");
+            if (req.getPathInfo() != null && req.getPathInfo().contains("include")) {
+                resp.getWriter().write("before ");
+                dispatcher.include(req, resp);
+            } else {
+                dispatcher.forward(req, resp);
+            }
+        }
+    }
+}
