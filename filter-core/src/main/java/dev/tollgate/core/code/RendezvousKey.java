@@ -1,7 +1,6 @@
 package dev.tollgate.core.code;
 
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
@@ -11,8 +10,8 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  */
 public final class RendezvousKey {
 
-    public static final int PUBLIC_KEY_LENGTH = 32;
-    public static final int SIGNATURE_LENGTH = 64;
+    public static final int PUBLIC_KEY_LENGTH = Ed25519.PUBLIC_KEY_LENGTH;
+    public static final int SIGNATURE_LENGTH = Ed25519.SIGNATURE_LENGTH;
 
     private final Ed25519PrivateKeyParameters privateKey;
     private final byte[] publicKey;
@@ -51,19 +50,7 @@ public final class RendezvousKey {
 
     /** Verifies an Ed25519 signature; malformed keys or signatures simply do not verify. */
     public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
-        if (publicKey == null || publicKey.length != PUBLIC_KEY_LENGTH
-                || signature == null || signature.length != SIGNATURE_LENGTH) {
-            return false;
-        }
-        try {
-            Ed25519Signer verifier = new Ed25519Signer();
-            verifier.init(false, new Ed25519PublicKeyParameters(publicKey, 0));
-            verifier.update(message, 0, message.length);
-            return verifier.verifySignature(signature);
-        } catch (IllegalArgumentException e) {
-            // Bouncy Castle rejects some non-canonical point encodings at construction time.
-            return false;
-        }
+        return Ed25519.verify(publicKey, message, signature);
     }
 
     @Override
