@@ -109,14 +109,18 @@ public final class MessagingWire {
             return exact != null ? exact.nativeAmount() : partial.nativeAmount();
         }
 
-        /** The serialized {@code Message} wrapping this request: the exact bytes the rendezvous key signs. */
-        public byte[] encodeAsMessage() {
-            byte[] bill = new ProtoWriter()
+        /** The bare {@code RequestToReceiveBill}; the legacy JSON API transmits this (and signs the Message). */
+        public byte[] encode() {
+            return new ProtoWriter()
                     .message(1, solanaAccountId(requestorAccount))
                     .message(2, exact == null ? null : exact.encode())
                     .message(3, partial == null ? null : partial.encode())
                     .toByteArray();
-            return new ProtoWriter().message(MESSAGE_REQUEST_TO_RECEIVE_BILL, bill).toByteArray();
+        }
+
+        /** The serialized {@code Message} wrapping this request: the exact bytes the rendezvous key signs. */
+        public byte[] encodeAsMessage() {
+            return new ProtoWriter().message(MESSAGE_REQUEST_TO_RECEIVE_BILL, encode()).toByteArray();
         }
 
         /** Decodes a {@code Message}; any kind other than a request to receive a bill is refused. */
@@ -133,10 +137,11 @@ public final class MessagingWire {
             if (bill == null) {
                 throw reader.malformed("no request_to_receive_bill", null);
             }
-            return decodeBill(bill);
+            return decode(bill);
         }
 
-        private static RequestToReceiveBill decodeBill(byte[] data) {
+        /** Decodes a bare {@code RequestToReceiveBill}. */
+        public static RequestToReceiveBill decode(byte[] data) {
             ProtoReader reader = new ProtoReader(data, "RequestToReceiveBill", MAX_MESSAGE_BYTES);
             ByteString account = null;
             ExchangeData exact = null;

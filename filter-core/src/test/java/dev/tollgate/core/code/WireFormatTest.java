@@ -50,6 +50,14 @@ class WireFormatTest {
     }
 
     @Test
+    void bareRequestToReceiveBillMatchesTheSdkSignedBytes() {
+        // The SDK's sign test lists these as signedBytes; the legacy JSON API sends them as "message".
+        byte[] message = hex(INTENT, "message");
+        byte[] bill = MessagingWire.RequestToReceiveBill.decodeMessage(message).encode();
+        assertEquals(text(INTENT, "message").substring(4), hex(bill));
+    }
+
+    @Test
     void versionIsEncodedFirstWhenSet() {
         byte[] encoded = new SequencerEnvelope.Request("1", "S", "m", ByteString.EMPTY).encode();
         assertEquals("0a01311201531a016d", hex(encoded));

@@ -1,5 +1,8 @@
 package dev.tollgate.core.code.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -16,7 +19,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A local stand-in for the Code sequencer, speaking the same wire format on 127.0.0.1 (random port): protobuf
- * envelopes POSTed to {@code /v1/api/}. It verifies what a real sequencer must verify (the rendezvous key's
+ * envelopes POSTed to {@code /v1/api/} (and the legacy JSON API under {@code /legacy/v1/}). It verifies what a real sequencer must verify (the rendezvous key's
  * signature over the message) and keeps intents in memory so tests can drive them to "submitted".
  *
  * <p>Faults for client tests: {@link #respondWith(int, byte[])} replaces every answer with a fixed one and
@@ -38,6 +43,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class CodeSequencerDouble implements AutoCloseable {
 
     public static final String PATH = "/v1/api/";
+    public static final String LEGACY_PATH = "/legacy/v1/";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** An intent as the double saw it in {@code sendMessage}. */
     public record StoredIntent(String id, String destination, String currency, double amount,
@@ -79,6 +87,7 @@ public final class CodeSequencerDouble implements AutoCloseable {
             });
             CodeSequencerDouble sequencer = new CodeSequencerDouble(server, executor);
             server.createContext(PATH, sequencer::handle);
+            server.createContext(LEGACY_PATH, sequencer::handleLegacy);
             server.setExecutor(executor);
             server.start();
             return sequencer;
@@ -90,6 +99,11 @@ public final class CodeSequencerDouble implements AutoCloseable {
     /** The URL to configure as the client's endpoint. */
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + PATH);
+    }
+
+    /** Base URL for the legacy JSON API ({@code createIntent}, {@code getStatus}). */
+    public URI legacyEndpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + LEGACY_PATH);
     }
 
     public Optional<StoredIntent> intent(String intentId) {
@@ -145,17 +159,25 @@ public final class CodeSequencerDouble implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    /** Applies a scripted stall or fault; true if the exchange has been dealt with. */
+    private boolean scripted(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
+        CountDownLatch latch = stall.get();
+        if (latch != null) {
+            awaitQuietly(latch);
+            return true;
+        }
+        Fault scripted = fault.get();
+        if (scripted != null) {
+            send(exchange, scripted.status(), scripted.body());
+            return true;
+        }
+        return false;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            CountDownLatch latch = stall.get();
-            if (latch != null) {
-                awaitQuietly(latch);
-                return;
-            }
-            Fault scripted = fault.get();
-            if (scripted != null) {
-                send(exchange, scripted.status(), scripted.body());
+            if (scripted(exchange)) {
                 return;
             }
             if (!"POST".equals(exchange.getRequestMethod())) {
@@ -193,24 +215,88 @@ public final class CodeSequencerDouble implements AutoCloseable {
 
     private SequencerEnvelope.Response sendMessage(byte[] body) {
         MessagingWire.SendMessageRequest request = MessagingWire.SendMessageRequest.decode(body);
-        byte[] key = request.rendezvousKey().toByteArray();
-        byte[] message = request.message().toByteArray();
-        if (!RendezvousKey.verify(key, message, request.signature().toByteArray())) {
-            return SequencerEnvelope.Response.error("invalid signature for rendezvous key " + Base58.encode(key));
-        }
-        MessagingWire.RequestToReceiveBill bill = MessagingWire.RequestToReceiveBill.decodeMessage(message);
-        // The intent id is the rendezvous public key: the only thing that ties the message to the scan code.
-        String id = Base58.encode(key);
-        StoredIntent fresh = new StoredIntent(id, Base58.encode(bill.requestorAccount().toByteArray()),
-                bill.currency(), bill.nativeAmount(), false, false, request.message());
-        StoredIntent existing = intents.putIfAbsent(id, fresh);
-        if (existing != null && !existing.message().equals(request.message())) {
-            return SequencerEnvelope.Response.error("intent " + id + " already exists with different content");
+        String refusal = store(request.rendezvousKey().toByteArray(), request.message().toByteArray(),
+                request.signature().toByteArray());
+        if (refusal != null) {
+            return SequencerEnvelope.Response.error(refusal);
         }
         byte[] messageId = new byte[16];
         RANDOM.nextBytes(messageId);
         return SequencerEnvelope.Response.ok(new MessagingWire.SendMessageResponse(
                 MessagingWire.SEND_RESULT_OK, ByteString.copyFrom(messageId)).encode());
+    }
+
+    /** Verifies and stores an intent; returns why it was refused, or null. */
+    private String store(byte[] key, byte[] message, byte[] signature) {
+        if (!RendezvousKey.verify(key, message, signature)) {
+            return "invalid signature for rendezvous key " + Base58.encode(key);
+        }
+        MessagingWire.RequestToReceiveBill bill = MessagingWire.RequestToReceiveBill.decodeMessage(message);
+        // The intent id is the rendezvous public key: the only thing that ties the message to the scan code.
+        String id = Base58.encode(key);
+        ByteString signed = ByteString.copyFrom(message);
+        StoredIntent fresh = new StoredIntent(id, Base58.encode(bill.requestorAccount().toByteArray()),
+                bill.currency(), bill.nativeAmount(), false, false, signed);
+        StoredIntent existing = intents.putIfAbsent(id, fresh);
+        if (existing != null && !existing.message().equals(signed)) {
+            return "intent " + id + " already exists with different content";
+        }
+        return null;
+    }
+
+    /** The legacy JSON API, as the Go SDK uses it: POST createIntent, GET getStatus?intent=. */
+    private void handleLegacy(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (scripted(exchange)) {
+                return;
+            }
+            String path = exchange.getRequestURI().getPath().substring(LEGACY_PATH.length());
+            ObjectNode reply = JSON.createObjectNode();
+            try {
+                if ("createIntent".equals(path) && "POST".equals(exchange.getRequestMethod())) {
+                    legacyCreate(readBounded(exchange.getRequestBody()), reply);
+                } else if ("getStatus".equals(path) && "GET".equals(exchange.getRequestMethod())) {
+                    legacyStatus(exchange.getRequestURI().getQuery(), reply);
+                } else {
+                    send(exchange, 404, new byte[0]);
+                    return;
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                reply.removeAll().put("success", false).put("error", "bad request: " + e.getMessage());
+            }
+            send(exchange, 200, reply.toString().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void legacyCreate(byte[] body, ObjectNode reply) throws IOException {
+        if (body == null) {
+            throw new IllegalArgumentException("request too large");
+        }
+        JsonNode request = JSON.readTree(body);
+        byte[] bill = Base64.getUrlDecoder().decode(textField(request, "message"));
+        byte[] message = MessagingWire.RequestToReceiveBill.decode(bill).encodeAsMessage();
+        byte[] key = Base58.decode(textField(request, "intent"), RendezvousKey.PUBLIC_KEY_LENGTH, "intent");
+        String refusal = store(key, message, Base58.decode(textField(request, "signature")));
+        if (refusal == null) {
+            reply.put("success", true);
+        } else {
+            reply.put("success", false).put("error", refusal);
+        }
+    }
+
+    private static String textField(JsonNode request, String name) {
+        JsonNode value = request == null ? null : request.get(name);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException(name + " is missing");
+        }
+        return value.asText();
+    }
+
+    private void legacyStatus(String query, ObjectNode reply) {
+        String id = query != null && query.startsWith("intent=") ? query.substring("intent=".length()) : "";
+        StoredIntent intent = intents.get(id);
+        String status = intent == null ? "UNKNOWN" : intent.intentSubmitted() ? "SUBMITTED" : "PENDING";
+        reply.put("success", true).put("status", status);
     }
 
     private SequencerEnvelope.Response getStatus(byte[] body) {
