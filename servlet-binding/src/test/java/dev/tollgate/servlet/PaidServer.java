@@ -95,10 +95,10 @@ final class PaidServer implements AutoCloseable {
         server.stop();
     }
 
-    /** The paid resource: reveals the receipt it was given. */
+    /** The paid resource (GET only, like the route that protects it): reveals the receipt it was given. */
     private final class Report extends HttpServlet {
         @Override
-        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             paidHandlerRuns.incrementAndGet();
             PaymentReceipt receipt = (PaymentReceipt) req.getAttribute(PaymentReceipt.ATTRIBUTE);
             resp.setContentType("text/plain");

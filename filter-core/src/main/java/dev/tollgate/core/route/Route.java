@@ -12,6 +12,11 @@ public record Route(String name, Set<String> methods, RoutePattern pattern, Paym
     }
 
     public boolean matches(String method, String path) {
-        return (methods.isEmpty() || methods.contains(method.toUpperCase(Locale.ROOT))) && pattern.matches(path);
+        return appliesTo(method.toUpperCase(Locale.ROOT)) && pattern.matches(path);
+    }
+
+    /** HEAD runs the GET handler in servlets and JAX-RS alike, so a paid GET makes HEAD paid too. */
+    private boolean appliesTo(String method) {
+        return methods.isEmpty() || methods.contains(method) || ("HEAD".equals(method) && methods.contains("GET"));
     }
 }
