@@ -104,9 +104,11 @@ public final class TollgateConfig {
     }
 
     private PaymentTerms terms(Settings s, String routePrefix) {
-        List<String> accepts = s.list(routePrefix + "accepts");
+        String acceptsKey = routePrefix + "accepts";
+        List<String> accepts = s.list(acceptsKey);
         if (accepts.isEmpty()) {
-            accepts = s.list("accepts");
+            acceptsKey = "accepts";
+            accepts = s.list(acceptsKey);
         }
         List<PaymentOption> options = new ArrayList<>();
         if (accepts.isEmpty()) {
@@ -115,7 +117,7 @@ public final class TollgateConfig {
         for (String a : accepts) {
             String optionPrefix = "accept." + a + ".";
             if (s.asMap().keySet().stream().noneMatch(k -> k.startsWith(optionPrefix))) {
-                throw new ConfigurationException(routePrefix + "accepts", "names option '" + a
+                throw new ConfigurationException(acceptsKey, "names option '" + a
                         + "' but no " + optionPrefix + "* setting exists");
             }
             options.add(option(s, List.of(optionPrefix, routePrefix, "")));
