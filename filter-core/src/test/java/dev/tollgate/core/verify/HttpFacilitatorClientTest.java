@@ -169,6 +169,19 @@ class HttpFacilitatorClientTest {
     }
 
     @Test
+    void aValidAnswerWithAnErrorStatusIsAMalfunctionNotAPayment() throws IOException {
+        facilitator.onVerify(FacilitatorDouble.answer(400, "{\"isValid\":true,\"payer\":\"0x1\"}"));
+        assertInstanceOf(VerifyOutcome.Malfunction.class, client.verify(v1Attempt()));
+    }
+
+    @Test
+    void aSettlementSuccessWithAnErrorStatusIsAMalfunctionNotASettlement() throws IOException {
+        facilitator.onSettle(FacilitatorDouble.answer(402,
+                "{\"success\":true,\"transaction\":\"0xabc\",\"network\":\"base-sepolia\"}"));
+        assertInstanceOf(SettleOutcome.Malfunction.class, client.settle(v1Attempt()));
+    }
+
+    @Test
     void anInvalidAnswerWithoutAReasonGetsAGenericOne() throws IOException {
         facilitator.onVerify(FacilitatorDouble.answer(200, "{\"isValid\":false}"));
         assertEquals("invalid_payment",
