@@ -53,7 +53,7 @@ public final class TollgateFeature implements Feature, DynamicFeature {
     @Override
     public boolean configure(FeatureContext context) {
         tollgate(context.getConfiguration()); // a bad configuration fails the start-up, annotated methods or not
-        ReceiptInjection.register(context);
+        JerseyExtensions.register(context);
         return true;
     }
 
