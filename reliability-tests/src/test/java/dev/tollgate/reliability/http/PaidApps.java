@@ -82,6 +82,7 @@ final class PaidApps implements AutoCloseable {
         ServletContextHandler servlets = new ServletContextHandler("/");
         servlets.addFilter(new FilterHolder(new PaymentFilter(tollgate)), "/*", dispatch);
         servlets.addServlet(new ServletHolder("premium", new AnyMethod()), "/premium/*");
+        servlets.addServlet(new ServletHolder(new Big()), "/premium/big/*");
         servlets.addServlet(new ServletHolder(new GetOnly()), "/getonly/*");
         ServletHolder async = new ServletHolder(new AsyncPaid());
         async.setAsyncSupported(true);
@@ -92,6 +93,7 @@ final class PaidApps implements AutoCloseable {
         servlets.addServlet(dispatching, "/dispatch/*");
         servletServer.setHandler(servlets);
         servletServer.start();
+        idleBusyServletThreads = busyServletThreads();
 
         jerseyServer = server(http);
         ServletContextHandler jersey = new ServletContextHandler("/");
@@ -115,12 +117,20 @@ final class PaidApps implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        connector.setAcceptQueueSize(1024); // 1,000 clients connect at once in ConcurrencyTest
         server.addConnector(connector);
         return server;
     }
 
     static int port(Server server) {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    /** Busy threads of an idle server: its acceptor and selector threads. */
+    int idleBusyServletThreads;
+
+    int busyServletThreads() {
+        return ((org.eclipse.jetty.util.thread.QueuedThreadPool) servletServer.getThreadPool()).getBusyThreads();
     }
 
     int servletPort() {
@@ -149,6 +159,25 @@ final class PaidApps implements AutoCloseable {
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             paid(resp, req.getMethod() + " " + req.getRequestURI());
+        }
+    }
+
+    /** A paid answer that takes a moment and is large: 900 KB, under the default 1 MiB buffer limit. */
+    static final class Big extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            RUNS.incrementAndGet();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            resp.setContentType("text/plain");
+            byte[] line = (MARKER + " big\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            var out = resp.getOutputStream();
+            for (int written = 0; written + line.length <= 900_000; written += line.length) {
+                out.write(line);
+            }
         }
     }
 
