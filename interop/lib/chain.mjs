@@ -27,6 +27,7 @@ export function accounts() {
     buyer: at(2), // pays with the reference v1 and v2 clients
     payTo: at(3), // Tollgate sample's payTo
     expressPayTo: at(4), // the reference @x402/express server's payTo
+    unfunded: at(5), // holds no USDC: its payments must be refused
   };
 }
 

@@ -12,6 +12,9 @@ import { accounts, setUpChain, startAnvil, USDC_ADDRESS } from '../lib/chain.mjs
 import { EXPRESS_PRICE_ATOMIC, startExpressServer } from '../lib/express-server.mjs';
 import { startFacilitator } from '../lib/facilitator.mjs';
 import { freePort, runJar, SAMPLE_JAR, startSample } from '../lib/sample.mjs';
+import { PaymentRequiredV1Schema, PaymentRequiredV2Schema } from '@x402/core/schemas';
+import { decodePaymentResponseHeader } from '@x402/fetch';
+import { PaymentRequirementsSchema as PaymentRequirementsV1ReferenceSchema, SettleResponseSchema as SettleResponseV1Schema } from 'x402/types';
 import { checkSettlementOnChain, decodeB64Json, v1Client, v2Client } from '../lib/x402.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -90,7 +93,8 @@ async function payAndCheck({ generation, path: p, price, base = rig.sample.url }
   const headerName = generation === 1 ? 'x-payment-response' : 'payment-response';
   const header = res.headers.get(headerName);
   assert.ok(header, `${headerName} is present`);
-  const settle = decodeB64Json(header);
+  // Decoded and checked the way the reference libraries do it.
+  const settle = generation === 1 ? SettleResponseV1Schema.parse(decodeB64Json(header)) : decodePaymentResponseHeader(header);
   log(`${headerName}: ${JSON.stringify(settle)}`);
   assert.equal(settle.success, true);
   assert.match(settle.transaction, /^0x[0-9a-fA-F]{64}$/);
@@ -126,6 +130,74 @@ async function replayAndCheck({ base, path: p, headerName, headerValue }) {
 }
 
 const captured = {};
+
+describe("Tollgate's wire format, judged by the reference libraries", () => {
+  test("the 402 challenge parses with the reference v1 and v2 schemas", async () => {
+    const res = await fetch(`${rig.sample.url}/premium/report`, { signal: AbortSignal.timeout(10_000) });
+    assert.equal(res.status, 402);
+    const body = await res.json();
+    // x402-fetch (1.x) reads `accepts` and parses each entry with its PaymentRequirementsSchema; its
+    // x402ResponseSchema would also confine `error` to an enum that its own servers' messages fall outside.
+    body.accepts.forEach((a) => PaymentRequirementsV1ReferenceSchema.parse(a));
+    PaymentRequiredV1Schema.parse(body); // @x402/core's view of v1
+    const header = res.headers.get('payment-required');
+    assert.ok(header, 'PAYMENT-REQUIRED is present');
+    const v2 = PaymentRequiredV2Schema.parse(decodeB64Json(header));
+    assert.equal(v2.accepts[0].network, 'eip155:84532');
+    assert.equal(v2.accepts[0].amount, String(REPORT_PRICE));
+    assert.equal(v2.accepts[0].asset, USDC_ADDRESS);
+    assert.deepEqual(v2.accepts[0].extra, { name: 'USDC', version: '2' });
+    assert.equal(body.accepts[0].maxAmountRequired, String(REPORT_PRICE));
+    assert.equal(body.accepts[0].network, 'base-sepolia');
+    // Browsers may read the x402 headers only if they are exposed.
+    const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase();
+    for (const h of ['payment-required', 'payment-response', 'x-payment-response']) assert.ok(exposed.includes(h), `${h} is exposed`);
+  });
+
+  test('Tollgate asks the facilitator in the same shape as the reference @x402/express server', async () => {
+    const express = await startExpressServer({ facilitatorUrl: rig.facilitator.url, payTo: acct.expressPayTo.address });
+    const shape = (v) => (v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape(v[k])])) : typeof v);
+    const bodiesOf = async (url) => {
+      const mark = rig.facilitator.calls.length;
+      const res = await v2Client({ account: acct.buyer, pub: rig.pub, sent: [] })(url);
+      assert.equal(res.status, 200, `${url} answered ${res.status}`);
+      const calls = rig.facilitator.calls.slice(mark).filter((c) => c.method === 'POST');
+      return Object.fromEntries(calls.map((c) => [c.path, c.body]));
+    };
+    try {
+      const reference = await bodiesOf(`${express.url}/reference/weather`);
+      const tollgate = await bodiesOf(`${rig.sample.url}/premium/report`);
+      assert.deepEqual(Object.keys(tollgate).sort(), ['/settle', '/verify']);
+      assert.deepEqual(Object.keys(reference).sort(), ['/settle', '/verify']);
+      for (const p of ['/verify', '/settle']) {
+        assert.deepEqual(shape(tollgate[p]), shape(reference[p]), `${p} request bodies have the same fields and types`);
+        assert.deepEqual(tollgate[p].paymentRequirements, tollgate[p].paymentPayload.accepted,
+          `${p}: the requirements sent are exactly the ones the client accepted`);
+      }
+    } finally {
+      await express.close();
+    }
+  });
+
+  test("an unfunded buyer's payment is refused with the facilitator's reason, and nothing moves", async () => {
+    const before = await balances();
+    for (const generation of [1, 2]) {
+      const pay = generation === 1
+        ? v1Client({ account: acct.unfunded, chain: rig.chain, rpcUrl: rig.rpcUrl, sent: [] })
+        : v2Client({ account: acct.unfunded, pub: rig.pub, sent: [] });
+      const res = await pay(`${rig.sample.url}/premium/report`);
+      const body = await res.text();
+      log(`unfunded v${generation} -> ${res.status} ${body}`);
+      assert.equal(res.status, 402, `unfunded v${generation} answered ${res.status}`);
+      const v1 = PaymentRequiredV1Schema.parse(JSON.parse(body));
+      const v2 = PaymentRequiredV2Schema.parse(decodeB64Json(res.headers.get('payment-required')));
+      for (const error of [v1.error, v2.error]) assert.match(error ?? '', /insufficient/, `the facilitator's reason reaches the client: ${error}`);
+      assert.ok(!body.includes('USDC demand up'));
+    }
+    assert.deepEqual(await balances(), before);
+  });
+});
 
 describe('reference clients pay Tollgate through the reference facilitator on chain', () => {
   test('v1 client (x402-fetch) pays /premium/report (servlet filter)', async () => {
