@@ -25,6 +25,9 @@ export async function startFacilitator({ rpcUrl, chain, account, log = () => {} 
   registerExactEvmScheme(facilitator, { signer, networks: 'eip155:84532' });
 
   const calls = [];
+  // Scenarios may act on the chain between a successful /verify and its reply (the buyer spending the
+  // funds elsewhere, say), so that the settlement that follows genuinely fails on chain.
+  const afterNextValidVerify = [];
   const server = http.createServer(async (req, res) => {
     const reply = (status, body) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -50,6 +53,7 @@ export async function startFacilitator({ rpcUrl, chain, account, log = () => {} 
           out = { error: 'paymentPayload and paymentRequirements are required' };
         } else if (url.pathname === '/verify') {
           out = await facilitator.verify(paymentPayload, paymentRequirements);
+          if (out?.isValid && afterNextValidVerify.length) await afterNextValidVerify.shift()(out);
         } else {
           out = await facilitator.settle(paymentPayload, paymentRequirements);
         }
@@ -73,6 +77,7 @@ export async function startFacilitator({ rpcUrl, chain, account, log = () => {} 
   return {
     url,
     calls,
+    afterNextValidVerify: (fn) => afterNextValidVerify.push(fn),
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 }

@@ -8,6 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { encodeFunctionData } from 'viem';
 import { accounts, setUpChain, startAnvil, USDC_ADDRESS } from '../lib/chain.mjs';
 import { EXPRESS_PRICE_ATOMIC, startExpressServer } from '../lib/express-server.mjs';
 import { startFacilitator } from '../lib/facilitator.mjs';
@@ -263,6 +264,43 @@ function jarMentions(needle) {
   if (r.status !== 0 && r.status !== 1) throw new Error(`unzip ${SAMPLE_JAR} failed: ${r.stderr}`);
   return r.stdout.includes(Buffer.from(needle));
 }
+
+describe('a settlement that fails on chain', () => {
+  test('the buyer spends the funds between verify and settle: 402 with PAYMENT-RESPONSE success:false, no content', async () => {
+    const stash = acct.deployer.address;
+    // anvil's development accounts are unlocked, so the node signs these plain ERC-20 transfers itself.
+    const transferAll = async (from, to, amount) => {
+      const hash = await rig.test.request({ method: 'eth_sendTransaction', params: [{ from, to: USDC_ADDRESS,
+        data: encodeFunctionData({ abi: rig.usdcAbi, functionName: 'transfer', args: [to, amount] }) }] });
+      assert.equal((await rig.pub.waitForTransactionReceipt({ hash })).status, 'success');
+    };
+    const payToBefore = await rig.token.balanceOf(acct.payTo.address);
+    let moved = 0n;
+    rig.facilitator.afterNextValidVerify(async () => {
+      const all = await rig.token.balanceOf(acct.buyer.address);
+      await transferAll(acct.buyer.address, stash, all);
+      moved = all;
+    });
+    try {
+      const sent = [];
+      const res = await v2Client({ account: acct.buyer, pub: rig.pub, sent })(`${rig.sample.url}/premium/report`);
+      const body = await res.text();
+      log(`settlement failure -> ${res.status} ${body}`);
+      assert.ok(moved > 0n, 'the funds were moved after verification');
+      assert.equal(res.status, 402, `a failed settlement answered ${res.status}: ${body}`);
+      assert.ok(!body.includes('USDC demand up'), 'the buffered content was withheld');
+      const header = res.headers.get('payment-response');
+      assert.ok(header, 'PAYMENT-RESPONSE tells the client what happened');
+      const settle = decodePaymentResponseHeader(header);
+      log(`settlement failure PAYMENT-RESPONSE: ${JSON.stringify(settle)}`);
+      assert.equal(settle.success, false);
+      assert.ok(settle.errorReason, 'with a reason');
+      assert.equal(await rig.token.balanceOf(acct.payTo.address), payToBefore, 'payTo received nothing');
+    } finally {
+      if (moved > 0n) await transferAll(stash, acct.buyer.address, moved);
+    }
+  });
+});
 
 describe('hybrid mode: Tollgate verifies locally, the reference facilitator settles', () => {
   test('v1 and v2 clients pay /premium/report with TOLLGATE_VERIFY=local', async (t) => {
