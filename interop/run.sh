@@ -42,6 +42,12 @@ else
   echo "interop: node_modules matches package-lock.json; npm ci not needed"
 fi
 
+node -e '
+  const pkgs = Object.keys(require("./package.json").dependencies);
+  const v = pkgs.map((p) => `${p}@${require(`./node_modules/${p}/package.json`).version}`);
+  console.log(`interop: node ${process.version}; ${v.join(", ")}`);'
+echo "interop: sample jar $TOLLGATE_SAMPLE_JAR"
+
 mkdir -p .out
 rm -f .out/rig.log
 left="$(remaining)"
