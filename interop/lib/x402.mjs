@@ -34,11 +34,8 @@ export function decodeB64Json(value) {
   return JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
 }
 
-/**
- * The settlement's transaction exists on the chain, succeeded, and moved exactly `value` of our USDC
- * from `from` to `to` (nothing else).
- */
-export async function checkSettlementOnChain({ pub, usdcAbi, txHash, from, to, value }) {
+/** The settlement transaction's receipt (it throws if the chain has no such transaction) and its USDC Transfer events. */
+export async function checkSettlementOnChain({ pub, usdcAbi, txHash }) {
   const receipt = await pub.getTransactionReceipt({ hash: txHash });
   const transfers = parseEventLogs({ abi: usdcAbi, logs: receipt.logs, eventName: 'Transfer' })
     .filter((l) => l.address.toLowerCase() === USDC_ADDRESS.toLowerCase());
