@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,13 +23,9 @@ class JdbcClusterTest {
     private String table;
     private PaidCluster cluster;
 
-    @BeforeAll
-    static void postgres() {
-        LocalPostgres.assumeReachable();
-    }
-
     @BeforeEach
     void start() throws Exception {
+        LocalPostgres.assumeReachable();
         table = LocalPostgres.uniqueTable();
         // Both instances create the table at start-up, as two nodes deployed together would.
         cluster = new PaidCluster(2, Map.of("ledger", "jdbc", "ledger.url", LocalPostgres.URL,
@@ -40,6 +35,9 @@ class JdbcClusterTest {
 
     @AfterEach
     void stop() throws Exception {
+        if (cluster == null) {
+            return;
+        }
         cluster.close();
         LocalPostgres.execute("DROP TABLE IF EXISTS " + table);
     }

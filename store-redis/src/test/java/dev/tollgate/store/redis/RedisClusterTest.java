@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,19 +25,18 @@ class RedisClusterTest {
     private String prefix;
     private PaidCluster cluster;
 
-    @BeforeAll
-    static void redis() {
-        LocalRedis.assumeReachable();
-    }
-
     @BeforeEach
     void start() throws Exception {
+        LocalRedis.assumeReachable();
         prefix = LocalRedis.uniquePrefix();
         cluster = new PaidCluster(2, Map.of("ledger", "redis", "ledger.url", LocalRedis.URL, "ledger.keyPrefix", prefix));
     }
 
     @AfterEach
     void stop() throws Exception {
+        if (cluster == null) {
+            return;
+        }
         cluster.close();
         RedisClient raw = RedisClient.create(LocalRedis.URL);
         try (StatefulRedisConnection<String, String> c = raw.connect()) {
