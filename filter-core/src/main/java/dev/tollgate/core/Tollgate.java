@@ -7,7 +7,6 @@ import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.RequestView;
 import dev.tollgate.core.ledger.InMemoryReplayLedger;
 import dev.tollgate.core.ledger.ReplayLedger;
-import dev.tollgate.core.verify.HttpFacilitatorClient;
 import dev.tollgate.core.verify.PaymentSettler;
 import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.wire.HeaderCodec;
@@ -17,19 +16,19 @@ import java.util.Optional;
  * A configured Tollgate: the route table and the gate behind it. Adapters hold one and ask it two things:
  * which terms apply to a request, and what the request gets.
  */
-public final class Tollgate {
+public final class Tollgate implements AutoCloseable {
     private final TollgateConfig config;
     private final PaymentGate gate;
+    private final FacilitatorWiring facilitator;
 
     private Tollgate(TollgateConfig config) {
         this.config = config;
-        HttpFacilitatorClient facilitator = config.facilitator() == null
-                ? null : new HttpFacilitatorClient(config.facilitator());
-        PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator;
-        PaymentSettler settler = config.settler() != null ? config.settler() : facilitator;
+        this.facilitator = FacilitatorWiring.of(config);
+        PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator.verifier();
+        PaymentSettler settler = config.settler() != null ? config.settler() : facilitator.settler();
         ReplayLedger ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
         this.gate = new PaymentGate(verifier, settler, ledger, new HeaderCodec(config.maxHeaderBytes()),
-                config.clock(), config.listener(), config.maxClaim());
+                config.clock(), config.listener(), config.maxClaim(), facilitator.proofApi());
     }
 
     public static Tollgate create(TollgateConfig config) {
@@ -47,5 +46,11 @@ public final class Tollgate {
 
     public Decision check(RequestView view, PaymentTerms terms) {
         return gate.check(view, terms);
+    }
+
+    /** Stops the background facilitator check, if one is still running. */
+    @Override
+    public void close() {
+        facilitator.close();
     }
 }
