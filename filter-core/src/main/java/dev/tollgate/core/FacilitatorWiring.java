@@ -15,6 +15,8 @@ import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.verify.ProofApiClient;
 import dev.tollgate.core.verify.SupportedCatalog;
 import dev.tollgate.core.verify.VerificationCache;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,11 +59,20 @@ record FacilitatorWiring(PaymentVerifier verifier, PaymentSettler settler, Proof
                 options.addAll(r.terms().options());
             }
             startup = new FacilitatorStartup(new SupportedCatalog(settings, policy.supportedRefresh(), config.clock()),
-                    options, settings.baseUrl().toString(), FacilitatorStartup.DEFAULT_FIRST_RETRY,
+                    options, publicUrl(settings.baseUrl()).toString(), FacilitatorStartup.DEFAULT_FIRST_RETRY,
                     FacilitatorStartup.DEFAULT_MAX_RETRY).check();
         }
-        ProofApiSupport support = proofApi ? new ProofApiSupport(settings.baseUrl(), config.maxHeaderBytes()) : null;
+        ProofApiSupport support = proofApi ? new ProofApiSupport(publicUrl(settings.baseUrl()), config.maxHeaderBytes()) : null;
         return new FacilitatorWiring(verifier, guard, support, guard, startup);
+    }
+
+    /** The URL without user info, query or fragment: what may be logged and shown to clients. */
+    static URI publicUrl(URI u) {
+        try {
+            return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), null, null);
+        } catch (URISyntaxException e) {
+            return URI.create(u.getScheme() + "://" + u.getHost());
+        }
     }
 
     @Override
