@@ -51,6 +51,8 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler {
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // Plain HTTP/1.1, like HttpFacilitatorClient: no h2c upgrade attempt on cleartext calls.
+                .version(HttpClient.Version.HTTP_1_1)
                 .build();
         String base = settings.baseUrl().toString().replaceAll("/+$", "");
         this.verifyUri = URI.create(base + "/verify");

@@ -74,7 +74,9 @@ public final class SupportedCatalog {
         this.refresh = refresh;
         this.clock = clock;
         this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+                .followRedirects(HttpClient.Redirect.NEVER)
+                // Plain HTTP/1.1, like HttpFacilitatorClient: no h2c upgrade attempt on cleartext calls.
+                .version(HttpClient.Version.HTTP_1_1).build();
         this.uri = URI.create(settings.baseUrl().toString().replaceAll("/+$", "") + "/supported");
     }
 
