@@ -1,5 +1,6 @@
 package dev.tollgate.core;
 
+import dev.tollgate.core.code.CodeIntentVerifier;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.gate.Decision;
 import dev.tollgate.core.gate.PaymentGate;
@@ -20,6 +21,7 @@ import java.util.Optional;
 public final class Tollgate {
     private final TollgateConfig config;
     private final PaymentGate gate;
+    private final CodeIntentVerifier codeIntents;
 
     private Tollgate(TollgateConfig config) {
         this.config = config;
@@ -28,8 +30,10 @@ public final class Tollgate {
         PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator;
         PaymentSettler settler = config.settler() != null ? config.settler() : facilitator;
         ReplayLedger ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
+        this.codeIntents = config.codeIntentApi() == null ? null : new CodeIntentVerifier(config.codeIntentApi(),
+                config.codeIntentStore(), ledger, config.clock(), config.codeIntentLifetime());
         this.gate = new PaymentGate(verifier, settler, ledger, new HeaderCodec(config.maxHeaderBytes()),
-                config.clock(), config.listener(), config.maxClaim());
+                config.clock(), config.listener(), config.maxClaim(), codeIntents);
     }
 
     public static Tollgate create(TollgateConfig config) {
@@ -43,6 +47,15 @@ public final class Tollgate {
     /** The terms of the first route matching this method and (normalized) path, if any. */
     public Optional<PaymentTerms> termsFor(String method, String path) {
         return config.routes().match(method, path);
+    }
+
+    /**
+     * Creates and checks Code intents against this Tollgate's store and ledger; an application's create-intent
+     * endpoint calls {@link CodeIntentVerifier#create} with the route's {@link PaymentTerms#code()}. Empty when
+     * no setting mentions Code.
+     */
+    public Optional<CodeIntentVerifier> codeIntents() {
+        return Optional.ofNullable(codeIntents);
     }
 
     public Decision check(RequestView view, PaymentTerms terms) {

@@ -1,5 +1,6 @@
 package dev.tollgate.core.gate;
 
+import dev.tollgate.core.code.CodeIntentVerifier;
 import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.ledger.ClaimResult;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
@@ -36,9 +37,16 @@ public final class PaymentGate {
     private final Duration maxClaim;
     final Answers answers;
     private final ProofMatcher matcher;
+    private final CodeAdmission code;
 
     public PaymentGate(PaymentVerifier verifier, PaymentSettler settler, ReplayLedger ledger, HeaderCodec codec,
                        Clock clock, PaymentListener listener, Duration maxClaim) {
+        this(verifier, settler, ledger, codec, clock, listener, maxClaim, null);
+    }
+
+    /** @param codeIntents checks Code intents for routes whose terms accept them; null if none do */
+    public PaymentGate(PaymentVerifier verifier, PaymentSettler settler, ReplayLedger ledger, HeaderCodec codec,
+                       Clock clock, PaymentListener listener, Duration maxClaim, CodeIntentVerifier codeIntents) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.settler = Objects.requireNonNull(settler, "settler");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
@@ -47,11 +55,15 @@ public final class PaymentGate {
         this.maxClaim = Objects.requireNonNull(maxClaim, "maxClaim");
         this.answers = new Answers(codec);
         this.matcher = new ProofMatcher(codec);
+        this.code = new CodeAdmission(codeIntents);
     }
 
     public Decision check(RequestView view, PaymentTerms terms) {
         List<String> v2 = view.headers(X402Headers.PAYMENT_SIGNATURE);
         List<String> v1 = view.headers(X402Headers.X_PAYMENT);
+        if (CodeAdmission.presented(view)) {
+            return code.check(this, view, terms, v1.size() + v2.size());
+        }
         if (v1.isEmpty() && v2.isEmpty()) {
             listener.challenged(view.path(), null);
             return new Decision.Challenge(answers.challenge(view, terms, null, null, null), null);
@@ -205,12 +217,12 @@ public final class PaymentGate {
         return until.isBefore(now.plus(CLAIM_SKEW)) ? now.plus(CLAIM_SKEW) : until;
     }
 
-    private Decision challenge(RequestView view, PaymentTerms terms, String reason) {
+    Decision challenge(RequestView view, PaymentTerms terms, String reason) {
         listener.challenged(view.path(), reason);
         return new Decision.Challenge(answers.challenge(view, terms, reason, null, null), reason);
     }
 
-    private Decision reject(RequestView view, int status, String message, Duration retryAfter) {
+    Decision reject(RequestView view, int status, String message, Duration retryAfter) {
         listener.rejected(view.path(), status, message);
         return new Decision.Reject(answers.error(status, message, retryAfter), message);
     }
