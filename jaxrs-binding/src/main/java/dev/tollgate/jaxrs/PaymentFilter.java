@@ -14,14 +14,17 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Providers;
 import java.lang.annotation.Annotation;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * The gate in front of one paid resource method, with its terms fixed at start-up. The request side
- * challenges, rejects or admits; the response side settles an admitted payment once the method has answered
- * but before its entity is written (a {@code StreamingOutput} included), so a failed settlement can still
- * replace status, headers and entity, and a method that answered 400 or more, or threw an exception mapped to
- * such a status, is not charged.
+ * challenges, rejects or admits; the response side renders the entity into memory (a {@code StreamingOutput}
+ * included) and only then settles, so a failed settlement can still replace status, headers and entity, a
+ * body that could not be produced is not charged, and a method that answered 400 or more, or threw an
+ * exception mapped to such a status, is not charged either.
  */
 final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFilter {
     /** Request property holding the admitted {@link PaymentSession} until the response side ends it. */
@@ -62,6 +65,18 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
             return; // challenged, rejected, or unpaid: nothing of ours to finish
         }
         request.removeProperty(SESSION);
+        if (response.getStatus() < 400) {
+            try {
+                RenderedEntity.render(response, (Providers) request.getProperty(ProvidersProperty.PROPERTY),
+                        tollgate.config().bufferLimit());
+            } catch (RenderedEntity.RenderingFailed e) {
+                session.complete(500); // nothing was produced, so nothing is charged
+                replace(response, new HttpAnswer(500, Map.of("Cache-Control", "no-store"), "application/json",
+                        "{\"error\":\"the paid response could not be produced; nothing was charged\"}"
+                                .getBytes(StandardCharsets.UTF_8)));
+                return;
+            }
+        }
         Completion completion = session.complete(response.getStatus());
         if (completion instanceof Completion.Deliver deliver) {
             MultivaluedMap<String, Object> headers = response.getHeaders();

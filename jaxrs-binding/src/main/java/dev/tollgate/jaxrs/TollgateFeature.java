@@ -54,6 +54,7 @@ public final class TollgateFeature implements Feature, DynamicFeature {
     public boolean configure(FeatureContext context) {
         tollgate(context.getConfiguration()); // a bad configuration fails the start-up, annotated methods or not
         JerseyExtensions.register(context);
+        context.register(ProvidersProperty.class);
         return true;
     }
 

@@ -168,7 +168,7 @@ abstract class PaidResourceSpec extends JerseyTest {
     }
 
     @Test
-    void aStreamingOutputIsWrittenOnlyAfterSettlement() {
+    void aStreamingOutputIsProducedCompletelyBeforeItIsSettledAndDeliveredAfter() {
         AtomicInteger producedWhenSettling = new AtomicInteger(-1);
         facilitator().onSettle((ex, req) -> {
             producedWhenSettling.set(Resources.PRODUCED.get());
@@ -177,8 +177,18 @@ abstract class PaidResourceSpec extends JerseyTest {
         Response r = get("stream", V1, Proofs.proof().v1());
         assertEquals(200, r.getStatus());
         assertEquals(Resources.CONTENT, r.readEntity(String.class));
-        assertEquals(0, producedWhenSettling.get());
+        assertEquals(1, producedWhenSettling.get(), "settled only once the body existed (held in memory)");
         assertNotNull(r.getHeaderString("PAYMENT-RESPONSE"));
+    }
+
+    @Test
+    void aStreamingOutputThatFailsHalfWayIsNotCharged() {
+        String proof = Proofs.proof().v1();
+        Response r = get("stream-failing", V1, proof);
+        assertEquals(500, r.getStatus());
+        assertFalse(r.readEntity(String.class).contains(Resources.CONTENT));
+        assertEquals(0, facilitator().settleRequests().size());
+        assertEquals(200, get("report", V1, proof).getStatus(), "the proof was released for another try");
     }
 
     @Test
@@ -243,7 +253,6 @@ abstract class PaidResourceSpec extends JerseyTest {
         assertEquals(503, r.getStatus());
         assertNotNull(r.getHeaderString("Retry-After"));
         assertFalse(r.readEntity(String.class).contains(Resources.CONTENT));
-        assertEquals(0, Resources.PRODUCED.get());
     }
 
     // --- failed settlement
@@ -270,7 +279,7 @@ abstract class PaidResourceSpec extends JerseyTest {
         String text = r.readEntity(String.class);
         assertFalse(text.contains(Resources.CONTENT), text);
         assertEquals(1, JSON.readTree(text).path("x402Version").asInt(), "the body is the 402 answer");
-        assertEquals(0, Resources.PRODUCED.get(), "the StreamingOutput never wrote");
+        assertTrue(r.getHeaderString("X-Content-Secret") == null);
     }
 
     @Test
@@ -279,7 +288,6 @@ abstract class PaidResourceSpec extends JerseyTest {
         Response r = get("stream", V1, Proofs.proof().v1());
         assertEquals(503, r.getStatus());
         assertFalse(r.readEntity(String.class).contains(Resources.CONTENT));
-        assertEquals(0, Resources.PRODUCED.get());
     }
 
     // --- failed handlers

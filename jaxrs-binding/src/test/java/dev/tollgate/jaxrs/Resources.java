@@ -55,6 +55,16 @@ final class Resources {
         }
 
         @GET
+        @Path("stream-failing")
+        @PaymentRequired(price = "$0.01")
+        public StreamingOutput streamFailing() {
+            return out -> {
+                out.write(CONTENT.substring(0, 4).getBytes(StandardCharsets.UTF_8));
+                throw new java.io.IOException("disk gone half-way");
+            };
+        }
+
+        @GET
         @Path("options")
         @PaymentRequired(price = "$0.01", accepts = {"sepolia", "mainnet"})
         public String options() {

@@ -103,7 +103,7 @@ class ServletDeploymentTest {
         assertEquals(402, r.statusCode());
         assertFalse(r.body().contains(Resources.CONTENT), r.body());
         assertEquals("insufficient_funds", JSON.readTree(r.body()).path("error").asText());
-        assertEquals(0, Resources.PRODUCED.get());
+        assertEquals(1, Resources.PRODUCED.get(), "produced into memory, never sent");
     }
 
     @Test
