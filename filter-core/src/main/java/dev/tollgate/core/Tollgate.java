@@ -1,5 +1,6 @@
 package dev.tollgate.core;
 
+import dev.tollgate.core.code.CodeIntentVerifier;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.gate.Decision;
 import dev.tollgate.core.gate.PaymentGate;
@@ -7,7 +8,6 @@ import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.RequestView;
 import dev.tollgate.core.ledger.InMemoryReplayLedger;
 import dev.tollgate.core.ledger.ReplayLedger;
-import dev.tollgate.core.verify.HttpFacilitatorClient;
 import dev.tollgate.core.verify.PaymentSettler;
 import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.wire.HeaderCodec;
@@ -17,19 +17,23 @@ import java.util.Optional;
  * A configured Tollgate: the route table and the gate behind it. Adapters hold one and ask it two things:
  * which terms apply to a request, and what the request gets.
  */
-public final class Tollgate {
+public final class Tollgate implements AutoCloseable {
     private final TollgateConfig config;
     private final PaymentGate gate;
+    private final ReplayLedger ledger;
+    private final FacilitatorWiring facilitator;
+    private final CodeIntentVerifier codeIntents;
 
     private Tollgate(TollgateConfig config) {
         this.config = config;
-        HttpFacilitatorClient facilitator = config.facilitator() == null
-                ? null : new HttpFacilitatorClient(config.facilitator());
-        PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator;
-        PaymentSettler settler = config.settler() != null ? config.settler() : facilitator;
-        ReplayLedger ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
+        this.facilitator = FacilitatorWiring.of(config);
+        PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator.verifier();
+        PaymentSettler settler = config.settler() != null ? config.settler() : facilitator.settler();
+        this.ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
+        this.codeIntents = config.codeIntentApi() == null ? null : new CodeIntentVerifier(config.codeIntentApi(),
+                config.codeIntentStore(), ledger, config.clock(), config.codeIntentLifetime());
         this.gate = new PaymentGate(verifier, settler, ledger, new HeaderCodec(config.maxHeaderBytes()),
-                config.clock(), config.listener(), config.maxClaim());
+                config.clock(), config.listener(), config.maxClaim(), facilitator.proofApi(), codeIntents);
     }
 
     public static Tollgate create(TollgateConfig config) {
@@ -45,7 +49,28 @@ public final class Tollgate {
         return config.routes().match(method, path);
     }
 
+    /**
+     * Creates and checks Code intents against this Tollgate's store and ledger; an application's create-intent
+     * endpoint calls {@link CodeIntentVerifier#create} with the route's {@link PaymentTerms#code()}. Empty when
+     * no setting mentions Code.
+     */
+    public Optional<CodeIntentVerifier> codeIntents() {
+        return Optional.ofNullable(codeIntents);
+    }
+
     public Decision check(RequestView view, PaymentTerms terms) {
         return gate.check(view, terms);
+    }
+
+    /**
+     * Stops the background facilitator check, if one is still running, and closes the ledger if it was made
+     * from settings; one supplied in code belongs to its supplier.
+     */
+    @Override
+    public void close() {
+        facilitator.close();
+        if (config.ownsLedger()) {
+            ledger.close();
+        }
     }
 }

@@ -25,6 +25,7 @@ public final class Main {
                     Tollgate sample: TOLLGATE_FACILITATOR_URL is not set.
                     Point it at an x402 facilitator, for example:
                         TOLLGATE_FACILITATOR_URL=https://x402.org/facilitator java -jar sample-webapp/target/tollgate-sample.jar
+                    For a proof-API facilitator, also set TOLLGATE_FACILITATOR_DIALECT=proof-api.
                     """);
             System.exit(2);
         }

@@ -10,6 +10,7 @@ import dev.tollgate.core.pricing.NetworkRegistry;
 import dev.tollgate.core.route.Route;
 import dev.tollgate.core.route.RoutePattern;
 import dev.tollgate.core.route.RouteTable;
+import dev.tollgate.core.verify.FacilitatorPolicy;
 import dev.tollgate.core.verify.FacilitatorSettings;
 import dev.tollgate.core.verify.PaymentSettler;
 import dev.tollgate.core.verify.PaymentVerifier;
@@ -38,6 +39,7 @@ public final class TollgateConfig {
 
     private final RouteTable routes;
     private final FacilitatorSettings facilitator;
+    private final FacilitatorPolicy facilitatorPolicy;
     private final int maxHeaderBytes;
     private final long bufferLimit;
     private final Duration maxClaim;
@@ -45,10 +47,12 @@ public final class TollgateConfig {
     private final PaymentVerifier verifier;
     private final PaymentSettler settler;
     private final ReplayLedger ledger;
+    private final ReplayLedger ledgerFromSettings;
     private final PaymentListener listener;
     private final Clock clock;
     private final Settings settings;
     private final UnaryOperator<String> environment;
+    private final CodeSettings code;
 
     private TollgateConfig(Builder b, Settings s) {
         this.settings = s;
@@ -62,17 +66,22 @@ public final class TollgateConfig {
         this.bufferLimit = s.get("bufferLimit").map(v -> (long) Settings.positiveInt("bufferLimit", v))
                 .orElse(DEFAULT_BUFFER_LIMIT);
         this.maxClaim = s.get("maxClaim").map(v -> Settings.duration("maxClaim", v)).orElse(DEFAULT_MAX_CLAIM);
-        this.facilitator = s.get("facilitator.url").map(url -> facilitator(s, url)).orElse(null);
+        this.facilitatorPolicy = FacilitatorPolicySettings.read(s);
+        this.facilitator = FacilitatorPolicySettings.adjust(s,
+                s.get("facilitator.url").map(url -> facilitator(s, url)).orElse(null), facilitatorPolicy);
         this.verifier = b.verifier;
         this.settler = b.settler;
         if ((verifier == null || settler == null) && facilitator == null) {
             throw new ConfigurationException("facilitator.url",
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
-        this.ledger = b.ledger;
         this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
         this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+        this.code = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
+        // Last, so that no other setting's error leaves a connected ledger behind.
+        this.ledgerFromSettings = b.ledger == null ? LedgerSetting.create(s, classLoader()) : null;
+        this.ledger = b.ledger != null ? b.ledger : ledgerFromSettings;
     }
 
     public static Builder builder() {
@@ -152,7 +161,7 @@ public final class TollgateConfig {
         String description = s.first(List.of(routePrefix + "description", "description")).map(Map.Entry::getValue)
                 .orElse("");
         String mime = s.first(List.of(routePrefix + "mimeType", "mimeType")).map(Map.Entry::getValue).orElse(null);
-        return new PaymentTerms(options, description, mime, mode);
+        return new PaymentTerms(options, description, mime, mode, CodeSettings.option(s, routePrefix));
     }
 
     private PaymentOption option(Settings s, List<String> prefixes) {
@@ -240,6 +249,11 @@ public final class TollgateConfig {
         return facilitator;
     }
 
+    /** Dialect, cache, circuit breaker and concurrency bound of the facilitator; defaults when none is set. */
+    public FacilitatorPolicy facilitatorPolicy() {
+        return facilitatorPolicy;
+    }
+
     public int maxHeaderBytes() {
         return maxHeaderBytes;
     }
@@ -264,8 +278,19 @@ public final class TollgateConfig {
         return settler;
     }
 
+    /** The ledger supplied in code or chosen by the {@code ledger} setting; null for the in-memory default. */
     public ReplayLedger ledger() {
         return ledger;
+    }
+
+    /** Whether the ledger was made from settings, so that its Tollgate owns it and closes it. */
+    public boolean ownsLedger() {
+        return ledger != null && ledger == ledgerFromSettings;
+    }
+
+    private static ClassLoader classLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : TollgateConfig.class.getClassLoader();
     }
 
     public PaymentListener listener() {
@@ -274,6 +299,21 @@ public final class TollgateConfig {
 
     public Clock clock() {
         return clock;
+    }
+
+    /** How Code intents are announced and checked; null when no setting mentions Code (see {@link CodeSettings}). */
+    public dev.tollgate.core.code.CodeIntentApi codeIntentApi() {
+        return code == null ? null : code.api();
+    }
+
+    /** Where created Code intents are remembered; null when Code is not configured. */
+    public dev.tollgate.core.code.CodeIntentStore codeIntentStore() {
+        return code == null ? null : code.store();
+    }
+
+    /** How long a created Code intent can be redeemed; null when Code is not configured. */
+    public Duration codeIntentLifetime() {
+        return code == null ? null : code.intentLifetime();
     }
 
     /** Resolves one setting of an option through its prefixes: option, then route, then top level. */
@@ -311,6 +351,8 @@ public final class TollgateConfig {
         private NetworkRegistry networks;
         private int routeCount;
         private boolean withoutRoutes;
+        private dev.tollgate.core.code.CodeIntentApi codeApi;
+        private dev.tollgate.core.code.CodeIntentStore codeStore;
 
         private Builder() {
         }
@@ -366,6 +408,18 @@ public final class TollgateConfig {
          */
         public Builder withoutRoutes() {
             this.withoutRoutes = true;
+            return this;
+        }
+
+        /** Speaks to the Code sequencer (default: {@code code.sequencerUrl} over the protobuf API). */
+        public Builder codeIntentApi(dev.tollgate.core.code.CodeIntentApi api) {
+            this.codeApi = api;
+            return this;
+        }
+
+        /** Remembers created Code intents (default: in memory, {@code code.maxOpenIntents}); share it in a cluster. */
+        public Builder codeIntentStore(dev.tollgate.core.code.CodeIntentStore store) {
+            this.codeStore = store;
             return this;
         }
 

@@ -5,7 +5,14 @@ import java.time.Duration;
 /** What a verifier concluded, or why it could not. */
 public sealed interface VerifyOutcome {
 
-    record Valid(String payer) implements VerifyOutcome {
+    /**
+     * The proof pays. {@code payment} is what a facilitator that reports the payment itself (the proof-API
+     * dialect) said about it, for the gate to check against the route's terms; null when it reports nothing.
+     */
+    record Valid(String payer, VerifiedPayment payment) implements VerifyOutcome {
+        public Valid(String payer) {
+            this(payer, null);
+        }
     }
 
     /** The proof is refused; {@code reason} is a protocol reason string a client can act on. */
