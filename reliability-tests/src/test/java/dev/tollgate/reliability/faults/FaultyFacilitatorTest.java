@@ -73,6 +73,12 @@ class FaultyFacilitatorTest {
                 .facilitatorUrl(facilitator.url())
                 .set("facilitator.requestTimeout", TIMEOUT.toMillis() + "ms")
                 .set("facilitator.connectTimeout", TIMEOUT.toMillis() + "ms")
+                // Each fault on its own: no circuit breaker opening after the fifth, no cached answers,
+                // no start-up /supported probe (the faults would answer it).
+                .set("facilitator.circuit.failureThreshold", "1000000")
+                .set("facilitator.cache.ttl", "off")
+                .set("facilitator.supported.check", "false")
+                .set("facilitator.maxConcurrentCalls", "64")
                 .payTo(Proofs.PAY_TO)
                 .route("GET", "/premium/*", "$0.01")
                 .build());
@@ -93,8 +99,8 @@ class FaultyFacilitatorTest {
         server.start();
         // Warm up (class loading, the HttpClient's selector thread), then count.
         facilitator.onVerify(json(200, "{\"isValid\":false,\"invalidReason\":\"warm_up\"}"));
-        get();
         idleBusyThreads = ((QueuedThreadPool) server.getThreadPool()).getBusyThreads();
+        get();
     }
 
     @AfterAll
@@ -306,8 +312,8 @@ class FaultyFacilitatorTest {
             }
         });
         assertTrue(stuck.isEmpty(), "threads still inside Tollgate: " + stuck);
-        assertEquals(idleBusyThreads, ((QueuedThreadPool) server.getThreadPool()).getBusyThreads(),
-                "Jetty request threads still busy");
+        int busy = ((QueuedThreadPool) server.getThreadPool()).getBusyThreads();
+        assertTrue(busy <= idleBusyThreads, "Jetty request threads still busy: " + busy + " > " + idleBusyThreads);
         // The total is not flat at this instant: idle pool threads (Jetty's, the JDK HttpClient's) linger
         // for their idle timeout. The soak script reports the steady-state figure.
     }

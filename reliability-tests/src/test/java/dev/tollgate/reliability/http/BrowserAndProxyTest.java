@@ -29,13 +29,12 @@ class BrowserAndProxyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        direct = new PaidApps();
+        direct = PaidApps.shared();
         behindProxy = new PaidApps(http -> http.addCustomizer(new ForwardedRequestCustomizer()));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        direct.close();
         behindProxy.close();
     }
 

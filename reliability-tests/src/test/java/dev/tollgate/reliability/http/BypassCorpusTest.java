@@ -12,7 +12,6 @@ import dev.tollgate.reliability.http.BypassCorpus.Variant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -27,12 +26,7 @@ class BypassCorpusTest {
 
     @BeforeAll
     static void start() throws Exception {
-        apps = new PaidApps();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        apps.close();
+        apps = PaidApps.shared();
     }
 
     @TestFactory

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +27,7 @@ class ConcurrencyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        apps = new PaidApps();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        apps.close();
+        apps = PaidApps.shared();
     }
 
     @Test

@@ -55,6 +55,24 @@ final class PaidApps implements AutoCloseable {
     final Server servletServer;
     final Server jerseyServer;
 
+    private static PaidApps shared;
+
+    /** One pair of servers for the test classes that need no special connector: start-up is the slow part. */
+    static synchronized PaidApps shared() throws Exception {
+        if (shared == null) {
+            PaidApps apps = new PaidApps();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    apps.close();
+                } catch (Exception ignored) {
+                    // the JVM is going away
+                }
+            }));
+            shared = apps;
+        }
+        return shared;
+    }
+
     /** The filter mapped as README documents it. */
     static final EnumSet<DispatcherType> DOCUMENTED_DISPATCH = EnumSet.of(DispatcherType.REQUEST,
             DispatcherType.FORWARD, DispatcherType.INCLUDE, DispatcherType.ASYNC);
