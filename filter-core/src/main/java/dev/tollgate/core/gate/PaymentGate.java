@@ -104,12 +104,13 @@ public final class PaymentGate {
             listener.verified(view.path(), "Malfunction", m.detail(), latency);
             return reject(view, 502, "payment verifier answered incorrectly", null);
         }
-        String payer = ((VerifyOutcome.Valid) outcome).payer();
+        VerifyOutcome.Valid valid = (VerifyOutcome.Valid) outcome;
+        String payer = valid.payer();
         if (proof.payer() != null && payer != null && !payer.equalsIgnoreCase(proof.payer())) {
             listener.verified(view.path(), "Malfunction", "verifier named payer " + payer, latency);
             return reject(view, 502, "payment verifier answered incorrectly", null);
         }
-        listener.verified(view.path(), "Valid", null, latency);
+        listener.verified(view.path(), "Valid", valid.detail(), latency);
         PaymentOption o = attempt.option();
         PaymentReceipt receipt = new PaymentReceipt(attempt.x402Version(), o.scheme(),
                 attempt.x402Version() == 1 ? o.network().v1Name() : o.network().caip2(), o.asset(),

@@ -5,7 +5,14 @@ import java.time.Duration;
 /** What a verifier concluded, or why it could not. */
 public sealed interface VerifyOutcome {
 
-    record Valid(String payer) implements VerifyOutcome {
+    /**
+     * @param detail what the verifier could not vouch for, null when nothing: a local verifier says here that
+     *               balance and nonce state on chain were not checked, so settlement may still fail
+     */
+    record Valid(String payer, String detail) implements VerifyOutcome {
+        public Valid(String payer) {
+            this(payer, null);
+        }
     }
 
     /** The proof is refused; {@code reason} is a protocol reason string a client can act on. */
