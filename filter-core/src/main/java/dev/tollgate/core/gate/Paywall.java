@@ -11,7 +11,7 @@ final class Paywall {
     static byte[] render(PaymentTerms terms, String resourceUrl) {
         StringBuilder options = new StringBuilder();
         for (PaymentOption o : terms.options()) {
-            BigDecimal human = new BigDecimal(o.amount()).movePointLeft(o.network().decimals());
+            BigDecimal human = new BigDecimal(o.amount()).movePointLeft(o.network().decimals()).stripTrailingZeros();
             options.append("<li>").append(escape(human.toPlainString())).append(" USDC on ")
                     .append(escape(o.network().v1Name())).append(" to <code>").append(escape(o.payTo()))
                     .append("</code></li>");

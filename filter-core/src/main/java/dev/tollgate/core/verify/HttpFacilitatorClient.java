@@ -130,11 +130,13 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
         builder.timeout(settings.requestTimeout()).header("Accept", "application/json");
         settings.headers().forEach(builder::header);
         HttpResponse<byte[]> response;
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
+                http.sendAsync(builder.build(), BoundedBody.handler(settings.maxResponseBytes()));
         try {
             // The client's own timeout stops at the headers; this deadline also covers a trickling body.
-            response = http.sendAsync(builder.build(), BoundedBody.handler(settings.maxResponseBytes()))
-                    .get(settings.requestTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
+            response = call.get(settings.requestTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            call.cancel(true);
             return Exchange.unavailable("facilitator " + what + " timed out after " + settings.requestTimeout(),
                     DEFAULT_RETRY_AFTER);
         } catch (InterruptedException e) {

@@ -1,0 +1,86 @@
+package dev.tollgate.sample;
+
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.resource.Resource;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+
+/**
+ * Runs the sample's own web.xml on embedded Jetty 12 (ee10): the same application as the war, started with
+ * {@code java -jar sample-webapp/target/tollgate-sample.jar}. Settings come from the environment (see
+ * README.md): {@code PORT} (default 8080), {@code HOST} (default 127.0.0.1), and the {@code TOLLGATE_*}
+ * variables web.xml reads.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getenv("TOLLGATE_FACILITATOR_URL") == null && System.getProperty("TOLLGATE_FACILITATOR_URL") == null) {
+            System.err.println("""
+                    Tollgate sample: TOLLGATE_FACILITATOR_URL is not set.
+                    Point it at an x402 facilitator, for example:
+                        TOLLGATE_FACILITATOR_URL=https://x402.org/facilitator java -jar sample-webapp/target/tollgate-sample.jar
+                    """);
+            System.exit(2);
+        }
+        int port = Integer.parseInt(env("PORT", "8080"));
+        Server server;
+        try {
+            server = start(env("HOST", "127.0.0.1"), port);
+        } catch (Exception e) {
+            System.err.println("Tollgate sample failed to start: " + rootMessage(e));
+            System.exit(1);
+            return;
+        }
+        System.out.println("Tollgate sample listening on " + server.getURI());
+        server.join();
+    }
+
+    /** Starts the sample; {@code port} 0 picks a free port. */
+    public static Server start(String host, int port) throws Exception {
+        Server server = new Server();
+        HttpConfiguration http = new HttpConfiguration();
+        if (Boolean.parseBoolean(env("TOLLGATE_TRUST_FORWARDED", "false"))) {
+            // Only behind a proxy you control: resource URLs then follow X-Forwarded-* / Forwarded.
+            http.addCustomizer(new ForwardedRequestCustomizer());
+        }
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        WebAppContext webapp = new WebAppContext();
+        webapp.setContextPath("/");
+        Resource base = ResourceFactory.of(webapp).newClassLoaderResource("webapp", false);
+        if (base == null) {
+            throw new IllegalStateException("the web application is missing from the class path (webapp/)");
+        }
+        webapp.setBaseResource(base);
+        webapp.setParentLoaderPriority(true);
+        webapp.setThrowUnavailableOnStartupException(true);
+        server.setHandler(webapp);
+        server.start();
+        return server;
+    }
+
+    static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        if (v == null || v.isBlank()) {
+            v = System.getProperty(name);
+        }
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+}

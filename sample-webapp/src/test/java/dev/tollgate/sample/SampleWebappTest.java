@@ -1,0 +1,86 @@
+package dev.tollgate.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The sample as users run it: its own web.xml on embedded Jetty, with a facilitator over loopback. */
+class SampleWebappTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static FacilitatorDouble facilitator;
+    private static Server server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        facilitator = new FacilitatorDouble();
+        System.setProperty("TOLLGATE_FACILITATOR_URL", facilitator.url());
+        server = Main.start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.stop();
+        facilitator.close();
+        System.clearProperty("TOLLGATE_FACILITATOR_URL");
+    }
+
+    private static HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.getURI().resolve(path));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void thePremiumReportAsksForOneCentInBothProtocolGenerations() throws Exception {
+        HttpResponse<String> r = get("/premium/report");
+
+        assertEquals(402, r.statusCode());
+        JsonNode body = JSON.readTree(r.body());
+        assertEquals("10000", body.get("accepts").get(0).get("maxAmountRequired").asText());
+        assertEquals("base-sepolia", body.get("accepts").get(0).get("network").asText());
+        JsonNode v2 = JSON.readTree(Base64.getDecoder().decode(r.headers().firstValue("PAYMENT-REQUIRED").orElseThrow()));
+        assertEquals("eip155:84532", v2.get("accepts").get(0).get("network").asText());
+    }
+
+    @Test
+    void aPaidRequestGetsTheReportAndTheSettlementHeaders() throws Exception {
+        HttpResponse<String> r = get("/premium/report", "X-PAYMENT", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("Premium market report"));
+        assertTrue(r.body().contains(Proofs.PAYER.address().toChecksumHex()));
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+        assertTrue(r.headers().firstValue("X-PAYMENT-RESPONSE").isPresent());
+    }
+
+    @Test
+    void freeAndHealthRoutesAreNotCharged() throws Exception {
+        assertEquals(200, get("/api/free").statusCode());
+        HttpResponse<String> health = get("/health");
+        assertEquals(200, health.statusCode());
+        assertEquals("UP", JSON.readTree(health.body()).get("status").asText());
+    }
+
+    @Test
+    void theWarAndTheJarServeTheSameWebXml() throws Exception {
+        // The launcher serves webapp/WEB-INF/web.xml from the class path, the file the war is built from.
+        assertTrue(URI.create(server.getURI().toString()).getPort() > 0);
+        assertEquals(402, get("/premium/report?x=1").statusCode());
+    }
+}
