@@ -1,6 +1,7 @@
 package dev.tollgate.core.config;
 
 import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.SettlementMode;
@@ -59,7 +60,8 @@ public final class TollgateConfig {
                 .orElse(DEFAULT_BUFFER_LIMIT);
         this.maxClaim = s.get("maxClaim").map(v -> Settings.duration("maxClaim", v)).orElse(DEFAULT_MAX_CLAIM);
         this.facilitator = s.get("facilitator.url").map(url -> facilitator(s, url)).orElse(null);
-        this.verifier = b.verifier;
+        this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+        this.verifier = verifier(s, b.verifier, clock);
         this.settler = b.settler;
         if ((verifier == null || settler == null) && facilitator == null) {
             throw new ConfigurationException("facilitator.url",
@@ -67,7 +69,6 @@ public final class TollgateConfig {
         }
         this.ledger = b.ledger;
         this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
-        this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
         this.routes = routes(s);
     }
 
@@ -160,6 +161,20 @@ public final class TollgateConfig {
         String name = look.find("eip712.name").map(Map.Entry::getValue).orElse(network.eip712Name());
         String version = look.find("eip712.version").map(Map.Entry::getValue).orElse(network.eip712Version());
         return new PaymentOption(scheme, network, amount, asset.getValue(), payTo.getValue(), timeout, name, version);
+    }
+
+    /**
+     * {@code verify=facilitator} (default): the facilitator verifies. {@code verify=local}: signatures and fields
+     * are checked in-process and the facilitator only settles (hybrid mode); a verifier given in code wins.
+     */
+    private static PaymentVerifier verifier(Settings s, PaymentVerifier supplied, Clock clock) {
+        String mode = s.get("verify").orElse("facilitator");
+        return switch (mode.toLowerCase(Locale.ROOT)) {
+            case "facilitator" -> supplied;
+            case "local" -> supplied != null ? supplied : new LocalExactEvmPaymentVerifier(clock);
+            default -> throw new ConfigurationException("verify",
+                    "must be 'facilitator' or 'local', was \"" + mode + "\"");
+        };
     }
 
     private static FacilitatorSettings facilitator(Settings s, String url) {

@@ -2,9 +2,12 @@ package dev.tollgate.core.dev;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.config.ConfigurationException;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
@@ -91,6 +94,41 @@ class GateWithLocalVerificationTest {
             assertEquals("invalid_exact_evm_payload_signature", challenge.reason());
             assertTrue(facilitator.verifyRequests().isEmpty() && facilitator.settleRequests().isEmpty());
         }
+    }
+
+    @Test
+    void theVerifySettingSelectsHybridModeWithoutCode() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            TollgateConfig config = config().set("verify", "local").facilitatorUrl(facilitator.url()).build();
+
+            pay(Tollgate.create(config), Request.paying(X402Headers.X_PAYMENT, Proofs.proof().v1()));
+
+            assertInstanceOf(LocalExactEvmPaymentVerifier.class, config.verifier());
+            assertEquals(0, facilitator.verifyRequests().size());
+            assertEquals(1, facilitator.settleRequests().size());
+        }
+    }
+
+    @Test
+    void verifyFacilitatorIsTheDefaultAndLeavesVerificationToTheFacilitator() {
+        assertNull(config().facilitatorUrl("http://127.0.0.1:1").build().verifier());
+        assertNull(config().set("verify", "facilitator").facilitatorUrl("http://127.0.0.1:1").build().verifier());
+    }
+
+    @Test
+    void anUnknownVerifyModeIsRefusedNamingTheSetting() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> config().set("verify", "chain").facilitatorUrl("http://127.0.0.1:1").build());
+
+        assertEquals("verify", e.setting());
+    }
+
+    @Test
+    void localVerificationStillNeedsSomewhereToSettle() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> config().set("verify", "local").build());
+
+        assertEquals("facilitator.url", e.setting());
     }
 
     @Test
