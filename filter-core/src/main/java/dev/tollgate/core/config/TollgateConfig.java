@@ -295,7 +295,8 @@ public final class TollgateConfig {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private UnaryOperator<String> environment = name -> {
             String v = System.getenv(name);
-            return v != null ? v : System.getProperty(name);
+            // A blank variable counts as unset (as the sample launcher treats it), so a property can stand in.
+            return v != null && !v.isBlank() ? v : System.getProperty(name);
         };
         private PaymentVerifier verifier;
         private PaymentSettler settler;
