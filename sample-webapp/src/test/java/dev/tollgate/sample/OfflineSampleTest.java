@@ -115,6 +115,31 @@ class OfflineSampleTest {
     }
 
     @Test
+    void theDemoPayerPaysTheJaxRsWeatherInV1AndV2() throws Exception {
+        URI weather = server.getURI().resolve("/api/weather");
+        DemoPayer payer = payer();
+        for (int version : new int[] {1, 2}) {
+            String proof = payer.sign(payer.offer(get(weather, null, null), version));
+            String header = version == 1 ? X402Headers.X_PAYMENT : X402Headers.PAYMENT_SIGNATURE;
+
+            HttpResponse<String> r = get(weather, header, proof);
+
+            assertEquals(200, r.statusCode(), "v" + version + ": " + r.body());
+            assertTrue(r.body().contains("sunny"), r.body());
+            String settlementHeader = version == 1 ? X402Headers.X_PAYMENT_RESPONSE : X402Headers.PAYMENT_RESPONSE;
+            assertTrue(decoded(r, settlementHeader).path("success").asBoolean());
+        }
+    }
+
+    @Test
+    void thePayCommandPaysTheWeather() {
+        String out = run(server.getURI().resolve("/api/weather").toString(), "--v1");
+
+        assertTrue(out.contains("with X-PAYMENT -> 200"), out);
+        assertTrue(out.contains("sunny"), out);
+    }
+
+    @Test
     void aSettledPaymentIsInTheSimulatedLedger() throws Exception {
         HttpResponse<String> r = get(report, X402Headers.PAYMENT_SIGNATURE, proof(2));
         String transaction = decoded(r, X402Headers.PAYMENT_RESPONSE).path("transaction").asText();

@@ -70,6 +70,28 @@ class SampleWebappTest {
     }
 
     @Test
+    void theJaxRsWeatherResourceAsksForATenthOfACent() throws Exception {
+        HttpResponse<String> r = get("/api/weather");
+
+        assertEquals(402, r.statusCode());
+        JsonNode accept = JSON.readTree(r.body()).get("accepts").get(0);
+        assertEquals("1000", accept.get("maxAmountRequired").asText());
+        assertEquals("Current weather", accept.get("description").asText());
+        assertEquals(server.getURI().resolve("/api/weather").toString(), accept.get("resource").asText());
+        JsonNode v2 = JSON.readTree(Base64.getDecoder().decode(r.headers().firstValue("PAYMENT-REQUIRED").orElseThrow()));
+        assertEquals("1000", v2.get("accepts").get(0).get("amount").asText());
+    }
+
+    @Test
+    void aPaidWeatherRequestIsServedWithTheReceiptInjected() throws Exception {
+        HttpResponse<String> r = get("/api/weather", "X-PAYMENT", Proofs.proof().value(1_000).v1());
+
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains(Proofs.PAYER.address().toChecksumHex()), r.body());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+    }
+
+    @Test
     void freeAndHealthRoutesAreNotCharged() throws Exception {
         assertEquals(200, get("/api/free").statusCode());
         HttpResponse<String> health = get("/health");

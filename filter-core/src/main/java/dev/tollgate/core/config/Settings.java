@@ -31,6 +31,25 @@ final class Settings {
         this.values = Collections.unmodifiableMap(resolved);
     }
 
+    private Settings(Map<String, String> resolved) {
+        this.values = Collections.unmodifiableMap(resolved);
+    }
+
+    /**
+     * These settings with {@code raw} (resolved like any other) laid over them under {@code prefix}; keys that
+     * already started with {@code prefix} are dropped, so nothing of an earlier value under it survives.
+     */
+    Settings overlay(String prefix, Map<String, String> raw, UnaryOperator<String> environment) {
+        Map<String, String> merged = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (!k.startsWith(prefix)) {
+                merged.put(k, v);
+            }
+        });
+        new Settings(raw, environment).values.forEach((k, v) -> merged.put(prefix + k, v));
+        return new Settings(merged);
+    }
+
     Map<String, String> asMap() {
         return values;
     }

@@ -48,8 +48,12 @@ public final class TollgateConfig {
     private final ReplayLedger ledger;
     private final PaymentListener listener;
     private final Clock clock;
+    private final Settings settings;
+    private final UnaryOperator<String> environment;
 
     private TollgateConfig(Builder b, Settings s) {
+        this.settings = s;
+        this.environment = b.environment;
         this.networks = networks(s, b.networks);
         this.maxHeaderBytes = s.get("maxHeaderBytes").map(v -> Settings.positiveInt("maxHeaderBytes", v))
                 .orElse(HeaderCodec.DEFAULT_MAX_HEADER_BYTES);
@@ -69,7 +73,7 @@ public final class TollgateConfig {
         }
         this.ledger = b.ledger;
         this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
-        this.routes = routes(s);
+        this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
     }
 
     public static Builder builder() {
@@ -79,6 +83,21 @@ public final class TollgateConfig {
     /** Reads settings (for example web.xml init-params), resolving {@code ${VAR}} from the environment. */
     public static TollgateConfig fromSettings(Map<String, String> settings) {
         return builder().settings(settings).build();
+    }
+
+    /**
+     * The terms of a route defined outside these settings, such as a JAX-RS resource method by its annotation.
+     * {@code routeSettings} holds a route's keys without the route prefix (price, amount, payTo, network,
+     * asset, scheme, maxTimeoutSeconds, eip712.name, eip712.version, accepts, description, mimeType,
+     * settlement) and is layered over the top-level and {@code accept.<option>.*} settings exactly as a
+     * {@code route.<name>.*} entry would be, with the same validation.
+     *
+     * @throws ConfigurationException naming the setting at fault; a key of {@code routeSettings} is named
+     *         {@code route.<name>.<key>}
+     */
+    public PaymentTerms routeTerms(String name, Map<String, String> routeSettings) {
+        String prefix = "route." + name + ".";
+        return terms(settings.overlay(prefix, routeSettings, environment), prefix);
     }
 
     private RouteTable routes(Settings s) {
@@ -105,9 +124,11 @@ public final class TollgateConfig {
     }
 
     private PaymentTerms terms(Settings s, String routePrefix) {
-        List<String> accepts = s.list(routePrefix + "accepts");
+        String acceptsKey = routePrefix + "accepts";
+        List<String> accepts = s.list(acceptsKey);
         if (accepts.isEmpty()) {
-            accepts = s.list("accepts");
+            acceptsKey = "accepts";
+            accepts = s.list(acceptsKey);
         }
         List<PaymentOption> options = new ArrayList<>();
         if (accepts.isEmpty()) {
@@ -116,7 +137,7 @@ public final class TollgateConfig {
         for (String a : accepts) {
             String optionPrefix = "accept." + a + ".";
             if (s.asMap().keySet().stream().noneMatch(k -> k.startsWith(optionPrefix))) {
-                throw new ConfigurationException(routePrefix + "accepts", "names option '" + a
+                throw new ConfigurationException(acceptsKey, "names option '" + a
                         + "' but no " + optionPrefix + "* setting exists");
             }
             options.add(option(s, List.of(optionPrefix, routePrefix, "")));
@@ -305,6 +326,7 @@ public final class TollgateConfig {
         private Clock clock;
         private NetworkRegistry networks;
         private int routeCount;
+        private boolean withoutRoutes;
 
         private Builder() {
         }
@@ -351,6 +373,15 @@ public final class TollgateConfig {
             if (price != null) {
                 settings.put("route." + name + ".price", price);
             }
+            return this;
+        }
+
+        /**
+         * No route table: the terms come from elsewhere (JAX-RS annotations, through {@link #routeTerms}), so the
+         * top-level option settings are defaults only and need not be complete (no price is required).
+         */
+        public Builder withoutRoutes() {
+            this.withoutRoutes = true;
             return this;
         }
 

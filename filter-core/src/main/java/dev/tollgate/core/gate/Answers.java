@@ -35,8 +35,10 @@ final class Answers {
      *
      * @param reason   why a sent proof was refused, or null when none was sent
      * @param settled  a failed settlement to report, or null
+     * @param settledOn the option the failed settlement was for (its network names the result), or null
      */
-    HttpAnswer challenge(RequestView view, PaymentTerms terms, String reason, SettleResponse settled) {
+    HttpAnswer challenge(RequestView view, PaymentTerms terms, String reason, SettleResponse settled,
+                         PaymentOption settledOn) {
         String url = view.resourceUrl();
         List<PaymentRequirementsV1> v1 = new ArrayList<>(terms.options().size());
         List<PaymentRequirements> v2 = new ArrayList<>(terms.options().size());
@@ -49,7 +51,7 @@ final class Answers {
         Map<String, String> headers = baseHeaders();
         headers.put(X402Headers.PAYMENT_REQUIRED, codec.encode(required));
         if (settled != null) {
-            headers.putAll(settlementHeaders(settled, terms.options().get(0)));
+            headers.putAll(settlementHeaders(settled, settledOn));
         }
         PaymentRequiredV1 body = new PaymentRequiredV1(1, reason == null ? V1_MISSING : reason, v1);
         if (reason == null && settled == null && wantsHtml(view)) {

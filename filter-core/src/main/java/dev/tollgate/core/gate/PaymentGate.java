@@ -54,7 +54,7 @@ public final class PaymentGate {
         List<String> v1 = view.headers(X402Headers.X_PAYMENT);
         if (v1.isEmpty() && v2.isEmpty()) {
             listener.challenged(view.path(), null);
-            return new Decision.Challenge(answers.challenge(view, terms, null, null), null);
+            return new Decision.Challenge(answers.challenge(view, terms, null, null, null), null);
         }
         if (v1.size() + v2.size() > 1) {
             return challenge(view, terms, "send exactly one payment header: X-PAYMENT (v1) or PAYMENT-SIGNATURE (v2)");
@@ -151,7 +151,7 @@ public final class PaymentGate {
             String reason = f.response().errorReason() == null ? "settlement_failed" : f.response().errorReason();
             listener.settled(view.path(), receipt, false, reason, latency);
             SettleResponse failure = SettleResponse.failure(reason, o.network().caip2(), receipt.payer());
-            return new Completion.Withhold(answers.challenge(view, terms, reason, failure), reason);
+            return new Completion.Withhold(answers.challenge(view, terms, reason, failure, o), reason);
         }
         if (outcome instanceof SettleOutcome.Unavailable u) {
             listener.settled(view.path(), receipt, false, u.detail(), latency);
@@ -208,7 +208,7 @@ public final class PaymentGate {
 
     private Decision challenge(RequestView view, PaymentTerms terms, String reason) {
         listener.challenged(view.path(), reason);
-        return new Decision.Challenge(answers.challenge(view, terms, reason, null), reason);
+        return new Decision.Challenge(answers.challenge(view, terms, reason, null, null), reason);
     }
 
     private Decision reject(RequestView view, int status, String message, Duration retryAfter) {

@@ -17,7 +17,7 @@ public final class PaymentSession {
     private final MatchedProof proof;
     private final Instant until;
     private final AtomicBoolean finished = new AtomicBoolean();
-    private PaymentReceipt receipt;
+    private volatile PaymentReceipt receipt;
     private Completion settledBefore;
 
     PaymentSession(PaymentGate gate, RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,

@@ -43,13 +43,23 @@ final class ProofMatcher {
         if (p.scheme() == null || p.network() == null || p.payload() == null) {
             throw new Refusal("X-PAYMENT needs scheme, network and payload");
         }
+        // A v1 proof names no requirement; of the options on its scheme and network, the first whose payTo
+        // and amount the authorization satisfies is the one it pays (the asset is bound by the signature).
+        Refusal firstRefusal = null;
         for (PaymentOption o : terms.options()) {
             if (o.scheme().equals(p.scheme()) && o.network().v1Name().equals(p.network())) {
-                PaymentAttempt attempt = new PaymentAttempt(1, tree,
-                        o.requirementsV1(view.resourceUrl(), terms.description(), terms.mimeType()), o,
-                        exactEvm(p.payload(), o));
-                return keyed(attempt);
+                try {
+                    PaymentAttempt attempt = new PaymentAttempt(1, tree,
+                            o.requirementsV1(view.resourceUrl(), terms.description(), terms.mimeType()), o,
+                            exactEvm(p.payload(), o));
+                    return keyed(attempt);
+                } catch (Refusal r) {
+                    firstRefusal = firstRefusal == null ? r : firstRefusal;
+                }
             }
+        }
+        if (firstRefusal != null) {
+            throw firstRefusal;
         }
         throw new Refusal(REASON_UNMATCHED + " (scheme " + p.scheme() + " on network " + p.network() + ")");
     }

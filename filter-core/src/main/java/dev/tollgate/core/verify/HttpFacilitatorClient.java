@@ -69,6 +69,10 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
             return new VerifyOutcome.Malfunction("facilitator /verify answer has the wrong shape");
         }
         if (r.isValid()) {
+            if (ex.status != 200) {
+                // Only a 200 can say yes: an error status claiming validity is not an answer to trust.
+                return new VerifyOutcome.Malfunction("facilitator /verify answered isValid:true with HTTP " + ex.status);
+            }
             return new VerifyOutcome.Valid(r.payer());
         }
         return new VerifyOutcome.Invalid(r.invalidReason() == null ? "invalid_payment" : r.invalidReason(),
@@ -91,6 +95,9 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
             r = mapper.treeToValue(ex.json, SettleResponse.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return new SettleOutcome.Malfunction("facilitator /settle answer has the wrong shape");
+        }
+        if (r.success() && ex.status != 200) {
+            return new SettleOutcome.Malfunction("facilitator /settle answered success:true with HTTP " + ex.status);
         }
         if (r.success() && (r.transaction() == null || r.transaction().isBlank())) {
             return new SettleOutcome.Malfunction("facilitator /settle reported success without a transaction");

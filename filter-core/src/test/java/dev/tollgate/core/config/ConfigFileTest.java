@@ -1,0 +1,135 @@
+package dev.tollgate.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.tollgate.core.route.Route;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigFileTest {
+    private static final String PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+
+    @TempDir
+    Path dir;
+
+    private String write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file.toString();
+    }
+
+    private static final String JSON = """
+            {
+              "facilitator": {
+                "url": "https://facilitator.example",
+                "requestTimeout": "3s",
+                "header": { "Authorization": "Bearer t0ken" }
+              },
+              "payTo": "%s",
+              "network": "base-sepolia",
+              "maxTimeoutSeconds": 90,
+              "nothing": null,
+              "accept": { "cheap": { "network": "base", "price": "$0.001" } },
+              "routes": [
+                { "name": "reports", "path": "/reports/*", "methods": ["GET", "POST"], "price": "$0.10" },
+                { "path": "/data/{id}", "amount": "5000", "accepts": ["cheap"] }
+              ]
+            }
+            """.formatted(PAY_TO);
+
+    @Test
+    void jsonNestingIsFlattenedToTheSameKeysAsProperties() throws IOException {
+        Map<String, String> flat = ConfigFile.load(write("tollgate.json", JSON), getClass().getClassLoader());
+        assertEquals("https://facilitator.example", flat.get("facilitator.url"));
+        assertEquals("3s", flat.get("facilitator.requestTimeout"));
+        assertEquals("Bearer t0ken", flat.get("facilitator.header.Authorization"));
+        assertEquals(PAY_TO, flat.get("payTo"));
+        assertEquals("90", flat.get("maxTimeoutSeconds"));
+        assertEquals("base", flat.get("accept.cheap.network"));
+        assertEquals("$0.001", flat.get("accept.cheap.price"));
+    }
+
+    @Test
+    void aJsonRoutesArrayBecomesNamedRoutesInOrder() throws IOException {
+        Map<String, String> flat = ConfigFile.load(write("tollgate.json", JSON), getClass().getClassLoader());
+        assertEquals("reports,route1", flat.get("routes"));
+        assertEquals("/reports/*", flat.get("route.reports.path"));
+        assertEquals("GET,POST", flat.get("route.reports.methods"));
+        assertEquals("$0.10", flat.get("route.reports.price"));
+        assertEquals("/data/{id}", flat.get("route.route1.path"));
+        assertEquals("cheap", flat.get("route.route1.accepts"));
+    }
+
+    @Test
+    void aJsonNullLeavesTheSettingUnset() throws IOException {
+        Map<String, String> flat = ConfigFile.load(write("tollgate.json", JSON), getClass().getClassLoader());
+        assertEquals(false, flat.containsKey("nothing"));
+    }
+
+    @Test
+    void aFlattenedJsonFileBuildsTheConfigurationItDescribes() throws IOException {
+        Map<String, String> flat = ConfigFile.load(write("tollgate.json", JSON), getClass().getClassLoader());
+        TollgateConfig config = TollgateConfig.builder().environment(n -> null).settings(flat).build();
+        List<Route> routes = config.routes().routes();
+        assertEquals(List.of("reports", "route1"), routes.stream().map(Route::name).toList());
+        assertEquals(BigInteger.valueOf(100_000), routes.get(0).terms().options().get(0).amount());
+        assertEquals(90, routes.get(0).terms().options().get(0).maxTimeoutSeconds());
+        assertEquals("base", routes.get(1).terms().options().get(0).network().v1Name());
+        assertEquals(BigInteger.valueOf(1_000), routes.get(1).terms().options().get(0).amount());
+        assertEquals("Bearer t0ken", config.facilitator().headers().get("Authorization"));
+    }
+
+    @Test
+    void aPropertiesFileIsReadAsIs() throws IOException {
+        String file = write("tollgate.properties", "facilitator.url=https://f.example\npayTo=" + PAY_TO
+                + "\nprice=$0.01\n# a comment\nroute.a.path=/a/*\n");
+        Map<String, String> flat = ConfigFile.load(file, getClass().getClassLoader());
+        assertEquals(Map.of("facilitator.url", "https://f.example", "payTo", PAY_TO, "price", "$0.01",
+                "route.a.path", "/a/*"), flat);
+    }
+
+    @Test
+    void aClasspathLocationIsReadFromTheClassLoader() {
+        Map<String, String> flat = ConfigFile.load("classpath:/config/tollgate-test.properties",
+                getClass().getClassLoader());
+        assertEquals("$0.25", flat.get("price"));
+    }
+
+    @Test
+    void aMissingFileIsAConfigurationError() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ConfigFile.load(dir.resolve("absent.json").toString(), getClass().getClassLoader()));
+        assertEquals("config", e.setting());
+    }
+
+    @Test
+    void aMissingClasspathResourceIsAConfigurationError() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ConfigFile.load("classpath:nowhere.json", getClass().getClassLoader()));
+        assertEquals("config", e.setting());
+    }
+
+    @Test
+    void aJsonFileThatIsNotAnObjectIsAConfigurationError() throws IOException {
+        String file = write("tollgate.json", "[1, 2]");
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ConfigFile.load(file, getClass().getClassLoader()));
+        assertEquals("config", e.setting());
+    }
+
+    @Test
+    void malformedJsonIsAConfigurationError() throws IOException {
+        String file = write("tollgate.json", "{\"payTo\": ");
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ConfigFile.load(file, getClass().getClassLoader()));
+        assertEquals("config", e.setting());
+    }
+}

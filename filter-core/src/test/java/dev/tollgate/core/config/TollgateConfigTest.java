@@ -1,0 +1,483 @@
+package dev.tollgate.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.gate.PaymentOption;
+import dev.tollgate.core.gate.PaymentTerms;
+import dev.tollgate.core.gate.SettlementMode;
+import dev.tollgate.core.route.Route;
+import dev.tollgate.core.verify.FacilitatorSettings;
+import dev.tollgate.core.verify.SettleOutcome;
+import dev.tollgate.core.verify.VerifyOutcome;
+import dev.tollgate.core.wire.HeaderCodec;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TollgateConfigTest {
+    private static final String PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+    private static final String SEPOLIA_USDC = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
+    private static final String BASE_USDC = "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913";
+
+    private static Map<String, String> minimal() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("facilitator.url", "https://facilitator.example/x402");
+        m.put("payTo", PAY_TO);
+        m.put("price", "$0.01");
+        return m;
+    }
+
+    private static Map<String, String> minimalWith(String... keyValues) {
+        Map<String, String> m = minimal();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            if (keyValues[i + 1] == null) {
+                m.remove(keyValues[i]);
+            } else {
+                m.put(keyValues[i], keyValues[i + 1]);
+            }
+        }
+        return m;
+    }
+
+    /** Builds with an empty environment, so the machine running the tests cannot change the outcome. */
+    private static TollgateConfig build(Map<String, String> settings) {
+        return TollgateConfig.builder().environment(name -> null).settings(settings).build();
+    }
+
+    private static String failingSetting(Map<String, String> settings) {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> build(settings));
+        assertTrue(e.getMessage().contains("'" + e.setting() + "'"), e.getMessage());
+        return e.setting();
+    }
+
+    private static PaymentOption onlyOption(TollgateConfig config) {
+        List<Route> routes = config.routes().routes();
+        assertEquals(1, routes.size());
+        assertEquals(1, routes.get(0).terms().options().size());
+        return routes.get(0).terms().options().get(0);
+    }
+
+    @Test
+    void aFacilitatorUrlAPayToAndAPriceAreAWholeConfiguration() {
+        TollgateConfig config = TollgateConfig.fromSettings(minimal());
+        PaymentOption o = onlyOption(config);
+        assertEquals("exact", o.scheme());
+        assertEquals("base-sepolia", o.network().v1Name());
+        assertEquals(BigInteger.valueOf(10_000), o.amount());
+        assertEquals(SEPOLIA_USDC, o.asset());
+        assertEquals(PAY_TO, o.payTo());
+        assertEquals(60, o.maxTimeoutSeconds());
+        assertEquals("USDC", o.eip712Name());
+        assertEquals("2", o.eip712Version());
+        assertEquals(URI.create("https://facilitator.example/x402"), config.facilitator().baseUrl());
+    }
+
+    @Test
+    void theMinimalConfigurationHasSafeDefaults() {
+        TollgateConfig config = build(minimal());
+        PaymentTerms terms = config.routes().routes().get(0).terms();
+        assertEquals(SettlementMode.AFTER, terms.settlement());
+        assertEquals(HeaderCodec.DEFAULT_MAX_HEADER_BYTES, config.maxHeaderBytes());
+        assertEquals(TollgateConfig.DEFAULT_MAX_CLAIM, config.maxClaim());
+        assertEquals(FacilitatorSettings.DEFAULT_CONNECT_TIMEOUT, config.facilitator().connectTimeout());
+        assertEquals(FacilitatorSettings.DEFAULT_REQUEST_TIMEOUT, config.facilitator().requestTimeout());
+        assertEquals(FacilitatorSettings.DEFAULT_MAX_RESPONSE_BYTES, config.facilitator().maxResponseBytes());
+    }
+
+    @Test
+    void withoutARouteListTheFilterProtectsEverythingItIsMappedTo() {
+        TollgateConfig config = build(minimal());
+        assertTrue(config.routes().match("GET", "/").isPresent());
+        assertTrue(config.routes().match("POST", "/any/path").isPresent());
+    }
+
+    @Test
+    void aTopLevelPathNarrowsTheDefaultRoute() {
+        TollgateConfig config = build(minimalWith("path", "/premium/*"));
+        assertTrue(config.routes().match("GET", "/premium/x").isPresent());
+        assertTrue(config.routes().match("GET", "/free").isEmpty());
+    }
+
+    @Test
+    void anAmountInAtomicUnitsMayReplaceThePrice() {
+        assertEquals(BigInteger.valueOf(12_345), onlyOption(build(minimalWith("price", null, "amount", "12345"))).amount());
+    }
+
+    @Test
+    void theNetworkDecidesTheAssetAndItsEip712Domain() {
+        PaymentOption o = onlyOption(build(minimalWith("network", "base")));
+        assertEquals("eip155:8453", o.network().caip2());
+        assertEquals(BASE_USDC, o.asset());
+        assertEquals("USD Coin", o.eip712Name());
+    }
+
+    @Test
+    void aNetworkMayBeNamedByItsCaip2Id() {
+        assertEquals("base", onlyOption(build(minimalWith("network", "eip155:8453"))).network().v1Name());
+    }
+
+    @Test
+    void assetTimeoutAndEip712DomainMayBeOverridden() {
+        PaymentOption o = onlyOption(build(minimalWith("asset", "0x1111111111111111111111111111111111111111",
+                "maxTimeoutSeconds", "120", "eip712.name", "Token", "eip712.version", "1")));
+        assertEquals("0x1111111111111111111111111111111111111111", o.asset());
+        assertEquals(120, o.maxTimeoutSeconds());
+        assertEquals("Token", o.eip712Name());
+        assertEquals("1", o.eip712Version());
+    }
+
+    @Test
+    void settlementBeforeIsReadWithoutRegardToCase() {
+        TollgateConfig config = build(minimalWith("settlement", "Before"));
+        assertEquals(SettlementMode.BEFORE, config.routes().routes().get(0).terms().settlement());
+    }
+
+    @Test
+    void descriptionAndMimeTypeReachTheTerms() {
+        PaymentTerms t = build(minimalWith("description", "Market data", "mimeType", "application/json"))
+                .routes().routes().get(0).terms();
+        assertEquals("Market data", t.description());
+        assertEquals("application/json", t.mimeType());
+    }
+
+    // --- each invalid setting is named --------------------------------------------------------------
+
+    @Test
+    void aMissingPayToIsNamed() {
+        assertEquals("payTo", failingSetting(minimalWith("payTo", null)));
+    }
+
+    @ParameterizedTest(name = "payTo \"{0}\"")
+    @ValueSource(strings = {"0x123", "209693Bc6afc0C5328bA36FaF03C514EF312287C", "0x209693Bc6afc0C5328bA36FaF03C514EF312287G",
+            "0x209693Bc6afc0C5328bA36FaF03C514EF312287C00", "vitalik.eth"})
+    void aPayToThatIsNotAnEvmAddressIsNamed(String payTo) {
+        assertEquals("payTo", failingSetting(minimalWith("payTo", payTo)));
+    }
+
+    @Test
+    void anUnknownNetworkIsNamed() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> build(minimalWith("network", "ethereum")));
+        assertEquals("network", e.setting());
+        assertTrue(e.getMessage().contains("base-sepolia"), "the message lists the known networks: " + e.getMessage());
+    }
+
+    @ParameterizedTest(name = "price \"{0}\"")
+    @ValueSource(strings = {"abc", "$0", "-1", "1e3", "$"})
+    void aBadPriceIsNamed(String price) {
+        assertEquals("price", failingSetting(minimalWith("price", price)));
+    }
+
+    @Test
+    void aPriceFinerThanTheAssetsDecimalsIsNamed() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> build(minimalWith("price", "$0.0000001")));
+        assertEquals("price", e.setting());
+        assertTrue(e.getMessage().contains("finer than"), e.getMessage());
+    }
+
+    @Test
+    void aBadAmountIsNamed() {
+        assertEquals("amount", failingSetting(minimalWith("price", null, "amount", "1.5")));
+    }
+
+    @Test
+    void aMissingPriceIsNamed() {
+        assertEquals("price", failingSetting(minimalWith("price", null)));
+    }
+
+    @Test
+    void aPriceAndAnAmountAtTheSameLevelContradictEachOther() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> build(minimalWith("amount", "10000")));
+        assertEquals("amount", e.setting());
+        assertTrue(e.getMessage().contains("not both"), e.getMessage());
+    }
+
+    @Test
+    void aPriceAndAnAmountInOneRouteContradictEachOther() {
+        assertEquals("route.r.amount", failingSetting(minimalWith("routes", "r", "route.r.path", "/r",
+                "route.r.price", "$0.02", "route.r.amount", "20000")));
+    }
+
+    @Test
+    void aRoutesAmountOverridesATopLevelPriceWithoutContradiction() {
+        TollgateConfig config = build(minimalWith("routes", "r", "route.r.path", "/r", "route.r.amount", "777"));
+        assertEquals(BigInteger.valueOf(777), onlyOption(config).amount());
+    }
+
+    @Test
+    void aMissingFacilitatorUrlIsNamed() {
+        assertEquals("facilitator.url", failingSetting(minimalWith("facilitator.url", null)));
+    }
+
+    @ParameterizedTest(name = "facilitator.url \"{0}\"")
+    @ValueSource(strings = {"ftp://facilitator.example", "facilitator.example", "http://", "http://exa mple.com",
+            "file:///etc/passwd"})
+    void aFacilitatorUrlThatIsNotAnHttpUrlWithAHostIsNamed(String url) {
+        assertEquals("facilitator.url", failingSetting(minimalWith("facilitator.url", url)));
+    }
+
+    @Test
+    void aVerifierAndSettlerInCodeMakeTheFacilitatorUrlOptional() {
+        TollgateConfig config = TollgateConfig.builder().environment(n -> null).settings(minimalWith("facilitator.url", null))
+                .verifier(a -> new VerifyOutcome.Invalid("no", null))
+                .settler(a -> new SettleOutcome.Malfunction("no"))
+                .build();
+        assertNull(config.facilitator());
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"soon", "1d", "-1s", "0", "0s", "1.5s", "ms"})
+    void aBadRequestTimeoutIsNamed(String value) {
+        assertEquals("facilitator.requestTimeout", failingSetting(minimalWith("facilitator.requestTimeout", value)));
+    }
+
+    @Test
+    void aBadConnectTimeoutIsNamed() {
+        assertEquals("facilitator.connectTimeout", failingSetting(minimalWith("facilitator.connectTimeout", "2 weeks")));
+    }
+
+    @Test
+    void aBadMaxClaimIsNamed() {
+        assertEquals("maxClaim", failingSetting(minimalWith("maxClaim", "forever")));
+    }
+
+    @Test
+    void durationsAreReadInTheirUnitsAndABareNumberIsMilliseconds() {
+        TollgateConfig config = build(minimalWith("facilitator.requestTimeout", "300", "facilitator.connectTimeout",
+                "2s", "maxClaim", "10m"));
+        assertEquals(Duration.ofMillis(300), config.facilitator().requestTimeout());
+        assertEquals(Duration.ofSeconds(2), config.facilitator().connectTimeout());
+        assertEquals(Duration.ofMinutes(10), config.maxClaim());
+        assertEquals(Duration.ofHours(1), build(minimalWith("maxClaim", "1h")).maxClaim());
+    }
+
+    @Test
+    void aRouteWithAMalformedPathIsNamed() {
+        assertEquals("route.reports.path", failingSetting(minimalWith("routes", "reports",
+                "route.reports.path", "reports/*")));
+    }
+
+    @Test
+    void aRouteWithAStarInTheMiddleOfItsPathIsNamed() {
+        assertEquals("route.reports.path", failingSetting(minimalWith("routes", "reports",
+                "route.reports.path", "/reports/*/pdf")));
+    }
+
+    @Test
+    void aRouteWithoutAPathIsNamed() {
+        assertEquals("route.reports.path", failingSetting(minimalWith("routes", "reports")));
+    }
+
+    @Test
+    void aRouteAcceptingAnOptionThatDoesNotExistIsNamed() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> build(minimalWith(
+                "routes", "reports", "route.reports.path", "/reports/*", "route.reports.accepts", "gold")));
+        assertEquals("route.reports.accepts", e.setting());
+        assertTrue(e.getMessage().contains("gold"), e.getMessage());
+    }
+
+    @Test
+    void aTopLevelAcceptsNamingAMissingOptionIsNamedAsTheTopLevelSetting() {
+        assertEquals("accepts", failingSetting(minimalWith("accepts", "gold")));
+    }
+
+    @Test
+    void aRouteInheritingABadTopLevelAcceptsNamesTheTopLevelSetting() {
+        assertEquals("accepts", failingSetting(minimalWith("accepts", "gold",
+                "routes", "reports", "route.reports.path", "/reports/*")));
+    }
+
+    @Test
+    void anUnknownSchemeIsNamed() {
+        assertEquals("scheme", failingSetting(minimalWith("scheme", "upto")));
+    }
+
+    @Test
+    void anUnknownSettlementModeIsNamed() {
+        assertEquals("settlement", failingSetting(minimalWith("settlement", "whenever")));
+    }
+
+    @ParameterizedTest(name = "maxTimeoutSeconds \"{0}\"")
+    @ValueSource(strings = {"0", "-5", "sixty", "1.5"})
+    void aBadMaxTimeoutSecondsIsNamed(String value) {
+        assertEquals("maxTimeoutSeconds", failingSetting(minimalWith("maxTimeoutSeconds", value)));
+    }
+
+    @Test
+    void aBadAssetIsNamed() {
+        assertEquals("asset", failingSetting(minimalWith("asset", "USDC")));
+    }
+
+    @Test
+    void aHeaderLimitBelow1KiBIsNamed() {
+        assertEquals("maxHeaderBytes", failingSetting(minimalWith("maxHeaderBytes", "512")));
+    }
+
+    @Test
+    void anIncompleteNetworkDefinitionIsNamed() {
+        assertEquals("network.anvil.asset", failingSetting(minimalWith("network.anvil.chainId", "31337")));
+    }
+
+    // --- environment references ------------------------------------------------------------------------
+
+    @Test
+    void aReferenceIsReplacedByTheVariablesValue() {
+        Map<String, String> env = Map.of("TOLLGATE_PAY_TO", PAY_TO, "FACILITATOR", "https://f.example");
+        TollgateConfig config = TollgateConfig.builder().environment(env::get)
+                .settings(minimalWith("payTo", "${TOLLGATE_PAY_TO}", "facilitator.url", "${FACILITATOR}/x402"))
+                .build();
+        assertEquals(PAY_TO, onlyOption(config).payTo());
+        assertEquals(URI.create("https://f.example/x402"), config.facilitator().baseUrl());
+    }
+
+    @Test
+    void anUnsetVariableTakesItsDefaultEvenWhenTheDefaultContainsADollarSign() {
+        TollgateConfig config = TollgateConfig.builder().environment(name -> null)
+                .settings(minimalWith("price", "${TOLLGATE_PRICE:-$0.02}")).build();
+        assertEquals(BigInteger.valueOf(20_000), onlyOption(config).amount());
+    }
+
+    @Test
+    void aSetVariableWinsOverItsDefault() {
+        TollgateConfig config = TollgateConfig.builder().environment(Map.of("TOLLGATE_PRICE", "$0.03")::get)
+                .settings(minimalWith("price", "${TOLLGATE_PRICE:-$0.02}")).build();
+        assertEquals(BigInteger.valueOf(30_000), onlyOption(config).amount());
+    }
+
+    @Test
+    void anUnsetVariableWithoutDefaultLeavesTheSettingEmptyAndSoMissing() {
+        Map<String, String> settings = minimalWith("payTo", "${TOLLGATE_PAY_TO}");
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> TollgateConfig.builder().environment(name -> null).settings(settings).build());
+        assertEquals("payTo", e.setting());
+    }
+
+    @Test
+    void aVariablesValueIsNotExpandedAgain() {
+        Map<String, String> env = new HashMap<>();
+        env.put("A", "${B}");
+        env.put("B", "$0.05");
+        TollgateConfig.Builder b = TollgateConfig.builder().environment(env::get)
+                .settings(minimalWith("description", "${A}"));
+        assertEquals("${B}", b.build().routes().routes().get(0).terms().description());
+    }
+
+    // --- routes and options ------------------------------------------------------------------------------
+
+    @Test
+    void namedRoutesKeepTheOrderOfTheRouteListAndTheFirstMatchWins() {
+        TollgateConfig config = build(minimalWith("routes", "gold, premium",
+                "route.premium.path", "/premium/*", "route.premium.price", "$0.01",
+                "route.gold.path", "/premium/gold", "route.gold.price", "$1"));
+        assertEquals(List.of("gold", "premium"), config.routes().routes().stream().map(Route::name).toList());
+        assertEquals(BigInteger.valueOf(1_000_000),
+                config.routes().match("GET", "/premium/gold").orElseThrow().options().get(0).amount());
+        assertEquals(BigInteger.valueOf(10_000),
+                config.routes().match("GET", "/premium/silver").orElseThrow().options().get(0).amount());
+    }
+
+    @Test
+    void aRoutesMethodsRestrictIt() {
+        TollgateConfig config = build(minimalWith("routes", "writes", "route.writes.path", "/api/*",
+                "route.writes.methods", "post, PUT"));
+        assertTrue(config.routes().match("POST", "/api/x").isPresent());
+        assertTrue(config.routes().match("put", "/api/x").isPresent());
+        assertTrue(config.routes().match("GET", "/api/x").isEmpty());
+    }
+
+    @Test
+    void aRouteInheritsTopLevelSettingsItDoesNotOverride() {
+        TollgateConfig config = build(minimalWith("network", "base", "description", "All of it",
+                "routes", "r", "route.r.path", "/r", "route.r.description", "Just r"));
+        PaymentTerms t = config.routes().routes().get(0).terms();
+        assertEquals("base", t.options().get(0).network().v1Name());
+        assertEquals("Just r", t.description());
+    }
+
+    @Test
+    void aRouteMayAcceptSeveralOptionsEachOnItsOwnNetwork() {
+        TollgateConfig config = build(minimalWith("routes", "r", "route.r.path", "/r",
+                "route.r.accepts", "a,b", "accept.a.network", "base-sepolia", "accept.b.network", "base",
+                "accept.b.price", "$0.02"));
+        List<PaymentOption> options = config.routes().routes().get(0).terms().options();
+        assertEquals(2, options.size());
+        assertEquals("base-sepolia", options.get(0).network().v1Name());
+        assertEquals(SEPOLIA_USDC, options.get(0).asset());
+        assertEquals("USDC", options.get(0).eip712Name());
+        assertEquals(BigInteger.valueOf(10_000), options.get(0).amount());
+        assertEquals("base", options.get(1).network().v1Name());
+        assertEquals(BASE_USDC, options.get(1).asset());
+        assertEquals("USD Coin", options.get(1).eip712Name());
+        assertEquals(BigInteger.valueOf(20_000), options.get(1).amount());
+        assertEquals(PAY_TO, options.get(1).payTo());
+    }
+
+    @Test
+    void topLevelAcceptsApplyToTheDefaultRoute() {
+        TollgateConfig config = build(minimalWith("accepts", "a,b", "accept.a.network", "base-sepolia",
+                "accept.b.network", "base"));
+        assertEquals(List.of("base-sepolia", "base"), config.routes().routes().get(0).terms().options().stream()
+                .map(o -> o.network().v1Name()).toList());
+    }
+
+    @Test
+    void anOptionsInvalidSettingIsNamedWithItsOptionPrefix() {
+        assertEquals("accept.b.network", failingSetting(minimalWith("accepts", "a,b", "accept.a.network",
+                "base-sepolia", "accept.b.network", "mainnet")));
+    }
+
+    @Test
+    void theBuilderAddsRoutesInOrderWithTheirMethodsAndPrices() {
+        TollgateConfig config = TollgateConfig.builder().environment(n -> null)
+                .facilitatorUrl("http://127.0.0.1:9").payTo(PAY_TO).network("base-sepolia")
+                .route("POST", "/api/*", "$0.05")
+                .route("*", "/api/*", "$0.01")
+                .build();
+        assertEquals(2, config.routes().routes().size());
+        assertEquals(BigInteger.valueOf(50_000), config.routes().match("POST", "/api/x").orElseThrow().options().get(0).amount());
+        assertEquals(BigInteger.valueOf(10_000), config.routes().match("GET", "/api/x").orElseThrow().options().get(0).amount());
+    }
+
+    @Test
+    void theBuildersSettlementSettingReachesTheTerms() {
+        TollgateConfig config = TollgateConfig.builder().environment(n -> null).settings(minimal())
+                .settlement(SettlementMode.BEFORE).build();
+        assertEquals(SettlementMode.BEFORE, config.routes().routes().get(0).terms().settlement());
+    }
+
+    @Test
+    void facilitatorHeadersAreSentButNeverPrinted() {
+        TollgateConfig config = build(minimalWith("facilitator.header.Authorization", "Bearer s3cret-token",
+                "facilitator.header.X-Api-Key", "k3y"));
+        assertEquals(Map.of("Authorization", "Bearer s3cret-token", "X-Api-Key", "k3y"), config.facilitator().headers());
+        String printed = config.facilitator().toString();
+        assertFalse(printed.contains("s3cret"), printed);
+        assertFalse(printed.contains("k3y"), printed);
+        assertTrue(printed.contains("Authorization"), printed);
+    }
+
+    @Test
+    void aNetworkDefinedInSettingsCanBeUsed() {
+        TollgateConfig config = build(minimalWith("network", "anvil", "network.anvil.chainId", "31337",
+                "network.anvil.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3"));
+        PaymentOption o = onlyOption(config);
+        assertEquals("eip155:31337", o.network().caip2());
+        assertEquals(31337, o.network().chainId());
+        assertEquals("0x5FbDB2315678afecb367f032d93F642f64180aa3", o.asset());
+        assertSame(o.network(), config.networks().find("eip155:31337").orElseThrow());
+    }
+}

@@ -1,0 +1,325 @@
+package dev.tollgate.core.gate;
+
+import static dev.tollgate.core.gate.GateHarness.PAYER;
+import static dev.tollgate.core.gate.GateHarness.body;
+import static dev.tollgate.core.gate.GateHarness.decodeHeader;
+import static dev.tollgate.core.gate.GateHarness.v1;
+import static dev.tollgate.core.gate.GateHarness.v2;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What happens after the handler: settle and deliver, or withhold the content. */
+class PaymentGateSettlementTest {
+    private static final String TX1 = String.format("0x%064x", 1);
+    private static final String SETTLE_FAILED = "{\"success\":false,\"errorReason\":\"insufficient_funds\","
+            + "\"transaction\":\"\",\"network\":\"base-sepolia\"}";
+
+    private GateHarness gate;
+
+    @BeforeEach
+    void start() throws IOException {
+        gate = new GateHarness();
+    }
+
+    @AfterEach
+    void stop() {
+        gate.close();
+    }
+
+    private static Completion.Deliver delivered(Completion c) {
+        return assertInstanceOf(Completion.Deliver.class, c);
+    }
+
+    private static Completion.Withhold withheld(Completion c) {
+        return assertInstanceOf(Completion.Withhold.class, c);
+    }
+
+    // --- settled --------------------------------------------------------------------------------------------
+
+    @Test
+    void aSuccessfulHandlerIsSettledAndDeliveredWithTheV2SettlementHeader() {
+        Completion.Deliver d = delivered(gate.admitted(v1(Proofs.proof().v1())).complete(200));
+        JsonNode r = decodeHeader(d.headers().get("PAYMENT-RESPONSE"));
+        assertTrue(r.path("success").booleanValue());
+        assertEquals(TX1, r.path("transaction").asText());
+        assertEquals("eip155:84532", r.path("network").asText());
+        assertEquals(PAYER, r.path("payer").asText());
+        assertEquals(TX1, d.transaction());
+    }
+
+    @Test
+    void theV1SettlementHeaderNamesTheNetworkByItsV1Name() {
+        Completion.Deliver d = delivered(gate.admitted(v2(Proofs.proof().v2())).complete(200));
+        JsonNode r = decodeHeader(d.headers().get("X-PAYMENT-RESPONSE"));
+        assertTrue(r.path("success").booleanValue());
+        assertEquals(TX1, r.path("transaction").asText());
+        assertEquals("base-sepolia", r.path("network").asText());
+        assertEquals("eip155:84532", decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("network").asText());
+    }
+
+    @Test
+    void theSettlementHeadersAreExposedToScripts() {
+        Completion.Deliver d = delivered(gate.admitted(v1(Proofs.proof().v1())).complete(200));
+        assertTrue(d.headers().get("Access-Control-Expose-Headers").contains("PAYMENT-RESPONSE"));
+    }
+
+    @Test
+    void settlementSendsTheSameRequestTheVerifierSaw() {
+        gate.admitted(v2(Proofs.proof().v2())).complete(200);
+        assertEquals(gate.facilitator.verifyRequests(), gate.facilitator.settleRequests());
+    }
+
+    @Test
+    void theReceiptLearnsTheTransactionOnceSettled() {
+        PaymentSession session = gate.admitted(v1(Proofs.proof().v1()));
+        session.complete(204);
+        assertEquals(TX1, session.receipt().transaction());
+    }
+
+    @Test
+    void aRedirectFromTheHandlerIsStillSettled() {
+        delivered(gate.admitted(v1(Proofs.proof().v1())).complete(302));
+        assertEquals(1, gate.facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aSessionCompletesOnlyOnce() {
+        PaymentSession session = gate.admitted(v1(Proofs.proof().v1()));
+        session.complete(200);
+        assertThrows(IllegalStateException.class, () -> session.complete(200));
+        assertEquals(1, gate.facilitator.settleRequests().size());
+    }
+
+    // --- failed handler ------------------------------------------------------------------------------------
+
+    @Test
+    void aFailedHandlerIsDeliveredAsIsWithoutSettlementAndTheProofCanBeUsedAgain() {
+        String header = Proofs.proof().v1();
+        Completion.Deliver d = delivered(gate.admitted(v1(header)).complete(500));
+        assertTrue(d.headers().isEmpty(), d.headers().toString());
+        assertNull(d.transaction());
+        assertEquals(0, gate.facilitator.settleRequests().size());
+
+        delivered(gate.admitted(v1(header)).complete(200));
+        assertEquals(1, gate.facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aClientErrorFromTheHandlerSettlesNothing() {
+        delivered(gate.admitted(v1(Proofs.proof().v1())).complete(404));
+        assertEquals(0, gate.facilitator.settleRequests().size());
+    }
+
+    @Test
+    void anAbandonedSessionSettlesNothingAndReleasesTheProof() {
+        String header = Proofs.proof().v2();
+        gate.admitted(v2(header)).abandon();
+        assertEquals(0, gate.facilitator.settleRequests().size());
+        gate.admitted(v2(header));
+    }
+
+    // --- failed settlement ------------------------------------------------------------------------------
+
+    @Test
+    void aRefusedSettlementWithholdsTheContentBehindA402ThatReportsTheFailure() {
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200, SETTLE_FAILED));
+        Completion.Withhold w = withheld(gate.admitted(v1(Proofs.proof().v1())).complete(200));
+        assertEquals("insufficient_funds", w.reason());
+        HttpAnswer a = w.answer();
+        assertEquals(402, a.status());
+        JsonNode v2 = decodeHeader(a.headers().get("PAYMENT-RESPONSE"));
+        assertFalse(v2.path("success").booleanValue());
+        assertEquals("insufficient_funds", v2.path("errorReason").asText());
+        assertEquals("", v2.path("transaction").asText());
+        assertEquals("eip155:84532", v2.path("network").asText());
+        assertEquals(PAYER, v2.path("payer").asText());
+        assertEquals("base-sepolia", decodeHeader(a.headers().get("X-PAYMENT-RESPONSE")).path("network").asText());
+        assertEquals("insufficient_funds", body(a).path("error").asText());
+        assertTrue(a.headers().containsKey("PAYMENT-REQUIRED"), "the 402 also says how to pay again");
+        assertEquals("no-store", a.headers().get("Cache-Control"));
+    }
+
+    @Test
+    void aRefusedSettlementReleasesTheProof() {
+        String header = Proofs.proof().v1();
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200, SETTLE_FAILED));
+        withheld(gate.admitted(v1(header)).complete(200));
+        gate.admitted(v1(header));
+    }
+
+    @Test
+    void aSettlementFailureOnTheSecondOptionReportsThatOptionsNetwork() throws IOException {
+        try (GateHarness multi = new GateHarness("route.premium.accepts", "a,b", "accept.a.network", "base-sepolia",
+                "accept.b.network", "base")) {
+            multi.facilitator.onSettle(FacilitatorDouble.answer(200, "{\"success\":false,"
+                    + "\"errorReason\":\"insufficient_funds\",\"transaction\":\"\",\"network\":\"base\"}"));
+            String header = Proofs.proof().network("base", "eip155:8453", 8453, GateHarness.BASE_USDC).v1();
+            Completion.Withhold w = withheld(multi.admitted(v1(header)).complete(200));
+            assertEquals("eip155:8453", decodeHeader(w.answer().headers().get("PAYMENT-RESPONSE"))
+                    .path("network").asText());
+            assertEquals("base", decodeHeader(w.answer().headers().get("X-PAYMENT-RESPONSE"))
+                    .path("network").asText());
+        }
+    }
+
+    @Test
+    void aProofForTheSecondOptionIsSettledOnThatOptionsNetwork() throws IOException {
+        try (GateHarness multi = new GateHarness("route.premium.accepts", "a,b", "accept.a.network", "base-sepolia",
+                "accept.b.network", "base")) {
+            String header = Proofs.proof().network("base", "eip155:8453", 8453, GateHarness.BASE_USDC).v1();
+            PaymentSession s = multi.admitted(v1(header));
+            assertEquals("base", s.receipt().network());
+            assertEquals(GateHarness.BASE_USDC, s.receipt().asset());
+            Completion.Deliver d = delivered(s.complete(200));
+            assertEquals("eip155:8453", decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("network").asText());
+            assertEquals("base", multi.facilitator.settleRequests().get(0).path("paymentRequirements")
+                    .path("network").asText());
+        }
+    }
+
+    @Test
+    void anUnavailableSettlerWithholdsTheContentBehindA503WithRetryAfter() {
+        gate.facilitator.onSettle((ex, req) -> {
+            ex.getResponseHeaders().set("Retry-After", "3");
+            FacilitatorDouble.respond(ex, 503, "{}");
+        });
+        Completion.Withhold w = withheld(gate.admitted(v1(Proofs.proof().v1())).complete(200));
+        assertEquals(503, w.answer().status());
+        assertEquals("3", w.answer().headers().get("Retry-After"));
+        assertFalse(w.answer().headers().containsKey("PAYMENT-RESPONSE"));
+    }
+
+    @Test
+    void aSettlerThatTimesOutWithholdsTheContentBehindA503() throws IOException {
+        try (GateHarness impatient = new GateHarness("facilitator.requestTimeout", "300ms")) {
+            impatient.facilitator.onSettle(FacilitatorDouble.hang());
+            Completion.Withhold w = withheld(impatient.admitted(v1(Proofs.proof().v1())).complete(200));
+            assertEquals(503, w.answer().status());
+            assertTrue(w.answer().headers().containsKey("Retry-After"));
+        }
+    }
+
+    @Test
+    void aSettlementSuccessOnAnotherNetworkIsNotAPaymentAndIsWithheldAs502() {
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200, "{\"success\":true,\"transaction\":\"0xabc\","
+                + "\"network\":\"eip155:8453\",\"payer\":\"" + PAYER + "\"}"));
+        Completion.Withhold w = withheld(gate.admitted(v1(Proofs.proof().v1())).complete(200));
+        assertEquals(502, w.answer().status());
+        assertFalse(w.answer().headers().containsKey("PAYMENT-RESPONSE"));
+    }
+
+    @Test
+    void aSettlementSuccessForAnotherPayerIsWithheldAs502() {
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200, "{\"success\":true,\"transaction\":\"0xabc\","
+                + "\"network\":\"base-sepolia\",\"payer\":\"0x1111111111111111111111111111111111111111\"}"));
+        assertEquals(502, withheld(gate.admitted(v1(Proofs.proof().v1())).complete(200)).answer().status());
+    }
+
+    @Test
+    void aSettlementSuccessWithoutTransactionIsWithheldAs502() {
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200, "{\"success\":true,\"network\":\"base-sepolia\"}"));
+        assertEquals(502, withheld(gate.admitted(v1(Proofs.proof().v1())).complete(200)).answer().status());
+    }
+
+    @Test
+    void aSettlementNamingTheNetworkByEitherOfItsIdsIsAccepted() {
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200, "{\"success\":true,\"transaction\":\"0xabc\","
+                + "\"network\":\"eip155:84532\"}"));
+        assertEquals("0xabc", delivered(gate.admitted(v1(Proofs.proof().v1())).complete(200)).transaction());
+    }
+
+    // --- settlement before the handler -----------------------------------------------------------------
+
+    @Test
+    void settlementBeforeSettlesDuringTheCheckAndTheReceiptCarriesTheTransaction() throws IOException {
+        try (GateHarness before = new GateHarness("settlement", "before")) {
+            PaymentSession s = before.admitted(v1(Proofs.proof().v1()));
+            assertEquals(SettlementMode.BEFORE, s.settlement());
+            assertEquals(1, before.facilitator.settleRequests().size());
+            assertEquals(TX1, s.receipt().transaction());
+
+            Completion.Deliver d = delivered(s.complete(200));
+            assertEquals(TX1, decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("transaction").asText());
+            assertEquals(1, before.facilitator.settleRequests().size());
+        }
+    }
+
+    @Test
+    void settlementBeforeStillReportsThePaymentWhenTheHandlerFails() throws IOException {
+        try (GateHarness before = new GateHarness("settlement", "before")) {
+            String header = Proofs.proof().v1();
+            Completion.Deliver d = delivered(before.admitted(v1(header)).complete(500));
+            assertTrue(d.headers().containsKey("PAYMENT-RESPONSE"));
+            assertEquals("payment_already_used", before.challenged(v1(header)).reason());
+        }
+    }
+
+    @Test
+    void settlementBeforeThatFailsIsAChallengeAndTheHandlerNeverRuns() throws IOException {
+        try (GateHarness before = new GateHarness("settlement", "before")) {
+            before.facilitator.onSettle(FacilitatorDouble.answer(200, SETTLE_FAILED));
+            Decision.Challenge c = before.challenged(v1(Proofs.proof().v1()));
+            assertEquals("insufficient_funds", c.reason());
+            assertFalse(decodeHeader(c.answer().headers().get("PAYMENT-RESPONSE")).path("success").booleanValue());
+        }
+    }
+
+    @Test
+    void settlementBeforeWithTheSettlerDownIsRejectedAs503() throws IOException {
+        try (GateHarness before = new GateHarness("settlement", "before")) {
+            before.facilitator.onSettle(FacilitatorDouble.answer(503, "{}"));
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class, before.check(v1(Proofs.proof().v1())));
+            assertEquals(503, r.answer().status());
+        }
+    }
+
+    // --- events --------------------------------------------------------------------------------------------
+
+    @Test
+    void everyStepOfAPaidRequestIsReportedToTheListener() throws IOException {
+        List<String> events = new CopyOnWriteArrayList<>();
+        PaymentListener recorder = new PaymentListener() {
+            @Override
+            public void challenged(String path, String reason) {
+                events.add("challenged " + path + " " + reason);
+            }
+
+            @Override
+            public void verified(String path, String outcome, String reason, Duration latency) {
+                events.add("verified " + outcome);
+            }
+
+            @Override
+            public void admitted(String path, PaymentReceipt receipt) {
+                events.add("admitted " + receipt.amount());
+            }
+
+            @Override
+            public void settled(String path, PaymentReceipt receipt, boolean success, String detail, Duration latency) {
+                events.add("settled " + success + " " + detail);
+            }
+        };
+        try (GateHarness observed = new GateHarness(b -> b.listener(recorder))) {
+            observed.challenged(GateHarness.paid());
+            observed.admitted(v1(Proofs.proof().v1())).complete(200);
+        }
+        assertEquals(List.of("challenged /premium/data null", "verified Valid", "admitted 10000",
+                "settled true " + TX1), events);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tollgate.jaxrs;
+
+import dev.tollgate.core.gate.PaymentReceipt;
+import dev.tollgate.core.gate.PaymentSession;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.FeatureContext;
+import java.util.function.Supplier;
+import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.jersey.internal.inject.PerLookup;
+import org.glassfish.jersey.server.ContainerRequest;
+import org.glassfish.jersey.server.monitoring.ApplicationEvent;
+import org.glassfish.jersey.server.monitoring.ApplicationEventListener;
+import org.glassfish.jersey.server.monitoring.RequestEvent;
+import org.glassfish.jersey.server.monitoring.RequestEventListener;
+
+/**
+ * What only Jersey can do for the binding: inject {@code @Context PaymentReceipt}, and end a payment session
+ * whose response filter never ran (an unmapped exception some containers handle outside Jersey's response
+ * processing). Jersey's types are touched only when Jersey is on the class path, so other runtimes still load
+ * the feature; there the receipt is the request property {@link PaymentReceipt#ATTRIBUTE}.
+ */
+final class JerseyExtensions {
+    private static final boolean JERSEY = present("org.glassfish.jersey.server.monitoring.ApplicationEventListener")
+            && present("org.glassfish.jersey.internal.inject.AbstractBinder");
+
+    private JerseyExtensions() {
+    }
+
+    static void register(FeatureContext context) {
+        if (JERSEY) {
+            Jersey.register(context);
+        }
+    }
+
+    private static boolean present(String name) {
+        try {
+            Class.forName(name, false, JerseyExtensions.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** A class of its own so that the Jersey types are resolved only when Jersey is there. */
+    private static final class Jersey {
+        static void register(FeatureContext context) {
+            context.register(new AbstractBinder() {
+                @Override
+                protected void configure() {
+                    // Per lookup: null for an unpaid request is a legal answer, and never cached.
+                    bindFactory(ReceiptSupplier.class).to(PaymentReceipt.class).in(PerLookup.class);
+                }
+            });
+            context.register(new SessionJanitor());
+        }
+    }
+
+    static final class ReceiptSupplier implements Supplier<PaymentReceipt> {
+        private final Provider<ContainerRequestContext> request;
+
+        @Inject
+        ReceiptSupplier(Provider<ContainerRequestContext> request) {
+            this.request = request;
+        }
+
+        @Override
+        public PaymentReceipt get() {
+            return request.get().getProperty(PaymentReceipt.ATTRIBUTE) instanceof PaymentReceipt r ? r : null;
+        }
+    }
+
+    /** A session still open when the request finished had no answer to settle on: release its claim. */
+    static final class SessionJanitor implements ApplicationEventListener {
+        private static final RequestEventListener ON_FINISH = event -> {
+            ContainerRequest request = event.getContainerRequest();
+            if (event.getType() == RequestEvent.Type.FINISHED && request != null
+                    && request.getProperty(PaymentFilter.SESSION) instanceof PaymentSession session) {
+                request.removeProperty(PaymentFilter.SESSION);
+                session.abandon();
+            }
+        };
+
+        @Override
+        public void onEvent(ApplicationEvent event) {
+        }
+
+        @Override
+        public RequestEventListener onRequest(RequestEvent event) {
+            return ON_FINISH;
+        }
+    }
+}

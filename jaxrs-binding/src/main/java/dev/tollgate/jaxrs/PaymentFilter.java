@@ -1,0 +1,111 @@
+package dev.tollgate.jaxrs;
+
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.gate.Completion;
+import dev.tollgate.core.gate.Decision;
+import dev.tollgate.core.gate.HttpAnswer;
+import dev.tollgate.core.gate.PaymentReceipt;
+import dev.tollgate.core.gate.PaymentSession;
+import dev.tollgate.core.gate.PaymentTerms;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Providers;
+import java.lang.annotation.Annotation;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The gate in front of one paid resource method, with its terms fixed at start-up. The request side
+ * challenges, rejects or admits; the response side renders the entity into memory (a {@code StreamingOutput}
+ * included) and only then settles, so a failed settlement can still replace status, headers and entity, a
+ * body that could not be produced is not charged, and a method that answered 400 or more, or threw an
+ * exception mapped to such a status, is not charged either.
+ */
+final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFilter {
+    /** Request property holding the admitted {@link PaymentSession} until the response side ends it. */
+    static final String SESSION = PaymentSession.class.getName();
+
+    private static final Annotation[] NO_ANNOTATIONS = new Annotation[0];
+
+    private final Tollgate tollgate;
+    private final PaymentTerms terms;
+    private final String resource;
+
+    PaymentFilter(Tollgate tollgate, PaymentTerms terms, String resource) {
+        this.tollgate = tollgate;
+        this.terms = terms;
+        this.resource = resource;
+    }
+
+    PaymentTerms terms() {
+        return terms;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        Decision decision = tollgate.check(new ContextRequestView(request), terms);
+        if (decision instanceof Decision.Admit admit) {
+            request.setProperty(SESSION, admit.session());
+            request.setProperty(PaymentReceipt.ATTRIBUTE, admit.session().receipt());
+        } else if (decision instanceof Decision.Challenge challenge) {
+            request.abortWith(response(challenge.answer()));
+        } else {
+            request.abortWith(response(((Decision.Reject) decision).answer()));
+        }
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!(request.getProperty(SESSION) instanceof PaymentSession session)) {
+            return; // challenged, rejected, or unpaid: nothing of ours to finish
+        }
+        request.removeProperty(SESSION);
+        if (response.getStatus() < 400) {
+            try {
+                RenderedEntity.render(response, (Providers) request.getProperty(ProvidersProperty.PROPERTY),
+                        tollgate.config().bufferLimit());
+            } catch (RenderedEntity.RenderingFailed e) {
+                session.complete(500); // nothing was produced, so nothing is charged
+                replace(response, new HttpAnswer(500, Map.of("Cache-Control", "no-store"), "application/json",
+                        "{\"error\":\"the paid response could not be produced; nothing was charged\"}"
+                                .getBytes(StandardCharsets.UTF_8)));
+                return;
+            }
+        }
+        Completion completion = session.complete(response.getStatus());
+        if (completion instanceof Completion.Deliver deliver) {
+            MultivaluedMap<String, Object> headers = response.getHeaders();
+            deliver.headers().forEach(headers::putSingle);
+            request.setProperty(PaymentReceipt.ATTRIBUTE, session.receipt());
+        } else {
+            replace(response, ((Completion.Withhold) completion).answer());
+        }
+    }
+
+    /** Nothing of the method's answer survives: its headers may describe (or carry) the unpaid content. */
+    private static void replace(ContainerResponseContext response, HttpAnswer answer) {
+        response.setStatus(answer.status());
+        MultivaluedMap<String, Object> headers = response.getHeaders();
+        headers.clear();
+        answer.headers().forEach(headers::putSingle);
+        response.setEntity(answer.body(), NO_ANNOTATIONS, MediaType.valueOf(answer.contentType()));
+    }
+
+    private static Response response(HttpAnswer answer) {
+        Response.ResponseBuilder b = Response.status(answer.status())
+                .entity(answer.body())
+                .type(answer.contentType());
+        answer.headers().forEach(b::header);
+        return b.build();
+    }
+
+    @Override
+    public String toString() {
+        return "Tollgate payment filter for " + resource;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.tollgate.jaxrs;
+
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.config.ConfigFile;
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.gate.PaymentTerms;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Configuration;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+import java.lang.reflect.Method;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Puts Tollgate in front of every resource method annotated {@link PaymentRequired} (on the method or its
+ * class): one filter per method, its terms built and validated at start-up, at
+ * {@link Priorities#AUTHENTICATION}. Methods without the annotation get no filter and pay nothing.
+ *
+ * <p>In code: {@code resourceConfig.register(TollgateFeature.from(config))}. From web.xml, register the
+ * class (Jersey's {@code jersey.config.server.provider.classnames}) and give the settings as init-params
+ * prefixed {@code tollgate.} ({@code tollgate.facilitator.url}, {@code tollgate.payTo}, ...), or name a
+ * properties/JSON file in {@code tollgate.config} ({@code classpath:} or a path); init-params override the
+ * file. Top-level settings are defaults for the annotations; routes, if any, are ignored.
+ *
+ * <p>With Jersey, resource methods can take the payment as {@code @Context PaymentReceipt}; on any runtime
+ * it is the request property {@link dev.tollgate.core.gate.PaymentReceipt#ATTRIBUTE}.
+ */
+public final class TollgateFeature implements Feature, DynamicFeature {
+    /** Prefix of the settings read from the application's properties (servlet init-params under Jersey). */
+    public static final String PROPERTY_PREFIX = "tollgate.";
+    /** Property naming a settings file, loaded with {@link ConfigFile}. */
+    public static final String CONFIG_PROPERTY = PROPERTY_PREFIX + "config";
+
+    private Tollgate tollgate;
+
+    /** Reads its configuration from the application's properties; for registration by class name. */
+    public TollgateFeature() {
+    }
+
+    private TollgateFeature(TollgateConfig config) {
+        this.tollgate = Tollgate.create(Objects.requireNonNull(config, "config"));
+    }
+
+    /** Its settings are defaults for the annotations; its routes, if any, play no part. */
+    public static TollgateFeature from(TollgateConfig config) {
+        return new TollgateFeature(config);
+    }
+
+    @Override
+    public boolean configure(FeatureContext context) {
+        tollgate(context.getConfiguration()); // a bad configuration fails the start-up, annotated methods or not
+        JerseyExtensions.register(context);
+        context.register(ProvidersProperty.class);
+        return true;
+    }
+
+    @Override
+    public void configure(ResourceInfo info, FeatureContext context) {
+        Method method = info.getResourceMethod();
+        if (method == null) {
+            return;
+        }
+        Class<?> type = info.getResourceClass() != null ? info.getResourceClass() : method.getDeclaringClass();
+        PaymentRequired onMethod = AnnotationTerms.onMethod(type, method);
+        PaymentRequired onClass = AnnotationTerms.onClass(type, method);
+        if (onMethod == null && onClass == null) {
+            return;
+        }
+        String resource = type.getName() + "." + method.getName() + "()";
+        PaymentTerms terms = AnnotationTerms.terms(tollgate(context.getConfiguration()).config(), resource,
+                onClass, onMethod);
+        context.register(new PaymentFilter(tollgate(context.getConfiguration()), terms, resource),
+                Priorities.AUTHENTICATION);
+    }
+
+    private synchronized Tollgate tollgate(Configuration configuration) {
+        if (tollgate == null) {
+            tollgate = Tollgate.create(fromProperties(configuration.getProperties()));
+        }
+        return tollgate;
+    }
+
+    static TollgateConfig fromProperties(Map<String, Object> properties) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        Object file = properties.get(CONFIG_PROPERTY);
+        if (file != null && !file.toString().isBlank()) {
+            settings.putAll(ConfigFile.load(file.toString().strip(), classLoader()));
+        }
+        properties.forEach((key, value) -> {
+            if (key.startsWith(PROPERTY_PREFIX) && !key.equals(CONFIG_PROPERTY) && value != null) {
+                settings.put(key.substring(PROPERTY_PREFIX.length()), value.toString());
+            }
+        });
+        return TollgateConfig.builder().withoutRoutes().settings(settings).build();
+    }
+
+    private static ClassLoader classLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : TollgateFeature.class.getClassLoader();
+    }
+}

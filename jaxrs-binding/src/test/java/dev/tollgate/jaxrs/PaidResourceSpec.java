@@ -1,0 +1,389 @@
+package dev.tollgate.jaxrs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import jakarta.ws.rs.core.Application;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.test.JerseyTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a paid JAX-RS resource does, whatever container runs it. Subclasses pick the container. The
+ * facilitator is a real HTTP server on the loopback interface; the proofs are really signed.
+ */
+abstract class PaidResourceSpec extends JerseyTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String V1 = "X-PAYMENT";
+    static final String V2 = "PAYMENT-SIGNATURE";
+    static final String PAYER = Proofs.PAYER.address().toChecksumHex();
+
+    private static FacilitatorDouble facilitator;
+
+    /** JerseyTest configures the application from its constructor, before any instance field exists. */
+    static synchronized FacilitatorDouble facilitator() {
+        if (facilitator == null) {
+            try {
+                facilitator = new FacilitatorDouble();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return facilitator;
+    }
+
+    @AfterAll
+    static synchronized void stopFacilitator() {
+        if (facilitator != null) {
+            facilitator.close();
+            facilitator = null;
+        }
+    }
+
+    @Override
+    protected Application configure() {
+        TollgateConfig config = TollgateConfig.builder().withoutRoutes()
+                .facilitatorUrl(facilitator().url())
+                .payTo(Proofs.PAY_TO)
+                .set("accept.sepolia.network", "base-sepolia")
+                .set("accept.mainnet.network", "base")
+                .build();
+        return new ResourceConfig(Resources.Api.class, Resources.Reports.class)
+                .register(TollgateFeature.from(config));
+    }
+
+    @BeforeEach
+    void resetFacilitator() {
+        facilitator().onVerify(FacilitatorDouble::acceptVerify).onSettle(PaidResourceSpec::settleOk);
+        facilitator().verifyRequests().clear();
+        facilitator().settleRequests().clear();
+        Resources.PRODUCED.set(0);
+    }
+
+    // --- the challenge
+
+    @Test
+    void aPaidMethodWithoutAProofAnswers402WithTheV1BodyAndTheV2Header() throws IOException {
+        Response r = get("weather", null, null);
+        assertEquals(402, r.getStatus());
+        assertEquals("no-store", r.getHeaderString("Cache-Control"));
+        JsonNode v1 = body(r);
+        assertEquals(1, v1.path("x402Version").asInt());
+        JsonNode offer = v1.path("accepts").get(0);
+        assertEquals("1000", offer.path("maxAmountRequired").asText());
+        assertEquals("base-sepolia", offer.path("network").asText());
+        assertEquals(Proofs.PAY_TO, offer.path("payTo").asText());
+        assertEquals("Current weather", offer.path("description").asText());
+        assertEquals("application/json", offer.path("mimeType").asText());
+        assertEquals(getBaseUri().resolve("weather").toString(), offer.path("resource").asText());
+        JsonNode v2 = header(r, "PAYMENT-REQUIRED");
+        assertEquals(2, v2.path("x402Version").asInt());
+        assertEquals("1000", v2.path("accepts").get(0).path("amount").asText());
+        assertEquals("eip155:84532", v2.path("accepts").get(0).path("network").asText());
+        assertEquals(0, Resources.PRODUCED.get());
+    }
+
+    @Test
+    void anUnannotatedMethodIsFreeAndUntouched() {
+        Response r = get("free", null, null);
+        assertEquals(200, r.getStatus());
+        assertEquals("free", r.readEntity(String.class));
+        assertNull(r.getHeaderString("PAYMENT-REQUIRED"));
+        assertNull(r.getHeaderString("PAYMENT-RESPONSE"));
+        assertTrue(facilitator().verifyRequests().isEmpty());
+    }
+
+    @Test
+    void aClassAnnotationProtectsEveryMethodOfTheClass() throws IOException {
+        Response r = get("reports/daily", null, null);
+        assertEquals(402, r.getStatus());
+        JsonNode offer = body(r).path("accepts").get(0);
+        assertEquals("50000", offer.path("maxAmountRequired").asText());
+        assertEquals("Reports", offer.path("description").asText());
+    }
+
+    @Test
+    void aMethodAnnotationWinsOverItsClassAnnotationAttributeByAttribute() throws IOException {
+        Response r = get("reports/special", null, null);
+        assertEquals(402, r.getStatus());
+        JsonNode offer = body(r).path("accepts").get(0);
+        assertEquals("20000", offer.path("maxAmountRequired").asText());
+        assertEquals("Reports", offer.path("description").asText(), "unset on the method: the class's value");
+    }
+
+    @Test
+    void everyAcceptedOptionIsOfferedInThe402() throws IOException {
+        Response r = get("options", null, null);
+        assertEquals(402, r.getStatus());
+        assertEquals(List.of("base-sepolia", "base"), texts(body(r).path("accepts"), "network"));
+        assertEquals(List.of("eip155:84532", "eip155:8453"),
+                texts(header(r, "PAYMENT-REQUIRED").path("accepts"), "network"));
+        assertEquals(List.of("10000", "10000"), texts(body(r).path("accepts"), "maxAmountRequired"));
+    }
+
+    @Test
+    void aProofForAnyOfTheAcceptedOptionsPays() {
+        Response r = get("options", V2, Proofs.proof().v2());
+        assertEquals(200, r.getStatus());
+        assertEquals(Resources.CONTENT, r.readEntity(String.class));
+    }
+
+    // --- paying
+
+    @Test
+    void aV1ProofIsSettledAndTheAnswerCarriesBothSettlementHeaders() throws IOException {
+        Response r = get("report", V1, Proofs.proof().v1());
+        assertEquals(200, r.getStatus());
+        assertEquals(Resources.CONTENT, r.readEntity(String.class));
+        assertSettled(r);
+        assertEquals(1, facilitator().settleRequests().size());
+        assertEquals("42", r.getHeaderString("X-Content-Secret"), "a paid answer keeps its own headers");
+    }
+
+    @Test
+    void aV2ProofIsSettledAndTheAnswerCarriesBothSettlementHeaders() throws IOException {
+        Response r = get("report", V2, Proofs.proof().v2());
+        assertEquals(200, r.getStatus());
+        assertEquals(Resources.CONTENT, r.readEntity(String.class));
+        assertSettled(r);
+        assertEquals(2, facilitator().settleRequests().get(0).path("x402Version").asInt(2));
+    }
+
+    @Test
+    void aStreamingOutputIsProducedCompletelyBeforeItIsSettledAndDeliveredAfter() {
+        AtomicInteger producedWhenSettling = new AtomicInteger(-1);
+        facilitator().onSettle((ex, req) -> {
+            producedWhenSettling.set(Resources.PRODUCED.get());
+            settleOk(ex, req);
+        });
+        Response r = get("stream", V1, Proofs.proof().v1());
+        assertEquals(200, r.getStatus());
+        assertEquals(Resources.CONTENT, r.readEntity(String.class));
+        assertEquals(1, producedWhenSettling.get(), "settled only once the body existed (held in memory)");
+        assertNotNull(r.getHeaderString("PAYMENT-RESPONSE"));
+    }
+
+    @Test
+    void aStreamingOutputThatFailsHalfWayIsNotCharged() {
+        String proof = Proofs.proof().v1();
+        Response r = get("stream-failing", V1, proof);
+        assertEquals(500, r.getStatus());
+        assertFalse(r.readEntity(String.class).contains(Resources.CONTENT));
+        assertEquals(0, facilitator().settleRequests().size());
+        assertEquals(200, get("report", V1, proof).getStatus(), "the proof was released for another try");
+    }
+
+    @Test
+    void thePaymentReceiptIsInjectableIntoTheResourceMethod() {
+        Response r = get("receipt", V1, Proofs.proof().v1());
+        assertEquals(200, r.getStatus());
+        assertEquals(PAYER + " paid 10000 on base-sepolia to " + Proofs.PAY_TO + " tx=null",
+                r.readEntity(String.class), "settled after the method: no transaction yet");
+    }
+
+    @Test
+    void settlingBeforeTheMethodRunsHandsItTheTransaction() {
+        Response r = get("prepaid", V2, Proofs.proof().v2());
+        assertEquals(200, r.getStatus());
+        assertTrue(r.readEntity(String.class).matches("tx=0x[0-9a-f]{64}"));
+        assertNotNull(r.getHeaderString("PAYMENT-RESPONSE"));
+        assertNotNull(r.getHeaderString("X-PAYMENT-RESPONSE"));
+    }
+
+    // --- refused proofs
+
+    @Test
+    void aProofTheVerifierRefusesGets402WithTheReason() throws IOException {
+        facilitator().onVerify(FacilitatorDouble.invalid("invalid_exact_evm_payload_signature"));
+        Response r = get("report", V1, Proofs.proof().v1());
+        assertEquals(402, r.getStatus());
+        assertEquals("invalid_exact_evm_payload_signature", body(r).path("error").asText());
+        assertEquals(0, Resources.PRODUCED.get());
+        assertTrue(facilitator().settleRequests().isEmpty());
+    }
+
+    @Test
+    void aReplayedProofGets402WithTheReason() throws IOException {
+        String proof = Proofs.proof().v2();
+        assertEquals(200, get("report", V2, proof).getStatus());
+        Response again = get("report", V2, proof);
+        assertEquals(402, again.getStatus());
+        assertEquals("payment_already_used", body(again).path("error").asText());
+        assertEquals(1, facilitator().settleRequests().size());
+        assertEquals(1, Resources.PRODUCED.get());
+    }
+
+    @Test
+    void aMalformedProofGets402WithTheError() throws IOException {
+        Response r = get("report", V1, "%%% not base64 %%%");
+        assertEquals(402, r.getStatus());
+        assertFalse(body(r).path("error").asText().isBlank());
+        assertTrue(facilitator().verifyRequests().isEmpty());
+    }
+
+    @Test
+    void aProofOfTooSmallAnAmountGets402() {
+        Response r = get("report", V1, Proofs.proof().value(1).v1());
+        assertEquals(402, r.getStatus());
+        assertEquals(0, Resources.PRODUCED.get());
+    }
+
+    @Test
+    void anUnavailableFacilitatorGets503WithRetryAfterAndNoContent() {
+        facilitator().onVerify(FacilitatorDouble.answer(503, "{}"));
+        Response r = get("report", V1, Proofs.proof().v1());
+        assertEquals(503, r.getStatus());
+        assertNotNull(r.getHeaderString("Retry-After"));
+        assertFalse(r.readEntity(String.class).contains(Resources.CONTENT));
+    }
+
+    // --- failed settlement
+
+    @Test
+    void aFailedSettlementReplacesTheAnswerWithA402AndKeepsNoneOfItsHeaders() throws IOException {
+        facilitator().onSettle(settleFails("insufficient_funds"));
+        Response r = get("report", V1, Proofs.proof().v1());
+        assertEquals(402, r.getStatus());
+        String text = r.readEntity(String.class);
+        assertFalse(text.contains(Resources.CONTENT), text);
+        assertEquals("insufficient_funds", JSON.readTree(text).path("error").asText());
+        assertNull(r.getHeaderString("X-Content-Secret"));
+        JsonNode settlement = header(r, "PAYMENT-RESPONSE");
+        assertFalse(settlement.path("success").asBoolean());
+        assertEquals("insufficient_funds", settlement.path("errorReason").asText());
+    }
+
+    @Test
+    void aFailedSettlementOfAStreamingOutputLeaksNoByte() throws IOException {
+        facilitator().onSettle(settleFails("insufficient_funds"));
+        Response r = get("stream", V1, Proofs.proof().v1());
+        assertEquals(402, r.getStatus());
+        String text = r.readEntity(String.class);
+        assertFalse(text.contains(Resources.CONTENT), text);
+        assertEquals(1, JSON.readTree(text).path("x402Version").asInt(), "the body is the 402 answer");
+        assertTrue(r.getHeaderString("X-Content-Secret") == null);
+    }
+
+    @Test
+    void anUnavailableSettlementAnswers503WithoutTheContent() {
+        facilitator().onSettle(FacilitatorDouble.answer(503, "{}"));
+        Response r = get("stream", V1, Proofs.proof().v1());
+        assertEquals(503, r.getStatus());
+        assertFalse(r.readEntity(String.class).contains(Resources.CONTENT));
+    }
+
+    // --- failed handlers
+
+    @Test
+    void aHandlerAnswering404IsNotChargedAndTheProofStaysUsable() {
+        String proof = Proofs.proof().v1();
+        Response r = get("not-found", V1, proof);
+        assertEquals(404, r.getStatus());
+        assertEquals("no such report", r.readEntity(String.class));
+        assertNull(r.getHeaderString("PAYMENT-RESPONSE"));
+        assertTrue(facilitator().settleRequests().isEmpty());
+        assertEquals(200, get("report", V1, proof).getStatus());
+    }
+
+    @Test
+    void aWebApplicationExceptionWith500SettlesNothingAndTheProofStaysUsable() {
+        String proof = Proofs.proof().v2();
+        Response r = get("web-error", V2, proof);
+        assertEquals(500, r.getStatus());
+        assertNull(r.getHeaderString("PAYMENT-RESPONSE"));
+        assertTrue(facilitator().settleRequests().isEmpty());
+        assertEquals(200, get("report", V2, proof).getStatus());
+    }
+
+    @Test
+    void anUnmappedRuntimeExceptionSettlesNothingAndTheProofStaysUsable() {
+        String proof = Proofs.proof().v1();
+        assertCrashed(() -> get("crash", V1, proof));
+        assertTrue(facilitator().settleRequests().isEmpty());
+        assertEquals(200, get("report", V1, proof).getStatus());
+        assertEquals(1, facilitator().settleRequests().size());
+    }
+
+    // --- helpers
+
+    /** How the container reports an exception no mapper handled: a 500 without settlement headers. */
+    void assertCrashed(java.util.function.Supplier<Response> call) {
+        Response r = call.get();
+        assertEquals(500, r.getStatus());
+        assertNull(r.getHeaderString("PAYMENT-RESPONSE"));
+    }
+
+    Response get(String path, String header, String value) {
+        var request = target(path).request();
+        if (header != null) {
+            request = request.header(header, value);
+        }
+        return request.get();
+    }
+
+    static JsonNode body(Response r) throws IOException {
+        r.bufferEntity();
+        return JSON.readTree(r.readEntity(String.class));
+    }
+
+    static JsonNode header(Response r, String name) throws IOException {
+        String value = r.getHeaderString(name);
+        assertNotNull(value, name);
+        return JSON.readTree(Base64.getDecoder().decode(value));
+    }
+
+    static List<String> texts(JsonNode array, String field) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.path(field).asText()));
+        return out;
+    }
+
+    static void assertSettled(Response r) throws IOException {
+        JsonNode v2 = header(r, "PAYMENT-RESPONSE");
+        JsonNode v1 = header(r, "X-PAYMENT-RESPONSE");
+        assertTrue(v2.path("success").asBoolean());
+        assertTrue(v1.path("success").asBoolean());
+        assertTrue(v2.path("transaction").asText().matches("0x[0-9a-f]{64}"));
+        assertEquals(v2.path("transaction").asText(), v1.path("transaction").asText());
+        assertEquals("eip155:84532", v2.path("network").asText());
+        assertEquals("base-sepolia", v1.path("network").asText());
+    }
+
+    private static final AtomicInteger TRANSACTIONS = new AtomicInteger();
+
+    static void settleOk(HttpExchange ex, JsonNode req) throws IOException {
+        String payer = req.path("paymentPayload").path("payload").path("authorization").path("from").asText("");
+        String network = req.path("paymentRequirements").path("network").asText();
+        FacilitatorDouble.respond(ex, 200, "{\"success\":true,\"transaction\":\""
+                + String.format("0x%064x", TRANSACTIONS.incrementAndGet()) + "\",\"network\":\"" + network
+                + "\",\"payer\":\"" + payer + "\"}");
+    }
+
+    static FacilitatorDouble.Behaviour settleFails(String reason) {
+        return (ex, req) -> FacilitatorDouble.respond(ex, 200, "{\"success\":false,\"errorReason\":\"" + reason
+                + "\",\"transaction\":\"\",\"network\":\"" + req.path("paymentRequirements").path("network").asText()
+                + "\"}");
+    }
+
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

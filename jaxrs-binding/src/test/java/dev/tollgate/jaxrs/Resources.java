@@ -1,0 +1,128 @@
+package dev.tollgate.jaxrs;
+
+import dev.tollgate.core.gate.PaymentReceipt;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Resources the tests put behind the feature. Prices of $0.01 match the default test proof. */
+final class Resources {
+    static final String CONTENT = "PAID-CONTENT";
+    /** How often a paid handler's body was produced; a StreamingOutput counts when it writes. */
+    static final AtomicInteger PRODUCED = new AtomicInteger();
+
+    private Resources() {
+    }
+
+    @Path("/")
+    public static class Api {
+        @GET
+        @Path("weather")
+        @PaymentRequired(price = "$0.001", description = "Current weather", mimeType = "application/json")
+        public String weather() {
+            PRODUCED.incrementAndGet();
+            return "{\"weather\":\"sunny\"}";
+        }
+
+        @GET
+        @Path("free")
+        public String free() {
+            return "free";
+        }
+
+        @GET
+        @Path("report")
+        @PaymentRequired(price = "$0.01")
+        public Response report() {
+            PRODUCED.incrementAndGet();
+            return Response.ok(CONTENT).header("X-Content-Secret", "42").build();
+        }
+
+        @GET
+        @Path("stream")
+        @PaymentRequired(price = "$0.01")
+        public StreamingOutput stream() {
+            return out -> {
+                PRODUCED.incrementAndGet();
+                out.write(CONTENT.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            };
+        }
+
+        @GET
+        @Path("stream-failing")
+        @PaymentRequired(price = "$0.01")
+        public StreamingOutput streamFailing() {
+            return out -> {
+                out.write(CONTENT.substring(0, 4).getBytes(StandardCharsets.UTF_8));
+                throw new java.io.IOException("disk gone half-way");
+            };
+        }
+
+        @GET
+        @Path("options")
+        @PaymentRequired(price = "$0.01", accepts = {"sepolia", "mainnet"})
+        public String options() {
+            return CONTENT;
+        }
+
+        @GET
+        @Path("not-found")
+        @PaymentRequired(price = "$0.01")
+        public Response notFound() {
+            return Response.status(404).entity("no such report").build();
+        }
+
+        @GET
+        @Path("web-error")
+        @PaymentRequired(price = "$0.01")
+        public String webError() {
+            throw new WebApplicationException("handler failed", 500);
+        }
+
+        @GET
+        @Path("crash")
+        @PaymentRequired(price = "$0.01")
+        public String crash() {
+            throw new IllegalStateException("handler crashed");
+        }
+
+        @GET
+        @Path("receipt")
+        @PaymentRequired(price = "$0.01")
+        public String receipt(@Context PaymentReceipt receipt) {
+            return receipt.payer() + " paid " + receipt.amount() + " on " + receipt.network() + " to "
+                    + receipt.payTo() + " tx=" + receipt.transaction();
+        }
+
+        @GET
+        @Path("prepaid")
+        @PaymentRequired(price = "$0.01", settlement = PaymentRequired.Settlement.BEFORE)
+        public String prepaid(@Context PaymentReceipt receipt) {
+            return "tx=" + receipt.transaction();
+        }
+    }
+
+    /** Every method pays the class's terms unless its own annotation says otherwise. */
+    @Path("reports")
+    @PaymentRequired(price = "$0.05", description = "Reports")
+    public static class Reports {
+        @GET
+        @Path("daily")
+        public String daily() {
+            return "daily";
+        }
+
+        @GET
+        @Path("special")
+        @PaymentRequired(price = "$0.02")
+        public String special() {
+            return "special";
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tollgate.jaxrs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.testing.Proofs;
+import jakarta.ws.rs.core.Application;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.test.grizzly.GrizzlyTestContainerFactory;
+import org.glassfish.jersey.test.spi.TestContainerFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With {@link ServerProperties#RESPONSE_SET_STATUS_OVER_SEND_ERROR}, Jersey answers an unmapped exception
+ * without running any response filter: the payment session must still end, or the proof stays claimed.
+ */
+class ResponseFiltersSkippedTest extends PaidResourceSpec {
+    @Override
+    protected Application configure() {
+        return ((ResourceConfig) super.configure()).property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+    }
+
+    @Override
+    protected TestContainerFactory getTestContainerFactory() {
+        return new GrizzlyTestContainerFactory();
+    }
+
+    @Test
+    void aSessionWhoseResponseFilterNeverRanIsReleasedWhenTheRequestFinishes() throws InterruptedException {
+        String proof = Proofs.proof().v1();
+        assertEquals(500, get("crash", V1, proof).getStatus());
+        assertTrue(facilitator().settleRequests().isEmpty());
+        // The request finishes (and the claim is released) just after the 500 reached the client.
+        int status = 0;
+        for (int i = 0; i < 40 && status != 200; i++) {
+            status = get("report", V1, proof).getStatus();
+            if (status != 200) {
+                Thread.sleep(50);
+            }
+        }
+        assertEquals(200, status);
+    }
+}

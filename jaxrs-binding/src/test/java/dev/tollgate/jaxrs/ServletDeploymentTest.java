@@ -1,0 +1,124 @@
+package dev.tollgate.jaxrs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Base64;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Jersey as a servlet on Jetty 12 ee10, configured only by init-params as in a web.xml: the feature is
+ * registered by class name and reads {@code tollgate.*} init-params and the file {@code tollgate.config} names.
+ */
+class ServletDeploymentTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static FacilitatorDouble facilitator;
+    private static Server server;
+    private static String base;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        facilitator = new FacilitatorDouble();
+        server = new Server(new InetSocketAddress("127.0.0.1", 0));
+        ServletContextHandler context = new ServletContextHandler("/shop");
+        ServletHolder jersey = new ServletHolder("api", ServletContainer.class);
+        jersey.setInitParameter("jersey.config.server.provider.classnames",
+                TollgateFeature.class.getName() + "," + Resources.Api.class.getName());
+        jersey.setInitParameter("tollgate.config", "classpath:tollgate-jaxrs-test.properties");
+        jersey.setInitParameter("tollgate.facilitator.url", facilitator.url());
+        jersey.setInitOrder(1);
+        context.addServlet(jersey, "/api/*");
+        server.setHandler(context);
+        server.start();
+        base = "http://127.0.0.1:" + ((org.eclipse.jetty.server.NetworkConnector) server.getConnectors()[0])
+                .getLocalPort() + "/shop/api/";
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.stop();
+        facilitator.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        facilitator.onVerify(FacilitatorDouble::acceptVerify).onSettle(PaidResourceSpec::settleOk);
+        facilitator.settleRequests().clear();
+        Resources.PRODUCED.set(0);
+    }
+
+    @Test
+    void aPaidResourceAnswersA402NamingItsAbsoluteUrl() throws Exception {
+        HttpResponse<String> r = get("weather", null, null);
+        assertEquals(402, r.statusCode());
+        JsonNode offer = JSON.readTree(r.body()).path("accepts").get(0);
+        assertEquals(base + "weather", offer.path("resource").asText());
+        assertEquals("1000", offer.path("maxAmountRequired").asText());
+        assertEquals(Proofs.PAY_TO, offer.path("payTo").asText(), "from the settings file");
+        assertEquals("Current weather", offer.path("description").asText(), "the annotation wins over the file");
+        assertTrue(r.headers().firstValue("PAYMENT-REQUIRED").isPresent());
+    }
+
+    @Test
+    void anUnannotatedResourceIsFree() throws Exception {
+        HttpResponse<String> r = get("free", null, null);
+        assertEquals(200, r.statusCode());
+        assertEquals("free", r.body());
+    }
+
+    @Test
+    void aPaidRequestGetsTheContentTheReceiptAndBothSettlementHeaders() throws Exception {
+        HttpResponse<String> r = get("receipt", "PAYMENT-SIGNATURE", Proofs.proof().v2());
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().startsWith(PaidResourceSpec.PAYER + " paid 10000 on eip155:84532"), r.body());
+        JsonNode settled = JSON.readTree(Base64.getDecoder().decode(r.headers().firstValue("PAYMENT-RESPONSE").orElseThrow()));
+        assertTrue(settled.path("success").asBoolean());
+        assertTrue(r.headers().firstValue("X-PAYMENT-RESPONSE").isPresent());
+    }
+
+    @Test
+    void aFailedSettlementOfAStreamingOutputLeaksNoByteThroughTheServletContainer() throws Exception {
+        facilitator.onSettle(PaidResourceSpec.settleFails("insufficient_funds"));
+        HttpResponse<String> r = get("stream", "X-PAYMENT", Proofs.proof().v1());
+        assertEquals(402, r.statusCode());
+        assertFalse(r.body().contains(Resources.CONTENT), r.body());
+        assertEquals("insufficient_funds", JSON.readTree(r.body()).path("error").asText());
+        assertEquals(1, Resources.PRODUCED.get(), "produced into memory, never sent");
+    }
+
+    @Test
+    void aCrashingHandlerSettlesNothingAndItsProofStaysUsable() throws Exception {
+        String proof = Proofs.proof().v1();
+        assertEquals(500, get("crash", "X-PAYMENT", proof).statusCode());
+        assertTrue(facilitator.settleRequests().isEmpty());
+        assertEquals(200, get("report", "X-PAYMENT", proof).statusCode());
+    }
+
+    private HttpResponse<String> get(String path, String header, String value) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        if (header != null) {
+            b.header(header, value);
+        }
+        return client.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
