@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the JMH benchmarks (not part of `mvn verify`: the module is only in the -Pbenchmarks profile).
-# Arguments go to JMH; without any, runs the local verification benchmark on one thread.
+# Arguments go to JMH; without any, runs the local verification benchmark on one thread
+# (LedgerClaimBenchmark needs Redis and PostgreSQL, see docs/benchmarks.md).
 #   benchmarks/run.sh                          # defaults below
 #   benchmarks/run.sh LocalVerification -f 3   # more forks
 #   benchmarks/run.sh -h                       # JMH's options

@@ -17,9 +17,10 @@ import java.util.Optional;
  * A configured Tollgate: the route table and the gate behind it. Adapters hold one and ask it two things:
  * which terms apply to a request, and what the request gets.
  */
-public final class Tollgate {
+public final class Tollgate implements AutoCloseable {
     private final TollgateConfig config;
     private final PaymentGate gate;
+    private final ReplayLedger ledger;
 
     private Tollgate(TollgateConfig config) {
         this.config = config;
@@ -27,7 +28,7 @@ public final class Tollgate {
                 ? null : new HttpFacilitatorClient(config.facilitator());
         PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator;
         PaymentSettler settler = config.settler() != null ? config.settler() : facilitator;
-        ReplayLedger ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
+        this.ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
         this.gate = new PaymentGate(verifier, settler, ledger, new HeaderCodec(config.maxHeaderBytes()),
                 config.clock(), config.listener(), config.maxClaim());
     }
@@ -47,5 +48,13 @@ public final class Tollgate {
 
     public Decision check(RequestView view, PaymentTerms terms) {
         return gate.check(view, terms);
+    }
+
+    /** Closes the ledger if it was made from settings; one supplied in code belongs to its supplier. */
+    @Override
+    public void close() {
+        if (config.ownsLedger()) {
+            ledger.close();
+        }
     }
 }

@@ -42,6 +42,8 @@ public class PaymentFilter implements Filter {
     static final String ADMITTED = PaymentFilter.class.getName() + ".admitted";
 
     private volatile Tollgate tollgate;
+    /** Made by {@link #init} from init-params, so closed (with its ledger's connections) by {@link #destroy}. */
+    private volatile boolean ownsTollgate;
 
     /** For web.xml: configured by {@link #init}. */
     public PaymentFilter() {
@@ -69,8 +71,16 @@ public class PaymentFilter implements Filter {
                 settings = merged;
             }
             tollgate = Tollgate.create(TollgateConfig.fromSettings(settings));
+            ownsTollgate = true;
         } catch (ConfigurationException e) {
             throw new ServletException("PaymentFilter '" + filterConfig.getFilterName() + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (ownsTollgate && tollgate != null) {
+            tollgate.close();
         }
     }
 

@@ -46,6 +46,7 @@ public final class TollgateConfig {
     private final PaymentVerifier verifier;
     private final PaymentSettler settler;
     private final ReplayLedger ledger;
+    private final ReplayLedger ledgerFromSettings;
     private final PaymentListener listener;
     private final Clock clock;
     private final Settings settings;
@@ -71,9 +72,11 @@ public final class TollgateConfig {
             throw new ConfigurationException("facilitator.url",
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
-        this.ledger = b.ledger;
         this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
+        // Last, so that no other setting's error leaves a connected ledger behind.
+        this.ledgerFromSettings = b.ledger == null ? LedgerSetting.create(s, classLoader()) : null;
+        this.ledger = b.ledger != null ? b.ledger : ledgerFromSettings;
     }
 
     public static Builder builder() {
@@ -279,8 +282,19 @@ public final class TollgateConfig {
         return settler;
     }
 
+    /** The ledger supplied in code or chosen by the {@code ledger} setting; null for the in-memory default. */
     public ReplayLedger ledger() {
         return ledger;
+    }
+
+    /** Whether the ledger was made from settings, so that its Tollgate owns it and closes it. */
+    public boolean ownsLedger() {
+        return ledger != null && ledger == ledgerFromSettings;
+    }
+
+    private static ClassLoader classLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : TollgateConfig.class.getClassLoader();
     }
 
     public PaymentListener listener() {

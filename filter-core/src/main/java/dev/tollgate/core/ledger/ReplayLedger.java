@@ -6,8 +6,10 @@ import java.time.Instant;
  * Remembers which proofs have been admitted, so that each is admitted at most once within the ledger's scope.
  * The one operation a backend must make atomic is {@link #claim}: of any number of concurrent claims of the
  * same key, exactly one may win.
+ *
+ * <p>A ledger made from settings (see {@link ReplayLedgerProvider}) is closed with the Tollgate that made it.
  */
-public interface ReplayLedger {
+public interface ReplayLedger extends AutoCloseable {
 
     /** Atomically claims {@code key} until {@code until}; {@link ClaimResult#DUPLICATE} if it is held. */
     ClaimResult claim(String key, Instant until) throws LedgerUnavailableException;
@@ -17,4 +19,9 @@ public interface ReplayLedger {
 
     /** Nothing was settled (handler failed, settlement refused): the proof may be presented again. */
     void release(String key) throws LedgerUnavailableException;
+
+    /** Lets go of connections and background work; the default holds none. */
+    @Override
+    default void close() {
+    }
 }

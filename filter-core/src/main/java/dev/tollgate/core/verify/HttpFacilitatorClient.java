@@ -39,6 +39,8 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
+                // Plain HTTP/1.1: no h2c upgrade attempt on cleartext facilitator calls.
+                .version(HttpClient.Version.HTTP_1_1)
                 .build();
         String base = settings.baseUrl().toString().replaceAll("/+$", "");
         this.verifyUri = URI.create(base + "/verify");

@@ -1,4 +1,4 @@
-package dev.tollgate.bench;
+package dev.tollgate.benchmarks;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

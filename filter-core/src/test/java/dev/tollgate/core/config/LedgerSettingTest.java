@@ -1,0 +1,181 @@
+package dev.tollgate.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.ReplayLedger;
+import dev.tollgate.core.ledger.ReplayLedgerProvider;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerSettingTest {
+    @TempDir
+    Path services;
+
+    private static TollgateConfig.Builder base() {
+        return TollgateConfig.builder().facilitatorUrl("http://127.0.0.1:9").payTo(
+                "0x209693Bc6afc0C5328bA36FaF03C514EF312287C").price("$0.01").environment(n -> null);
+    }
+
+    @Test
+    void withoutALedgerSettingTheTollgateUsesItsOwnInMemoryLedger() {
+        TollgateConfig config = base().build();
+        assertNull(config.ledger());
+        assertFalse(config.ownsLedger());
+        assertNull(base().set("ledger", "memory").build().ledger());
+    }
+
+    @Test
+    void aLedgerNamedButNotOnTheClasspathFailsAtStartUpNamingTheSetting() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> base().set("ledger", "redis").set("ledger.url", "redis://127.0.0.1:6379").build());
+        assertEquals("ledger", e.setting());
+        assertTrue(e.getMessage().contains("\"redis\""), e.getMessage());
+        assertTrue(e.getMessage().contains("store-redis"), e.getMessage());
+    }
+
+    @Test
+    void aLedgerUrlThatNoModuleAcceptsFailsAtStartUpNamingTheSetting() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> base().set("ledger", "jdbc:postgresql://127.0.0.1/test").build());
+        assertEquals("ledger", e.setting());
+    }
+
+    @Test
+    void theProviderNamedByLedgerMakesTheLedgerFromTheResolvedLedgerSettings() throws Exception {
+        RecordingProvider.reset();
+        TollgateConfig config = withProvider(() -> base().environment(n -> "PREFIX".equals(n) ? "tg:" : null)
+                .set("ledger", "Recording").set("ledger.keyPrefix", "${PREFIX}").build());
+        assertTrue(config.ownsLedger());
+        assertSame(RecordingProvider.made, config.ledger());
+        assertEquals("tg:", RecordingProvider.seen.get("ledger.keyPrefix"));
+        assertEquals(ClaimResult.CLAIMED, config.ledger().claim("k", Instant.now().plusSeconds(60)));
+    }
+
+    @Test
+    void aUrlAsTheLedgerSettingPicksTheProviderThatAcceptsItAndArrivesAsLedgerUrl() throws Exception {
+        RecordingProvider.reset();
+        TollgateConfig config = withProvider(() -> base().set("ledger", "recording://store:1").build());
+        assertSame(RecordingProvider.made, config.ledger());
+        assertEquals("recording://store:1", RecordingProvider.seen.get("ledger.url"));
+        assertEquals("recording", RecordingProvider.seen.get("ledger"));
+    }
+
+    @Test
+    void aUrlInBothLedgerAndLedgerUrlThatDisagreeIsRefused() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> withProvider(
+                () -> base().set("ledger", "recording://a:1").set("ledger.url", "recording://b:1").build()));
+        assertEquals("ledger.url", e.setting());
+    }
+
+    @Test
+    void theTollgateClosesALedgerMadeFromSettings() throws Exception {
+        RecordingProvider.reset();
+        Tollgate tollgate = Tollgate.create(withProvider(() -> base().set("ledger", "recording").build()));
+        assertFalse(RecordingProvider.made.closed);
+        tollgate.close();
+        assertTrue(RecordingProvider.made.closed);
+    }
+
+    @Test
+    void aLedgerSuppliedInCodeWinsOverTheSettingAndStaysOpen() {
+        RecordingLedger mine = new RecordingLedger();
+        TollgateConfig config = base().set("ledger", "redis").ledger(mine).build();
+        assertSame(mine, config.ledger());
+        assertFalse(config.ownsLedger());
+        Tollgate.create(config).close();
+        assertFalse(mine.closed);
+    }
+
+    @Test
+    void anInvalidOtherSettingLeavesNoLedgerBehind() {
+        RecordingProvider.reset();
+        assertThrows(ConfigurationException.class, () -> withProvider(
+                () -> base().set("ledger", "recording").set("maxClaim", "soon").build()));
+        assertNull(RecordingProvider.made);
+    }
+
+    /** Runs {@code build} with a context class loader that registers {@link RecordingProvider} as a service. */
+    private <T> T withProvider(Callable<T> build) throws IOException {
+        Path file = services.resolve("META-INF/services/" + ReplayLedgerProvider.class.getName());
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, RecordingProvider.class.getName() + "\n");
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {services.toUri().toURL()},
+                LedgerSettingTest.class.getClassLoader())) {
+            thread.setContextClassLoader(loader);
+            return build.call();
+        } catch (RuntimeException | IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    public static final class RecordingProvider implements ReplayLedgerProvider {
+        static Map<String, String> seen;
+        static RecordingLedger made;
+
+        static void reset() {
+            seen = null;
+            made = null;
+        }
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public boolean acceptsUrl(String url) {
+            return url.startsWith("recording://");
+        }
+
+        @Override
+        public ReplayLedger create(Map<String, String> settings) {
+            seen = new HashMap<>(settings);
+            made = new RecordingLedger();
+            return made;
+        }
+    }
+
+    static final class RecordingLedger implements ReplayLedger {
+        volatile boolean closed;
+
+        @Override
+        public ClaimResult claim(String key, Instant until) {
+            return ClaimResult.CLAIMED;
+        }
+
+        @Override
+        public void settled(String key, Instant until) {
+        }
+
+        @Override
+        public void release(String key) {
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.tollgate.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.Test;
+
+/** Two sample instances with TOLLGATE_LEDGER pointing at the local Redis: a proof paid at one is spent at both. */
+class SampleSharedLedgerTest {
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    private static boolean redisReachable() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", 6379), 500);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aProofPaidAtOneInstanceIsRefusedAtTheOther() throws Exception {
+        assumeTrue(redisReachable(), "Redis is not reachable at 127.0.0.1:6379; start it to run this test");
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            System.setProperty("TOLLGATE_FACILITATOR_URL", facilitator.url());
+            System.setProperty("TOLLGATE_LEDGER", "redis://127.0.0.1:6379");
+            Server a = Main.start("127.0.0.1", 0);
+            Server b = Main.start("127.0.0.1", 0);
+            try {
+                String proof = Proofs.proof().v1();
+                assertEquals(200, status(a, proof));
+                assertEquals(402, status(b, proof));
+                assertEquals(1, facilitator.settleRequests().size());
+            } finally {
+                a.stop();
+                b.stop();
+                System.clearProperty("TOLLGATE_LEDGER");
+                System.clearProperty("TOLLGATE_FACILITATOR_URL");
+            }
+        }
+    }
+
+    private static int status(Server server, String proof) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(server.getURI().resolve("/premium/report"))
+                .header("X-PAYMENT", proof).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}

@@ -1,0 +1,346 @@
+package dev.tollgate.store.jdbc;
+
+import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.ledger.ReplayLedger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+
+/**
+ * A replay ledger in a SQL table, shared by every instance that uses the same database and table. PostgreSQL
+ * (9.5+) is the tested target; the DDL ships as {@value #DDL_RESOURCE}.
+ *
+ * <ul>
+ *   <li>claim: one {@code INSERT ... ON CONFLICT (proof_key) DO UPDATE ... WHERE expires_at <= now()}: a new key
+ *       or an expired row is taken atomically, a live row is left alone (no row changed: duplicate);</li>
+ *   <li>settled: an upsert to state {@code s}, keeping the later expiry, so a settled payment is remembered even
+ *       if its claim lapsed or was purged meanwhile;</li>
+ *   <li>release: deletes the row only while it is still this instance's claim (state and claim token);</li>
+ *   <li>purge: deletes expired rows at most {@code purgeBatch} per statement, on a schedule if asked.</li>
+ * </ul>
+ *
+ * <p>Expiry is judged by the database's clock, the one clock every instance shares. Every statement has a query
+ * timeout; a failure to get a connection or to run a statement is a {@link LedgerUnavailableException}, and the
+ * gate answers 503. Connections come from the {@link DataSource} per operation, so use a pooled one.
+ */
+public final class JdbcReplayLedger implements ReplayLedger {
+    public static final String DDL_RESOURCE = "tollgate-ledger-postgresql.sql";
+    public static final String DEFAULT_TABLE = "tollgate_ledger";
+    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(2);
+    public static final int DEFAULT_PURGE_BATCH = 1000;
+
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+
+    private final DataSource dataSource;
+    private final String table;
+    private final int queryTimeoutSeconds;
+    private final int purgeBatch;
+    private final boolean createTable;
+    private final HeldClaims held = new HeldClaims();
+    private final ScheduledExecutorService purger;
+    private final String claimSql;
+    private final String settledSql;
+    private final String releaseSql;
+    private final String purgeSql;
+    private final AutoCloseable resources;
+    private volatile boolean tableReady;
+    private long tableFailedAtNanos;
+
+    private JdbcReplayLedger(Builder b) {
+        this.dataSource = Objects.requireNonNull(b.dataSource, "dataSource");
+        this.table = b.table;
+        this.queryTimeoutSeconds = (int) Math.max(1, (b.queryTimeout.toMillis() + 999) / 1000);
+        this.purgeBatch = b.purgeBatch;
+        this.createTable = b.createTable;
+        this.resources = b.resources;
+        this.claimSql = "INSERT INTO " + table + " AS l (proof_key, state, claim_token, expires_at) VALUES (?, 'c', ?, ?)"
+                + " ON CONFLICT (proof_key) DO UPDATE SET state = 'c', claim_token = EXCLUDED.claim_token,"
+                + " expires_at = EXCLUDED.expires_at WHERE l.expires_at <= now()";
+        this.settledSql = "INSERT INTO " + table + " AS l (proof_key, state, claim_token, expires_at) VALUES (?, 's', NULL, ?)"
+                + " ON CONFLICT (proof_key) DO UPDATE SET state = 's', claim_token = NULL,"
+                + " expires_at = GREATEST(l.expires_at, EXCLUDED.expires_at)";
+        this.releaseSql = "DELETE FROM " + table + " WHERE proof_key = ? AND state = 'c' AND claim_token = ?";
+        // Rows are locked by the inner select and skipped if another instance is purging them; the outer
+        // condition is checked again so that a row re-claimed meanwhile is never deleted.
+        this.purgeSql = "DELETE FROM " + table + " WHERE proof_key IN (SELECT proof_key FROM " + table
+                + " WHERE expires_at <= now() LIMIT ? FOR UPDATE SKIP LOCKED) AND expires_at <= now()";
+        if (createTable) {
+            try {
+                ensureTable();
+            } catch (LedgerUnavailableException e) {
+                // The database may come up after us: the table is made before the first operation instead.
+            }
+        } else {
+            tableReady = true;
+        }
+        if (b.purgeEvery != null) {
+            purger = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tollgate-ledger-purge");
+                t.setDaemon(true);
+                return t;
+            });
+            long ms = b.purgeEvery.toMillis();
+            purger.scheduleWithFixedDelay(this::purgeQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        } else {
+            purger = null;
+        }
+    }
+
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    @Override
+    public ClaimResult claim(String key, Instant until) throws LedgerUnavailableException {
+        String token = HeldClaims.newToken();
+        int changed = update("claim", claimSql, ps -> {
+            ps.setString(1, key);
+            ps.setString(2, token);
+            ps.setObject(3, timestamp(until));
+        });
+        if (changed == 0) {
+            return ClaimResult.DUPLICATE;
+        }
+        held.remember(key, token, until);
+        return ClaimResult.CLAIMED;
+    }
+
+    @Override
+    public void settled(String key, Instant until) throws LedgerUnavailableException {
+        held.forget(key);
+        update("settled", settledSql, ps -> {
+            ps.setString(1, key);
+            ps.setObject(2, timestamp(until));
+        });
+    }
+
+    @Override
+    public void release(String key) throws LedgerUnavailableException {
+        String token = held.forget(key);
+        if (token == null) {
+            return; // not ours (or already ended): it lapses at its expiry
+        }
+        update("release", releaseSql, ps -> {
+            ps.setString(1, key);
+            ps.setString(2, token);
+        });
+    }
+
+    /** Deletes at most {@code purgeBatch} expired rows in one statement; returns how many. */
+    public int purgeBatch() throws LedgerUnavailableException {
+        return update("purge", purgeSql, ps -> ps.setInt(1, purgeBatch));
+    }
+
+    /** Deletes every expired row, one bounded batch (and transaction) after another; returns how many. */
+    public int purgeExpired() throws LedgerUnavailableException {
+        int total = 0;
+        int n;
+        do {
+            n = purgeBatch();
+            total += n;
+        } while (n == purgeBatch);
+        return total;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    /** Claims this instance holds and has not yet settled or released. */
+    int heldClaims() {
+        return held.size();
+    }
+
+    /** Stops the purge schedule. A DataSource handed in belongs to the caller and stays open. */
+    @Override
+    public void close() {
+        if (purger != null) {
+            purger.shutdownNow();
+        }
+        if (resources != null) {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                // closing a pool: nothing left to do about it
+            }
+        }
+    }
+
+    /** The shipped DDL with the table's name (and its index's) put in. */
+    public static List<String> ddl(String table) {
+        String text;
+        try (InputStream in = JdbcReplayLedger.class.getResourceAsStream("/" + DDL_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(DDL_RESOURCE + " is missing from the classpath");
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DDL_RESOURCE, e);
+        }
+        String simple = table.substring(table.indexOf('.') + 1);
+        List<String> statements = new ArrayList<>();
+        StringBuilder sql = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (!line.strip().startsWith("--")) {
+                sql.append(line).append('\n');
+            }
+        }
+        for (String statement : sql.toString().split(";")) {
+            if (!statement.isBlank()) {
+                statements.add(statement.strip()
+                        .replaceAll("\\btollgate_ledger_expires_at_idx\\b", simple + "_expires_at_idx")
+                        .replaceAll("\\btollgate_ledger\\b", table));
+            }
+        }
+        return statements;
+    }
+
+    private void ensureTable() throws LedgerUnavailableException {
+        synchronized (this) {
+            if (tableReady) {
+                return;
+            }
+            if (tableFailedAtNanos != 0 && System.nanoTime() - tableFailedAtNanos < RETRY_DELAY.toNanos()) {
+                // Do not queue every request behind another attempt on a database that was just down.
+                throw new LedgerUnavailableException("JDBC ledger could not create table " + table
+                        + " a moment ago; retrying shortly", null);
+            }
+            SQLException last = null;
+            // Two instances starting together may both create: one of them loses a catalog race, then finds it made.
+            for (int attempt = 0; attempt < 3 && !tableReady; attempt++) {
+                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                    s.setQueryTimeout(queryTimeoutSeconds);
+                    for (String statement : ddl(table)) {
+                        s.execute(statement);
+                    }
+                    tableReady = true;
+                } catch (SQLException e) {
+                    last = e;
+                }
+            }
+            if (!tableReady) {
+                tableFailedAtNanos = System.nanoTime();
+                throw new LedgerUnavailableException("JDBC ledger could not create table " + table + ": " + last, last);
+            }
+        }
+    }
+
+    private void purgeQuietly() {
+        try {
+            purgeExpired();
+        } catch (LedgerUnavailableException | RuntimeException e) {
+            // Next time: expired rows are free to claim already, purging only keeps the table small.
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private int update(String what, String sql, Binder binder) throws LedgerUnavailableException {
+        if (!tableReady) {
+            ensureTable();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setQueryTimeout(queryTimeoutSeconds);
+                binder.bind(ps);
+                return ps.executeUpdate();
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw new LedgerUnavailableException("JDBC ledger unavailable (" + what + " on " + table + "): " + e, e);
+        }
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** Options of a {@link JdbcReplayLedger}. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private String table = DEFAULT_TABLE;
+        private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+        private int purgeBatch = DEFAULT_PURGE_BATCH;
+        private boolean createTable;
+        private Duration purgeEvery;
+        private AutoCloseable resources;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** The table, optionally schema-qualified; default {@value JdbcReplayLedger#DEFAULT_TABLE}. */
+        public Builder table(String name) {
+            if (name == null || !TABLE.matcher(name).matches()) {
+                throw new IllegalArgumentException("table must be a plain SQL identifier, optionally schema.qualified");
+            }
+            this.table = name;
+            return this;
+        }
+
+        /** Per statement; rounded up to whole seconds (JDBC's unit). Default 2s. */
+        public Builder queryTimeout(Duration timeout) {
+            if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("queryTimeout must be positive");
+            }
+            this.queryTimeout = timeout;
+            return this;
+        }
+
+        /** Run the shipped DDL at start-up ({@code CREATE ... IF NOT EXISTS}); off by default. */
+        public Builder createTable(boolean create) {
+            this.createTable = create;
+            return this;
+        }
+
+        /** Purge expired rows every {@code interval} on a daemon thread; off by default. */
+        public Builder purgeEvery(Duration interval) {
+            if (interval != null && (interval.isZero() || interval.isNegative())) {
+                throw new IllegalArgumentException("purge interval must be positive");
+            }
+            this.purgeEvery = interval;
+            return this;
+        }
+
+        /** The most rows one purge statement deletes; default {@value JdbcReplayLedger#DEFAULT_PURGE_BATCH}. */
+        public Builder purgeBatch(int rows) {
+            if (rows < 1) {
+                throw new IllegalArgumentException("purgeBatch must be at least 1");
+            }
+            this.purgeBatch = rows;
+            return this;
+        }
+
+        /** Closed with the ledger: the pool a provider made for it. */
+        Builder closing(AutoCloseable owned) {
+            this.resources = owned;
+            return this;
+        }
+
+        public JdbcReplayLedger build() {
+            return new JdbcReplayLedger(this);
+        }
+    }
+}

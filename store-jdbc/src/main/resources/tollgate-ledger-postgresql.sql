@@ -1,0 +1,10 @@
+-- Tollgate replay ledger for PostgreSQL (9.5 or later): one row per claimed or settled payment proof.
+-- Run it once, or let the ledger run it at start-up with ledger.createTable=true.
+-- Rows whose expires_at has passed are free to claim again and are purged in batches.
+CREATE TABLE IF NOT EXISTS tollgate_ledger (
+    proof_key   text        PRIMARY KEY,
+    state       char(1)     NOT NULL CHECK (state IN ('c', 's')),
+    claim_token text,
+    expires_at  timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tollgate_ledger_expires_at_idx ON tollgate_ledger (expires_at);

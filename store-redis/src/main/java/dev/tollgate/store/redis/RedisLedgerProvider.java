@@ -1,0 +1,77 @@
+package dev.tollgate.store.redis;
+
+import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.ledger.ReplayLedger;
+import dev.tollgate.core.ledger.ReplayLedgerProvider;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ledger=redis} (or {@code ledger=redis://host:port}):
+ * <ul>
+ *   <li>{@code ledger.url} — {@code redis://[:password@]host[:port][/database]} or {@code rediss://…}; required</li>
+ *   <li>{@code ledger.keyPrefix} — in front of every key, default {@code tollgate:}; give each independent
+ *       deployment sharing one Redis its own</li>
+ *   <li>{@code ledger.timeout} — per command, default 1s; past it the request gets 503</li>
+ *   <li>{@code ledger.connectTimeout} — default 2s</li>
+ * </ul>
+ */
+public final class RedisLedgerProvider implements ReplayLedgerProvider {
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m)?");
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public boolean acceptsUrl(String url) {
+        return url.startsWith("redis://") || url.startsWith("rediss://");
+    }
+
+    @Override
+    public ReplayLedger create(Map<String, String> settings) {
+        String url = value(settings, "ledger.url");
+        if (url == null) {
+            throw new ConfigurationException("ledger.url", "is required for ledger=redis, for example redis://127.0.0.1:6379");
+        }
+        if (!acceptsUrl(url)) {
+            throw new ConfigurationException("ledger.url", "must be a redis:// or rediss:// URL, was \"" + url + "\"");
+        }
+        String prefix = settings.containsKey("ledger.keyPrefix") ? settings.get("ledger.keyPrefix")
+                : RedisReplayLedger.DEFAULT_KEY_PREFIX;
+        Duration timeout = duration(settings, "ledger.timeout", RedisReplayLedger.DEFAULT_TIMEOUT);
+        Duration connect = duration(settings, "ledger.connectTimeout", RedisReplayLedger.DEFAULT_CONNECT_TIMEOUT);
+        try {
+            return RedisReplayLedger.create(url, prefix, timeout, connect);
+        } catch (IllegalArgumentException e) {
+            // Lettuce's message may quote the URL, password included: keep it out of the exception.
+            throw new ConfigurationException("ledger.url", "is not a usable Redis URL (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static String value(Map<String, String> settings, String key) {
+        String v = settings.get(key);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    static Duration duration(Map<String, String> settings, String key, Duration fallback) {
+        String v = value(settings, key);
+        if (v == null) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(v);
+        if (!m.matches()) {
+            throw new ConfigurationException(key, "must be a duration such as 500ms or 2s, was \"" + v + "\"");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = m.group(2) == null || m.group(2).equals("ms") ? Duration.ofMillis(n)
+                : m.group(2).equals("s") ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
+        if (d.isZero()) {
+            throw new ConfigurationException(key, "must be longer than zero");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,208 @@
+package dev.tollgate.store.redis;
+
+import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.ledger.ReplayLedger;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A replay ledger in Redis, shared by every instance that uses the same server and key prefix.
+ *
+ * <ul>
+ *   <li>claim: one {@code SET key "c:<token>" NX PXAT until}; Redis expires the key itself, so a lapsed claim is
+ *       simply absent and the next {@code SET NX} wins;</li>
+ *   <li>settled: {@code SET key "s" PXAT until}, unconditionally, so that a settled payment is remembered even
+ *       if its claim lapsed meanwhile;</li>
+ *   <li>release: a script that deletes the key only while it still holds this instance's claim token, so a
+ *       settled key, or a claim someone else took after ours lapsed, is never freed.</li>
+ * </ul>
+ *
+ * <p>Every command has a timeout. The connection is made in the background and re-made by Lettuce when it
+ * drops; while there is none, commands are refused at once rather than queued, so the gate answers 503 quickly
+ * instead of holding requests. The ledger needs Redis 6.2 or later ({@code PXAT}).
+ */
+public final class RedisReplayLedger implements ReplayLedger {
+    public static final String DEFAULT_KEY_PREFIX = "tollgate:";
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+    static final String SETTLED = "s";
+    private static final String CLAIMED_PREFIX = "c:";
+    private static final String RELEASE_IF_OURS =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+    private final RedisClient client;
+    private final RedisURI uri;
+    private final String keyPrefix;
+    private final Duration connectTimeout;
+    private final HeldClaims held = new HeldClaims();
+    private final Object connecting = new Object();
+    private CompletableFuture<StatefulRedisConnection<String, String>> connection;
+    private long failedAtNanos;
+    private volatile boolean closed;
+
+    private RedisReplayLedger(RedisURI uri, String keyPrefix, Duration timeout, Duration connectTimeout) {
+        this.uri = Objects.requireNonNull(uri, "uri");
+        this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+        this.connectTimeout = positive(connectTimeout, "connectTimeout");
+        uri.setTimeout(positive(timeout, "timeout"));
+        this.client = RedisClient.create();
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build());
+        synchronized (connecting) {
+            connect();
+        }
+    }
+
+    /**
+     * A ledger on the Redis server at {@code url} ({@code redis://[:password@]host[:port][/database]} or
+     * {@code rediss://}). Returns at once: the connection is made in the background.
+     *
+     * @param timeout how long one command may take before the ledger reports itself unavailable
+     */
+    public static RedisReplayLedger create(String url, String keyPrefix, Duration timeout, Duration connectTimeout) {
+        return new RedisReplayLedger(RedisURI.create(url), keyPrefix, timeout, connectTimeout);
+    }
+
+    public static RedisReplayLedger create(String url) {
+        return create(url, DEFAULT_KEY_PREFIX, DEFAULT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    @Override
+    public ClaimResult claim(String key, Instant until) throws LedgerUnavailableException {
+        String token = HeldClaims.newToken();
+        String reply;
+        try {
+            reply = commands().set(keyPrefix + key, CLAIMED_PREFIX + token, SetArgs.Builder.nx().pxAt(until.toEpochMilli()));
+        } catch (RedisException e) {
+            throw unavailable("claim", e);
+        }
+        if (reply == null) {
+            return ClaimResult.DUPLICATE;
+        }
+        held.remember(key, token, until);
+        return ClaimResult.CLAIMED;
+    }
+
+    @Override
+    public void settled(String key, Instant until) throws LedgerUnavailableException {
+        held.forget(key);
+        try {
+            commands().set(keyPrefix + key, SETTLED, SetArgs.Builder.pxAt(until.toEpochMilli()));
+        } catch (RedisException e) {
+            throw unavailable("settled", e);
+        }
+    }
+
+    @Override
+    public void release(String key) throws LedgerUnavailableException {
+        String token = held.forget(key);
+        if (token == null) {
+            return; // not ours (or already ended): it lapses at its expiry
+        }
+        try {
+            commands().eval(RELEASE_IF_OURS, ScriptOutputType.INTEGER, new String[] {keyPrefix + key},
+                    CLAIMED_PREFIX + token);
+        } catch (RedisException e) {
+            throw unavailable("release", e);
+        }
+    }
+
+    /** The prefix in front of every key this ledger writes. */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    /** Claims this instance holds and has not yet settled or released. */
+    int heldClaims() {
+        return held.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (connecting) {
+            if (connection != null) {
+                connection.thenAccept(StatefulRedisConnection::close);
+            }
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    private RedisCommands<String, String> commands() throws LedgerUnavailableException {
+        CompletableFuture<StatefulRedisConnection<String, String>> current;
+        synchronized (connecting) {
+            if (closed) {
+                throw new LedgerUnavailableException("Redis ledger is closed", null);
+            }
+            if (connection.isCompletedExceptionally()
+                    && System.nanoTime() - failedAtNanos > retryDelay().toNanos()) {
+                connect();
+            }
+            current = connection;
+        }
+        try {
+            // Everyone waits on the same attempt, each at most the connect timeout: no queue behind a lock.
+            return current.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).sync();
+        } catch (ExecutionException e) {
+            throw unavailable("connect", e.getCause());
+        } catch (TimeoutException e) {
+            throw unavailable("connect", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("connect", e);
+        }
+    }
+
+    /** Called holding {@code connecting}. */
+    private void connect() {
+        CompletableFuture<StatefulRedisConnection<String, String>> attempt =
+                client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+        attempt.whenComplete((c, failure) -> {
+            if (failure != null) {
+                synchronized (connecting) {
+                    failedAtNanos = System.nanoTime();
+                }
+            }
+        });
+        connection = attempt;
+    }
+
+    /** After a failed connect, callers fail at once for a while instead of each dialling again. */
+    private Duration retryDelay() {
+        return connectTimeout.compareTo(Duration.ofSeconds(1)) < 0 ? connectTimeout : Duration.ofSeconds(1);
+    }
+
+    private LedgerUnavailableException unavailable(String what, Throwable cause) {
+        return new LedgerUnavailableException("Redis ledger at " + uri.getHost() + ":" + uri.getPort()
+                + " unavailable (" + what + "): " + cause, cause);
+    }
+
+    private static Duration positive(Duration d, String name) {
+        if (d == null || d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+        return d;
+    }
+}

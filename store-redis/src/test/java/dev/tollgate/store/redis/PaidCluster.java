@@ -1,0 +1,170 @@
+package dev.tollgate.store.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import dev.tollgate.servlet.PaymentFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * Several Tollgate instances as a load balancer would see them: each an embedded Jetty 12 server with its own
+ * PaymentFilter (and its own ledger object) in front of a paid servlet, all configured with the same ledger
+ * settings and one facilitator double.
+ */
+final class PaidCluster implements AutoCloseable {
+    static final String PAID_MARKER = "PAID-CONTENT-c1u5";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final FacilitatorDouble facilitator;
+    private final List<Instance> instances = new ArrayList<>();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A proof, as a header name and value. */
+    record Proof(String header, String value) {
+        String nonce() {
+            try {
+                JsonNode p = JSON.readTree(Base64.getDecoder().decode(value));
+                return p.path("payload").path("authorization").path("nonce").asText();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static final class Instance {
+        final Tollgate tollgate;
+        final Server server;
+        final Map<String, AtomicInteger> runsByProof = new ConcurrentHashMap<>();
+
+        Instance(Tollgate tollgate) throws Exception {
+            this.tollgate = tollgate;
+            server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            ServletContextHandler context = new ServletContextHandler();
+            context.setContextPath("/");
+            context.addFilter(new FilterHolder(new PaymentFilter(tollgate)), "/*", EnumSet.of(DispatcherType.REQUEST));
+            context.addServlet(new ServletHolder(new Paid()), "/paid/*");
+            server.setHandler(context);
+            server.start();
+        }
+
+        int port() {
+            return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        }
+
+        /** Counts its runs per proof, so a test can tell which proof got content how often. */
+        private final class Paid extends HttpServlet {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                String proof = req.getHeader("X-PAYMENT") != null ? req.getHeader("X-PAYMENT")
+                        : req.getHeader("PAYMENT-SIGNATURE");
+                runsByProof.computeIfAbsent(String.valueOf(proof), k -> new AtomicInteger()).incrementAndGet();
+                resp.setContentType("text/plain");
+                resp.getWriter().write(PAID_MARKER);
+            }
+        }
+    }
+
+    PaidCluster(int size, Map<String, String> ledgerSettings) throws Exception {
+        facilitator = new FacilitatorDouble();
+        try {
+            for (int i = 0; i < size; i++) {
+                TollgateConfig config = TollgateConfig.builder()
+                        .settings(ledgerSettings)
+                        .facilitatorUrl(facilitator.url())
+                        .payTo(Proofs.PAY_TO)
+                        .network("base-sepolia")
+                        .route("GET", "/paid/*", "$0.01")
+                        .build();
+                instances.add(new Instance(Tollgate.create(config)));
+            }
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    int size() {
+        return instances.size();
+    }
+
+    static Proof freshProof(int i) {
+        return i % 2 == 0 ? new Proof("X-PAYMENT", Proofs.proof().v1())
+                : new Proof("PAYMENT-SIGNATURE", Proofs.proof().v2());
+    }
+
+    HttpResponse<String> get(int instance, String path, Proof proof) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instances.get(instance).port()
+                + path)).timeout(Duration.ofSeconds(20)).GET();
+        if (proof != null) {
+            b.header(proof.header(), proof.value());
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Runs of the paid handler per proof header value, over all instances. */
+    Map<String, Integer> handlerRunsByProof() {
+        Map<String, Integer> all = new ConcurrentHashMap<>();
+        for (Instance i : instances) {
+            i.runsByProof.forEach((proof, n) -> all.merge(proof, n.get(), Integer::sum));
+        }
+        return all;
+    }
+
+    int handlerRuns(int instance) {
+        return instances.get(instance).runsByProof.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    /** Settle requests the facilitator received, per authorization nonce. */
+    Map<String, Long> settlementsByNonce() {
+        return countByNonce(facilitator.settleRequests());
+    }
+
+    Map<String, Long> verificationsByNonce() {
+        return countByNonce(facilitator.verifyRequests());
+    }
+
+    private static Map<String, Long> countByNonce(List<JsonNode> requests) {
+        return requests.stream().map(r -> r.path("paymentPayload").path("payload").path("authorization")
+                .path("nonce").asText()).collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Instance i : instances) {
+            i.server.stop();
+            i.tollgate.close();
+        }
+        facilitator.close();
+    }
+}
