@@ -7,7 +7,6 @@ import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.RequestView;
 import dev.tollgate.core.ledger.InMemoryReplayLedger;
 import dev.tollgate.core.ledger.ReplayLedger;
-import dev.tollgate.core.verify.HttpFacilitatorClient;
 import dev.tollgate.core.verify.PaymentSettler;
 import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.wire.HeaderCodec;
@@ -21,16 +20,16 @@ public final class Tollgate implements AutoCloseable {
     private final TollgateConfig config;
     private final PaymentGate gate;
     private final ReplayLedger ledger;
+    private final FacilitatorWiring facilitator;
 
     private Tollgate(TollgateConfig config) {
         this.config = config;
-        HttpFacilitatorClient facilitator = config.facilitator() == null
-                ? null : new HttpFacilitatorClient(config.facilitator());
-        PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator;
-        PaymentSettler settler = config.settler() != null ? config.settler() : facilitator;
+        this.facilitator = FacilitatorWiring.of(config);
+        PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator.verifier();
+        PaymentSettler settler = config.settler() != null ? config.settler() : facilitator.settler();
         this.ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
         this.gate = new PaymentGate(verifier, settler, ledger, new HeaderCodec(config.maxHeaderBytes()),
-                config.clock(), config.listener(), config.maxClaim());
+                config.clock(), config.listener(), config.maxClaim(), facilitator.proofApi());
     }
 
     public static Tollgate create(TollgateConfig config) {
@@ -50,9 +49,13 @@ public final class Tollgate implements AutoCloseable {
         return gate.check(view, terms);
     }
 
-    /** Closes the ledger if it was made from settings; one supplied in code belongs to its supplier. */
+    /**
+     * Stops the background facilitator check, if one is still running, and closes the ledger if it was made
+     * from settings; one supplied in code belongs to its supplier.
+     */
     @Override
     public void close() {
+        facilitator.close();
         if (config.ownsLedger()) {
             ledger.close();
         }

@@ -34,24 +34,32 @@ final class DevMode {
     }
 
     /**
-     * Binds the connector (its port must be known before the filter reads its settings), serves the dev
-     * facilitator beside {@code webapp}, and starts the server with the filter's {@code facilitator.url}
-     * pointing at it. The URL is handed over as the system property web.xml's {@code ${TOLLGATE_FACILITATOR_URL}}
-     * reads, only for as long as the web application starts, so a later start in this JVM decides afresh.
+     * Serves the dev facilitator first, then starts {@code webapp} with the filter's {@code facilitator.url}
+     * pointing at it: the filter's start-up {@code /supported} check then finds it answering instead of
+     * waiting out its timeout on a port that accepts nothing yet. The URL is handed over as the system
+     * property web.xml's {@code ${TOLLGATE_FACILITATOR_URL}} reads, only for as long as the web application
+     * starts, so a later start in this JVM decides afresh.
      */
     static void start(Server server, ServerConnector connector, ContextHandler webapp) throws Exception {
-        connector.open();
-        String url = "http://" + loopbackHost(connector.getHost()) + ":" + connector.getLocalPort() + PATH;
         DevFacilitator facilitator = DevFacilitator.withDemoFunds(NetworkRegistry.defaults(), Clock.systemUTC());
         ServletContextHandler dev = new ServletContextHandler(PATH);
         dev.addServlet(new ServletHolder("dev-facilitator", new DevFacilitatorServlet(facilitator)), "/*");
-        // The web application first: Server.getURI() names the first context, and the sample is the main thing.
-        server.setHandler(new ContextHandlerCollection(webapp, dev));
+        ContextHandlerCollection contexts = new ContextHandlerCollection(dev);
+        server.setHandler(contexts);
         server.setAttribute(ATTRIBUTE, facilitator);
+        server.start();
+        String url = "http://" + loopbackHost(connector.getHost()) + ":" + connector.getLocalPort() + PATH;
         String before = System.getProperty(FACILITATOR_URL);
         System.setProperty(FACILITATOR_URL, url);
         try {
-            server.start();
+            // The web application first: Server.getURI() names the first context, and the sample is the main thing.
+            contexts.setHandlers(webapp, dev);
+            if (!webapp.isStarted()) {
+                webapp.start();
+            }
+        } catch (Exception | Error e) {
+            server.stop();
+            throw e;
         } finally {
             if (before == null) {
                 System.clearProperty(FACILITATOR_URL);
@@ -81,6 +89,7 @@ final class DevMode {
         out.println("  To settle for real, point at an x402 facilitator and your own address:");
         out.println("      TOLLGATE_FACILITATOR_URL=https://x402.org/facilitator TOLLGATE_PAY_TO=0xYourAddress \\");
         out.println("          java -jar sample-webapp/target/tollgate-sample.jar");
+        out.println("  For a proof-API facilitator, also set TOLLGATE_FACILITATOR_DIALECT=proof-api.");
         out.println("  Add TOLLGATE_VERIFY=local to check signatures in-process and only settle there (hybrid mode).");
         out.println(line);
     }

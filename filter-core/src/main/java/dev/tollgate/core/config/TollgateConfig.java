@@ -11,6 +11,7 @@ import dev.tollgate.core.pricing.NetworkRegistry;
 import dev.tollgate.core.route.Route;
 import dev.tollgate.core.route.RoutePattern;
 import dev.tollgate.core.route.RouteTable;
+import dev.tollgate.core.verify.FacilitatorPolicy;
 import dev.tollgate.core.verify.FacilitatorSettings;
 import dev.tollgate.core.verify.PaymentSettler;
 import dev.tollgate.core.verify.PaymentVerifier;
@@ -39,6 +40,7 @@ public final class TollgateConfig {
 
     private final RouteTable routes;
     private final FacilitatorSettings facilitator;
+    private final FacilitatorPolicy facilitatorPolicy;
     private final int maxHeaderBytes;
     private final long bufferLimit;
     private final Duration maxClaim;
@@ -64,7 +66,9 @@ public final class TollgateConfig {
         this.bufferLimit = s.get("bufferLimit").map(v -> (long) Settings.positiveInt("bufferLimit", v))
                 .orElse(DEFAULT_BUFFER_LIMIT);
         this.maxClaim = s.get("maxClaim").map(v -> Settings.duration("maxClaim", v)).orElse(DEFAULT_MAX_CLAIM);
-        this.facilitator = s.get("facilitator.url").map(url -> facilitator(s, url)).orElse(null);
+        this.facilitatorPolicy = FacilitatorPolicySettings.read(s);
+        this.facilitator = FacilitatorPolicySettings.adjust(s,
+                s.get("facilitator.url").map(url -> facilitator(s, url)).orElse(null), facilitatorPolicy);
         this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
         this.verifier = verifier(s, b.verifier, clock);
         this.settler = b.settler;
@@ -256,6 +260,11 @@ public final class TollgateConfig {
     /** Null when a verifier and settler were supplied in code instead. */
     public FacilitatorSettings facilitator() {
         return facilitator;
+    }
+
+    /** Dialect, cache, circuit breaker and concurrency bound of the facilitator; defaults when none is set. */
+    public FacilitatorPolicy facilitatorPolicy() {
+        return facilitatorPolicy;
     }
 
     public int maxHeaderBytes() {

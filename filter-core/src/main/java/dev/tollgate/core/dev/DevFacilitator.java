@@ -133,7 +133,7 @@ public final class DevFacilitator implements PaymentVerifier, PaymentSettler {
     public VerifyOutcome verify(PaymentAttempt attempt) {
         VerifyResponse r = json.convertValue(verify(request(attempt)).body(), VerifyResponse.class);
         return r.isValid()
-                ? new VerifyOutcome.Valid(r.payer(), "dev facilitator: balance and nonce checked in a SIMULATED ledger")
+                ? new VerifyOutcome.Valid(r.payer(), null, "dev facilitator: balance and nonce checked in a SIMULATED ledger")
                 : new VerifyOutcome.Invalid(r.invalidReason(), r.invalidMessage());
     }
 

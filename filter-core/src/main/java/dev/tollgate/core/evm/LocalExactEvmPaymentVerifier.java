@@ -35,7 +35,7 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
     public VerifyOutcome verify(PaymentAttempt attempt) {
         ExactEvmVerification result = check(attempt);
         if (result.valid()) {
-            return new VerifyOutcome.Valid(result.payer(), NOT_CHECKED_ON_CHAIN);
+            return new VerifyOutcome.Valid(result.payer(), null, NOT_CHECKED_ON_CHAIN);
         }
         return new VerifyOutcome.Invalid(result.invalidReason(), result.invalidMessage());
     }

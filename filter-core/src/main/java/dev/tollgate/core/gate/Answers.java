@@ -25,9 +25,16 @@ final class Answers {
     private static final String V2_MISSING = "PAYMENT-SIGNATURE header is required";
 
     private final HeaderCodec codec;
+    private final ProofApiSupport proofApi;
 
     Answers(HeaderCodec codec) {
+        this(codec, null);
+    }
+
+    /** @param proofApi adds the proof-API dialect's fields to 402 bodies; null for none */
+    Answers(HeaderCodec codec, ProofApiSupport proofApi) {
         this.codec = codec;
+        this.proofApi = proofApi;
     }
 
     /**
@@ -57,7 +64,7 @@ final class Answers {
         if (reason == null && settled == null && wantsHtml(view)) {
             return new HttpAnswer(402, headers, "text/html;charset=utf-8", Paywall.render(terms, url));
         }
-        return new HttpAnswer(402, headers, JSON, json(body));
+        return new HttpAnswer(402, headers, JSON, json(proofApi == null ? body : proofApi.body(body, reason)));
     }
 
     HttpAnswer error(int status, String message, Duration retryAfter) {

@@ -36,32 +36,42 @@ public final class PaymentGate {
     private final Duration maxClaim;
     final Answers answers;
     private final ProofMatcher matcher;
+    private final ProofApiSupport proofApi;
 
     public PaymentGate(PaymentVerifier verifier, PaymentSettler settler, ReplayLedger ledger, HeaderCodec codec,
                        Clock clock, PaymentListener listener, Duration maxClaim) {
+        this(verifier, settler, ledger, codec, clock, listener, maxClaim, null);
+    }
+
+    /** @param proofApi when the facilitator speaks the proof-API dialect; null otherwise */
+    public PaymentGate(PaymentVerifier verifier, PaymentSettler settler, ReplayLedger ledger, HeaderCodec codec,
+                       Clock clock, PaymentListener listener, Duration maxClaim, ProofApiSupport proofApi) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.settler = Objects.requireNonNull(settler, "settler");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.maxClaim = Objects.requireNonNull(maxClaim, "maxClaim");
-        this.answers = new Answers(codec);
+        this.answers = new Answers(codec, proofApi);
         this.matcher = new ProofMatcher(codec);
+        this.proofApi = proofApi;
     }
 
     public Decision check(RequestView view, PaymentTerms terms) {
         List<String> v2 = view.headers(X402Headers.PAYMENT_SIGNATURE);
         List<String> v1 = view.headers(X402Headers.X_PAYMENT);
-        if (v1.isEmpty() && v2.isEmpty()) {
+        List<String> opaque = proofApi == null ? List.of() : view.headers(ProofApiSupport.HEADER);
+        if (v1.isEmpty() && v2.isEmpty() && opaque.isEmpty()) {
             listener.challenged(view.path(), null);
             return new Decision.Challenge(answers.challenge(view, terms, null, null, null), null);
         }
-        if (v1.size() + v2.size() > 1) {
+        if (v1.size() + v2.size() + opaque.size() > 1) {
             return challenge(view, terms, "send exactly one payment header: X-PAYMENT (v1) or PAYMENT-SIGNATURE (v2)");
         }
         MatchedProof proof;
         try {
-            proof = v2.isEmpty() ? matcher.matchV1(v1.get(0), view, terms) : matcher.matchV2(v2.get(0), view, terms);
+            proof = !opaque.isEmpty() ? proofApi.match(opaque.get(0), terms)
+                    : v2.isEmpty() ? matcher.matchV1(v1.get(0), view, terms) : matcher.matchV2(v2.get(0), view, terms);
         } catch (Refusal r) {
             return challenge(view, terms, r.getMessage());
         }
@@ -106,6 +116,9 @@ public final class PaymentGate {
         }
         VerifyOutcome.Valid valid = (VerifyOutcome.Valid) outcome;
         String payer = valid.payer();
+        if (valid.payment() != null) {
+            return admitPaid(view, terms, proof, until, valid, latency);
+        }
         if (proof.payer() != null && payer != null && !payer.equalsIgnoreCase(proof.payer())) {
             listener.verified(view.path(), "Malfunction", "verifier named payer " + payer, latency);
             return reject(view, 502, "payment verifier answered incorrectly", null);
@@ -115,6 +128,41 @@ public final class PaymentGate {
         PaymentReceipt receipt = new PaymentReceipt(attempt.x402Version(), o.scheme(),
                 attempt.x402Version() == 1 ? o.network().v1Name() : o.network().caip2(), o.asset(),
                 o.amount().toString(), o.payTo(), proof.payer() != null ? proof.payer() : payer, null);
+        return admit(view, terms, proof, until, receipt);
+    }
+
+    /**
+     * A facilitator that reported the payment itself (proof-API dialect): Tollgate checks network and amount
+     * against the option, then re-keys the claim from the proof to the paid transaction, so that any other
+     * proof of the same payment is a replay.
+     */
+    private Decision admitPaid(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
+                               VerifyOutcome.Valid valid, Duration latency) {
+        String wrong = ProofApiSupport.mismatch(valid.payment(), proof.attempt().option());
+        if (wrong != null) {
+            listener.verified(view.path(), "Invalid", wrong, latency);
+            return challenge(view, terms, wrong);
+        }
+        listener.verified(view.path(), "Valid", valid.detail(), latency);
+        String txKey = ProofApiSupport.transactionKey(valid.payment(), proof.attempt().option());
+        try {
+            if (ledger.claim(txKey, until) == ClaimResult.DUPLICATE) {
+                return challenge(view, terms, REASON_REPLAYED);
+            }
+        } catch (LedgerUnavailableException e) {
+            return reject(view, 503, "payment ledger unavailable, try again shortly", Duration.ofSeconds(2));
+        }
+        release(proof.ledgerKey());
+        MatchedProof paid = new MatchedProof(proof.attempt(), txKey, proof.validBefore(), proof.payer());
+        Decision d = admit(view, terms, paid, until, ProofApiSupport.receipt(proof.attempt(), valid.payment()));
+        if (!(d instanceof Decision.Admit)) {
+            release(txKey);
+        }
+        return d;
+    }
+
+    private Decision admit(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
+                           PaymentReceipt receipt) {
         PaymentSession session = new PaymentSession(this, view, terms, proof, until, receipt);
         if (terms.settlement() == SettlementMode.BEFORE) {
             Completion settled = session.settleNow();
@@ -140,10 +188,11 @@ public final class PaymentGate {
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         PaymentOption o = proof.attempt().option();
         if (outcome instanceof SettleOutcome.Settled s) {
-            String wrong = contradiction(s.response(), o, proof);
+            SettleResponse r = ProofApiSupport.withTransaction(s.response(), receipt);
+            String wrong = contradiction(r, o, proof);
             if (wrong == null) {
-                listener.settled(view.path(), receipt, true, s.response().transaction(), latency);
-                return new Completion.Deliver(answers.settlementHeaders(s.response(), o), s.response().transaction());
+                listener.settled(view.path(), receipt, true, r.transaction(), latency);
+                return new Completion.Deliver(answers.settlementHeaders(r, o), r.transaction());
             }
             outcome = new SettleOutcome.Malfunction(wrong);
         }

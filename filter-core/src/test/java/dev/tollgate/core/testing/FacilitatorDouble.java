@@ -25,6 +25,10 @@ public final class FacilitatorDouble implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The exact scheme on every network of the default registry, in both generations' names. */
+    public static final String ALL_DEFAULT_NETWORKS = supportedKinds(
+            "base", "eip155:8453", "base-sepolia", "eip155:84532", "avalanche", "eip155:43114",
+            "avalanche-fuji", "eip155:43113", "polygon", "eip155:137", "polygon-amoy", "eip155:80002");
 
     private final HttpServer server;
     private final List<JsonNode> verifyRequests = new CopyOnWriteArrayList<>();
@@ -32,6 +36,7 @@ public final class FacilitatorDouble implements AutoCloseable {
     private final AtomicInteger transactions = new AtomicInteger();
     private volatile Behaviour verify = FacilitatorDouble::acceptVerify;
     private volatile Behaviour settle = this::acceptSettle;
+    private volatile Behaviour supported = answer(200, ALL_DEFAULT_NETWORKS);
 
     public FacilitatorDouble() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -42,9 +47,7 @@ public final class FacilitatorDouble implements AutoCloseable {
         }));
         server.createContext("/verify", ex -> handle(ex, verifyRequests, verify));
         server.createContext("/settle", ex -> handle(ex, settleRequests, settle));
-        server.createContext("/supported", ex -> respond(ex, 200,
-                "{\"kinds\":[{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"base-sepolia\"},"
-                        + "{\"x402Version\":2,\"scheme\":\"exact\",\"network\":\"eip155:84532\"}]}"));
+        server.createContext("/supported", ex -> supported.answer(ex, null));
         server.start();
     }
 
@@ -60,6 +63,23 @@ public final class FacilitatorDouble implements AutoCloseable {
     public FacilitatorDouble onSettle(Behaviour b) {
         this.settle = b;
         return this;
+    }
+
+    /** How {@code GET /supported} is answered (default: {@link #ALL_DEFAULT_NETWORKS}). */
+    public FacilitatorDouble onSupported(Behaviour b) {
+        this.supported = b;
+        return this;
+    }
+
+    /** A {@code /supported} body listing the exact scheme on these v1 names and CAIP-2 ids, in that order. */
+    public static String supportedKinds(String... v1AndCaip2) {
+        StringBuilder b = new StringBuilder("{\"kinds\":[");
+        for (int i = 0; i < v1AndCaip2.length; i += 2) {
+            b.append(i == 0 ? "" : ",").append("{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"")
+                    .append(v1AndCaip2[i]).append("\"},{\"x402Version\":2,\"scheme\":\"exact\",\"network\":\"")
+                    .append(v1AndCaip2[i + 1]).append("\"}");
+        }
+        return b.append("]}").toString();
     }
 
     public List<JsonNode> verifyRequests() {

@@ -378,6 +378,7 @@ class HttpFacilitatorClientTest {
 
     @Test
     void supportedListsTheFacilitatorsKinds() throws IOException {
+        facilitator.onSupported(FacilitatorDouble.answer(200, FacilitatorDouble.supportedKinds("base-sepolia", "eip155:84532")));
         SupportedResponse supported = client.supported();
         assertEquals(2, supported.kinds().size());
         assertEquals(new SupportedResponse.Kind(1, "exact", "base-sepolia", null), supported.kinds().get(0));

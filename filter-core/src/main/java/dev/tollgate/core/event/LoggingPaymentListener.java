@@ -1,0 +1,76 @@
+package dev.tollgate.core.event;
+
+import dev.tollgate.core.gate.PaymentReceipt;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Logs every step of every payment attempt through {@link System.Logger} (which the JDK routes to
+ * java.util.logging, or to SLF4J/Log4j when their System.LoggerFinder is on the class path).
+ *
+ * <p>What it logs cannot hold a secret: the listener is never handed a proof or a facilitator credential,
+ * only paths, outcomes, reasons, receipts (network, amount, payer address, transaction id: all public on
+ * chain) and latencies. Reasons may quote client input, so they are stripped of control characters and
+ * shortened, and a line cannot be forged into two.
+ */
+public final class LoggingPaymentListener implements PaymentListener {
+    private static final int MAX_TEXT = 200;
+    private final System.Logger log;
+
+    public LoggingPaymentListener() {
+        this(System.getLogger("dev.tollgate.payments"));
+    }
+
+    public LoggingPaymentListener(System.Logger log) {
+        this.log = Objects.requireNonNull(log, "log");
+    }
+
+    @Override
+    public void challenged(String path, String reason) {
+        if (reason == null) {
+            log.log(System.Logger.Level.DEBUG, "402 {0}: payment required", clean(path));
+        } else {
+            log.log(System.Logger.Level.INFO, "402 {0}: payment refused: {1}", clean(path), clean(reason));
+        }
+    }
+
+    @Override
+    public void verified(String path, String outcome, String reason, Duration latency) {
+        log.log(System.Logger.Level.INFO, "verify {0}: {1}{2} in {3} ms", clean(path), clean(outcome),
+                reason == null ? "" : " (" + clean(reason) + ")", latency.toMillis());
+    }
+
+    @Override
+    public void admitted(String path, PaymentReceipt r) {
+        log.log(System.Logger.Level.INFO, "admit {0}: {1} {2} on {3} from {4}{5}", clean(path), clean(r.amount()),
+                clean(r.asset()), clean(r.network()), clean(r.payer()),
+                r.transaction() == null ? "" : " tx " + clean(r.transaction()));
+    }
+
+    @Override
+    public void settled(String path, PaymentReceipt r, boolean success, String detail, Duration latency) {
+        log.log(success ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "settle {0}: {1} {2} in {3} ms", clean(path), success ? "settled" : "failed", clean(detail),
+                latency.toMillis());
+    }
+
+    @Override
+    public void rejected(String path, int status, String reason) {
+        log.log(System.Logger.Level.WARNING, "{0} {1}: {2}", status, clean(path), clean(reason));
+    }
+
+    static String clean(String s) {
+        if (s == null) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_TEXT + 1));
+        for (int i = 0; i < s.length() && b.length() < MAX_TEXT; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? '?' : c);
+        }
+        if (s.length() > MAX_TEXT) {
+            b.append('…');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.tollgate.core.gate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tollgate.core.verify.PaymentAttempt;
+import dev.tollgate.core.verify.ProofApiCode;
+import dev.tollgate.core.verify.VerifiedPayment;
+import dev.tollgate.core.wire.SettleResponse;
+import dev.tollgate.core.wire.WireJson;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What the gate does differently when its facilitator speaks the proof-API dialect: it also reads the
+ * dialect's {@code x-402-payment} header, adds the dialect's fields to every 402 body, checks what the
+ * facilitator says was paid against the route's terms, and keys the ledger by the paid transaction.
+ *
+ * <p><b>The body's {@code error}.</b> The x402 v1 body and the dialect's 402 both have an {@code error}
+ * field, and one JSON object can hold only one. On a proof-API gate it takes the dialect's wording
+ * ({@code "Payment required"}, {@code "Invalid payment"}), which the dialect's clients test for; x402 v1
+ * clients treat {@code error} as free text and act on {@code accepts}, which is unchanged. The precise reason
+ * is kept: in {@code details} and {@code code} for the dialect's clients, and in the v2
+ * {@code PAYMENT-REQUIRED} header's {@code error}, which is not touched.
+ */
+public final class ProofApiSupport {
+    /** The dialect's proof header (header names are case-insensitive). */
+    public static final String HEADER = "x-402-payment";
+    static final String PAYMENT_REQUIRED = "Payment required";
+    static final String INVALID_PAYMENT = "Invalid payment";
+
+    private final URI facilitator;
+    private final int maxProofBytes;
+
+    /**
+     * @param facilitator    the base URL clients are told about in the 402 body
+     * @param maxProofBytes  the longest {@code x-402-payment} value read
+     */
+    public ProofApiSupport(URI facilitator, int maxProofBytes) {
+        this.facilitator = Objects.requireNonNull(facilitator, "facilitator");
+        this.maxProofBytes = maxProofBytes;
+    }
+
+    public URI facilitator() {
+        return facilitator;
+    }
+
+    /**
+     * An opaque proof, pinned to the route's first option: the dialect's {@code /verify} takes one network,
+     * and the facilitator's answer is checked against that option. Keyed by a digest of the proof until
+     * verification names its transaction.
+     */
+    MatchedProof match(String header, PaymentTerms terms) throws Refusal {
+        String proof = header == null ? "" : header.strip();
+        if (proof.isEmpty()) {
+            throw new Refusal(HEADER + " is empty");
+        }
+        if (proof.length() > maxProofBytes) {
+            throw new Refusal(HEADER + " is larger than " + maxProofBytes + " bytes");
+        }
+        for (int i = 0; i < proof.length(); i++) {
+            char c = proof.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                throw new Refusal(HEADER + " must be printable ASCII without spaces");
+            }
+        }
+        PaymentOption o = terms.options().get(0);
+        PaymentAttempt attempt = new PaymentAttempt(0, TextNode.valueOf(proof), o.requirementsV2(), o, null);
+        return new MatchedProof(attempt, "proof-api:" + o.network().v1Name() + ":proof:" + sha256(proof), null, null);
+    }
+
+    /**
+     * Whether the facilitator's "valid" pays this option: same network, and exactly the price (a decimal
+     * amount of the stablecoin, compared in the asset's atomic units). Null when it does; else the reason.
+     */
+    static String mismatch(VerifiedPayment paid, PaymentOption o) {
+        String n = paid.network().strip().toLowerCase(Locale.ROOT);
+        if (!n.equals(o.network().v1Name().toLowerCase(Locale.ROOT))
+                && !n.equals(o.network().caip2().toLowerCase(Locale.ROOT))) {
+            return ProofApiCode.INVALID_NETWORK.reason() + ": paid on " + paid.network() + ", this resource takes "
+                    + o.network().v1Name();
+        }
+        BigInteger atomic;
+        try {
+            BigDecimal units = new BigDecimal(paid.amount().strip()).movePointRight(o.network().decimals());
+            atomic = units.toBigIntegerExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            return ProofApiCode.AMOUNT_MISMATCH.reason() + ": paid " + paid.amount() + ", price is "
+                    + price(o);
+        }
+        int c = atomic.compareTo(o.amount());
+        if (c < 0) {
+            return ProofApiCode.INSUFFICIENT_AMOUNT.reason() + ": paid " + paid.amount() + ", price is " + price(o);
+        }
+        if (c > 0) {
+            return ProofApiCode.AMOUNT_MISMATCH.reason() + ": paid " + paid.amount() + ", price is " + price(o);
+        }
+        return null;
+    }
+
+    /** The single-use key of a verified payment: its network and the facilitator's transaction id. */
+    static String transactionKey(VerifiedPayment paid, PaymentOption o) {
+        return "proof-api:" + o.network().v1Name() + ":tx:" + paid.transactionId();
+    }
+
+    static PaymentReceipt receipt(PaymentAttempt attempt, VerifiedPayment paid) {
+        PaymentOption o = attempt.option();
+        return new PaymentReceipt(attempt.x402Version(), o.scheme(), o.network().v1Name(), o.asset(),
+                o.amount().toString(), o.payTo(), null, paid.transactionId());
+    }
+
+    /** A settlement that reported no transaction of its own reports the one verification found. */
+    static SettleResponse withTransaction(SettleResponse r, PaymentReceipt receipt) {
+        if ((r.transaction() == null || r.transaction().isBlank()) && receipt.transaction() != null) {
+            return new SettleResponse(r.success(), r.errorReason(), receipt.transaction(), r.network(), r.payer());
+        }
+        return r;
+    }
+
+    /** The x402 v1 body with the dialect's fields; see the class comment on {@code error}. */
+    ObjectNode body(Object v1Body, String reason) {
+        ObjectNode body = WireJson.mapper().valueToTree(v1Body);
+        if (reason == null) {
+            body.put("error", PAYMENT_REQUIRED);
+            body.put("facilitator", facilitator.toString());
+        } else {
+            ProofApiCode code = ProofApiCode.ofReason(reason);
+            body.put("error", INVALID_PAYMENT);
+            body.put("details", reason.equals(code.reason()) ? code.description() : reason);
+            body.put("code", code.name());
+            body.put("facilitator", facilitator.toString());
+        }
+        return body;
+    }
+
+    private static String price(PaymentOption o) {
+        return new BigDecimal(o.amount()).movePointLeft(o.network().decimals()).toPlainString();
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.tollgate.core.verify;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * What every facilitator call goes through, whatever the dialect: a circuit breaker that fails fast while
+ * the facilitator is down, a bound on concurrent calls, and at most one retry of {@code /verify} after a
+ * transport failure (when enabled). {@code /settle} is never retried: it moves money.
+ *
+ * <p>The bound is a semaphore rather than the JDK client's connection pool: the JDK's HTTP/1.1 pool size is
+ * a JVM-wide system property ({@code jdk.httpclient.connectionPoolSize}) and unbounded by default, and
+ * requests beyond it open more connections rather than wait. A call that cannot get a permit within
+ * {@code permitWait} is answered "unavailable" at once (503 + Retry-After), without touching the circuit.
+ */
+public final class GuardedFacilitator implements PaymentVerifier, PaymentSettler {
+    public static final int DEFAULT_MAX_CONCURRENT_CALLS = 32;
+    public static final Duration DEFAULT_PERMIT_WAIT = Duration.ofSeconds(1);
+
+    private final PaymentVerifier verifier;
+    private final PaymentSettler settler;
+    private final CircuitBreaker circuit;
+    private final Semaphore permits;
+    private final int maxConcurrentCalls;
+    private final Duration permitWait;
+    private final boolean retryVerify;
+
+    public GuardedFacilitator(PaymentVerifier verifier, PaymentSettler settler, CircuitBreaker circuit,
+                              int maxConcurrentCalls, Duration permitWait, boolean retryVerify) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.settler = Objects.requireNonNull(settler, "settler");
+        this.circuit = Objects.requireNonNull(circuit, "circuit");
+        if (maxConcurrentCalls < 1) {
+            throw new IllegalArgumentException("maxConcurrentCalls must be at least 1");
+        }
+        this.maxConcurrentCalls = maxConcurrentCalls;
+        this.permits = new Semaphore(maxConcurrentCalls, true);
+        this.permitWait = Objects.requireNonNull(permitWait, "permitWait");
+        this.retryVerify = retryVerify;
+    }
+
+    public CircuitBreaker circuit() {
+        return circuit;
+    }
+
+    @Override
+    public VerifyOutcome verify(PaymentAttempt attempt) {
+        VerifyOutcome first = verifyOnce(attempt);
+        if (retryVerify && FacilitatorFailures.isTransportFailure(first)) {
+            return verifyOnce(attempt);
+        }
+        return first;
+    }
+
+    private VerifyOutcome verifyOnce(PaymentAttempt attempt) {
+        return guarded(() -> verifier.verify(attempt), o -> o instanceof VerifyOutcome.Unavailable,
+                VerifyOutcome.Unavailable::new);
+    }
+
+    @Override
+    public SettleOutcome settle(PaymentAttempt attempt) {
+        return guarded(() -> settler.settle(attempt), o -> o instanceof SettleOutcome.Unavailable,
+                SettleOutcome.Unavailable::new);
+    }
+
+    private <T> T guarded(Supplier<T> call, Predicate<T> unavailable, BiFunction<Duration, String, T> refused) {
+        Optional<Duration> open = circuit.refuse();
+        if (open.isPresent()) {
+            return refused.apply(open.get(), "facilitator circuit open: failing fast after repeated failures");
+        }
+        boolean permitted;
+        try {
+            permitted = permits.tryAcquire(permitWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            permitted = false;
+        }
+        if (!permitted) {
+            circuit.abandoned();
+            return refused.apply(Duration.ofSeconds(1),
+                    "too many concurrent facilitator calls (limit " + maxConcurrentCalls + ")");
+        }
+        T outcome;
+        try {
+            outcome = call.get();
+        } catch (RuntimeException e) {
+            circuit.abandoned();
+            throw e;
+        } finally {
+            permits.release();
+        }
+        if (unavailable.test(outcome)) {
+            circuit.failed();
+        } else {
+            circuit.succeeded();
+        }
+        return outcome;
+    }
+}

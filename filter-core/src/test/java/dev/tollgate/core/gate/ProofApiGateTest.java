@@ -1,0 +1,387 @@
+package dev.tollgate.core.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.ProofApiFacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A route priced at $0.01 on base-sepolia, verified by a facilitator of the proof-API dialect over loopback. */
+class ProofApiGateTest {
+    private static final String PROOF = "proof-abc123";
+
+    private ProofApiFacilitatorDouble facilitator;
+    private Tollgate tollgate;
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T00:00:00Z"));
+
+    @BeforeEach
+    void start() throws IOException {
+        facilitator = new ProofApiFacilitatorDouble();
+    }
+
+    @AfterEach
+    void stop() {
+        if (tollgate != null) {
+            tollgate.close();
+        }
+        facilitator.close();
+    }
+
+    private Tollgate tollgate(String... extra) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("facilitator.url", facilitator.url());
+        s.put("facilitator.dialect", "proof-api");
+        s.put("facilitator.header.Authorization", "Bearer sk-live-secret");
+        s.put("payTo", Proofs.PAY_TO);
+        s.put("network", "base-sepolia");
+        s.put("price", "$0.01");
+        s.put("description", "Premium market data");
+        for (int i = 0; i < extra.length; i += 2) {
+            s.put(extra[i], extra[i + 1]);
+        }
+        tollgate = Tollgate.create(TollgateConfig.builder().environment(n -> null).settings(s).clock(clock).build());
+        return tollgate;
+    }
+
+    private Decision check(TestRequest r) {
+        return tollgate.check(r, tollgate.termsFor(r.method(), r.path()).orElseThrow());
+    }
+
+    private static TestRequest paid(String proof) {
+        return TestRequest.get("/premium/data").with("x-402-payment", proof);
+    }
+
+    @Test
+    void anUnpaidRequestGetsTheX402ChallengeAndTheDialectsFields() {
+        tollgate();
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(TestRequest.get("/premium/data")));
+
+        JsonNode body = GateHarness.body(c.answer());
+        assertEquals(402, c.answer().status());
+        assertEquals("Payment required", body.path("error").asText());
+        assertEquals(facilitator.url(), body.path("facilitator").asText());
+        assertEquals(1, body.path("x402Version").asInt());
+        assertEquals("10000", body.path("accepts").path(0).path("maxAmountRequired").asText());
+        JsonNode v2 = GateHarness.decodeHeader(c.answer().headers().get("PAYMENT-REQUIRED"));
+        assertEquals("eip155:84532", v2.path("accepts").path(0).path("network").asText());
+    }
+
+    @Test
+    void aVerifiedProofIsAdmittedAndItsReceiptCarriesTransactionAmountAndNetwork() {
+        tollgate();
+        String tx = facilitator.pay(PROOF, "0.01", "base-sepolia");
+
+        PaymentSession s = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+
+        assertEquals(tx, s.receipt().transaction());
+        assertEquals("10000", s.receipt().amount());
+        assertEquals("base-sepolia", s.receipt().network());
+        JsonNode sent = facilitator.verifyRequests().get(0).body();
+        assertEquals(PROOF, sent.path("proof").asText());
+        assertEquals("base-sepolia", sent.path("network").asText());
+        Completion.Deliver d = assertInstanceOf(Completion.Deliver.class, s.complete(200));
+        assertEquals(tx, d.transaction());
+        assertEquals(tx, GateHarness.decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("transaction").asText());
+        assertTrue(facilitator.settleRequests().isEmpty(), "settle is called only when the facilitator offers it");
+    }
+
+    @Test
+    void theFacilitatorsAuthorizationHeaderIsSentToIt() {
+        tollgate();
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+        check(paid(PROOF));
+        assertEquals(java.util.List.of("Bearer sk-live-secret"),
+                facilitator.verifyRequests().get(0).headers().get("Authorization"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "PAYMENT_NOT_FOUND, payment_not_found, Payment proof not recognized",
+            "INSUFFICIENT_AMOUNT, insufficient_amount, Payment amount too low",
+            "EXPIRED, payment_expired, Payment authorization expired",
+            "INVALID_NETWORK, invalid_network, Network not supported",
+            "ALREADY_USED, payment_already_used, Payment already redeemed"})
+    void eachRefusalCodeBecomesA402TheClientCanActOn(String code, String reason, String details) {
+        tollgate();
+        facilitator.onVerify(ProofApiFacilitatorDouble.refuse(code, "from the facilitator"));
+
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+
+        JsonNode body = GateHarness.body(c.answer());
+        assertEquals(402, c.answer().status());
+        assertEquals("Invalid payment", body.path("error").asText());
+        assertEquals(code, body.path("code").asText());
+        assertEquals(details, body.path("details").asText());
+        assertEquals(reason, c.reason());
+        assertEquals(reason, GateHarness.decodeHeader(c.answer().headers().get("PAYMENT-REQUIRED")).path("error").asText());
+        assertTrue(body.path("accepts").isArray(), "x402 clients still see what to pay");
+    }
+
+    @Test
+    void aValidAnswerForACheaperPaymentIsRefusedByTollgateItself() {
+        tollgate();
+        facilitator.pay(PROOF, "0.009999", "base-sepolia");
+
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+
+        assertEquals("INSUFFICIENT_AMOUNT", GateHarness.body(c.answer()).path("code").asText());
+        assertTrue(c.reason().startsWith("insufficient_amount"), c.reason());
+    }
+
+    @Test
+    void aValidAnswerForMoreThanThePriceIsNotTheExactPrice() {
+        tollgate();
+        facilitator.pay(PROOF, "1.00", "base-sepolia");
+
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+
+        assertEquals("AMOUNT_MISMATCH", GateHarness.body(c.answer()).path("code").asText());
+    }
+
+    @Test
+    void theSamePriceWrittenWithMoreDecimalsIsTheExactPrice() {
+        tollgate();
+        facilitator.pay(PROOF, "0.010000", "base-sepolia");
+        assertInstanceOf(Decision.Admit.class, check(paid(PROOF)));
+    }
+
+    @Test
+    void aValidAnswerOnAnotherNetworkIsRefused() {
+        tollgate();
+        facilitator.pay(PROOF, "0.01", "base");
+
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+
+        assertEquals("INVALID_NETWORK", GateHarness.body(c.answer()).path("code").asText());
+    }
+
+    @Test
+    void aValidAnswerWithoutATransactionIsAMalfunction() {
+        tollgate();
+        facilitator.onVerify(FacilitatorDouble.answer(200, "{\"valid\":true,\"amount\":\"0.01\",\"network\":\"base-sepolia\"}"));
+        Decision.Reject r = assertInstanceOf(Decision.Reject.class, check(paid(PROOF)));
+        assertEquals(502, r.answer().status());
+    }
+
+    @Test
+    void aSettledPaymentCannotBeUsedAgainWithTheSameOrAnotherProof() {
+        tollgate();
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+        facilitator.alias("another-proof-of-it", PROOF);
+        PaymentSession s = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+        assertInstanceOf(Completion.Deliver.class, s.complete(200));
+
+        Decision.Challenge again = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+        Decision.Challenge other = assertInstanceOf(Decision.Challenge.class, check(paid("another-proof-of-it")));
+
+        assertEquals("ALREADY_USED", GateHarness.body(again.answer()).path("code").asText());
+        assertEquals("ALREADY_USED", GateHarness.body(other.answer()).path("code").asText());
+    }
+
+    @Test
+    void aRetryAfterAFailedHandlerIsAdmittedWithoutAskingTheFacilitatorAgain() {
+        tollgate();
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+        PaymentSession first = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+        first.complete(500);
+
+        PaymentSession retry = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+
+        assertEquals(1, facilitator.verifyRequests().size());
+        assertInstanceOf(Completion.Deliver.class, retry.complete(200));
+        assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)), "the cache never bypasses the ledger");
+    }
+
+    @Test
+    void theCacheForgetsAfterItsTtl() {
+        tollgate("facilitator.cache.ttl", "60s");
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+        assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session().complete(500);
+        clock.advance(Duration.ofSeconds(61));
+        assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session().complete(500);
+        assertEquals(2, facilitator.verifyRequests().size());
+    }
+
+    @Test
+    void anUnavailableAnswerIsNotCached() {
+        tollgate();
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+        facilitator.onVerify(FacilitatorDouble.answer(503, "{}"));
+        assertEquals(503, assertInstanceOf(Decision.Reject.class, check(paid(PROOF))).answer().status());
+
+        facilitator.verifyKnownPayments();
+        assertInstanceOf(Decision.Admit.class, check(paid(PROOF)));
+        assertEquals(2, facilitator.verifyRequests().size());
+    }
+
+    @Test
+    void paymentNotFoundIsAskedAgainSinceThePaymentMayNotBeIndexedYet() {
+        tollgate();
+        assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+        assertInstanceOf(Decision.Admit.class, check(paid(PROOF)));
+    }
+
+    @Test
+    void aDefiniteRefusalIsCached() {
+        tollgate();
+        facilitator.onVerify(ProofApiFacilitatorDouble.refuse("EXPIRED", "expired"));
+        check(paid(PROOF));
+        check(paid(PROOF));
+        assertEquals(1, facilitator.verifyRequests().size());
+    }
+
+    @Test
+    void rateLimitingBecomes503WithTheFacilitatorsRetryAfter() {
+        tollgate();
+        facilitator.onVerify(ProofApiFacilitatorDouble.withHeader("Retry-After", "7", 429, "{\"error\":\"Too Many Requests\"}"));
+
+        Decision.Reject r = assertInstanceOf(Decision.Reject.class, check(paid(PROOF)));
+
+        assertEquals(503, r.answer().status());
+        assertEquals("7", r.answer().headers().get("Retry-After"));
+    }
+
+    @Test
+    void aHungFacilitatorTimesOutInto503() {
+        tollgate("facilitator.requestTimeout", "300ms");
+        facilitator.onVerify(FacilitatorDouble.hang());
+        long start = System.nanoTime();
+
+        Decision.Reject r = assertInstanceOf(Decision.Reject.class, check(paid(PROOF)));
+
+        assertEquals(503, r.answer().status());
+        assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(3)) < 0);
+        assertTrue(r.answer().headers().containsKey("Retry-After"));
+    }
+
+    @Test
+    void theDialectsDefaultRequestTimeoutIsFiveSeconds() {
+        assertEquals(Duration.ofSeconds(5), tollgate().config().facilitator().requestTimeout());
+    }
+
+    @Test
+    void theCircuitOpensFailsFastThenProbesAndCloses() {
+        tollgate("facilitator.circuit.failureThreshold", "2", "facilitator.circuit.openDuration", "30s");
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+        facilitator.onVerify(FacilitatorDouble.answer(503, "{}"));
+        check(paid(PROOF));
+        check(paid(PROOF));
+        assertEquals(2, facilitator.verifyRequests().size());
+
+        Decision.Reject open = assertInstanceOf(Decision.Reject.class, check(paid(PROOF)));
+        assertEquals(503, open.answer().status());
+        assertEquals("30", open.answer().headers().get("Retry-After"));
+        assertEquals(2, facilitator.verifyRequests().size(), "open: failing fast, no call");
+
+        clock.advance(Duration.ofSeconds(31));
+        facilitator.verifyKnownPayments();
+        assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session().complete(500);
+        assertEquals(3, facilitator.verifyRequests().size(), "half-open: one probe");
+
+        facilitator.onVerify(ProofApiFacilitatorDouble.refuse("EXPIRED", "expired"));
+        assertInstanceOf(Decision.Challenge.class, check(paid("fresh-proof")));
+        assertEquals(4, facilitator.verifyRequests().size(), "closed again");
+    }
+
+    @Test
+    void anX402ProofIsForwardedToTheDialectAsBase64() {
+        tollgate();
+        String header = Proofs.proof().v1();
+        facilitator.onVerify((ex, req) -> FacilitatorDouble.respond(ex, 200, "{\"valid\":true,\"transactionId\":\"tx_9\","
+                + "\"amount\":\"0.01\",\"network\":\"base-sepolia\"}"));
+
+        PaymentSession s = assertInstanceOf(Decision.Admit.class,
+                check(TestRequest.get("/premium/data").with("X-PAYMENT", header))).session();
+
+        assertEquals("tx_9", s.receipt().transaction());
+        JsonNode sentProof = GateHarness.decodeHeader(facilitator.verifyRequests().get(0).body().path("proof").asText());
+        assertEquals(GateHarness.decodeHeader(header), sentProof);
+    }
+
+    @Test
+    void theFacilitatorsSettleIsCalledWhenOffered() {
+        tollgate("facilitator.proofApi.settle", "true");
+        String tx = facilitator.pay(PROOF, "0.01", "base-sepolia");
+        PaymentSession s = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+
+        Completion.Deliver d = assertInstanceOf(Completion.Deliver.class, s.complete(200));
+
+        assertEquals(1, facilitator.settleRequests().size());
+        assertEquals(PROOF, facilitator.settleRequests().get(0).body().path("proof").asText());
+        assertEquals(tx, d.transaction());
+    }
+
+    @Test
+    void aRefusedSettlementWithholdsTheContent() {
+        tollgate("facilitator.proofApi.settle", "true");
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+        facilitator.onSettle(FacilitatorDouble.answer(200, "{\"success\":false,\"error\":\"used\",\"code\":\"ALREADY_USED\"}"));
+        PaymentSession s = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+
+        Completion.Withhold w = assertInstanceOf(Completion.Withhold.class, s.complete(200));
+
+        assertEquals(402, w.answer().status());
+        assertEquals("ALREADY_USED", GateHarness.body(w.answer()).path("code").asText());
+    }
+
+    @Test
+    void withoutTheDialectTheHeaderIsIgnored() throws IOException {
+        try (FacilitatorDouble x402 = new FacilitatorDouble()) {
+            Tollgate t = Tollgate.create(TollgateConfig.builder().environment(n -> null)
+                    .facilitatorUrl(x402.url()).payTo(Proofs.PAY_TO).price("$0.01").build());
+            TestRequest r = paid(PROOF);
+            Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, t.check(r, t.termsFor("GET", r.path()).orElseThrow()));
+            assertNull(c.reason());
+            assertFalse(GateHarness.body(c.answer()).has("facilitator"));
+            t.close();
+        }
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
