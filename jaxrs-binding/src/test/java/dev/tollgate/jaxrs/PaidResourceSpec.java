@@ -60,6 +60,8 @@ abstract class PaidResourceSpec extends JerseyTest {
 
     @Override
     protected Application configure() {
+        // A free port each time: the default fixed port collides with any other build on the machine.
+        forceSet(org.glassfish.jersey.test.TestProperties.CONTAINER_PORT, "0");
         TollgateConfig config = TollgateConfig.builder().withoutRoutes()
                 .facilitatorUrl(facilitator().url())
                 .payTo(Proofs.PAY_TO)

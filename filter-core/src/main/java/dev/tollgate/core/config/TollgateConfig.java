@@ -53,6 +53,7 @@ public final class TollgateConfig {
     private final Clock clock;
     private final Settings settings;
     private final UnaryOperator<String> environment;
+    private final CodeSettings code;
 
     private TollgateConfig(Builder b, Settings s) {
         this.settings = s;
@@ -77,6 +78,7 @@ public final class TollgateConfig {
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
         this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
+        this.code = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
         // Last, so that no other setting's error leaves a connected ledger behind.
         this.ledgerFromSettings = b.ledger == null ? LedgerSetting.create(s, classLoader()) : null;
@@ -160,7 +162,7 @@ public final class TollgateConfig {
         String description = s.first(List.of(routePrefix + "description", "description")).map(Map.Entry::getValue)
                 .orElse("");
         String mime = s.first(List.of(routePrefix + "mimeType", "mimeType")).map(Map.Entry::getValue).orElse(null);
-        return new PaymentTerms(options, description, mime, mode);
+        return new PaymentTerms(options, description, mime, mode, CodeSettings.option(s, routePrefix));
     }
 
     private PaymentOption option(Settings s, List<String> prefixes) {
@@ -314,6 +316,21 @@ public final class TollgateConfig {
         return clock;
     }
 
+    /** How Code intents are announced and checked; null when no setting mentions Code (see {@link CodeSettings}). */
+    public dev.tollgate.core.code.CodeIntentApi codeIntentApi() {
+        return code == null ? null : code.api();
+    }
+
+    /** Where created Code intents are remembered; null when Code is not configured. */
+    public dev.tollgate.core.code.CodeIntentStore codeIntentStore() {
+        return code == null ? null : code.store();
+    }
+
+    /** How long a created Code intent can be redeemed; null when Code is not configured. */
+    public Duration codeIntentLifetime() {
+        return code == null ? null : code.intentLifetime();
+    }
+
     /** Resolves one setting of an option through its prefixes: option, then route, then top level. */
     static final class Lookup {
         private final Settings s;
@@ -350,6 +367,8 @@ public final class TollgateConfig {
         private NetworkRegistry networks;
         private int routeCount;
         private boolean withoutRoutes;
+        private dev.tollgate.core.code.CodeIntentApi codeApi;
+        private dev.tollgate.core.code.CodeIntentStore codeStore;
 
         private Builder() {
         }
@@ -405,6 +424,18 @@ public final class TollgateConfig {
          */
         public Builder withoutRoutes() {
             this.withoutRoutes = true;
+            return this;
+        }
+
+        /** Speaks to the Code sequencer (default: {@code code.sequencerUrl} over the protobuf API). */
+        public Builder codeIntentApi(dev.tollgate.core.code.CodeIntentApi api) {
+            this.codeApi = api;
+            return this;
+        }
+
+        /** Remembers created Code intents (default: in memory, {@code code.maxOpenIntents}); share it in a cluster. */
+        public Builder codeIntentStore(dev.tollgate.core.code.CodeIntentStore store) {
+            this.codeStore = store;
             return this;
         }
 
