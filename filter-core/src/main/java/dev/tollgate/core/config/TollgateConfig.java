@@ -1,6 +1,7 @@
 package dev.tollgate.core.config;
 
 import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.SettlementMode;
@@ -69,14 +70,14 @@ public final class TollgateConfig {
         this.facilitatorPolicy = FacilitatorPolicySettings.read(s);
         this.facilitator = FacilitatorPolicySettings.adjust(s,
                 s.get("facilitator.url").map(url -> facilitator(s, url)).orElse(null), facilitatorPolicy);
-        this.verifier = b.verifier;
+        this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+        this.verifier = verifier(s, b.verifier, clock);
         this.settler = b.settler;
         if ((verifier == null || settler == null) && facilitator == null) {
             throw new ConfigurationException("facilitator.url",
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
         this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
-        this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
         this.code = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
         // Last, so that no other setting's error leaves a connected ledger behind.
@@ -190,6 +191,20 @@ public final class TollgateConfig {
         String name = look.find("eip712.name").map(Map.Entry::getValue).orElse(network.eip712Name());
         String version = look.find("eip712.version").map(Map.Entry::getValue).orElse(network.eip712Version());
         return new PaymentOption(scheme, network, amount, asset.getValue(), payTo.getValue(), timeout, name, version);
+    }
+
+    /**
+     * {@code verify=facilitator} (default): the facilitator verifies. {@code verify=local}: signatures and fields
+     * are checked in-process and the facilitator only settles (hybrid mode); a verifier given in code wins.
+     */
+    private static PaymentVerifier verifier(Settings s, PaymentVerifier supplied, Clock clock) {
+        String mode = s.get("verify").orElse("facilitator");
+        return switch (mode.toLowerCase(Locale.ROOT)) {
+            case "facilitator" -> supplied;
+            case "local" -> supplied != null ? supplied : new LocalExactEvmPaymentVerifier(clock);
+            default -> throw new ConfigurationException("verify",
+                    "must be 'facilitator' or 'local', was \"" + mode + "\"");
+        };
     }
 
     private static FacilitatorSettings facilitator(Settings s, String url) {
@@ -341,7 +356,8 @@ public final class TollgateConfig {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private UnaryOperator<String> environment = name -> {
             String v = System.getenv(name);
-            return v != null ? v : System.getProperty(name);
+            // A blank variable counts as unset (as the sample launcher treats it), so a property can stand in.
+            return v != null && !v.isBlank() ? v : System.getProperty(name);
         };
         private PaymentVerifier verifier;
         private PaymentSettler settler;

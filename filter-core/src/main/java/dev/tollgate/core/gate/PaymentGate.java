@@ -124,15 +124,16 @@ public final class PaymentGate {
             listener.verified(view.path(), "Malfunction", m.detail(), latency);
             return reject(view, 502, "payment verifier answered incorrectly", null);
         }
-        String payer = ((VerifyOutcome.Valid) outcome).payer();
-        if (((VerifyOutcome.Valid) outcome).payment() != null) {
-            return admitPaid(view, terms, proof, until, (VerifyOutcome.Valid) outcome, latency);
+        VerifyOutcome.Valid valid = (VerifyOutcome.Valid) outcome;
+        String payer = valid.payer();
+        if (valid.payment() != null) {
+            return admitPaid(view, terms, proof, until, valid, latency);
         }
         if (proof.payer() != null && payer != null && !payer.equalsIgnoreCase(proof.payer())) {
             listener.verified(view.path(), "Malfunction", "verifier named payer " + payer, latency);
             return reject(view, 502, "payment verifier answered incorrectly", null);
         }
-        listener.verified(view.path(), "Valid", null, latency);
+        listener.verified(view.path(), "Valid", valid.detail(), latency);
         PaymentOption o = attempt.option();
         PaymentReceipt receipt = new PaymentReceipt(attempt.x402Version(), o.scheme(),
                 attempt.x402Version() == 1 ? o.network().v1Name() : o.network().caip2(), o.asset(),
@@ -152,7 +153,7 @@ public final class PaymentGate {
             listener.verified(view.path(), "Invalid", wrong, latency);
             return challenge(view, terms, wrong);
         }
-        listener.verified(view.path(), "Valid", null, latency);
+        listener.verified(view.path(), "Valid", valid.detail(), latency);
         String txKey = ProofApiSupport.transactionKey(valid.payment(), proof.attempt().option());
         try {
             if (ledger.claim(txKey, until) == ClaimResult.DUPLICATE) {
