@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
 import dev.tollgate.core.gate.Decision;
 import dev.tollgate.core.gate.PaymentSession;
 import dev.tollgate.core.testing.FacilitatorDouble;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Really signed proofs, changed after signing or sent where they do not belong, through the whole gate with
- * signatures really checked ({@link LocalVerifier}). Each is refused with a 402 naming why, nothing is
+ * signatures really checked (main's {@link LocalExactEvmPaymentVerifier}: EIP-712 recovery and field checks). Each is refused with a 402 naming why, nothing is
  * settled, and where it says so, the proof was not burned by the attempt.
  *
  * <p>Routes: /a $0.01, /b $0.02, /c $0.01 (same terms as /a), /other $0.01 to another payTo, /asset $0.01
@@ -50,7 +51,7 @@ class TamperingMatrixTest {
     static void start() throws Exception {
         facilitator = new FacilitatorDouble();
         gate = Tollgate.create(builder(facilitator.url())
-                .verifier(new LocalVerifier(Clock.systemUTC()))
+                .verifier(new LocalExactEvmPaymentVerifier(Clock.systemUTC()))
                 .settler(attempt -> {
                     SETTLED.incrementAndGet();
                     return new SettleOutcome.Settled(new SettleResponse(true, null, "0x" + "ab".repeat(32),
