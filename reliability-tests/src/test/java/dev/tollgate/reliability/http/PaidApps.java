@@ -85,9 +85,17 @@ final class PaidApps implements AutoCloseable {
         this(http, DOCUMENTED_DISPATCH);
     }
 
-    /**
-     * @param http     configures both connectors (a ForwardedRequestCustomizer for a trusted proxy, say) */
     PaidApps(Consumer<HttpConfiguration> http, EnumSet<DispatcherType> dispatch) throws Exception {
+        this(http, dispatch, "/*");
+    }
+
+    /**
+     * @param http           configures both connectors (a ForwardedRequestCustomizer for a trusted proxy, say)
+     * @param dispatch       the dispatcher types the servlet filter is mapped for
+     * @param filterPatterns the URL patterns the servlet filter is mapped to
+     */
+    PaidApps(Consumer<HttpConfiguration> http, EnumSet<DispatcherType> dispatch, String... filterPatterns)
+            throws Exception {
         facilitator = new FacilitatorDouble();
         Tollgate tollgate = Tollgate.create(TollgateConfig.builder()
                 .facilitatorUrl(facilitator.url())
@@ -98,7 +106,10 @@ final class PaidApps implements AutoCloseable {
                 .build());
         servletServer = server(http);
         ServletContextHandler servlets = new ServletContextHandler("/");
-        servlets.addFilter(new FilterHolder(new PaymentFilter(tollgate)), "/*", dispatch);
+        FilterHolder filter = new FilterHolder(new PaymentFilter(tollgate));
+        for (String pattern : filterPatterns) {
+            servlets.addFilter(filter, pattern, dispatch);
+        }
         servlets.addServlet(new ServletHolder("premium", new AnyMethod()), "/premium/*");
         servlets.addServlet(new ServletHolder(new Big()), "/premium/big/*");
         servlets.addServlet(new ServletHolder(new GetOnly()), "/getonly/*");
@@ -237,7 +248,7 @@ final class PaidApps implements AutoCloseable {
             String target = req.getParameter("to") == null ? "/premium/report" : req.getParameter("to");
             switch (how) {
                 case "include" -> {
-                    resp.getWriter().write("free page, then: ");
+                    resp.getWriter().write(FREE + ", then: ");
                     req.getRequestDispatcher(target).include(req, resp);
                 }
                 case "async" -> {
