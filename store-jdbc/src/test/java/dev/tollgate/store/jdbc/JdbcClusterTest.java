@@ -39,7 +39,7 @@ class JdbcClusterTest {
             return;
         }
         cluster.close();
-        LocalPostgres.execute("DROP TABLE IF EXISTS " + table);
+        LocalPostgres.execute("DROP TABLE IF EXISTS " + table + ", " + JdbcReplayLedger.identifierTable(table));
     }
 
     @Test
