@@ -15,6 +15,7 @@ public final class InMemoryReplayLedger implements ReplayLedger {
     private final ConcurrentHashMap<String, Instant> claims = new ConcurrentHashMap<>();
     private final AtomicInteger sinceSweep = new AtomicInteger();
     private final Clock clock;
+    private final InMemoryPaymentIdentifierStore identifiers;
 
     public InMemoryReplayLedger() {
         this(Clock.systemUTC());
@@ -22,6 +23,7 @@ public final class InMemoryReplayLedger implements ReplayLedger {
 
     public InMemoryReplayLedger(Clock clock) {
         this.clock = clock;
+        this.identifiers = new InMemoryPaymentIdentifierStore(clock);
     }
 
     @Override
@@ -50,6 +52,11 @@ public final class InMemoryReplayLedger implements ReplayLedger {
     @Override
     public void release(String key) {
         claims.remove(key);
+    }
+
+    @Override
+    public InMemoryPaymentIdentifierStore paymentIdentifiers() {
+        return identifiers;
     }
 
     /** Drops entries whose time is up. */
