@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Builds the responses the gate answers with: challenges for both protocol generations, and errors. */
 final class Answers {
@@ -24,8 +25,12 @@ final class Answers {
     private static final String V1_MISSING = "X-PAYMENT header is required";
     private static final String V2_MISSING = "PAYMENT-SIGNATURE header is required";
 
+    /** Plain challenges kept at most; a real deployment has one per paid URL and host name. */
+    static final int MAX_CACHED = 1024;
+
     private final HeaderCodec codec;
     private final ProofApiSupport proofApi;
+    private final ConcurrentHashMap<Plain, HttpAnswer> plain = new ConcurrentHashMap<>();
 
     Answers(HeaderCodec codec) {
         this(codec, null);
@@ -47,6 +52,24 @@ final class Answers {
     HttpAnswer challenge(RequestView view, PaymentTerms terms, String reason, SettleResponse settled,
                          PaymentOption settledOn) {
         String url = view.resourceUrl();
+        if (reason == null && settled == null && url != null && !wantsHtml(view)) {
+            // The plain challenge depends only on the terms and the URL: serialize it once, not per request.
+            Plain key = new Plain(terms, url);
+            HttpAnswer cached = plain.get(key);
+            if (cached == null) {
+                cached = build(view, terms, url, null, null, null);
+                if (plain.size() >= MAX_CACHED) {
+                    plain.clear(); // the URL carries the client's Host header: never let it grow the cache
+                }
+                plain.put(key, cached);
+            }
+            return cached;
+        }
+        return build(view, terms, url, reason, settled, settledOn);
+    }
+
+    private HttpAnswer build(RequestView view, PaymentTerms terms, String url, String reason, SettleResponse settled,
+                             PaymentOption settledOn) {
         List<PaymentRequirementsV1> v1 = new ArrayList<>(terms.options().size());
         List<PaymentRequirements> v2 = new ArrayList<>(terms.options().size());
         for (PaymentOption o : terms.options()) {
@@ -105,6 +128,19 @@ final class Answers {
             return WireJson.mapper().writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A cache key: the very terms object (routes hold theirs for the application's life) and the URL. */
+    private record Plain(PaymentTerms terms, String url) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Plain p && p.terms == terms && p.url.equals(url);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(terms) * 31 + url.hashCode();
         }
     }
 }
