@@ -1,6 +1,7 @@
 -- GET with a unique PAYMENT-SIGNATURE per request, spliced from a template written by ProofTemplate:
 -- 24 hex digits of the nonce are replaced by run salt + thread + counter, base64-encoded on their own
--- (the template keeps them 3-byte aligned). Usage: wrk ... -s paid.lua URL -- template.txt [salt]
+-- (the template keeps them 3-byte aligned). Usage: wrk ... -s paid.lua URL -- template.txt [salt] [path]
+-- A path other than the template's sends the same unique headers to it (an unprotected route ignores them).
 dofile(os.getenv("BENCH_LOAD_DIR") .. "/report.lua")
 
 local threads = 0
@@ -36,6 +37,7 @@ function init(args)
   path = f:read("*l")
   f:close()
   salt = tonumber(args[2] or "") or (os.time() % 2147483647)
+  if args[3] and args[3] ~= "" then path = args[3] end
 end
 
 function request()

@@ -32,6 +32,8 @@ import org.glassfish.jersey.servlet.ServletContainer;
 public final class BenchServer {
     static final String PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
     private static final AtomicLong TX = new AtomicLong();
+    /** A made-up 32-byte transaction hash: 48 zero digits, then 16 hex digits of a counter. */
+    private static final String TX_PREFIX = "0x" + "0".repeat(48);
 
     private BenchServer() {
     }
@@ -48,7 +50,7 @@ public final class BenchServer {
             attempt.evm() == null ? null : attempt.evm().authorization().from());
 
     static final PaymentSettler SETTLE_ALL = attempt -> new SettleOutcome.Settled(new SettleResponse(true, null,
-            String.format("0x%064x", TX.incrementAndGet()), attempt.option().network().caip2(),
+            TX_PREFIX + Long.toHexString(Long.MIN_VALUE | TX.incrementAndGet()), attempt.option().network().caip2(),
             attempt.evm() == null ? null : attempt.evm().authorization().from()));
 
     public static Server start(String host, int port) throws Exception {

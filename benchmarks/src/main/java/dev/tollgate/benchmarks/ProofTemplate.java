@@ -27,7 +27,8 @@ import java.util.HexFormat;
  * re-encoding the rest. A replaced nonce makes the signature wrong, which only an instant (accept-all)
  * verifier tolerates: the proofs are unique for the ledger and the facilitator, not payable on chain.
  *
- * <p>Output lines: prefix base64, suffix base64, request path, one complete header (the template itself).
+ * <p>Output lines: prefix base64, suffix base64, request path, one complete header (the template itself), and
+ * the {@code /verify} request body a facilitator gets for it (to time the facilitator double on its own).
  * Usage: {@code ProofTemplate http://127.0.0.1:8080/bench/paid out.txt}
  */
 public final class ProofTemplate {
@@ -49,8 +50,11 @@ public final class ProofTemplate {
         JsonNode accepted = required.get("accepts").get(0);
         String[] parts = template(json, required.get("resource"), accepted);
         String path = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
-        Files.writeString(Path.of(args[1]), parts[0] + "\n" + parts[1] + "\n" + path + "\n" + parts[2] + "\n",
-                StandardCharsets.US_ASCII);
+        ObjectNode verify = json.createObjectNode().put("x402Version", 2);
+        verify.set("paymentPayload", json.readTree(Base64.getDecoder().decode(parts[2])));
+        verify.set("paymentRequirements", accepted);
+        Files.writeString(Path.of(args[1]), parts[0] + "\n" + parts[1] + "\n" + path + "\n" + parts[2] + "\n"
+                + json.writeValueAsString(verify) + "\n", StandardCharsets.US_ASCII);
     }
 
     static String[] template(ObjectMapper json, JsonNode resource, JsonNode accepted) throws Exception {
