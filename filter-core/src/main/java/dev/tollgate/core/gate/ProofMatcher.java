@@ -67,7 +67,10 @@ final class ProofMatcher {
     MatchedProof matchV2(String header, RequestView view, PaymentTerms terms) throws Refusal {
         JsonNode tree = decode(X402Headers.PAYMENT_SIGNATURE, header);
         requireVersion(tree, 2, X402Headers.PAYMENT_SIGNATURE);
-        PaymentPayloadV2 p = bind(X402Headers.PAYMENT_SIGNATURE, tree, PaymentPayloadV2.class);
+        PaymentPayloadV2 p = FastBind.paymentPayloadV2(tree);
+        if (p == null) {
+            p = bind(X402Headers.PAYMENT_SIGNATURE, tree, PaymentPayloadV2.class);
+        }
         if (p.accepted() == null || p.payload() == null) {
             throw new Refusal("PAYMENT-SIGNATURE needs accepted and payload");
         }
@@ -88,7 +91,10 @@ final class ProofMatcher {
         if (!PaymentOption.SCHEME_EXACT.equals(option.scheme())) {
             return null;
         }
-        ExactEvmPayload evm = bind("payload", payload, ExactEvmPayload.class);
+        ExactEvmPayload evm = FastBind.exactEvmPayload(payload);
+        if (evm == null) {
+            evm = bind("payload", payload, ExactEvmPayload.class);
+        }
         ExactEvmPayload.Authorization a = evm.authorization();
         if (evm.signature() == null || a == null) {
             throw new Refusal("invalid_exact_evm_payload: signature and authorization are required");
