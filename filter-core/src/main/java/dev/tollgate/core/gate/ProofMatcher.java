@@ -30,7 +30,13 @@ final class ProofMatcher {
     private static final int SIGNATURE = 130;
     private static final int UINT_DIGITS = 78;
 
+    /** Stands for "no raw path" (absent or unparseable URL); compared by identity. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String NO_PATH = new String("");
+
     private final HeaderCodec codec;
+    /** Every paid request to a resource parses the same URL; one remembered parse spares that. */
+    private volatile ParsedUrl lastParsed;
 
     ProofMatcher(HeaderCodec codec) {
         this.codec = codec;
@@ -183,14 +189,39 @@ final class ProofMatcher {
         return new Refusal("invalid_exact_evm_payload: " + field + " is missing or malformed");
     }
 
-    private static boolean samePath(String a, String b) {
-        try {
-            String pa = URI.create(a).getRawPath();
-            String pb = URI.create(b).getRawPath();
-            return pa != null && pa.equals(pb);
-        } catch (IllegalArgumentException e) {
-            return false;
+    /** Whether the client's URL {@code a} has the raw path of this resource's URL {@code b}. */
+    private boolean samePath(String a, String b) {
+        String pb = resourcePath(b);
+        if (a.equals(b)) {
+            return pb != NO_PATH; // what a client copied from the 402: the same parse, without parsing again
         }
+        String pa = rawPath(a);
+        return pa != NO_PATH && pb != NO_PATH && pa.equals(pb);
+    }
+
+    /** {@link #rawPath} of this resource's URL, remembering the last one. */
+    private String resourcePath(String url) {
+        ParsedUrl last = lastParsed;
+        if (last != null && last.url().equals(url)) {
+            return last.rawPath();
+        }
+        String path = rawPath(url);
+        lastParsed = new ParsedUrl(url, path);
+        return path;
+    }
+
+    /** The URL's raw path, {@link #NO_PATH} if it has none or does not parse. */
+    private static String rawPath(String url) {
+        String path;
+        try {
+            path = URI.create(url).getRawPath();
+        } catch (IllegalArgumentException e) {
+            path = null;
+        }
+        return path == null ? NO_PATH : path;
+    }
+
+    private record ParsedUrl(String url, String rawPath) {
     }
 
     private static String lower(String s) {

@@ -49,4 +49,18 @@ class FastBindTest {
                 + AUTH.replace("\"10000\"", "10000") + "}")));
         assertNull(FastBind.exactEvmPayload(tree("{\"signature\":1,\"authorization\":" + AUTH + "}")));
     }
+
+    @Test
+    void settlementHeadersAreByteForByteWhatTheCodecWritesForTheRecord() {
+        dev.tollgate.core.wire.HeaderCodec codec = new dev.tollgate.core.wire.HeaderCodec();
+        for (dev.tollgate.core.wire.SettleResponse r : java.util.List.of(
+                new dev.tollgate.core.wire.SettleResponse(true, null, "0xabc", "x", "0x01"),
+                new dev.tollgate.core.wire.SettleResponse(false, "insufficient \"funds\"\n\u00e9\u2028", "", "x", null),
+                new dev.tollgate.core.wire.SettleResponse(true, null, null, "x", null))) {
+            for (String network : java.util.List.of("eip155:84532", "base-sepolia")) {
+                assertEquals(codec.encode(new dev.tollgate.core.wire.SettleResponse(r.success(), r.errorReason(),
+                        r.transaction(), network, r.payer())), Answers.settlementHeader(r, network));
+            }
+        }
+    }
 }
