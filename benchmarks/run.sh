@@ -21,8 +21,10 @@ MODERATE_CONNS=${MODERATE_CONNS:-4}
 MODERATE_DELAY_MS=${MODERATE_DELAY_MS:-5}   # target 6: each connection pauses this long between requests
 BASE_PORT=${BASE_PORT:-18190}
 SERVER_JVM=${SERVER_JVM:--Xms1g -Xmx1g}
-JAR=benchmarks/target/benchmarks.jar
-SAMPLE=sample-webapp/target/tollgate-sample.jar
+JAR=benchmarks/target/benchmarks.jar                         # the tools (templates, vectors, JMH)
+SAMPLE=${SAMPLE_JAR:-sample-webapp/target/tollgate-sample.jar} # servers: prebuilt jars may be given, to
+SERVERS=${SERVERS_JAR:-$JAR}                                 # compare a before with an after
+NOBUILD=${NOBUILD:-0}
 P_SAMPLE=$BASE_PORT P_BENCH=$((BASE_PORT + 1)) P_DOUBLE=$((BASE_PORT + 2)) P_REF=$((BASE_PORT + 3))
 
 if [ "$WHAT" = jmh-only ]; then
@@ -52,6 +54,7 @@ machine() {
     echo "memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
     java -version 2>&1 | head -2
     echo "node: $(node --version)  wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+    echo "servers: sample $SAMPLE, bench server $SERVERS"
     echo "settings: DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS CONNS=$CONNS MODERATE_CONNS=$MODERATE_CONNS MODERATE_DELAY_MS=$MODERATE_DELAY_MS"
   } > "$OUT/machine.txt"
   cat "$OUT/machine.txt"
@@ -61,7 +64,10 @@ machine() {
 wrk_run() {
   local name=$1 conns=$2 url=$3 script=$4; shift 4
   local line
-  line=$(wrk -t1 -c"$conns" -d"${DURATION}s" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" 2>&1 | tee -a "$OUT/wrk.log" \
+  local header=()
+  if [ -n "${WRK_HEADER:-}" ]; then header=(-H "$WRK_HEADER"); fi
+  echo "== $name" >> "$OUT/wrk.log"
+  line=$(wrk -t1 -c"$conns" -d"${DURATION}s" "${header[@]}" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" 2>&1 | tee -a "$OUT/wrk.log" \
     | grep '^RESULT') || { log "wrk failed for $name"; return 1; }
   echo "$name $(echo "$line" | sed -E 's/.*rps=([0-9.]+).*p50_us=([0-9]+).*p99_us=([0-9]+).*non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $(loadavg | cut -d' ' -f1)" \
     | tee -a "$RESULTS"
@@ -86,7 +92,11 @@ jfr_opts() { # NAME
 }
 
 build() {
+  [ "$NOBUILD" = 1 ] && return 0
   log "building (mvn -Pbenchmarks package)"
+  # The sample's shade step re-shades its previous output when the module itself did not change, and the
+  # stale copies of filter-core classes in it win: start from no jar.
+  rm -f sample-webapp/target/tollgate-sample.jar sample-webapp/target/original-tollgate-sample.jar
   mvn -B -q -Pbenchmarks -pl sample-webapp,benchmarks -am package -DskipTests
   if [ ! -d interop/node_modules ]; then (cd interop && npm ci --no-audit --no-fund); fi
 }
@@ -94,7 +104,7 @@ build() {
 start_servers() {
   log "starting facilitator double :$P_DOUBLE, sample :$P_SAMPLE, bench server :$P_BENCH, @x402/express :$P_REF"
   # shellcheck disable=SC2086
-  java $SERVER_JVM -cp "$JAR" dev.tollgate.benchmarks.FacilitatorDouble "$P_DOUBLE" > "$OUT/double.log" 2>&1 &
+  java $SERVER_JVM -cp "$SERVERS" dev.tollgate.benchmarks.FacilitatorDouble "$P_DOUBLE" > "$OUT/double.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$P_DOUBLE/supported"
   # shellcheck disable=SC2086
@@ -102,7 +112,7 @@ start_servers() {
     java $SERVER_JVM $(jfr_opts sample) -jar "$SAMPLE" > "$OUT/sample.log" 2>&1 &
   PIDS+=($!)
   # shellcheck disable=SC2086
-  java $SERVER_JVM $(jfr_opts bench) -cp "$JAR" dev.tollgate.benchmarks.BenchServer "$P_BENCH" > "$OUT/bench.log" 2>&1 &
+  java $SERVER_JVM $(jfr_opts bench) -cp "$SERVERS" dev.tollgate.benchmarks.BenchServer "$P_BENCH" > "$OUT/bench.log" 2>&1 &
   PIDS+=($!)
   node benchmarks/reference/server.mjs "$P_REF" "http://127.0.0.1:$P_DOUBLE" > "$OUT/reference.log" 2>&1 &
   PIDS+=($!)
@@ -130,8 +140,8 @@ load_targets() {
   log "warm-up ($WARMUP s per endpoint)"
   warm "$S/bench/paid" get.lua; warm "$S/bench/free?bytes=$body" get.lua
   warm "$S" paid.lua "$T/sample.txt" 1; warm "$R" paid.lua "$T/reference.txt" 1
-  warm "$B" paid.lua "$T/bench.txt" 1; warm "$B/bench/free" get.lua
-  warm "$B" paid.lua "$T/bench-api.txt" 1; warm "$B/api/bench/free" get.lua
+  warm "$B" paid.lua "$T/bench.txt" 1; warm "$B" paid.lua "$T/bench.txt" 2 /bench/free
+  warm "$B" paid.lua "$T/bench-api.txt" 1; warm "$B" paid.lua "$T/bench-api.txt" 2 /api/bench/free
   warm "$B" paid.lua "$T/bench-1m.txt" 1; warm "$B/bench/free?bytes=1048576" get.lua
   warm "$D/verify" post.lua "$T/sample.txt"
 
@@ -142,10 +152,16 @@ load_targets() {
     wrk_run t1.free_same_body "$CONNS" "$S/bench/free?bytes=$body" get.lua
     wrk_run t1.free_same_wire "$CONNS" "$S/bench/free?bytes=$((body + header))" get.lua
     # 2. paid path, instant in-process verifier, unique proofs, vs unprotected (servlet, then JAX-RS)
+    #    "free" carries the same unique headers (ignored): the container parses them either way, so the
+    #    ratio is the gate's cost; "free_plain" has no header; "free_fixed" one fixed header, which shows
+    #    what the script's per-request work costs wrk.
     wrk_run t2.servlet_paid "$CONNS" "$B" paid.lua "$T/bench.txt"
-    wrk_run t2.servlet_free "$CONNS" "$B/bench/free" get.lua
+    wrk_run t2.servlet_free "$CONNS" "$B" paid.lua "$T/bench.txt" "" /bench/free
+    wrk_run t2.servlet_free_plain "$CONNS" "$B/bench/free" get.lua
+    WRK_HEADER="PAYMENT-SIGNATURE: $(sed -n 4p "$T/bench.txt")" wrk_run t2.servlet_free_fixed "$CONNS" "$B/bench/free" get.lua
     wrk_run t2.jaxrs_paid "$CONNS" "$B" paid.lua "$T/bench-api.txt"
-    wrk_run t2.jaxrs_free "$CONNS" "$B/api/bench/free" get.lua
+    wrk_run t2.jaxrs_free "$CONNS" "$B" paid.lua "$T/bench-api.txt" "" /api/bench/free
+    wrk_run t2.jaxrs_free_plain "$CONNS" "$B/api/bench/free" get.lua
     # 3. Tollgate's sample vs @x402/express, same route, same facilitator double, unique proofs
     wrk_run t3.tollgate "$CONNS" "$S" paid.lua "$T/sample.txt"
     wrk_run t3.reference "$CONNS" "$R" paid.lua "$T/reference.txt"
