@@ -4,7 +4,9 @@
 #
 #   benchmarks/run.sh                 # load targets 1, 2, 3, 5 (1 MiB), 6, then JMH targets 4, 5
 #   benchmarks/run.sh load|jmh        # one half only
-#   benchmarks/run.sh jmh-only ARGS   # the JMH jar with your own arguments (e.g. LocalVerificationBenchmark)
+#   benchmarks/run.sh LocalVerification -f 3   # anything else: built, then straight to JMH with those
+#   benchmarks/run.sh -h                       # arguments (JMH's options; LedgerClaimBenchmark needs Redis
+#                                              # and PostgreSQL, see docs/benchmarks.md)
 #   DURATION=10 ROUNDS=3 CONNS=16 JFR=1 benchmarks/run.sh load
 #
 # Needs: java 17, mvn, wrk, node >= 20 (interop/node_modules, installed with `npm ci` when missing).
@@ -27,11 +29,12 @@ SERVERS=${SERVERS_JAR:-$JAR}                                 # compare a before 
 NOBUILD=${NOBUILD:-0}
 P_SAMPLE=$BASE_PORT P_BENCH=$((BASE_PORT + 1)) P_DOUBLE=$((BASE_PORT + 2)) P_REF=$((BASE_PORT + 3))
 
-if [ "$WHAT" = jmh-only ]; then
-  shift
-  mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
-  exec java -jar "$JAR" "$@"
-fi
+case "$WHAT" in
+  all|load|jmh) ;;
+  *)
+    mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
+    exec java -jar "$JAR" "$@" ;;
+esac
 
 OUT=${OUT:-benchmarks/target/run-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
@@ -195,7 +198,6 @@ case "$WHAT" in
   all) start_servers; load_targets; cleanup; PIDS=(); jmh_targets ;;
   load) start_servers; load_targets ;;
   jmh) jmh_targets ;;
-  *) echo "usage: $0 [all|load|jmh|jmh-only ARGS]" >&2; exit 2 ;;
 esac
 log "load average at end: $(loadavg)"
 benchmarks/summary.sh "$OUT" | tee "$OUT/summary.md"

@@ -1,5 +1,6 @@
 package dev.tollgate.core;
 
+import dev.tollgate.core.code.CodeIntentVerifier;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.gate.Decision;
 import dev.tollgate.core.gate.PaymentGate;
@@ -21,6 +22,7 @@ public final class Tollgate implements AutoCloseable {
     private final PaymentGate gate;
     private final ReplayLedger ledger;
     private final FacilitatorWiring facilitator;
+    private final CodeIntentVerifier codeIntents;
 
     private Tollgate(TollgateConfig config) {
         this.config = config;
@@ -28,8 +30,10 @@ public final class Tollgate implements AutoCloseable {
         PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator.verifier();
         PaymentSettler settler = config.settler() != null ? config.settler() : facilitator.settler();
         this.ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
+        this.codeIntents = config.codeIntentApi() == null ? null : new CodeIntentVerifier(config.codeIntentApi(),
+                config.codeIntentStore(), ledger, config.clock(), config.codeIntentLifetime());
         this.gate = new PaymentGate(verifier, settler, ledger, new HeaderCodec(config.maxHeaderBytes()),
-                config.clock(), config.listener(), config.maxClaim(), facilitator.proofApi());
+                config.clock(), config.listener(), config.maxClaim(), facilitator.proofApi(), codeIntents);
     }
 
     public static Tollgate create(TollgateConfig config) {
@@ -43,6 +47,15 @@ public final class Tollgate implements AutoCloseable {
     /** The terms of the first route matching this method and (normalized) path, if any. */
     public Optional<PaymentTerms> termsFor(String method, String path) {
         return config.routes().match(method, path);
+    }
+
+    /**
+     * Creates and checks Code intents against this Tollgate's store and ledger; an application's create-intent
+     * endpoint calls {@link CodeIntentVerifier#create} with the route's {@link PaymentTerms#code()}. Empty when
+     * no setting mentions Code.
+     */
+    public Optional<CodeIntentVerifier> codeIntents() {
+        return Optional.ofNullable(codeIntents);
     }
 
     public Decision check(RequestView view, PaymentTerms terms) {

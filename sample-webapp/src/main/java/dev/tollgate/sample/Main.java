@@ -13,21 +13,21 @@ import org.eclipse.jetty.util.resource.ResourceFactory;
  * Runs the sample's own web.xml on embedded Jetty 12 (ee10): the same application as the war, started with
  * {@code java -jar sample-webapp/target/tollgate-sample.jar}. Settings come from the environment (see
  * README.md): {@code PORT} (default 8080), {@code HOST} (default 127.0.0.1), and the {@code TOLLGATE_*}
- * variables web.xml reads.
+ * variables web.xml reads. Without {@code TOLLGATE_FACILITATOR_URL} it settles through a simulated dev
+ * facilitator ({@link DevMode}); {@code pay URL} runs the {@link DemoPayer} instead of the server.
  */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (System.getenv("TOLLGATE_FACILITATOR_URL") == null && System.getProperty("TOLLGATE_FACILITATOR_URL") == null) {
-            System.err.println("""
-                    Tollgate sample: TOLLGATE_FACILITATOR_URL is not set.
-                    Point it at an x402 facilitator, for example:
-                        TOLLGATE_FACILITATOR_URL=https://x402.org/facilitator java -jar sample-webapp/target/tollgate-sample.jar
-                    For a proof-API facilitator, also set TOLLGATE_FACILITATOR_DIALECT=proof-api.
-                    """);
-            System.exit(2);
+        if (args.length > 0) {
+            // "pay URL [--v1|--v2]": the demo payer. Without arguments the jar serves the sample.
+            if (!"pay".equals(args[0])) {
+                System.err.println(DemoPayer.USAGE);
+                System.exit(2);
+            }
+            System.exit(DemoPayer.run(java.util.List.of(args).subList(1, args.length), System.out, System.err));
         }
         int port = Integer.parseInt(env("PORT", "8080"));
         Server server;
@@ -37,6 +37,9 @@ public final class Main {
             System.err.println("Tollgate sample failed to start: " + rootMessage(e));
             System.exit(1);
             return;
+        }
+        if (DevMode.facilitator(server) != null) {
+            DevMode.printBanner(server, System.out);
         }
         System.out.println("Tollgate sample listening on " + server.getURI());
         server.join();
@@ -64,6 +67,11 @@ public final class Main {
         webapp.setBaseResource(base);
         webapp.setParentLoaderPriority(true);
         webapp.setThrowUnavailableOnStartupException(true);
+        if (DevMode.wanted()) {
+            // No TOLLGATE_FACILITATOR_URL: settle through the built-in, simulated dev facilitator.
+            DevMode.start(server, connector, webapp);
+            return server;
+        }
         server.setHandler(webapp);
         server.start();
         return server;

@@ -1,6 +1,7 @@
 package dev.tollgate.core.config;
 
 import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.SettlementMode;
@@ -52,6 +53,7 @@ public final class TollgateConfig {
     private final Clock clock;
     private final Settings settings;
     private final UnaryOperator<String> environment;
+    private final CodeSettings code;
 
     private TollgateConfig(Builder b, Settings s) {
         this.settings = s;
@@ -68,14 +70,15 @@ public final class TollgateConfig {
         this.facilitatorPolicy = FacilitatorPolicySettings.read(s);
         this.facilitator = FacilitatorPolicySettings.adjust(s,
                 s.get("facilitator.url").map(url -> facilitator(s, url)).orElse(null), facilitatorPolicy);
-        this.verifier = b.verifier;
+        this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+        this.verifier = verifier(s, b.verifier, clock);
         this.settler = b.settler;
         if ((verifier == null || settler == null) && facilitator == null) {
             throw new ConfigurationException("facilitator.url",
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
         this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
-        this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+        this.code = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
         // Last, so that no other setting's error leaves a connected ledger behind.
         this.ledgerFromSettings = b.ledger == null ? LedgerSetting.create(s, classLoader()) : null;
@@ -159,7 +162,7 @@ public final class TollgateConfig {
         String description = s.first(List.of(routePrefix + "description", "description")).map(Map.Entry::getValue)
                 .orElse("");
         String mime = s.first(List.of(routePrefix + "mimeType", "mimeType")).map(Map.Entry::getValue).orElse(null);
-        return new PaymentTerms(options, description, mime, mode);
+        return new PaymentTerms(options, description, mime, mode, CodeSettings.option(s, routePrefix));
     }
 
     private PaymentOption option(Settings s, List<String> prefixes) {
@@ -188,6 +191,20 @@ public final class TollgateConfig {
         String name = look.find("eip712.name").map(Map.Entry::getValue).orElse(network.eip712Name());
         String version = look.find("eip712.version").map(Map.Entry::getValue).orElse(network.eip712Version());
         return new PaymentOption(scheme, network, amount, asset.getValue(), payTo.getValue(), timeout, name, version);
+    }
+
+    /**
+     * {@code verify=facilitator} (default): the facilitator verifies. {@code verify=local}: signatures and fields
+     * are checked in-process and the facilitator only settles (hybrid mode); a verifier given in code wins.
+     */
+    private static PaymentVerifier verifier(Settings s, PaymentVerifier supplied, Clock clock) {
+        String mode = s.get("verify").orElse("facilitator");
+        return switch (mode.toLowerCase(Locale.ROOT)) {
+            case "facilitator" -> supplied;
+            case "local" -> supplied != null ? supplied : new LocalExactEvmPaymentVerifier(clock);
+            default -> throw new ConfigurationException("verify",
+                    "must be 'facilitator' or 'local', was \"" + mode + "\"");
+        };
     }
 
     private static FacilitatorSettings facilitator(Settings s, String url) {
@@ -299,6 +316,21 @@ public final class TollgateConfig {
         return clock;
     }
 
+    /** How Code intents are announced and checked; null when no setting mentions Code (see {@link CodeSettings}). */
+    public dev.tollgate.core.code.CodeIntentApi codeIntentApi() {
+        return code == null ? null : code.api();
+    }
+
+    /** Where created Code intents are remembered; null when Code is not configured. */
+    public dev.tollgate.core.code.CodeIntentStore codeIntentStore() {
+        return code == null ? null : code.store();
+    }
+
+    /** How long a created Code intent can be redeemed; null when Code is not configured. */
+    public Duration codeIntentLifetime() {
+        return code == null ? null : code.intentLifetime();
+    }
+
     /** Resolves one setting of an option through its prefixes: option, then route, then top level. */
     static final class Lookup {
         private final Settings s;
@@ -324,7 +356,8 @@ public final class TollgateConfig {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private UnaryOperator<String> environment = name -> {
             String v = System.getenv(name);
-            return v != null ? v : System.getProperty(name);
+            // A blank variable counts as unset (as the sample launcher treats it), so a property can stand in.
+            return v != null && !v.isBlank() ? v : System.getProperty(name);
         };
         private PaymentVerifier verifier;
         private PaymentSettler settler;
@@ -334,6 +367,8 @@ public final class TollgateConfig {
         private NetworkRegistry networks;
         private int routeCount;
         private boolean withoutRoutes;
+        private dev.tollgate.core.code.CodeIntentApi codeApi;
+        private dev.tollgate.core.code.CodeIntentStore codeStore;
 
         private Builder() {
         }
@@ -389,6 +424,18 @@ public final class TollgateConfig {
          */
         public Builder withoutRoutes() {
             this.withoutRoutes = true;
+            return this;
+        }
+
+        /** Speaks to the Code sequencer (default: {@code code.sequencerUrl} over the protobuf API). */
+        public Builder codeIntentApi(dev.tollgate.core.code.CodeIntentApi api) {
+            this.codeApi = api;
+            return this;
+        }
+
+        /** Remembers created Code intents (default: in memory, {@code code.maxOpenIntents}); share it in a cluster. */
+        public Builder codeIntentStore(dev.tollgate.core.code.CodeIntentStore store) {
+            this.codeStore = store;
             return this;
         }
 

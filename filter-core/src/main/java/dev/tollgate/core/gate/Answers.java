@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.core.code.CodeOption;
 import dev.tollgate.core.wire.HeaderCodec;
 import dev.tollgate.core.wire.PaymentRequired;
 import dev.tollgate.core.wire.PaymentRequiredV1;
@@ -79,8 +80,9 @@ final class Answers {
             v1.add(o.requirementsV1(url, terms.description(), terms.mimeType()));
             v2.add(o.requirementsV2());
         }
+        ObjectNode code = terms.code() == null ? null : terms.code().advertisement(url);
         PaymentRequired required = new PaymentRequired(2, reason == null ? V2_MISSING : reason,
-                new ResourceInfo(url, terms.description(), terms.mimeType()), v2, null);
+                new ResourceInfo(url, terms.description(), terms.mimeType()), v2, codeExtension(code));
         Map<String, String> headers = baseHeaders();
         headers.put(X402Headers.PAYMENT_REQUIRED, codec.encode(required));
         if (settled != null) {
@@ -90,7 +92,20 @@ final class Answers {
         if (reason == null && settled == null && wantsHtml(view)) {
             return new HttpAnswer(402, headers, "text/html;charset=utf-8", Paywall.render(terms, url));
         }
-        return new HttpAnswer(402, headers, JSON, json(proofApi == null ? body : proofApi.body(body, reason)));
+        Object v1Body = code == null ? body : withCode(body, code);
+        return new HttpAnswer(402, headers, JSON, json(proofApi == null ? v1Body : proofApi.body(v1Body, reason)));
+    }
+
+    /** The Code option rides in v2's {@code extensions}, which x402 clients ignore unless they know it. */
+    private static ObjectNode codeExtension(ObjectNode code) {
+        return code == null ? null : JsonNodeFactory.instance.objectNode().set(CodeOption.EXTENSION, code);
+    }
+
+    /** v1 has no extensions: the Code option is an extra top-level field, which v1 clients ignore. */
+    private static ObjectNode withCode(PaymentRequiredV1 body, ObjectNode code) {
+        ObjectNode tree = WireJson.mapper().valueToTree(body);
+        tree.set(CodeOption.EXTENSION, code);
+        return tree;
     }
 
     HttpAnswer error(int status, String message, Duration retryAfter) {

@@ -1,5 +1,6 @@
 package dev.tollgate.core.gate;
 
+import dev.tollgate.core.code.CodeIntentVerifier;
 import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.ledger.ClaimResult;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
@@ -37,15 +38,20 @@ public final class PaymentGate {
     final Answers answers;
     private final ProofMatcher matcher;
     private final ProofApiSupport proofApi;
+    private final CodeAdmission code;
 
     public PaymentGate(PaymentVerifier verifier, PaymentSettler settler, ReplayLedger ledger, HeaderCodec codec,
                        Clock clock, PaymentListener listener, Duration maxClaim) {
-        this(verifier, settler, ledger, codec, clock, listener, maxClaim, null);
+        this(verifier, settler, ledger, codec, clock, listener, maxClaim, null, null);
     }
 
-    /** @param proofApi when the facilitator speaks the proof-API dialect; null otherwise */
+    /**
+     * @param proofApi    when the facilitator speaks the proof-API dialect; null otherwise
+     * @param codeIntents checks Code intents for routes whose terms accept them; null if none do
+     */
     public PaymentGate(PaymentVerifier verifier, PaymentSettler settler, ReplayLedger ledger, HeaderCodec codec,
-                       Clock clock, PaymentListener listener, Duration maxClaim, ProofApiSupport proofApi) {
+                       Clock clock, PaymentListener listener, Duration maxClaim, ProofApiSupport proofApi,
+                       CodeIntentVerifier codeIntents) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.settler = Objects.requireNonNull(settler, "settler");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
@@ -55,12 +61,16 @@ public final class PaymentGate {
         this.answers = new Answers(codec, proofApi);
         this.matcher = new ProofMatcher(codec);
         this.proofApi = proofApi;
+        this.code = new CodeAdmission(codeIntents);
     }
 
     public Decision check(RequestView view, PaymentTerms terms) {
         List<String> v2 = view.headers(X402Headers.PAYMENT_SIGNATURE);
         List<String> v1 = view.headers(X402Headers.X_PAYMENT);
         List<String> opaque = proofApi == null ? List.of() : view.headers(ProofApiSupport.HEADER);
+        if (CodeAdmission.presented(view)) {
+            return code.check(this, view, terms, v1.size() + v2.size() + opaque.size());
+        }
         if (v1.isEmpty() && v2.isEmpty() && opaque.isEmpty()) {
             listener.challenged(view.path(), null);
             return new Decision.Challenge(answers.challenge(view, terms, null, null, null), null);
@@ -114,15 +124,16 @@ public final class PaymentGate {
             listener.verified(view.path(), "Malfunction", m.detail(), latency);
             return reject(view, 502, "payment verifier answered incorrectly", null);
         }
-        String payer = ((VerifyOutcome.Valid) outcome).payer();
-        if (((VerifyOutcome.Valid) outcome).payment() != null) {
-            return admitPaid(view, terms, proof, until, (VerifyOutcome.Valid) outcome, latency);
+        VerifyOutcome.Valid valid = (VerifyOutcome.Valid) outcome;
+        String payer = valid.payer();
+        if (valid.payment() != null) {
+            return admitPaid(view, terms, proof, until, valid, latency);
         }
         if (proof.payer() != null && payer != null && !payer.equalsIgnoreCase(proof.payer())) {
             listener.verified(view.path(), "Malfunction", "verifier named payer " + payer, latency);
             return reject(view, 502, "payment verifier answered incorrectly", null);
         }
-        listener.verified(view.path(), "Valid", null, latency);
+        listener.verified(view.path(), "Valid", valid.detail(), latency);
         PaymentOption o = attempt.option();
         PaymentReceipt receipt = new PaymentReceipt(attempt.x402Version(), o.scheme(),
                 attempt.x402Version() == 1 ? o.network().v1Name() : o.network().caip2(), o.asset(),
@@ -142,7 +153,7 @@ public final class PaymentGate {
             listener.verified(view.path(), "Invalid", wrong, latency);
             return challenge(view, terms, wrong);
         }
-        listener.verified(view.path(), "Valid", null, latency);
+        listener.verified(view.path(), "Valid", valid.detail(), latency);
         String txKey = ProofApiSupport.transactionKey(valid.payment(), proof.attempt().option());
         try {
             if (ledger.claim(txKey, until) == ClaimResult.DUPLICATE) {
@@ -254,12 +265,12 @@ public final class PaymentGate {
         return until.isBefore(now.plus(CLAIM_SKEW)) ? now.plus(CLAIM_SKEW) : until;
     }
 
-    private Decision challenge(RequestView view, PaymentTerms terms, String reason) {
+    Decision challenge(RequestView view, PaymentTerms terms, String reason) {
         listener.challenged(view.path(), reason);
         return new Decision.Challenge(answers.challenge(view, terms, reason, null, null), reason);
     }
 
-    private Decision reject(RequestView view, int status, String message, Duration retryAfter) {
+    Decision reject(RequestView view, int status, String message, Duration retryAfter) {
         listener.rejected(view.path(), status, message);
         return new Decision.Reject(answers.error(status, message, retryAfter), message);
     }

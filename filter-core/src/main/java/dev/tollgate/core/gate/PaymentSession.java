@@ -4,6 +4,7 @@ import dev.tollgate.core.ledger.LedgerUnavailableException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * An admitted payment while its handler runs. Exactly one of {@link #complete} or {@link #abandon} ends it:
@@ -11,23 +12,37 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the claim so nothing is charged.
  */
 public final class PaymentSession {
-    private final PaymentGate gate;
-    private final RequestView view;
     private final PaymentTerms terms;
-    private final MatchedProof proof;
-    private final Instant until;
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final Function<PaymentReceipt, Completion> settler;
+    private final Runnable releaser;
+    private final Runnable marker;
     private volatile PaymentReceipt receipt;
     private Completion settledBefore;
 
     PaymentSession(PaymentGate gate, RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
                    PaymentReceipt receipt) {
-        this.gate = gate;
-        this.view = view;
+        this(terms, receipt, r -> gate.settle(view, terms, proof, r), () -> gate.release(proof.ledgerKey()),
+                () -> {
+                    try {
+                        gate.ledger().settled(proof.ledgerKey(), until);
+                    } catch (LedgerUnavailableException e) {
+                        // The claim already holds the key until the same instant; nothing is lost.
+                    }
+                });
+    }
+
+    /**
+     * A session whose payment is settled by {@code settler}, released by {@code releaser} and, once settled,
+     * kept used by {@code marker} (a Code intent: paid already, so settling only marks it redeemed).
+     */
+    PaymentSession(PaymentTerms terms, PaymentReceipt receipt, Function<PaymentReceipt, Completion> settler,
+                   Runnable releaser, Runnable marker) {
         this.terms = terms;
-        this.proof = proof;
-        this.until = until;
         this.receipt = receipt;
+        this.settler = settler;
+        this.releaser = releaser;
+        this.marker = marker;
     }
 
     public PaymentReceipt receipt() {
@@ -40,7 +55,7 @@ public final class PaymentSession {
 
     /** Settlement mode BEFORE: settle while admitting, before the handler runs. */
     Completion settleNow() {
-        Completion c = gate.settle(view, terms, proof, receipt);
+        Completion c = settler.apply(receipt);
         if (c instanceof Completion.Deliver d) {
             markSettled(d);
             settledBefore = d;
@@ -62,14 +77,14 @@ public final class PaymentSession {
             return settledBefore;
         }
         if (handlerStatus >= 400) {
-            gate.release(proof.ledgerKey());
+            releaser.run();
             return new Completion.Deliver(Map.of(), null);
         }
-        Completion c = gate.settle(view, terms, proof, receipt);
+        Completion c = settler.apply(receipt);
         if (c instanceof Completion.Deliver d) {
             markSettled(d);
         } else {
-            gate.release(proof.ledgerKey());
+            releaser.run();
         }
         return c;
     }
@@ -77,16 +92,12 @@ public final class PaymentSession {
     /** The handler failed without an answer: release the claim, settle nothing. */
     public void abandon() {
         if (finished.compareAndSet(false, true) && settledBefore == null) {
-            gate.release(proof.ledgerKey());
+            releaser.run();
         }
     }
 
     private void markSettled(Completion.Deliver d) {
         receipt = receipt.withTransaction(d.transaction());
-        try {
-            gate.ledger().settled(proof.ledgerKey(), until);
-        } catch (LedgerUnavailableException e) {
-            // The claim already holds the key until the same instant; nothing is lost.
-        }
+        marker.run();
     }
 }

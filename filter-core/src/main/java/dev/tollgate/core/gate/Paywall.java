@@ -1,5 +1,6 @@
 package dev.tollgate.core.gate;
 
+import dev.tollgate.core.code.CodeOption;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 
@@ -15,6 +16,11 @@ final class Paywall {
             options.append("<li>").append(escape(human.toPlainString())).append(" USDC on ")
                     .append(escape(o.network().v1Name())).append(" to <code>").append(escape(o.payTo()))
                     .append("</code></li>");
+        }
+        if (terms.code() != null) {
+            options.append("<li>").append(escape(terms.code().price())).append(" with the Code wallet: get an intent ")
+                    .append("from <code>").append(escape(terms.code().createIntentUrl())).append("</code>, pay it, ")
+                    .append("and send its id in the <code>").append(CodeOption.PROOF_HEADER).append("</code> header</li>");
         }
         String html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<title>Payment required</title></head><body>"

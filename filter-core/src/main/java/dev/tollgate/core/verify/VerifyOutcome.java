@@ -8,10 +8,16 @@ public sealed interface VerifyOutcome {
     /**
      * The proof pays. {@code payment} is what a facilitator that reports the payment itself (the proof-API
      * dialect) said about it, for the gate to check against the route's terms; null when it reports nothing.
+     * {@code detail} is what the verifier could not vouch for, null when nothing: a local verifier says here
+     * that balance and nonce state on chain were not checked, so settlement may still fail.
      */
-    record Valid(String payer, VerifiedPayment payment) implements VerifyOutcome {
+    record Valid(String payer, VerifiedPayment payment, String detail) implements VerifyOutcome {
+        public Valid(String payer, VerifiedPayment payment) {
+            this(payer, payment, null);
+        }
+
         public Valid(String payer) {
-            this(payer, null);
+            this(payer, null, null);
         }
     }
 

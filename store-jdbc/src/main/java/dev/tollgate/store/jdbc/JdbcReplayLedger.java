@@ -1,5 +1,6 @@
 package dev.tollgate.store.jdbc;
 
+import dev.tollgate.core.ledger.HeldClaims;
 import dev.tollgate.core.ledger.ClaimResult;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.ledger.ReplayLedger;

@@ -1,43 +1,27 @@
 package dev.tollgate.store.redis;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.tollgate.servlet.testing.SharedLedgerClusterSpec;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /** Two Tollgate instances behind an imaginary load balancer, sharing one Redis ledger. */
-class RedisClusterTest {
-    private static final int PROOFS = 100;
-    private static final int COPIES_PER_INSTANCE = 3;
+class RedisClusterTest extends SharedLedgerClusterSpec {
+    private final String prefix = LocalRedis.uniquePrefix();
 
-    private String prefix;
-    private PaidCluster cluster;
-
-    @BeforeEach
-    void start() throws Exception {
+    @Override
+    protected void assumeStoreReachable() {
         LocalRedis.assumeReachable();
-        prefix = LocalRedis.uniquePrefix();
-        cluster = new PaidCluster(2, Map.of("ledger", "redis", "ledger.url", LocalRedis.URL, "ledger.keyPrefix", prefix));
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (cluster == null) {
-            return;
-        }
-        cluster.close();
+    @Override
+    protected Map<String, String> ledgerSettings() {
+        return Map.of("ledger", "redis", "ledger.url", LocalRedis.URL, "ledger.keyPrefix", prefix);
+    }
+
+    @Override
+    protected void cleanUp() {
         RedisClient raw = RedisClient.create(LocalRedis.URL);
         try (StatefulRedisConnection<String, String> c = raw.connect()) {
             List<String> keys = c.sync().keys(prefix + "*");
@@ -47,71 +31,5 @@ class RedisClusterTest {
         } finally {
             raw.shutdown();
         }
-    }
-
-    @Test
-    void eachProofFiredConcurrentlyAtBothInstancesIsAdmittedSettledAndServedExactlyOnce() throws Exception {
-        List<PaidCluster.Proof> proofs = new ArrayList<>();
-        for (int i = 0; i < PROOFS; i++) {
-            proofs.add(PaidCluster.freshProof(i));
-        }
-        record Shot(PaidCluster.Proof proof, int instance) {
-        }
-        List<Shot> shots = new ArrayList<>();
-        for (PaidCluster.Proof p : proofs) {
-            for (int copy = 0; copy < COPIES_PER_INSTANCE; copy++) {
-                for (int instance = 0; instance < cluster.size(); instance++) {
-                    shots.add(new Shot(p, instance));
-                }
-            }
-        }
-        // Copies of one proof stay close together in the queue, so they race each other on both instances.
-        ExecutorService pool = Executors.newFixedThreadPool(48);
-        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-        try {
-            for (Shot s : shots) {
-                answers.add(pool.submit(() -> cluster.get(s.instance(), "/paid/report", s.proof())));
-            }
-            Map<PaidCluster.Proof, List<Integer>> statuses = new java.util.HashMap<>();
-            for (int i = 0; i < shots.size(); i++) {
-                HttpResponse<String> r = answers.get(i).get();
-                statuses.computeIfAbsent(shots.get(i).proof(), k -> Collections.synchronizedList(new ArrayList<>()))
-                        .add(r.statusCode());
-                if (r.statusCode() == 200) {
-                    assertTrue(r.body().contains(PaidCluster.PAID_MARKER));
-                } else {
-                    assertEquals(402, r.statusCode(), r.body());
-                    assertTrue(r.body().contains("payment_already_used"), r.body());
-                    assertTrue(!r.body().contains(PaidCluster.PAID_MARKER));
-                }
-            }
-            for (PaidCluster.Proof p : proofs) {
-                assertEquals(1, statuses.get(p).stream().filter(s -> s == 200).count(), "admissions of one proof");
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-
-        Map<String, Integer> runs = cluster.handlerRunsByProof();
-        Map<String, Long> settled = cluster.settlementsByNonce();
-        assertEquals(PROOFS, runs.size());
-        assertEquals(PROOFS, settled.size());
-        for (PaidCluster.Proof p : proofs) {
-            assertEquals(1, runs.get(p.value()), "handler runs for one proof");
-            assertEquals(1L, settled.get(p.nonce()), "settlements of one proof");
-        }
-        // Claimed before verified: a copy that lost the claim never reached the facilitator.
-        assertEquals(PROOFS, cluster.facilitator.verifyRequests().size());
-        assertTrue(cluster.handlerRuns(0) > 0 && cluster.handlerRuns(1) > 0, "both instances served some proofs");
-    }
-
-    @Test
-    void aProofServedByOneInstanceIsRefusedByTheOther() throws Exception {
-        PaidCluster.Proof proof = PaidCluster.freshProof(0);
-        assertEquals(200, cluster.get(0, "/paid/a", proof).statusCode());
-        HttpResponse<String> again = cluster.get(1, "/paid/a", proof);
-        assertEquals(402, again.statusCode());
-        assertTrue(again.body().contains("payment_already_used"), again.body());
-        assertEquals(1, cluster.settlementsByNonce().get(proof.nonce()));
     }
 }

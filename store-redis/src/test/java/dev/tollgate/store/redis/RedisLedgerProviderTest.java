@@ -1,5 +1,6 @@
 package dev.tollgate.store.redis;
 
+import dev.tollgate.servlet.testing.PaidCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.tollgate.store.jdbc;
+package dev.tollgate.servlet.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,17 +37,17 @@ import org.eclipse.jetty.server.ServerConnector;
  * PaymentFilter (and its own ledger object) in front of a paid servlet, all configured with the same ledger
  * settings and one facilitator double.
  */
-final class PaidCluster implements AutoCloseable {
-    static final String PAID_MARKER = "PAID-CONTENT-c1u5";
+public final class PaidCluster implements AutoCloseable {
+    public static final String PAID_MARKER = "PAID-CONTENT-c1u5";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final FacilitatorDouble facilitator;
+    public final FacilitatorDouble facilitator;
     private final List<Instance> instances = new ArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A proof, as a header name and value. */
-    record Proof(String header, String value) {
+    public record Proof(String header, String value) {
         String nonce() {
             try {
                 JsonNode p = JSON.readTree(Base64.getDecoder().decode(value));
@@ -95,7 +95,7 @@ final class PaidCluster implements AutoCloseable {
         }
     }
 
-    PaidCluster(int size, Map<String, String> ledgerSettings) throws Exception {
+    public PaidCluster(int size, Map<String, String> ledgerSettings) throws Exception {
         facilitator = new FacilitatorDouble();
         try {
             for (int i = 0; i < size; i++) {
@@ -114,16 +114,16 @@ final class PaidCluster implements AutoCloseable {
         }
     }
 
-    int size() {
+    public int size() {
         return instances.size();
     }
 
-    static Proof freshProof(int i) {
+    public static Proof freshProof(int i) {
         return i % 2 == 0 ? new Proof("X-PAYMENT", Proofs.proof().v1())
                 : new Proof("PAYMENT-SIGNATURE", Proofs.proof().v2());
     }
 
-    HttpResponse<String> get(int instance, String path, Proof proof) throws IOException, InterruptedException {
+    public HttpResponse<String> get(int instance, String path, Proof proof) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instances.get(instance).port()
                 + path)).timeout(Duration.ofSeconds(20)).GET();
         if (proof != null) {
@@ -133,7 +133,7 @@ final class PaidCluster implements AutoCloseable {
     }
 
     /** Runs of the paid handler per proof header value, over all instances. */
-    Map<String, Integer> handlerRunsByProof() {
+    public Map<String, Integer> handlerRunsByProof() {
         Map<String, Integer> all = new ConcurrentHashMap<>();
         for (Instance i : instances) {
             i.runsByProof.forEach((proof, n) -> all.merge(proof, n.get(), Integer::sum));
@@ -141,16 +141,16 @@ final class PaidCluster implements AutoCloseable {
         return all;
     }
 
-    int handlerRuns(int instance) {
+    public int handlerRuns(int instance) {
         return instances.get(instance).runsByProof.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
     /** Settle requests the facilitator received, per authorization nonce. */
-    Map<String, Long> settlementsByNonce() {
+    public Map<String, Long> settlementsByNonce() {
         return countByNonce(facilitator.settleRequests());
     }
 
-    Map<String, Long> verificationsByNonce() {
+    public Map<String, Long> verificationsByNonce() {
         return countByNonce(facilitator.verifyRequests());
     }
 

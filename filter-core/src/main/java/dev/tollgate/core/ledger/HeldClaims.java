@@ -1,4 +1,4 @@
-package dev.tollgate.store.jdbc;
+package dev.tollgate.core.ledger;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The claims this instance holds, each with a random token written to the store beside it. A release deletes
  * the key only while it still carries this token: a claim that lapsed and was taken again (here or by another
- * instance) is never freed by the first holder's late release.
+ * instance) is never freed by the first holder's late release. Shared by the store-backed ledgers.
  */
-final class HeldClaims {
+public final class HeldClaims {
     private static final int SWEEP_EVERY = 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -21,13 +21,13 @@ final class HeldClaims {
     private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
     private final AtomicInteger sinceSweep = new AtomicInteger();
 
-    static String newToken() {
+    public static String newToken() {
         byte[] b = new byte[12];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
 
-    void remember(String key, String token, Instant until) {
+    public void remember(String key, String token, Instant until) {
         if (sinceSweep.incrementAndGet() >= SWEEP_EVERY) {
             sinceSweep.set(0);
             // A session that never ended must not pin memory beyond its claim's life.
@@ -38,12 +38,12 @@ final class HeldClaims {
     }
 
     /** The token of this instance's claim of {@code key}, forgotten from now on; null if it holds none. */
-    String forget(String key) {
+    public String forget(String key) {
         Held h = held.remove(key);
         return h == null ? null : h.token();
     }
 
-    int size() {
+    public int size() {
         return held.size();
     }
 }

@@ -1,0 +1,35 @@
+package dev.tollgate.core.code;
+
+import dev.tollgate.core.ledger.LedgerUnavailableException;
+import java.util.Optional;
+
+/**
+ * The intents this server created, by id, until they expire. Only an intent found here can pay: Code's
+ * {@code getStatus} says whether an intent was paid, not what for or to whom, so the terms must come from
+ * whoever created it.
+ *
+ * <p>Why not the {@link dev.tollgate.core.ledger.ReplayLedger}: a ledger only answers "claimed or not" by
+ * claiming, so asking it whether an intent exists would itself create the entry, and concurrent probes of a
+ * foreign id could see each other's claims. A store needs a value per key and a read that changes nothing.
+ *
+ * <p>{@link InMemoryCodeIntentStore} serves one instance. Behind a load balancer, where the intent may be
+ * created on one node and redeemed on another, supply a shared implementation (a Redis hash with a TTL, a SQL
+ * table with an expiry column); both operations must be single round trips with a timeout.
+ */
+public interface CodeIntentStore {
+
+    /**
+     * Keeps {@code intent} until its {@link CreatedIntent#expiresAt()}.
+     *
+     * @return false if the store is full and refuses new intents (the caller should answer "try later")
+     * @throws LedgerUnavailableException if a shared store cannot be reached in time
+     */
+    boolean remember(CreatedIntent intent) throws LedgerUnavailableException;
+
+    /**
+     * The intent with this id, if this server created it and it has not expired.
+     *
+     * @throws LedgerUnavailableException if a shared store cannot be reached in time
+     */
+    Optional<CreatedIntent> find(String intentId) throws LedgerUnavailableException;
+}

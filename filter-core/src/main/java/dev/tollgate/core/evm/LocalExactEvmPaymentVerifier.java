@@ -1,0 +1,69 @@
+package dev.tollgate.core.evm;
+
+import dev.tollgate.core.gate.PaymentOption;
+import dev.tollgate.core.verify.PaymentAttempt;
+import dev.tollgate.core.verify.PaymentVerifier;
+import dev.tollgate.core.verify.VerifyOutcome;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * A {@link PaymentVerifier} that runs {@link LocalExactEvmVerifier} in-process: no network round trip, no
+ * facilitator. It vouches for the signature and the fields only, never for the chain (balance, unused
+ * nonce), and every {@link VerifyOutcome.Valid} it answers says so in its detail.
+ *
+ * <p>Alone it suits development; in production pair it with a settler that re-checks on chain, which is what
+ * hybrid mode is: {@code TollgateConfig.builder().verifier(new LocalExactEvmPaymentVerifier(clock))
+ * .facilitatorUrl(url)} verifies here and settles through the facilitator.
+ */
+public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
+
+    /** The detail of every Valid outcome. */
+    public static final String NOT_CHECKED_ON_CHAIN =
+            "verified locally: signature and fields only; balance and nonce state on chain were not checked";
+
+    /** A proof this verifier cannot read (another scheme, malformed authorization). */
+    public static final String REASON_INVALID_PAYLOAD = "invalid_exact_evm_payload";
+
+    private final LocalExactEvmVerifier verifier;
+
+    public LocalExactEvmPaymentVerifier(Clock clock) {
+        this.verifier = new LocalExactEvmVerifier(Objects.requireNonNull(clock, "clock"));
+    }
+
+    @Override
+    public VerifyOutcome verify(PaymentAttempt attempt) {
+        ExactEvmVerification result = check(attempt);
+        if (result.valid()) {
+            return new VerifyOutcome.Valid(result.payer(), null, NOT_CHECKED_ON_CHAIN);
+        }
+        return new VerifyOutcome.Invalid(result.invalidReason(), result.invalidMessage());
+    }
+
+    /** The full local result, {@link ExactEvmVerification#onChainStateChecked()} included. */
+    public ExactEvmVerification check(PaymentAttempt attempt) {
+        PaymentOption option = attempt.option();
+        if (!LocalExactEvmVerifier.SCHEME.equals(option.scheme())) {
+            return new ExactEvmVerification(false, ExactEvmInvalidReason.UNSUPPORTED_SCHEME.code(),
+                    "only the exact scheme on EVM is verified locally, not " + option.scheme(), null, false);
+        }
+        ExactEvmPayment payment;
+        try {
+            payment = ExactEvmJson.payment(attempt.paymentPayload());
+        } catch (IllegalArgumentException e) {
+            return new ExactEvmVerification(false, REASON_INVALID_PAYLOAD, e.getMessage(), null, false);
+        }
+        // The server's own terms, never the client's copy of them: the option is what the route charges.
+        boolean v1 = attempt.x402Version() == 1;
+        ExactEvmRequirement requirement = new ExactEvmRequirement(
+                option.scheme(),
+                v1 ? option.network().v1Name() : option.network().caip2(),
+                option.network().chainId(),
+                EvmAddress.parse(option.asset()),
+                option.eip712Name(),
+                option.eip712Version(),
+                EvmAddress.parse(option.payTo()),
+                option.amount());
+        return verifier.verify(requirement, payment);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tollgate.core.gate;
+
+import dev.tollgate.core.code.CodeIntentVerifier;
+import dev.tollgate.core.code.CodeOption;
+import dev.tollgate.core.code.CreatedIntent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gate's path for a Code payment: the {@value CodeOption#PROOF_HEADER} header names an intent, which
+ * {@link CodeIntentVerifier} checks and claims. Refusals are 402s with the reason (pending included, so the
+ * client can poll), an unreachable sequencer or store is a 503 with Retry-After.
+ */
+final class CodeAdmission {
+    static final String RECEIPT_NETWORK = "code";
+
+    private final CodeIntentVerifier verifier;
+
+    CodeAdmission(CodeIntentVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    static boolean presented(RequestView view) {
+        return !view.headers(CodeOption.PROOF_HEADER).isEmpty();
+    }
+
+    Decision check(PaymentGate gate, RequestView view, PaymentTerms terms, int x402Proofs) {
+        List<String> ids = view.headers(CodeOption.PROOF_HEADER);
+        CodeOption option = terms.code();
+        if (option == null) {
+            return gate.challenge(view, terms, "this resource does not accept Code payments ("
+                    + CodeOption.PROOF_HEADER + ")");
+        }
+        if (ids.size() + x402Proofs > 1) {
+            return gate.challenge(view, terms, "send exactly one payment header: " + CodeOption.PROOF_HEADER
+                    + ", X-PAYMENT or PAYMENT-SIGNATURE");
+        }
+        if (verifier == null) {
+            return gate.reject(view, 500, "Code payments are not configured on this server", null);
+        }
+        long start = System.nanoTime();
+        CodeIntentVerifier.Verdict verdict = verifier.redeem(ids.get(0).strip(), option);
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
+        String path = view.path();
+        if (verdict instanceof CodeIntentVerifier.Refused refused) {
+            gate.listener().verified(path, "Invalid", refused.message(), latency);
+            return gate.challenge(view, terms, refused.message());
+        }
+        if (verdict instanceof CodeIntentVerifier.Unavailable u) {
+            gate.listener().verified(path, "Unavailable", u.message(), latency);
+            return gate.reject(view, 503, "Code payment verification unavailable, try again shortly", u.retryAfter());
+        }
+        if (verdict instanceof CodeIntentVerifier.Malfunction m) {
+            gate.listener().verified(path, "Malfunction", m.message(), latency);
+            return gate.reject(view, 502, "Code sequencer answered incorrectly", null);
+        }
+        gate.listener().verified(path, "Valid", null, latency);
+        CodeIntentVerifier.Redemption redemption = ((CodeIntentVerifier.Redeemable) verdict).redemption();
+        CreatedIntent intent = redemption.intent();
+        // x402Version 0: not an x402 payment. The intent id stands in for a transaction: it is what the
+        // sequencer knows the payment by.
+        PaymentReceipt receipt = new PaymentReceipt(0, CodeOption.SCHEME, RECEIPT_NETWORK, intent.currency().code(),
+                intent.amount().toPlainString(), intent.destination(), null, null);
+        PaymentSession session = new PaymentSession(terms, receipt, r -> {
+            gate.listener().settled(path, r, true, intent.id(), Duration.ZERO);
+            return new Completion.Deliver(Map.of(), intent.id());
+        }, redemption::release, redemption::settle);
+        if (terms.settlement() == SettlementMode.BEFORE) {
+            session.settleNow();
+        }
+        gate.listener().admitted(path, session.receipt());
+        return new Decision.Admit(session);
+    }
+}

@@ -1,0 +1,232 @@
+package dev.tollgate.core.code;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.code.testing.CodeSequencerDouble;
+import dev.tollgate.core.ledger.InMemoryReplayLedger;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** An intent pays only if this server made it for these terms, the sequencer confirms it, and once. */
+class CodeIntentVerifierTest {
+    static final String DESTINATION = "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR";
+    static final String OTHER_DESTINATION = "11111111111111111111111111111111";
+
+    private final MutableClock clock = new MutableClock();
+    private CodeSequencerDouble sequencer;
+    private InMemoryCodeIntentStore store;
+    private CodeIntentVerifier verifier;
+    private final CodeOption option = option("report", "0.05");
+
+    static CodeOption option(String route, String amount) {
+        return new CodeOption(route, DESTINATION, new BigDecimal(amount), CodeCurrency.USD, "/create-intent");
+    }
+
+    @BeforeEach
+    void start() {
+        sequencer = CodeSequencerDouble.start();
+        store = new InMemoryCodeIntentStore(3, clock);
+        verifier = verifierWith(new CodeSequencerClient(CodeSequencerClient.Config.defaults()
+                .withEndpoint(sequencer.endpoint()).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2))));
+    }
+
+    private CodeIntentVerifier verifierWith(CodeIntentApi api) {
+        return new CodeIntentVerifier(api, store, new InMemoryReplayLedger(clock), clock, Duration.ofMinutes(30));
+    }
+
+    @AfterEach
+    void stop() {
+        sequencer.close();
+    }
+
+    private PaymentIntent paid() throws Exception {
+        PaymentIntent intent = verifier.create(option);
+        sequencer.markSubmitted(intent.id());
+        return intent;
+    }
+
+    private CodeIntentVerifier.Refused refused(String id, CodeOption o, CodeIntentVerifier.Reason reason) {
+        CodeIntentVerifier.Refused r = assertInstanceOf(CodeIntentVerifier.Refused.class, verifier.redeem(id, o));
+        assertEquals(reason, r.reason(), r.message());
+        return r;
+    }
+
+    @Test
+    void createAnnouncesAnIntentWithTheOptionsTermsToTheSequencer() throws Exception {
+        PaymentIntent intent = verifier.create(option);
+
+        CodeSequencerDouble.StoredIntent seen = sequencer.intent(intent.id()).orElseThrow();
+        assertEquals(DESTINATION, seen.destination());
+        assertEquals("usd", seen.currency());
+        assertEquals(0.05, seen.amount());
+        assertEquals(intent.id(), PaymentIntents.withClientSecret(DESTINATION, 0.05, "usd", intent.clientSecret()).id());
+    }
+
+    @Test
+    void aConfirmedIntentOfThisServerIsRedeemableOnce() throws Exception {
+        PaymentIntent intent = paid();
+
+        CodeIntentVerifier.Redeemable r = assertInstanceOf(CodeIntentVerifier.Redeemable.class,
+                verifier.redeem(intent.id(), option));
+        assertEquals("report", r.redemption().intent().route());
+        r.redemption().settle();
+
+        CodeIntentVerifier.Refused again = refused(intent.id(), option, CodeIntentVerifier.Reason.ALREADY_USED);
+        assertTrue(again.message().contains("already used"), again.message());
+    }
+
+    @Test
+    void aReleasedRedemptionCanBePresentedAgain() throws Exception {
+        PaymentIntent intent = paid();
+        ((CodeIntentVerifier.Redeemable) verifier.redeem(intent.id(), option)).redemption().release();
+
+        assertInstanceOf(CodeIntentVerifier.Redeemable.class, verifier.redeem(intent.id(), option));
+    }
+
+    @Test
+    void anUnpaidIntentIsPending() throws Exception {
+        PaymentIntent intent = verifier.create(option);
+        sequencer.markScanned(intent.id());
+
+        CodeIntentVerifier.Refused r = refused(intent.id(), option, CodeIntentVerifier.Reason.PENDING);
+        assertTrue(r.message().startsWith("payment pending"), r.message());
+        sequencer.markSubmitted(intent.id());
+        assertInstanceOf(CodeIntentVerifier.Redeemable.class, verifier.redeem(intent.id(), option));
+    }
+
+    @Test
+    void aPaidIntentThisServerDidNotCreateIsUnknown() throws Exception {
+        // Someone else's intent to our destination, even for our price, proves nothing about this server's sale.
+        PaymentIntent foreign = new CodeSequencerClient(CodeSequencerClient.Config.defaults()
+                .withEndpoint(sequencer.endpoint())).createIntent(PaymentIntents.random(DESTINATION, 0.05, "usd"));
+        sequencer.markSubmitted(foreign.id());
+
+        CodeIntentVerifier.Refused r = refused(foreign.id(), option, CodeIntentVerifier.Reason.UNKNOWN);
+        assertTrue(r.message().contains("did not create"), r.message());
+    }
+
+    @Test
+    void aTamperedIdIsUnknownAndGarbageIsMalformed() throws Exception {
+        PaymentIntent intent = paid();
+        char last = intent.id().charAt(intent.id().length() - 1);
+        String tampered = intent.id().substring(0, intent.id().length() - 1) + (last == 'A' ? 'B' : 'A');
+
+        refused(tampered, option, CodeIntentVerifier.Reason.UNKNOWN);
+        refused("not an id!", option, CodeIntentVerifier.Reason.MALFORMED);
+        refused("", option, CodeIntentVerifier.Reason.MALFORMED);
+        refused("1".repeat(1000), option, CodeIntentVerifier.Reason.MALFORMED);
+    }
+
+    @Test
+    void anIntentForAnotherAmountOrRouteDoesNotPay() throws Exception {
+        PaymentIntent intent = paid();
+
+        CodeIntentVerifier.Refused amount = refused(intent.id(), option("report", "0.10"),
+                CodeIntentVerifier.Reason.FOREIGN_TERMS);
+        assertTrue(amount.message().contains("0.05 usd") && amount.message().contains("0.10 usd"), amount.message());
+        refused(intent.id(), new CodeOption("report", OTHER_DESTINATION, new BigDecimal("0.05"), CodeCurrency.USD,
+                "/x"), CodeIntentVerifier.Reason.FOREIGN_TERMS);
+        refused(intent.id(), new CodeOption("report", DESTINATION, new BigDecimal("0.05"), CodeCurrency.EUR,
+                "/x"), CodeIntentVerifier.Reason.FOREIGN_TERMS);
+        CodeIntentVerifier.Refused route = refused(intent.id(), option("other", "0.05"),
+                CodeIntentVerifier.Reason.FOREIGN_TERMS);
+        assertTrue(route.message().contains("another route"), route.message());
+    }
+
+    @Test
+    void anExpiredIntentIsForgotten() throws Exception {
+        PaymentIntent intent = paid();
+        clock.advance(Duration.ofMinutes(31));
+
+        refused(intent.id(), option, CodeIntentVerifier.Reason.UNKNOWN);
+    }
+
+    @Test
+    void aSequencerThatIsDownMakesTheVerdictUnavailableAndLeavesTheIntentUnused() throws Exception {
+        PaymentIntent intent = paid();
+        sequencer.respondWith(503, new byte[0]);
+
+        CodeIntentVerifier.Unavailable u = assertInstanceOf(CodeIntentVerifier.Unavailable.class,
+                verifier.redeem(intent.id(), option));
+        assertFalse(u.retryAfter().isZero());
+        sequencer.behaveNormally();
+        assertInstanceOf(CodeIntentVerifier.Redeemable.class, verifier.redeem(intent.id(), option));
+    }
+
+    @Test
+    void aSequencerAnsweringNonsenseIsAMalfunction() throws Exception {
+        PaymentIntent intent = paid();
+        sequencer.respondWith(200, "<html>".getBytes(StandardCharsets.UTF_8));
+
+        assertInstanceOf(CodeIntentVerifier.Malfunction.class, verifier.redeem(intent.id(), option));
+    }
+
+    @Test
+    void aFullStoreRefusesNewIntentsInsteadOfForgettingOpenOnes() throws Exception {
+        PaymentIntent first = verifier.create(option);
+        verifier.create(option);
+        verifier.create(option);
+
+        CodeIntentVerifier.CreationException e = assertThrows(CodeIntentVerifier.CreationException.class,
+                () -> verifier.create(option));
+        assertTrue(e.retryable());
+        sequencer.markSubmitted(first.id());
+        assertInstanceOf(CodeIntentVerifier.Redeemable.class, verifier.redeem(first.id(), option));
+
+        clock.advance(Duration.ofMinutes(31));
+        verifier.create(option);
+        assertEquals(1, store.size());
+    }
+
+    @Test
+    void anUnreachableSequencerFailsCreationAsRetryable() {
+        sequencer.respondWith(502, new byte[0]);
+
+        CodeIntentVerifier.CreationException e = assertThrows(CodeIntentVerifier.CreationException.class,
+                () -> verifier.create(option));
+        assertTrue(e.retryable(), e.getMessage());
+    }
+
+    @Test
+    void optionsRefuseTermsTheBrowserCouldNotPay() {
+        assertThrows(IllegalArgumentException.class, () -> option("r", "0.04"));
+        assertThrows(IllegalArgumentException.class, () -> option("r", "0.055"));
+        assertThrows(IllegalArgumentException.class, () -> new CodeOption("r", "nope", new BigDecimal("1"),
+                CodeCurrency.USD, "/c"));
+        assertEquals("0.50", option("r", "0.5").amount().toPlainString());
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2025-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

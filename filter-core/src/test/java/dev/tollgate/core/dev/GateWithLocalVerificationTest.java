@@ -1,0 +1,192 @@
+package dev.tollgate.core.dev;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
+import dev.tollgate.core.gate.Completion;
+import dev.tollgate.core.gate.Decision;
+import dev.tollgate.core.gate.PaymentTerms;
+import dev.tollgate.core.gate.RequestView;
+import dev.tollgate.core.pricing.NetworkRegistry;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import dev.tollgate.core.wire.X402Headers;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The gate with the local verifier: hybrid mode, and the dev facilitator in-process. */
+class GateWithLocalVerificationTest {
+    private static final String PATH = "/premium/report";
+
+    private record Request(String method, String path, String resourceUrl, Map<String, String> given)
+            implements RequestView {
+        static Request paying(String header, String value) {
+            return new Request("GET", PATH, "http://localhost" + PATH, Map.of(header, value));
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            String v = given.get(name);
+            return v == null ? List.of() : List.of(v);
+        }
+    }
+
+    private static TollgateConfig.Builder config() {
+        return TollgateConfig.builder()
+                .environment(name -> null)
+                .payTo(Proofs.PAY_TO)
+                .network("base-sepolia")
+                .route("GET", "/premium/*", "$0.01");
+    }
+
+    private static Completion pay(Tollgate tollgate, Request request) {
+        PaymentTerms terms = tollgate.termsFor("GET", PATH).orElseThrow();
+        Decision d = tollgate.check(request, terms);
+        Decision.Admit admit = assertInstanceOf(Decision.Admit.class, d, () -> d.toString());
+        return admit.session().complete(200);
+    }
+
+    @Test
+    void hybridModeVerifiesLocallyAndSettlesThroughTheFacilitator() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            Tollgate tollgate = Tollgate.create(config()
+                    .verifier(new LocalExactEvmPaymentVerifier(Clock.systemUTC()))
+                    .facilitatorUrl(facilitator.url())
+                    .build());
+
+            Completion c = pay(tollgate, Request.paying(X402Headers.PAYMENT_SIGNATURE, Proofs.proof().v2()));
+
+            Completion.Deliver deliver = assertInstanceOf(Completion.Deliver.class, c);
+            assertTrue(deliver.headers().containsKey(X402Headers.PAYMENT_RESPONSE));
+            assertEquals(0, facilitator.verifyRequests().size(), "verification must not leave the process");
+            assertEquals(1, facilitator.settleRequests().size());
+        }
+    }
+
+    @Test
+    void hybridModeRefusesABadSignatureWithoutAskingTheFacilitator() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            Tollgate tollgate = Tollgate.create(config()
+                    .verifier(new LocalExactEvmPaymentVerifier(Clock.systemUTC()))
+                    .facilitatorUrl(facilitator.url())
+                    .build());
+            // Signed for Base mainnet's chain id: the signature cannot recover under base-sepolia's domain.
+            String wrongDomain = Proofs.proof().network("base-sepolia", "eip155:84532", 8453,
+                    Proofs.BASE_SEPOLIA_USDC).v1();
+
+            Decision d = tollgate.check(Request.paying(X402Headers.X_PAYMENT, wrongDomain),
+                    tollgate.termsFor("GET", PATH).orElseThrow());
+
+            Decision.Challenge challenge = assertInstanceOf(Decision.Challenge.class, d);
+            assertEquals("invalid_exact_evm_payload_signature", challenge.reason());
+            assertTrue(facilitator.verifyRequests().isEmpty() && facilitator.settleRequests().isEmpty());
+        }
+    }
+
+    @Test
+    void theVerifySettingSelectsHybridModeWithoutCode() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            TollgateConfig config = config().set("verify", "local").facilitatorUrl(facilitator.url()).build();
+
+            pay(Tollgate.create(config), Request.paying(X402Headers.X_PAYMENT, Proofs.proof().v1()));
+
+            assertInstanceOf(LocalExactEvmPaymentVerifier.class, config.verifier());
+            assertEquals(0, facilitator.verifyRequests().size());
+            assertEquals(1, facilitator.settleRequests().size());
+        }
+    }
+
+    @Test
+    void verifyFacilitatorIsTheDefaultAndLeavesVerificationToTheFacilitator() {
+        assertNull(config().facilitatorUrl("http://127.0.0.1:1").build().verifier());
+        assertNull(config().set("verify", "facilitator").facilitatorUrl("http://127.0.0.1:1").build().verifier());
+    }
+
+    @Test
+    void anUnknownVerifyModeIsRefusedNamingTheSetting() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> config().set("verify", "chain").facilitatorUrl("http://127.0.0.1:1").build());
+
+        assertEquals("verify", e.setting());
+    }
+
+    @Test
+    void localVerificationStillNeedsSomewhereToSettle() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> config().set("verify", "local").build());
+
+        assertEquals("facilitator.url", e.setting());
+    }
+
+    @Test
+    void theListenerHearsThatLocalVerificationDidNotCheckTheChain() throws Exception {
+        List<String> details = new CopyOnWriteArrayList<>();
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            Tollgate tollgate = Tollgate.create(config()
+                    .verifier(new LocalExactEvmPaymentVerifier(Clock.systemUTC()))
+                    .facilitatorUrl(facilitator.url())
+                    .listener(new PaymentListener() {
+                        @Override
+                        public void verified(String path, String outcome, String reason, Duration latency) {
+                            details.add(outcome + ": " + reason);
+                        }
+                    })
+                    .build());
+
+            pay(tollgate, Request.paying(X402Headers.X_PAYMENT, Proofs.proof().v1()));
+
+            assertEquals(List.of("Valid: " + LocalExactEvmPaymentVerifier.NOT_CHECKED_ON_CHAIN), details);
+        }
+    }
+
+    @Test
+    void theDevFacilitatorInProcessSettlesIntoItsLedger() {
+        DevFacilitator dev = funded();
+        Tollgate tollgate = Tollgate.create(config().verifier(dev).settler(dev).build());
+
+        Completion.Deliver deliver = assertInstanceOf(Completion.Deliver.class,
+                pay(tollgate, Request.paying(X402Headers.X_PAYMENT, Proofs.proof().v1())));
+
+        assertEquals(1, dev.ledger().transfers().size());
+        assertEquals(dev.ledger().transfers().get(0).transaction(), deliver.transaction());
+    }
+
+    @Test
+    void payingTwiceWithOneAuthorizationIsRefusedByTheGateAndByTheSimulatedChain() {
+        DevFacilitator dev = funded();
+        String proof = Proofs.proof().v2();
+        Tollgate tollgate = Tollgate.create(config().verifier(dev).settler(dev).build());
+        pay(tollgate, Request.paying(X402Headers.PAYMENT_SIGNATURE, proof));
+
+        Decision sameGate = tollgate.check(Request.paying(X402Headers.PAYMENT_SIGNATURE, proof),
+                tollgate.termsFor("GET", PATH).orElseThrow());
+        // Another server instance (its own replay ledger) sharing the facilitator: the "chain" refuses.
+        Tollgate other = Tollgate.create(config().verifier(dev).settler(dev).build());
+        Decision otherGate = other.check(Request.paying(X402Headers.PAYMENT_SIGNATURE, proof),
+                other.termsFor("GET", PATH).orElseThrow());
+
+        assertEquals("payment_already_used", assertInstanceOf(Decision.Challenge.class, sameGate).reason());
+        assertEquals(SimulatedLedger.REASON_NONCE_USED, assertInstanceOf(Decision.Challenge.class, otherGate).reason());
+        assertEquals(1, dev.ledger().transfers().size());
+    }
+
+    private static DevFacilitator funded() {
+        DevFacilitator dev = new DevFacilitator(new SimulatedLedger(), NetworkRegistry.defaults(), Clock.systemUTC());
+        dev.ledger().fund(DevFacilitator.token(DevRequests.BASE_SEPOLIA, Proofs.BASE_SEPOLIA_USDC),
+                Proofs.PAYER.address(), BigInteger.valueOf(1_000_000));
+        return dev;
+    }
+}

@@ -1,0 +1,247 @@
+package dev.tollgate.sample;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.core.code.CodeCurrency;
+import dev.tollgate.core.code.CodeIntentVerifier;
+import dev.tollgate.core.code.CodeOption;
+import dev.tollgate.core.code.CodeSequencerClient;
+import dev.tollgate.core.code.CreatedIntent;
+import dev.tollgate.core.code.InMemoryCodeIntentStore;
+import dev.tollgate.core.code.PaymentIntent;
+import dev.tollgate.core.ledger.InMemoryReplayLedger;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The seed's "Pay with Code" flow on three URLs:
+ * <ul>
+ *   <li>{@code GET /} — the button page, loading Code's browser script ({@code scriptUrl});</li>
+ *   <li>{@code POST /create-intent} — a fresh intent for the amount, currency and destination configured here,
+ *       answered as {@code {clientSecret, id}}; a request body is refused, so nothing the browser sends can
+ *       change the terms;</li>
+ *   <li>{@code GET /verify/{id}} — the paid page if the intent is one of ours, confirmed, and not used before;
+ *       otherwise an explanation (pending, unknown, for another price, already used).</li>
+ * </ul>
+ * Init-params (each may read the environment as {@code ${VAR:-default}}): {@code destination}, {@code amount},
+ * {@code currency}, {@code sequencerUrl}, {@code scriptUrl}, {@code intentLifetime} (minutes).
+ */
+public class CodeCheckoutServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    static final String ROUTE = "checkout";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(:-([^}]*))?}");
+
+    private transient CodeIntentVerifier intents;
+    private transient CodeOption option;
+    private String scriptUrl;
+    private String template;
+
+    @Override
+    public void init() throws ServletException {
+        try {
+            URI sequencer = URI.create(param("sequencerUrl", CodeSequencerClient.DEFAULT_ENDPOINT.toString()));
+            scriptUrl = param("scriptUrl", "https://js.getcode.com/v1");
+            option = new CodeOption(ROUTE, param("destination", null), new BigDecimal(param("amount", "0.05")),
+                    CodeCurrency.of(param("currency", "usd")), "/create-intent");
+            Duration lifetime = Duration.ofMinutes(Long.parseLong(param("intentLifetime", "60")));
+            CodeSequencerClient client = new CodeSequencerClient(CodeSequencerClient.Config.defaults()
+                    .withEndpoint(sequencer).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
+            // One instance: intents and redemptions live in this process. A cluster would share both stores.
+            intents = new CodeIntentVerifier(client, new InMemoryCodeIntentStore(), new InMemoryReplayLedger(),
+                    Clock.systemUTC(), lifetime);
+            try (InputStream in = CodeCheckoutServlet.class.getResourceAsStream("code-button.html")) {
+                if (in == null) {
+                    throw new ServletException("code-button.html is missing from the class path");
+                }
+                template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            throw new ServletException("Code checkout: " + e.getMessage(), e);
+        }
+    }
+
+    private String param(String name, String fallback) throws ServletException {
+        String raw = getInitParameter(name);
+        String value = raw == null ? null : expand(raw).strip();
+        if (value == null || value.isEmpty()) {
+            value = fallback;
+        }
+        if (value == null) {
+            throw new ServletException("Code checkout: init-param '" + name + "' is required");
+        }
+        return value;
+    }
+
+    static String expand(String value) {
+        Matcher m = REFERENCE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String v = Main.env(m.group(1), m.group(3) == null ? "" : m.group(3));
+            m.appendReplacement(out, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
+        if (path.isEmpty() || "/".equals(path)) {
+            page(req, resp);
+        } else if (path.startsWith("/verify/")) {
+            verify(path.substring("/verify/".length()), resp);
+        } else if ("/create-intent".equals(path)) {
+            resp.setHeader("Allow", "POST");
+            json(resp, 405, error("use POST"));
+        } else {
+            resp.sendError(404);
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (!"/create-intent".equals(req.getServletPath())) {
+            resp.sendError(405);
+            return;
+        }
+        if (req.getContentLengthLong() > 0 || req.getHeader("Transfer-Encoding") != null) {
+            json(resp, 400, error("send no body: the server fixes amount, currency and destination ("
+                    + option.price() + " to " + option.destination() + ")"));
+            return;
+        }
+        PaymentIntent intent;
+        try {
+            intent = intents.create(option);
+        } catch (CodeIntentVerifier.CreationException e) {
+            log("Code checkout: intent creation failed: " + e.getMessage());
+            if (e.retryable()) {
+                resp.setHeader("Retry-After", "5");
+            }
+            json(resp, e.retryable() ? 503 : 502, error("could not create a payment intent, try again shortly"));
+            return;
+        }
+        ObjectNode body = JSON.createObjectNode().put("clientSecret", intent.clientSecret()).put("id", intent.id());
+        json(resp, 200, body);
+    }
+
+    private void page(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String ctx = req.getContextPath();
+        ObjectNode button = JSON.createObjectNode()
+                .put("currency", option.currency().code())
+                .put("destination", option.destination())
+                .put("amount", option.amount());
+        button.putObject("confirmParams").putObject("success").put("url", ctx + "/verify/{{INTENT_ID}}");
+        String html = template
+                .replace("__PRICE__", escape(option.price().toUpperCase(java.util.Locale.ROOT)))
+                .replace("__SCRIPT_URL__", script(JSON.writeValueAsString(scriptUrl)))
+                .replace("__CREATE_INTENT_URL__", script(JSON.writeValueAsString(ctx + "/create-intent")))
+                .replace("__BUTTON_OPTIONS__", script(JSON.writeValueAsString(button)));
+        resp.setHeader("Cache-Control", "no-store");
+        html(resp, 200, html);
+    }
+
+    private void verify(String id, HttpServletResponse resp) throws IOException {
+        resp.setHeader("Cache-Control", "no-store");
+        CodeIntentVerifier.Verdict verdict = intents.redeem(id, option);
+        if (verdict instanceof CodeIntentVerifier.Redeemable r) {
+            CodeIntentVerifier.Redemption redemption = r.redemption();
+            try {
+                html(resp, 200, paidPage(redemption.intent()));
+                redemption.settle();
+            } catch (IOException | RuntimeException e) {
+                redemption.release();
+                throw e;
+            }
+        } else if (verdict instanceof CodeIntentVerifier.Refused refused) {
+            html(resp, refused.reason() == CodeIntentVerifier.Reason.MALFORMED ? 400 : 402, refusedPage(refused));
+        } else if (verdict instanceof CodeIntentVerifier.Unavailable u) {
+            resp.setHeader("Retry-After", Long.toString(Math.max(1, u.retryAfter().toSeconds())));
+            html(resp, 503, page("Try again shortly", "The payment could not be checked right now: "
+                    + u.message() + ". Reload this page in a few seconds."));
+        } else {
+            log("Code checkout: " + ((CodeIntentVerifier.Malfunction) verdict).message());
+            html(resp, 502, page("Payment check failed", "The Code sequencer answered something unexpected."));
+        }
+    }
+
+    private static String paidPage(CreatedIntent intent) {
+        return page("Paid - thank you", "Your payment of " + intent.price().toUpperCase(java.util.Locale.ROOT)
+                + " (intent <code>" + escape(intent.id()) + "</code>) was confirmed.</p>"
+                + "<h2>Premium market report</h2><p>USDC demand up 3% this week; Code wallet payments up 5%.");
+    }
+
+    private static String refusedPage(CodeIntentVerifier.Refused refused) {
+        String title = switch (refused.reason()) {
+            case PENDING -> "Payment pending";
+            case ALREADY_USED -> "Payment already used";
+            case UNKNOWN -> "Unknown payment";
+            case FOREIGN_TERMS -> "Payment for something else";
+            case MALFORMED -> "Not a payment";
+        };
+        String hint = switch (refused.reason()) {
+            case PENDING -> " Finish the payment in the Code wallet, then reload this page.";
+            case ALREADY_USED -> " Each payment opens the report once. <a href=\"../\">Pay again</a>.";
+            default -> " <a href=\"../\">Start a new payment</a>.";
+        };
+        return page(title, escape(refused.message()) + "." + hint);
+    }
+
+    private static String page(String title, String paragraph) {
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
+                + "</title></head><body><h1>" + escape(title) + "</h1><p>" + paragraph + "</p></body></html>";
+    }
+
+    private static ObjectNode error(String message) {
+        return JSON.createObjectNode().put("error", message);
+    }
+
+    private static void json(HttpServletResponse resp, int status, ObjectNode body) throws IOException {
+        resp.setHeader("Cache-Control", "no-store");
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    private static void html(HttpServletResponse resp, int status, String html) throws IOException {
+        byte[] bytes = html.getBytes(StandardCharsets.UTF_8);
+        resp.setStatus(status);
+        resp.setContentType("text/html;charset=utf-8");
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+
+    /** JSON is a JavaScript literal; escaping "<" keeps "</script>" in a value from ending the script. */
+    private static String script(String json) {
+        return json.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
+    }
+
+    static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+}

@@ -1,0 +1,104 @@
+package dev.tollgate.sample;
+
+import dev.tollgate.core.dev.DemoAccounts;
+import dev.tollgate.core.dev.DevFacilitator;
+import dev.tollgate.core.pricing.NetworkRegistry;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+
+/**
+ * The sample without a facilitator: when {@code TOLLGATE_FACILITATOR_URL} is unset, the launcher serves a
+ * {@link DevFacilitator} (simulated ledger, demo payer funded) at {@value #PATH} beside the web application,
+ * and points the filter at it over loopback, so the standard facilitator client is what settles.
+ */
+final class DevMode {
+    static final String PATH = "/dev-facilitator";
+    /** Server attribute holding the running {@link DevFacilitator}, for tests and tooling. */
+    static final String ATTRIBUTE = DevFacilitator.class.getName();
+    static final String FACILITATOR_URL = "TOLLGATE_FACILITATOR_URL";
+
+    private DevMode() {
+    }
+
+    static boolean wanted() {
+        return Main.env(FACILITATOR_URL, null) == null;
+    }
+
+    /**
+     * Serves the dev facilitator first, then starts {@code webapp} with the filter's {@code facilitator.url}
+     * pointing at it: the filter's start-up {@code /supported} check then finds it answering instead of
+     * waiting out its timeout on a port that accepts nothing yet. The URL is handed over as the system
+     * property web.xml's {@code ${TOLLGATE_FACILITATOR_URL}} reads, only for as long as the web application
+     * starts, so a later start in this JVM decides afresh.
+     */
+    static void start(Server server, ServerConnector connector, ContextHandler webapp) throws Exception {
+        DevFacilitator facilitator = DevFacilitator.withDemoFunds(NetworkRegistry.defaults(), Clock.systemUTC());
+        ServletContextHandler dev = new ServletContextHandler(PATH);
+        dev.addServlet(new ServletHolder("dev-facilitator", new DevFacilitatorServlet(facilitator)), "/*");
+        ContextHandlerCollection contexts = new ContextHandlerCollection(dev);
+        server.setHandler(contexts);
+        server.setAttribute(ATTRIBUTE, facilitator);
+        server.start();
+        String url = "http://" + loopbackHost(connector.getHost()) + ":" + connector.getLocalPort() + PATH;
+        String before = System.getProperty(FACILITATOR_URL);
+        System.setProperty(FACILITATOR_URL, url);
+        try {
+            // The web application first: Server.getURI() names the first context, and the sample is the main thing.
+            contexts.setHandlers(webapp, dev);
+            if (!webapp.isStarted()) {
+                webapp.start();
+            }
+        } catch (Exception | Error e) {
+            server.stop();
+            throw e;
+        } finally {
+            if (before == null) {
+                System.clearProperty(FACILITATOR_URL);
+            } else {
+                System.setProperty(FACILITATOR_URL, before);
+            }
+        }
+    }
+
+    static DevFacilitator facilitator(Server server) {
+        return (DevFacilitator) server.getAttribute(ATTRIBUTE);
+    }
+
+    static void printBanner(Server server, PrintStream out) {
+        URI uri = server.getURI();
+        String base = uri.getScheme() + "://" + uri.getRawAuthority();
+        String line = "=".repeat(100);
+        out.println(line);
+        out.println("  DEV MODE: PAYMENT SETTLEMENT IS SIMULATED. NO MONEY MOVES, NOTHING TOUCHES A CHAIN.");
+        out.println();
+        out.println("  TOLLGATE_FACILITATOR_URL is not set, so the filter verifies and settles through the built-in");
+        out.println("  dev facilitator at " + base + PATH + " (real EIP-712 signature checks, in-memory ledger).");
+        out.println("  The published demo payer " + DemoAccounts.DEMO_PAYER.toChecksumHex()
+                + " holds 1,000 simulated USDC there. Pay with:");
+        out.println("      java -jar sample-webapp/target/tollgate-sample.jar pay " + base + "/premium/report");
+        out.println();
+        out.println("  To settle for real, point at an x402 facilitator and your own address:");
+        out.println("      TOLLGATE_FACILITATOR_URL=https://x402.org/facilitator TOLLGATE_PAY_TO=0xYourAddress \\");
+        out.println("          java -jar sample-webapp/target/tollgate-sample.jar");
+        out.println("  For a proof-API facilitator, also set TOLLGATE_FACILITATOR_DIALECT=proof-api.");
+        out.println("  Add TOLLGATE_VERIFY=local to check signatures in-process and only settle there (hybrid mode).");
+        out.println(line);
+    }
+
+    /** Where the server reaches itself: a wildcard bind is reached on loopback. */
+    private static String loopbackHost(String host) throws UnknownHostException {
+        if (host == null || host.isBlank() || InetAddress.getByName(host).isAnyLocalAddress()) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+}

@@ -1,0 +1,197 @@
+package dev.tollgate.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.core.code.CodeSequencerClient;
+import dev.tollgate.core.code.PaymentIntent;
+import dev.tollgate.core.code.PaymentIntents;
+import dev.tollgate.core.code.testing.CodeSequencerDouble;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The sample's "Pay with Code" flow over HTTP: create an intent, pay it (the double), verify it once. */
+class CodeCheckoutTest {
+    static final String DESTINATION = "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static FacilitatorDouble facilitator;
+    private static CodeSequencerDouble sequencer;
+    private static Server server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        facilitator = new FacilitatorDouble();
+        sequencer = CodeSequencerDouble.start();
+        System.setProperty("TOLLGATE_FACILITATOR_URL", facilitator.url());
+        System.setProperty("TOLLGATE_CODE_SEQUENCER_URL", sequencer.endpoint().toString());
+        System.setProperty("TOLLGATE_CODE_SCRIPT_URL", "http://127.0.0.1:9/code-stand-in.js");
+        server = Main.start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.stop();
+        sequencer.close();
+        facilitator.close();
+        System.clearProperty("TOLLGATE_FACILITATOR_URL");
+        System.clearProperty("TOLLGATE_CODE_SEQUENCER_URL");
+        System.clearProperty("TOLLGATE_CODE_SCRIPT_URL");
+    }
+
+    @AfterEach
+    void heal() {
+        sequencer.behaveNormally();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(server.getURI().resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body);
+        return CLIENT.send(HttpRequest.newBuilder(server.getURI().resolve(path)).POST(publisher)
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What the button page's script does on "invoke". */
+    private static JsonNode createIntent() throws Exception {
+        HttpResponse<String> r = post("/create-intent", null);
+        assertEquals(200, r.statusCode(), r.body());
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void theButtonPageConfiguresTheCodeButtonWithTheServersTerms() throws Exception {
+        HttpResponse<String> r = get("/");
+
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        String page = r.body();
+        assertTrue(page.contains("import code from \"http://127.0.0.1:9/code-stand-in.js\""), page);
+        assertTrue(page.contains("\"currency\":\"usd\""), page);
+        assertTrue(page.contains("\"destination\":\"" + DESTINATION + "\""), page);
+        assertTrue(page.contains("\"amount\":0.05"), page);
+        assertTrue(page.contains("\"url\":\"/verify/{{INTENT_ID}}\""), page);
+        assertTrue(page.contains("fetch(\"/create-intent\", { method: 'POST' })"), page);
+    }
+
+    @Test
+    void createIntentAnswersAClientSecretFromWhichTheBrowserRebuildsTheSameIntent() throws Exception {
+        JsonNode created = createIntent();
+        String secret = created.path("clientSecret").asText();
+        String id = created.path("id").asText();
+
+        // The browser knows amount, currency and secret; from them it must arrive at the server's intent.
+        assertEquals(id, PaymentIntents.withClientSecret(DESTINATION, 0.05, "usd", secret).id());
+        CodeSequencerDouble.StoredIntent announced = sequencer.intent(id).orElseThrow();
+        assertEquals(0.05, announced.amount());
+        assertEquals("usd", announced.currency());
+        assertEquals(DESTINATION, announced.destination());
+    }
+
+    @Test
+    void createIntentRefusesABodyInsteadOfTrustingTheBrowsersTerms() throws Exception {
+        int before = sequencer.requestCount();
+        HttpResponse<String> r = post("/create-intent", "{\"amount\":0.01,\"destination\":\"11111111111111111111111111111111\"}");
+
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("the server fixes amount, currency and destination"), r.body());
+        assertEquals(before, sequencer.requestCount());
+        assertEquals(405, get("/create-intent").statusCode());
+    }
+
+    @Test
+    void aPaidIntentShowsThePaidPageOnceThenSaysItWasUsed() throws Exception {
+        String id = createIntent().path("id").asText();
+        sequencer.markSubmitted(id);
+
+        HttpResponse<String> paid = get("/verify/" + id);
+        assertEquals(200, paid.statusCode());
+        assertTrue(paid.body().contains("Paid - thank you"), paid.body());
+        assertTrue(paid.body().contains("Premium market report"));
+
+        HttpResponse<String> again = get("/verify/" + id);
+        assertEquals(402, again.statusCode());
+        assertTrue(again.body().contains("Payment already used"), again.body());
+        assertTrue(again.body().contains("was already used"), again.body());
+    }
+
+    @Test
+    void anUnpaidIntentIsPending() throws Exception {
+        String id = createIntent().path("id").asText();
+
+        HttpResponse<String> r = get("/verify/" + id);
+        assertEquals(402, r.statusCode());
+        assertTrue(r.body().contains("Payment pending"), r.body());
+        assertTrue(r.body().contains("has not been paid yet"), r.body());
+
+        sequencer.markSubmitted(id);
+        assertEquals(200, get("/verify/" + id).statusCode());
+    }
+
+    @Test
+    void aTamperedIntentIdIsUnknownAndGarbageIsNotAnIntent() throws Exception {
+        String id = createIntent().path("id").asText();
+        sequencer.markSubmitted(id);
+        String tampered = id.substring(0, id.length() - 1) + (id.endsWith("z") ? "y" : "z");
+
+        HttpResponse<String> r = get("/verify/" + tampered);
+        assertEquals(402, r.statusCode());
+        assertTrue(r.body().contains("Unknown payment"), r.body());
+        assertTrue(r.body().contains("this server did not create it"), r.body());
+
+        HttpResponse<String> garbage = get("/verify/%3Cscript%3E");
+        assertEquals(400, garbage.statusCode());
+        assertTrue(garbage.body().contains("not a Code intent id"), garbage.body());
+        assertTrue(!garbage.body().contains("<script>"), garbage.body());
+    }
+
+    @Test
+    void aPaidIntentForAnotherAmountCreatedElsewhereDoesNotPay() throws Exception {
+        // Someone pays our destination 0.10 through an intent they made themselves: not a sale of this server.
+        PaymentIntent foreign = new CodeSequencerClient(CodeSequencerClient.Config.defaults()
+                .withEndpoint(sequencer.endpoint())).createIntent(PaymentIntents.random(DESTINATION, 0.10, "usd"));
+        sequencer.markSubmitted(foreign.id());
+
+        HttpResponse<String> r = get("/verify/" + foreign.id());
+        assertEquals(402, r.statusCode());
+        assertTrue(r.body().contains("Unknown payment"), r.body());
+    }
+
+    @Test
+    void anUnreachableSequencerIsA503WithRetryAfterAndTheIntentStaysRedeemable() throws Exception {
+        String id = createIntent().path("id").asText();
+        sequencer.markSubmitted(id);
+        sequencer.respondWith(503, new byte[0]);
+
+        HttpResponse<String> r = get("/verify/" + id);
+        assertEquals(503, r.statusCode());
+        assertTrue(r.headers().firstValue("Retry-After").isPresent());
+        HttpResponse<String> create = post("/create-intent", null);
+        assertEquals(503, create.statusCode());
+        assertTrue(create.headers().firstValue("Retry-After").isPresent());
+
+        sequencer.behaveNormally();
+        assertEquals(200, get("/verify/" + id).statusCode());
+    }
+
+    @Test
+    void theExistingPaidApiIsUntouched() throws Exception {
+        assertEquals(402, get("/premium/report").statusCode());
+        assertEquals(200, get("/api/free").statusCode());
+        assertEquals(URI.create(server.getURI().toString()).getPort(), server.getURI().getPort());
+    }
+}
