@@ -182,7 +182,7 @@ jmh_targets() {
   log "JMH, load $(loadavg)"
   java -cp "$JAR" dev.tollgate.benchmarks.VerificationVectors "$OUT/vectors.json" 64
   # 4. local verification vs viem, same vectors, one thread each, one after the other
-  java -jar "$JAR" VerificationBenchmark -p vectors="$OUT/vectors.json" -rf csv -rff "$OUT/jmh-verify.csv" \
+  java -jar "$JAR" '\.VerificationBenchmark\.' -p vectors="$OUT/vectors.json" -rf csv -rff "$OUT/jmh-verify.csv" \
     > "$OUT/jmh-verify.log" 2>&1
   node benchmarks/reference/recover.mjs "$OUT/vectors.json" 10 | tee "$OUT/viem.log"
   log "JMH routes and ledger, load $(loadavg)"

@@ -8,8 +8,8 @@ OUT=${1:?usage: $0 RUN_DIR}
 jmh() {
   [ -f "$1" ] || return 0
   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); h[i] = $i }; next }
-    { gsub(/"/, ""); name = $1; sub(/.*\./, "", name); p = "";
-      for (i = 8; i <= NF; i++) if ($i != "") p = p "[" $i "]";
+    { gsub(/["\r]/, ""); name = $1; sub(/.*\./, "", name); p = "";
+      for (i = 8; i <= NF; i++) if ($i != "" && $i !~ /\//) p = p "[" $i "]";
       print "jmh." name p, $5 }' "$1"
 }
 
