@@ -55,6 +55,24 @@ export async function startSample({ env, log = () => {}, name = 'sample' }) {
 }
 
 /** Runs `java -jar tollgate-sample.jar args...` to completion (the demo payer), bounded in time. */
+/**
+ * Runs the jar without blocking this process: needed whenever the jar talks to a server living in this
+ * same Node process (the capture server, the reference @x402/express server), which a synchronous spawn
+ * would starve.
+ */
+export function runJarAsync(args, { env = {}, timeoutMs = 60_000 } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn('java', ['-jar', SAMPLE_JAR, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => { clearTimeout(timer); resolve({ status: null, signal: null, stdout, stderr, error }); });
+    child.on('close', (status, signal) => { clearTimeout(timer); resolve({ status, signal, stdout, stderr }); });
+  });
+}
+
 export function runJar(args, { env = {}, timeoutMs = 60_000 } = {}) {
   const r = spawnSync('java', ['-jar', SAMPLE_JAR, ...args], {
     env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs,

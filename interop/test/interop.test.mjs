@@ -12,7 +12,7 @@ import { encodeFunctionData } from 'viem';
 import { accounts, setUpChain, startAnvil, USDC_ADDRESS } from '../lib/chain.mjs';
 import { EXPRESS_PRICE_ATOMIC, startExpressServer } from '../lib/express-server.mjs';
 import { startFacilitator } from '../lib/facilitator.mjs';
-import { freePort, runJar, SAMPLE_JAR, startSample } from '../lib/sample.mjs';
+import { freePort, runJar, runJarAsync, SAMPLE_JAR, startSample } from '../lib/sample.mjs';
 import { PaymentRequiredV1Schema, PaymentRequiredV2Schema } from '@x402/core/schemas';
 import { decodePaymentResponseHeader } from '@x402/fetch';
 import { PaymentRequirementsSchema as PaymentRequirementsV1ReferenceSchema, SettleResponseSchema as SettleResponseV1Schema } from 'x402/types';
@@ -359,7 +359,7 @@ async function learnDemoPayer(challengeFrom) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   try {
     const url = `http://127.0.0.1:${server.address().port}${new URL(challengeFrom).pathname}`;
-    const r = runJar(['pay', url, '--v2'], { timeoutMs: 60_000 });
+    const r = await runJarAsync(['pay', url, '--v2'], { timeoutMs: 60_000 });
     log(`demo payer against the capture server: ${r.status} ${r.stdout} ${r.stderr}`);
   } finally {
     server.closeAllConnections?.();
@@ -384,7 +384,7 @@ describe("Tollgate's demo payer pays the reference @x402/express server through 
       await rig.token.mint(payer, 1_000_000n);
       const before = { payer: await rig.token.balanceOf(payer), payTo: await rig.token.balanceOf(acct.expressPayTo.address) };
       const mark = rig.facilitator.calls.length;
-      const r = runJar(['pay', url, '--v2'], { timeoutMs: 60_000 });
+      const r = await runJarAsync(['pay', url, '--v2'], { timeoutMs: 60_000 });
       const out = `${r.stdout}\n${r.stderr}`;
       log(`demo payer: exit ${r.status}\n${out}`);
       assert.equal(r.status, 0, `the demo payer exited ${r.status}:\n${out}`);

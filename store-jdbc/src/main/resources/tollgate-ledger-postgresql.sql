@@ -8,3 +8,12 @@ CREATE TABLE IF NOT EXISTS tollgate_ledger (
     expires_at  timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tollgate_ledger_expires_at_idx ON tollgate_ledger (expires_at);
+-- x402 v2 payment identifiers (paymentIdentifier=optional|required): one row per id, the payload's fingerprint,
+-- and the outcome once the request is over (NULL while it is in progress). Expired rows are purged likewise.
+CREATE TABLE IF NOT EXISTS tollgate_ledger_payment_id (
+    payment_id  text        PRIMARY KEY,
+    fingerprint text        NOT NULL,
+    outcome     text,
+    expires_at  timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tollgate_ledger_payment_id_expires_at_idx ON tollgate_ledger_payment_id (expires_at);

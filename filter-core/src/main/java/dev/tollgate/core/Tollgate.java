@@ -33,7 +33,12 @@ public final class Tollgate implements AutoCloseable {
         this.codeIntents = config.codeIntentApi() == null ? null : new CodeIntentVerifier(config.codeIntentApi(),
                 config.codeIntentStore(), ledger, config.clock(), config.codeIntentLifetime());
         this.gate = new PaymentGate(verifier, settler, ledger, new HeaderCodec(config.maxHeaderBytes()),
-                config.clock(), config.listener(), config.maxClaim(), facilitator.proofApi(), codeIntents);
+                config.clock(), config.listener(), config.maxClaim(), facilitator.proofApi(), codeIntents,
+                config.ledgerFailure(), config.paymentIdentifier());
+        if (config.ledgerFailure().failOpen()) {
+            System.getLogger("dev.tollgate.ledger").log(System.Logger.Level.WARNING, "ledger.onUnavailable=open: "
+                    + "while the replay ledger is unreachable, paid requests are admitted WITHOUT replay protection");
+        }
     }
 
     public static Tollgate create(TollgateConfig config) {

@@ -18,7 +18,9 @@ import java.util.Objects;
 /**
  * Puts Tollgate in front of every resource method annotated {@link PaymentRequired} (on the method or its
  * class): one filter per method, its terms built and validated at start-up, at
- * {@link Priorities#AUTHENTICATION}. Methods without the annotation get no filter and pay nothing.
+ * {@link Priorities#AUTHENTICATION}. Methods without the annotation get no filter and pay nothing. Every
+ * request to the application whose raw path is ambiguous ({@code %2F}, {@code ;} parameters, dot or empty
+ * segments, ...) is refused with 400 before matching, as the servlet filter does.
  *
  * <p>In code: {@code resourceConfig.register(TollgateFeature.from(config))}. From web.xml, register the
  * class (Jersey's {@code jersey.config.server.provider.classnames}) and give the settings as init-params
@@ -55,6 +57,7 @@ public final class TollgateFeature implements Feature, DynamicFeature {
         tollgate(context.getConfiguration()); // a bad configuration fails the start-up, annotated methods or not
         JerseyExtensions.register(context);
         context.register(ProvidersProperty.class);
+        context.register(AmbiguousPathFilter.class);
         return true;
     }
 

@@ -34,8 +34,9 @@ import java.util.Optional;
  * settings of README's configuration reference), with an init-param {@code config} naming a properties or
  * JSON file ({@code classpath:} or a path), or in code with {@link #PaymentFilter(Tollgate)}.
  *
- * <p>Map it for the REQUEST, FORWARD and INCLUDE dispatcher types: a paid path reached by an internal
- * forward is charged like a direct request, and an include of a paid path is refused.
+ * <p>Map it for the REQUEST, FORWARD, INCLUDE and ASYNC dispatcher types: a paid path reached by an internal
+ * forward or by {@code AsyncContext.dispatch} is charged like a direct request, and an include of a paid path
+ * is refused. A dispatch type the filter is not mapped for reaches the paid handler unseen.
  */
 public class PaymentFilter implements Filter {
     /** Set on a request once its payment was admitted, so inner dispatches are not charged twice. */

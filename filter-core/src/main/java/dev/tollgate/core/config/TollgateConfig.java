@@ -2,6 +2,8 @@ package dev.tollgate.core.config;
 
 import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
+import dev.tollgate.core.gate.LedgerFailurePolicy;
+import dev.tollgate.core.gate.PaymentIdentifierPolicy;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.SettlementMode;
@@ -54,6 +56,8 @@ public final class TollgateConfig {
     private final Settings settings;
     private final UnaryOperator<String> environment;
     private final CodeSettings code;
+    private final LedgerFailurePolicy ledgerFailure;
+    private final PaymentIdentifierPolicy paymentIdentifier;
 
     private TollgateConfig(Builder b, Settings s) {
         this.settings = s;
@@ -80,9 +84,50 @@ public final class TollgateConfig {
         this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
         this.code = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
+        this.ledgerFailure = ledgerFailure(s);
+        this.paymentIdentifier = paymentIdentifier(s);
+        if (paymentIdentifier.enabled() && b.ledger != null && b.ledger.paymentIdentifiers() == null) {
+            throw new ConfigurationException("paymentIdentifier", "needs a ledger that keeps payment identifiers;"
+                    + " the one supplied in code (" + b.ledger.getClass().getName() + ") keeps none");
+        }
         // Last, so that no other setting's error leaves a connected ledger behind.
         this.ledgerFromSettings = b.ledger == null ? LedgerSetting.create(s, classLoader()) : null;
         this.ledger = b.ledger != null ? b.ledger : ledgerFromSettings;
+        if (paymentIdentifier.enabled() && ledgerFromSettings != null && ledgerFromSettings.paymentIdentifiers() == null) {
+            ledgerFromSettings.close();
+            throw new ConfigurationException("paymentIdentifier", "needs a ledger that keeps payment identifiers;"
+                    + " ledger=" + s.get("ledger").orElse("") + " keeps none");
+        }
+    }
+
+    /** {@code ledger.onUnavailable} (closed|open) and {@code ledger.retryAfter}. */
+    private static LedgerFailurePolicy ledgerFailure(Settings s) {
+        String policy = s.get("ledger.onUnavailable").orElse("closed").strip().toLowerCase(Locale.ROOT);
+        if (!policy.equals("closed") && !policy.equals("open")) {
+            throw new ConfigurationException("ledger.onUnavailable", "must be 'closed' (503, the default) or 'open'"
+                    + " (admit without replay protection), was \"" + policy + "\"");
+        }
+        Duration retryAfter = s.get("ledger.retryAfter").map(v -> Settings.duration("ledger.retryAfter", v))
+                .orElse(LedgerFailurePolicy.DEFAULT_RETRY_AFTER);
+        return new LedgerFailurePolicy(policy.equals("open"), retryAfter);
+    }
+
+    /** {@code paymentIdentifier} (off|optional|required, or false|true) and {@code paymentIdentifier.ttl}. */
+    private static PaymentIdentifierPolicy paymentIdentifier(Settings s) {
+        String value = s.get("paymentIdentifier").orElse("off").strip().toLowerCase(Locale.ROOT);
+        PaymentIdentifierPolicy.Mode mode = switch (value) {
+            case "off", "false" -> PaymentIdentifierPolicy.Mode.OFF;
+            case "optional", "true" -> PaymentIdentifierPolicy.Mode.OPTIONAL;
+            case "required" -> PaymentIdentifierPolicy.Mode.REQUIRED;
+            default -> throw new ConfigurationException("paymentIdentifier",
+                    "must be 'off', 'optional' (or 'true') or 'required', was \"" + value + "\"");
+        };
+        Duration ttl = s.get("paymentIdentifier.ttl").map(v -> Settings.duration("paymentIdentifier.ttl", v))
+                .orElse(PaymentIdentifierPolicy.DEFAULT_TTL);
+        if (ttl.compareTo(Duration.ofDays(7)) > 0) {
+            throw new ConfigurationException("paymentIdentifier.ttl", "must be at most 7 days (168h)");
+        }
+        return new PaymentIdentifierPolicy(mode, ttl);
     }
 
     public static Builder builder() {
@@ -306,6 +351,16 @@ public final class TollgateConfig {
     private static ClassLoader classLoader() {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         return context != null ? context : TollgateConfig.class.getClassLoader();
+    }
+
+    /** What a paid request gets while the ledger's store is unreachable ({@code ledger.onUnavailable}). */
+    public LedgerFailurePolicy ledgerFailure() {
+        return ledgerFailure;
+    }
+
+    /** The x402 v2 payment-identifier extension ({@code paymentIdentifier}); off by default. */
+    public PaymentIdentifierPolicy paymentIdentifier() {
+        return paymentIdentifier;
     }
 
     public PaymentListener listener() {

@@ -55,6 +55,19 @@ public final class LoggingPaymentListener implements PaymentListener {
     }
 
     @Override
+    public void retried(String path, PaymentReceipt r) {
+        log.log(System.Logger.Level.INFO, "retry {0}: admitted under its payment identifier, settled before{1}",
+                clean(path), r.transaction() == null ? "" : " as tx " + clean(r.transaction()));
+    }
+
+    @Override
+    public void ledgerUnavailable(String path, boolean admitted, String detail) {
+        log.log(admitted ? System.Logger.Level.ERROR : System.Logger.Level.WARNING, "ledger {0}: unavailable, {1}: {2}",
+                clean(path), admitted ? "ADMITTED WITHOUT REPLAY PROTECTION (ledger.onUnavailable=open)" : "503",
+                clean(detail));
+    }
+
+    @Override
     public void rejected(String path, int status, String reason) {
         log.log(System.Logger.Level.WARNING, "{0} {1}: {2}", status, clean(path), clean(reason));
     }

@@ -14,7 +14,9 @@ import java.util.Objects;
  * <p>Meters (tags have bounded values; reasons, paths and payers are deliberately not tags):
  * {@code tollgate.challenges{kind=unpaid|refused}}, {@code tollgate.verify} (timer,
  * {@code outcome=Valid|Invalid|Unavailable|Malfunction}), {@code tollgate.admitted},
- * {@code tollgate.settle} (timer, {@code result=success|failure}), {@code tollgate.rejected{status}}.
+ * {@code tollgate.settle} (timer, {@code result=success|failure}), {@code tollgate.rejected{status}},
+ * {@code tollgate.retried} (payment-identifier retries of a settled payment),
+ * {@code tollgate.ledger.unavailable{policy=closed|open}}.
  */
 public final class MicrometerPaymentListener implements PaymentListener {
     private final MeterRegistry registry;
@@ -43,6 +45,16 @@ public final class MicrometerPaymentListener implements PaymentListener {
     public void settled(String path, PaymentReceipt receipt, boolean success, String detail, Duration latency) {
         Timer.builder("tollgate.settle").tag("result", success ? "success" : "failure")
                 .register(registry).record(latency);
+    }
+
+    @Override
+    public void retried(String path, PaymentReceipt receipt) {
+        registry.counter("tollgate.retried").increment();
+    }
+
+    @Override
+    public void ledgerUnavailable(String path, boolean admitted, String detail) {
+        registry.counter("tollgate.ledger.unavailable", "policy", admitted ? "open" : "closed").increment();
     }
 
     @Override

@@ -25,7 +25,21 @@ public interface PaymentListener {
     default void settled(String path, PaymentReceipt receipt, boolean success, String detail, Duration latency) {
     }
 
-    /** The request got neither content nor a challenge (400, 502, 503). */
+    /**
+     * A retry under an x402 v2 payment identifier of a payment already settled was admitted without verifying or
+     * settling again; {@code receipt} names the original transaction.
+     */
+    default void retried(String path, PaymentReceipt receipt) {
+    }
+
+    /**
+     * The replay ledger's store could not be reached. {@code admitted}: {@code ledger.onUnavailable=open}, so the
+     * request goes on WITHOUT replay protection; otherwise it gets 503.
+     */
+    default void ledgerUnavailable(String path, boolean admitted, String detail) {
+    }
+
+    /** The request got neither content nor a challenge (400, 409, 502, 503). */
     default void rejected(String path, int status, String reason) {
     }
 }

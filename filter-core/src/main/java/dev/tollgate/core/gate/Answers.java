@@ -34,16 +34,21 @@ final class Answers {
 
     private final HeaderCodec codec;
     private final ProofApiSupport proofApi;
+    private final Map<String, ObjectNode> extensions;
     private final ConcurrentHashMap<Plain, HttpAnswer> plain = new ConcurrentHashMap<>();
 
     Answers(HeaderCodec codec) {
-        this(codec, null);
+        this(codec, null, Map.of());
     }
 
-    /** @param proofApi adds the proof-API dialect's fields to 402 bodies; null for none */
-    Answers(HeaderCodec codec, ProofApiSupport proofApi) {
+    /**
+     * @param proofApi   adds the proof-API dialect's fields to 402 bodies; null for none
+     * @param extensions declared in every v2 challenge's {@code extensions} (such as payment-identifier)
+     */
+    Answers(HeaderCodec codec, ProofApiSupport proofApi, Map<String, ObjectNode> extensions) {
         this.codec = codec;
         this.proofApi = proofApi;
+        this.extensions = Map.copyOf(extensions);
     }
 
     /**
@@ -82,7 +87,7 @@ final class Answers {
         }
         ObjectNode code = terms.code() == null ? null : terms.code().advertisement(url);
         PaymentRequired required = new PaymentRequired(2, reason == null ? V2_MISSING : reason,
-                new ResourceInfo(url, terms.description(), terms.mimeType()), v2, codeExtension(code));
+                new ResourceInfo(url, terms.description(), terms.mimeType()), v2, extensions(code));
         Map<String, String> headers = baseHeaders();
         headers.put(X402Headers.PAYMENT_REQUIRED, codec.encode(required));
         if (settled != null) {
@@ -96,9 +101,20 @@ final class Answers {
         return new HttpAnswer(402, headers, JSON, json(proofApi == null ? v1Body : proofApi.body(v1Body, reason)));
     }
 
-    /** The Code option rides in v2's {@code extensions}, which x402 clients ignore unless they know it. */
-    private static ObjectNode codeExtension(ObjectNode code) {
-        return code == null ? null : JsonNodeFactory.instance.objectNode().set(CodeOption.EXTENSION, code);
+    /**
+     * v2's {@code extensions}: the declared ones and the Code option, which x402 clients ignore unless they know
+     * it; null when there are none.
+     */
+    private ObjectNode extensions(ObjectNode code) {
+        if (code == null && extensions.isEmpty()) {
+            return null;
+        }
+        ObjectNode ext = JsonNodeFactory.instance.objectNode();
+        extensions.forEach((k, v) -> ext.set(k, v.deepCopy()));
+        if (code != null) {
+            ext.set(CodeOption.EXTENSION, code);
+        }
+        return ext;
     }
 
     /** v1 has no extensions: the Code option is an extra top-level field, which v1 clients ignore. */

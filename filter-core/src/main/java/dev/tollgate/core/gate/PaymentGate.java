@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decides what a request to a protected route gets: a challenge, admission with a claimed proof, or a
@@ -27,6 +29,7 @@ import java.util.Objects;
  */
 public final class PaymentGate {
     static final String REASON_REPLAYED = "payment_already_used";
+    private static final Duration BYPASS_REPORT_EVERY = Duration.ofSeconds(10);
     private static final Duration CLAIM_SKEW = Duration.ofMinutes(1);
 
     private final PaymentVerifier verifier;
@@ -39,6 +42,11 @@ public final class PaymentGate {
     private final ProofMatcher matcher;
     private final ProofApiSupport proofApi;
     private final CodeAdmission code;
+    private final LedgerFailurePolicy onLedgerFailure;
+    private final PaymentIdentifiers identifiers;
+    private final System.Logger log = System.getLogger("dev.tollgate.ledger");
+    private final AtomicLong bypassed = new AtomicLong();
+    private final AtomicLong lastBypassReport = new AtomicLong(System.nanoTime() - BYPASS_REPORT_EVERY.toNanos());
 
     public PaymentGate(PaymentVerifier verifier, PaymentSettler settler, ReplayLedger ledger, HeaderCodec codec,
                        Clock clock, PaymentListener listener, Duration maxClaim) {
@@ -52,13 +60,34 @@ public final class PaymentGate {
     public PaymentGate(PaymentVerifier verifier, PaymentSettler settler, ReplayLedger ledger, HeaderCodec codec,
                        Clock clock, PaymentListener listener, Duration maxClaim, ProofApiSupport proofApi,
                        CodeIntentVerifier codeIntents) {
+        this(verifier, settler, ledger, codec, clock, listener, maxClaim, proofApi, codeIntents,
+                LedgerFailurePolicy.CLOSED, PaymentIdentifierPolicy.OFF);
+    }
+
+    /**
+     * @param onLedgerFailure what a request gets while the ledger's store is unreachable
+     * @param identifiers     the {@code payment-identifier} extension; when enabled the ledger must offer
+     *                        {@link ReplayLedger#paymentIdentifiers()}
+     */
+    public PaymentGate(PaymentVerifier verifier, PaymentSettler settler, ReplayLedger ledger, HeaderCodec codec,
+                       Clock clock, PaymentListener listener, Duration maxClaim, ProofApiSupport proofApi,
+                       CodeIntentVerifier codeIntents, LedgerFailurePolicy onLedgerFailure,
+                       PaymentIdentifierPolicy identifiers) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.settler = Objects.requireNonNull(settler, "settler");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.maxClaim = Objects.requireNonNull(maxClaim, "maxClaim");
-        this.answers = new Answers(codec, proofApi);
+        this.onLedgerFailure = Objects.requireNonNull(onLedgerFailure, "onLedgerFailure");
+        if (identifiers.enabled() && ledger.paymentIdentifiers() == null) {
+            throw new IllegalArgumentException("the ledger " + ledger.getClass().getName()
+                    + " keeps no payment identifiers");
+        }
+        this.identifiers = identifiers.enabled()
+                ? new PaymentIdentifiers(this, ledger.paymentIdentifiers(), identifiers, clock) : null;
+        this.answers = new Answers(codec, proofApi, identifiers.enabled() ? Map.of(PaymentIdentifiers.EXTENSION,
+                PaymentIdentifiers.declaration(identifiers.mode() == PaymentIdentifierPolicy.Mode.REQUIRED)) : Map.of());
         this.matcher = new ProofMatcher(codec);
         this.proofApi = proofApi;
         this.code = new CodeAdmission(codeIntents);
@@ -86,16 +115,36 @@ public final class PaymentGate {
             return challenge(view, terms, r.getMessage());
         }
         Instant until = claimUntil(proof.validBefore());
+        PaymentIdentifiers.Ticket ticket = null;
+        if (identifiers != null && !v2.isEmpty()) {
+            PaymentIdentifiers.Step step = identifiers.begin(view, terms, proof, until);
+            if (step.answer() != null) {
+                return step.answer();
+            }
+            ticket = step.ticket();
+        }
+        Decision decision = claimAndVerify(view, terms, proof, until, ticket);
+        if (ticket != null && !(decision instanceof Decision.Admit)) {
+            ticket.abandon();
+        }
+        return decision;
+    }
+
+    private Decision claimAndVerify(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
+                                    PaymentIdentifiers.Ticket ticket) {
         try {
             if (ledger.claim(proof.ledgerKey(), until) == ClaimResult.DUPLICATE) {
                 return challenge(view, terms, REASON_REPLAYED);
             }
         } catch (LedgerUnavailableException e) {
-            return reject(view, 503, "payment ledger unavailable, try again shortly", Duration.ofSeconds(2));
+            Decision closed = ledgerUnavailable(view, e);
+            if (closed != null) {
+                return closed;
+            }
         }
         Decision decision;
         try {
-            decision = verifyClaimed(view, terms, proof, until);
+            decision = verifyClaimed(view, terms, proof, until, ticket);
         } catch (RuntimeException e) {
             release(proof.ledgerKey());
             listener.rejected(view.path(), 500, "verifier failed: " + e.getClass().getSimpleName());
@@ -107,7 +156,29 @@ public final class PaymentGate {
         return decision;
     }
 
-    private Decision verifyClaimed(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until) {
+    /**
+     * The ledger's store could not be reached: null when the policy is to fail open (the caller goes on without
+     * replay protection, loudly), or else the 503 to answer.
+     */
+    Decision ledgerUnavailable(RequestView view, LedgerUnavailableException e) {
+        listener.ledgerUnavailable(view.path(), onLedgerFailure.failOpen(), e.getMessage());
+        if (!onLedgerFailure.failOpen()) {
+            return reject(view, 503, "payment ledger unavailable, try again shortly", onLedgerFailure.retryAfter());
+        }
+        long n = bypassed.incrementAndGet();
+        long last = lastBypassReport.get();
+        long now = System.nanoTime();
+        if (now - last >= BYPASS_REPORT_EVERY.toNanos() && lastBypassReport.compareAndSet(last, now)) {
+            bypassed.addAndGet(-n);
+            log.log(System.Logger.Level.ERROR, "replay ledger unavailable and ledger.onUnavailable=open: {0} paid "
+                    + "request(s) admitted WITHOUT REPLAY PROTECTION since the last report; only the facilitator''s "
+                    + "nonce check stops a replayed proof now ({1})", n, e.getMessage());
+        }
+        return null;
+    }
+
+    private Decision verifyClaimed(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
+                                   PaymentIdentifiers.Ticket ticket) {
         PaymentAttempt attempt = proof.attempt();
         long start = System.nanoTime();
         VerifyOutcome outcome = verifier.verify(attempt);
@@ -127,7 +198,7 @@ public final class PaymentGate {
         VerifyOutcome.Valid valid = (VerifyOutcome.Valid) outcome;
         String payer = valid.payer();
         if (valid.payment() != null) {
-            return admitPaid(view, terms, proof, until, valid, latency);
+            return admitPaid(view, terms, proof, until, valid, latency, ticket);
         }
         if (proof.payer() != null && payer != null && !payer.equalsIgnoreCase(proof.payer())) {
             listener.verified(view.path(), "Malfunction", "verifier named payer " + payer, latency);
@@ -138,7 +209,7 @@ public final class PaymentGate {
         PaymentReceipt receipt = new PaymentReceipt(attempt.x402Version(), o.scheme(),
                 attempt.x402Version() == 1 ? o.network().v1Name() : o.network().caip2(), o.asset(),
                 o.amount().toString(), o.payTo(), proof.payer() != null ? proof.payer() : payer, null);
-        return admit(view, terms, proof, until, receipt);
+        return admit(view, terms, proof, until, receipt, ticket);
     }
 
     /**
@@ -147,7 +218,7 @@ public final class PaymentGate {
      * proof of the same payment is a replay.
      */
     private Decision admitPaid(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
-                               VerifyOutcome.Valid valid, Duration latency) {
+                               VerifyOutcome.Valid valid, Duration latency, PaymentIdentifiers.Ticket ticket) {
         String wrong = ProofApiSupport.mismatch(valid.payment(), proof.attempt().option());
         if (wrong != null) {
             listener.verified(view.path(), "Invalid", wrong, latency);
@@ -160,11 +231,14 @@ public final class PaymentGate {
                 return challenge(view, terms, REASON_REPLAYED);
             }
         } catch (LedgerUnavailableException e) {
-            return reject(view, 503, "payment ledger unavailable, try again shortly", Duration.ofSeconds(2));
+            Decision closed = ledgerUnavailable(view, e);
+            if (closed != null) {
+                return closed;
+            }
         }
         release(proof.ledgerKey());
         MatchedProof paid = new MatchedProof(proof.attempt(), txKey, proof.validBefore(), proof.payer());
-        Decision d = admit(view, terms, paid, until, ProofApiSupport.receipt(proof.attempt(), valid.payment()));
+        Decision d = admit(view, terms, paid, until, ProofApiSupport.receipt(proof.attempt(), valid.payment()), ticket);
         if (!(d instanceof Decision.Admit)) {
             release(txKey);
         }
@@ -172,8 +246,8 @@ public final class PaymentGate {
     }
 
     private Decision admit(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
-                           PaymentReceipt receipt) {
-        PaymentSession session = new PaymentSession(this, view, terms, proof, until, receipt);
+                           PaymentReceipt receipt, PaymentIdentifiers.Ticket ticket) {
+        PaymentSession session = new PaymentSession(this, view, terms, proof, until, receipt, ticket);
         if (terms.settlement() == SettlementMode.BEFORE) {
             Completion settled = session.settleNow();
             if (settled instanceof Completion.Withhold w) {

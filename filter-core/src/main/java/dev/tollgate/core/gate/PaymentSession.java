@@ -21,9 +21,19 @@ public final class PaymentSession {
     private Completion settledBefore;
 
     PaymentSession(PaymentGate gate, RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
-                   PaymentReceipt receipt) {
-        this(terms, receipt, r -> gate.settle(view, terms, proof, r), () -> gate.release(proof.ledgerKey()),
-                () -> {
+                   PaymentReceipt receipt, PaymentIdentifiers.Ticket ticket) {
+        this(terms, receipt, r -> {
+            Completion c = gate.settle(view, terms, proof, r);
+            if (ticket != null) {
+                ticket.settled(c, r);
+            }
+            return c;
+        }, () -> {
+            gate.release(proof.ledgerKey());
+            if (ticket != null) {
+                ticket.abandon();
+            }
+        }, () -> {
                     try {
                         gate.ledger().settled(proof.ledgerKey(), until);
                     } catch (LedgerUnavailableException e) {

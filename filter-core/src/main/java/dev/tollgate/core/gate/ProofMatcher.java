@@ -229,7 +229,7 @@ final class ProofMatcher {
     }
 
     /** Key order must not make one payload into two ledger keys. */
-    private static String canonical(JsonNode tree) {
+    static String canonical(JsonNode tree) {
         try {
             return WireJson.mapper().writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED).writeValueAsString(tree);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -237,7 +237,7 @@ final class ProofMatcher {
         }
     }
 
-    private static String sha256(String s) {
+    static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(s.getBytes(StandardCharsets.UTF_8)));

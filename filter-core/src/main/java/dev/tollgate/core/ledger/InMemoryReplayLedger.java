@@ -32,6 +32,7 @@ public final class InMemoryReplayLedger implements ReplayLedger {
     private final ConcurrentHashMap<Key, Long> claims = new ConcurrentHashMap<>();
     private final AtomicLong sinceSweep = new AtomicLong();
     private final Clock clock;
+    private final InMemoryPaymentIdentifierStore identifiers;
 
     public InMemoryReplayLedger() {
         this(Clock.systemUTC());
@@ -39,6 +40,7 @@ public final class InMemoryReplayLedger implements ReplayLedger {
 
     public InMemoryReplayLedger(Clock clock) {
         this.clock = clock;
+        this.identifiers = new InMemoryPaymentIdentifierStore(clock);
     }
 
     @Override
@@ -72,6 +74,11 @@ public final class InMemoryReplayLedger implements ReplayLedger {
     @Override
     public void release(String key) {
         claims.remove(Key.of(key));
+    }
+
+    @Override
+    public InMemoryPaymentIdentifierStore paymentIdentifiers() {
+        return identifiers;
     }
 
     /** Drops entries whose time is up. */

@@ -20,6 +20,14 @@ public interface ReplayLedger extends AutoCloseable {
     /** Nothing was settled (handler failed, settlement refused): the proof may be presented again. */
     void release(String key) throws LedgerUnavailableException;
 
+    /**
+     * Where this ledger keeps x402 v2 {@code payment-identifier} ids, in the same store; null if it keeps none
+     * (the default), in which case the {@code paymentIdentifier} setting cannot be used with it.
+     */
+    default PaymentIdentifierStore paymentIdentifiers() {
+        return null;
+    }
+
     /** Lets go of connections and background work; the default holds none. */
     @Override
     default void close() {

@@ -25,7 +25,13 @@ public sealed interface Price {
         if (s.length() > 40 || !s.matches("[0-9]*(\\.[0-9]*)?") || s.equals(".") || s.isEmpty()) {
             throw new InvalidPriceException("\"" + text + "\" is not a price; write it like \"$0.01\" or \"0.01\"");
         }
-        return usd(new BigDecimal(s));
+        BigDecimal dollars = new BigDecimal(s);
+        // The limit holds for the price as it is printed too (".5" prints as "0.5"), so that every price
+        // this accepts reads back from its own rendering.
+        if (dollars.toPlainString().length() > 40) {
+            throw new InvalidPriceException("\"" + text + "\" has more digits than a price can have (40)");
+        }
+        return usd(dollars);
     }
 
     static Price usd(BigDecimal dollars) throws InvalidPriceException {

@@ -107,6 +107,14 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
         if (r.success() && (r.transaction() == null || r.transaction().isBlank())) {
             return new SettleOutcome.Malfunction("facilitator /settle reported success without a transaction");
         }
+        // SettleResponse has no amount, but some facilitators name one: a success for another sum did not
+        // pay this price, whatever else it says.
+        JsonNode amount = ex.json.get("amount");
+        if (r.success() && amount != null && !amount.isNull()
+                && !amount.asText().equals(attempt.option().amount().toString())) {
+            return new SettleOutcome.Malfunction("facilitator /settle reported amount " + amount.asText()
+                    + " for a price of " + attempt.option().amount());
+        }
         return r.success() ? new SettleOutcome.Settled(r) : new SettleOutcome.Failed(r);
     }
 

@@ -110,6 +110,15 @@ class LedgerSettingTest {
         assertNull(RecordingProvider.made);
     }
 
+    @Test
+    void aLedgerFromSettingsThatKeepsNoIdentifiersIsClosedAndRefusedWhenTheExtensionIsOn() throws Exception {
+        RecordingProvider.reset();
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> withProvider(
+                () -> base().set("ledger", "recording").set("paymentIdentifier", "required").build()));
+        assertEquals("paymentIdentifier", e.setting());
+        assertTrue(RecordingProvider.made.closed);
+    }
+
     /** Runs {@code build} with a context class loader that registers {@link RecordingProvider} as a service. */
     private <T> T withProvider(Callable<T> build) throws IOException {
         Path file = services.resolve("META-INF/services/" + ReplayLedgerProvider.class.getName());

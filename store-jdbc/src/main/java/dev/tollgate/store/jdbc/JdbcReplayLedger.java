@@ -3,12 +3,14 @@ package dev.tollgate.store.jdbc;
 import dev.tollgate.core.ledger.HeldClaims;
 import dev.tollgate.core.ledger.ClaimResult;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.ledger.PaymentIdentifierStore;
 import dev.tollgate.core.ledger.ReplayLedger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -37,6 +39,9 @@ import javax.sql.DataSource;
  *   <li>purge: deletes expired rows at most {@code purgeBatch} per statement, on a schedule if asked.</li>
  * </ul>
  *
+ * <p>x402 v2 payment identifiers live in a second table of the same DDL, {@code <table>_payment_id}
+ * ({@link JdbcPaymentIdentifierStore}).
+ *
  * <p>Expiry is judged by the database's clock, the one clock every instance shares. Every statement has a query
  * timeout; a failure to get a connection or to run a statement is a {@link LedgerUnavailableException}, and the
  * gate answers 503. Connections come from the {@link DataSource} per operation, so use a pooled one.
@@ -62,6 +67,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
     private final String releaseSql;
     private final String purgeSql;
     private final AutoCloseable resources;
+    private final JdbcPaymentIdentifierStore identifiers;
     private volatile boolean tableReady;
     private long tableFailedAtNanos;
 
@@ -83,6 +89,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
         // condition is checked again so that a row re-claimed meanwhile is never deleted.
         this.purgeSql = "DELETE FROM " + table + " WHERE proof_key IN (SELECT proof_key FROM " + table
                 + " WHERE expires_at <= now() LIMIT ? FOR UPDATE SKIP LOCKED) AND expires_at <= now()";
+        this.identifiers = new JdbcPaymentIdentifierStore(this, identifierTable(table));
         if (createTable) {
             try {
                 ensureTable();
@@ -150,7 +157,10 @@ public final class JdbcReplayLedger implements ReplayLedger {
         return update("purge", purgeSql, ps -> ps.setInt(1, purgeBatch));
     }
 
-    /** Deletes every expired row, one bounded batch (and transaction) after another; returns how many. */
+    /**
+     * Deletes every expired row, payment identifiers included, one bounded batch (and transaction) after
+     * another; returns how many.
+     */
     public int purgeExpired() throws LedgerUnavailableException {
         int total = 0;
         int n;
@@ -158,7 +168,22 @@ public final class JdbcReplayLedger implements ReplayLedger {
             n = purgeBatch();
             total += n;
         } while (n == purgeBatch);
+        do {
+            n = update("purge payment identifiers", identifiers.purgeSql, ps -> ps.setInt(1, purgeBatch));
+            total += n;
+        } while (n == purgeBatch);
         return total;
+    }
+
+    /** Payment identifiers in table {@code <table>_payment_id}, through the same DataSource. */
+    @Override
+    public PaymentIdentifierStore paymentIdentifiers() {
+        return identifiers;
+    }
+
+    /** The table of payment identifiers beside {@code table}. */
+    public static String identifierTable(String table) {
+        return table + "_payment_id";
     }
 
     public String table() {
@@ -207,6 +232,8 @@ public final class JdbcReplayLedger implements ReplayLedger {
         for (String statement : sql.toString().split(";")) {
             if (!statement.isBlank()) {
                 statements.add(statement.strip()
+                        .replaceAll("\\btollgate_ledger_payment_id_expires_at_idx\\b", simple + "_payment_id_expires_at_idx")
+                        .replaceAll("\\btollgate_ledger_payment_id\\b", identifierTable(table))
                         .replaceAll("\\btollgate_ledger_expires_at_idx\\b", simple + "_expires_at_idx")
                         .replaceAll("\\btollgate_ledger\\b", table));
             }
@@ -252,11 +279,36 @@ public final class JdbcReplayLedger implements ReplayLedger {
         }
     }
 
-    private interface Binder {
+    interface Binder {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    private int update(String what, String sql, Binder binder) throws LedgerUnavailableException {
+    interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The first row of a query, or null if it has none. */
+    <T> T queryOne(String what, String sql, Binder binder, RowReader<T> reader) throws LedgerUnavailableException {
+        if (!tableReady) {
+            ensureTable();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.getAutoCommit()) {
+                c.setAutoCommit(true);
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setQueryTimeout(queryTimeoutSeconds);
+                binder.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? reader.read(rs) : null;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw new LedgerUnavailableException("JDBC ledger unavailable (" + what + " on " + table + "): " + e, e);
+        }
+    }
+
+    int update(String what, String sql, Binder binder) throws LedgerUnavailableException {
         if (!tableReady) {
             ensureTable();
         }
@@ -274,7 +326,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
         }
     }
 
-    private static OffsetDateTime timestamp(Instant instant) {
+    static OffsetDateTime timestamp(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 

@@ -59,7 +59,7 @@ class JdbcReplayLedgerTest {
         }
         ledger.close();
         other.close();
-        LocalPostgres.execute("DROP TABLE IF EXISTS " + table);
+        LocalPostgres.execute("DROP TABLE IF EXISTS " + table + ", " + JdbcReplayLedger.identifierTable(table));
     }
 
     private static Instant inSeconds(long s) {

@@ -44,6 +44,21 @@ class JdbcUnreachableTest {
     }
 
     @Test
+    void paymentIdentifiersAreUnavailableWithTheLedger() throws Exception {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl("jdbc:postgresql://127.0.0.1:" + closedPort() + "/test");
+        ds.setUser("postgres");
+        ds.setConnectTimeout(1);
+        try (JdbcReplayLedger ledger = JdbcReplayLedger.builder(ds).build()) {
+            var ids = ledger.paymentIdentifiers();
+            assertThrows(LedgerUnavailableException.class, () -> ids.begin("id", "fp", Instant.now().plusSeconds(60)));
+            assertThrows(LedgerUnavailableException.class,
+                    () -> ids.finish("id", "fp", "x", Instant.now().plusSeconds(60)));
+            assertThrows(LedgerUnavailableException.class, () -> ids.abandon("id", "fp"));
+        }
+    }
+
+    @Test
     void aDatabaseThatNeverAnswersMakesAClaimUnavailableWithinTheConnectTimeout() throws Exception {
         List<Socket> accepted = new ArrayList<>();
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

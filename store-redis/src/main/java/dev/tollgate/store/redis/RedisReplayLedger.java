@@ -3,6 +3,7 @@ package dev.tollgate.store.redis;
 import dev.tollgate.core.ledger.HeldClaims;
 import dev.tollgate.core.ledger.ClaimResult;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.ledger.PaymentIdentifierStore;
 import dev.tollgate.core.ledger.ReplayLedger;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -35,6 +36,8 @@ import java.util.concurrent.TimeoutException;
  *       settled key, or a claim someone else took after ours lapsed, is never freed.</li>
  * </ul>
  *
+ * <p>The same connection keeps x402 v2 payment identifiers ({@link RedisPaymentIdentifierStore}).
+ *
  * <p>Every command has a timeout. The connection is made in the background and re-made by Lettuce when it
  * drops; while there is none, commands are refused at once rather than queued, so the gate answers 503 quickly
  * instead of holding requests. The ledger needs Redis 6.2 or later ({@code PXAT}).
@@ -54,6 +57,7 @@ public final class RedisReplayLedger implements ReplayLedger {
     private final String keyPrefix;
     private final Duration connectTimeout;
     private final HeldClaims held = new HeldClaims();
+    private final RedisPaymentIdentifierStore identifiers = new RedisPaymentIdentifierStore(this);
     private final Object connecting = new Object();
     private CompletableFuture<StatefulRedisConnection<String, String>> connection;
     private long failedAtNanos;
@@ -130,6 +134,12 @@ public final class RedisReplayLedger implements ReplayLedger {
         }
     }
 
+    /** Payment identifiers under {@code <keyPrefix>payid:<id>}, on the same connection. */
+    @Override
+    public PaymentIdentifierStore paymentIdentifiers() {
+        return identifiers;
+    }
+
     /** The prefix in front of every key this ledger writes. */
     public String keyPrefix() {
         return keyPrefix;
@@ -151,7 +161,7 @@ public final class RedisReplayLedger implements ReplayLedger {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
-    private RedisCommands<String, String> commands() throws LedgerUnavailableException {
+    RedisCommands<String, String> commands() throws LedgerUnavailableException {
         CompletableFuture<StatefulRedisConnection<String, String>> current;
         synchronized (connecting) {
             if (closed) {
@@ -195,7 +205,7 @@ public final class RedisReplayLedger implements ReplayLedger {
         return connectTimeout.compareTo(Duration.ofSeconds(1)) < 0 ? connectTimeout : Duration.ofSeconds(1);
     }
 
-    private LedgerUnavailableException unavailable(String what, Throwable cause) {
+    LedgerUnavailableException unavailable(String what, Throwable cause) {
         return new LedgerUnavailableException("Redis ledger at " + uri.getHost() + ":" + uri.getPort()
                 + " unavailable (" + what + "): " + cause, cause);
     }

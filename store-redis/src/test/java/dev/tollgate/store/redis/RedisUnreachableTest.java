@@ -39,6 +39,18 @@ class RedisUnreachableTest {
     }
 
     @Test
+    void paymentIdentifiersAreUnavailableWithTheLedger() throws Exception {
+        try (RedisReplayLedger ledger = RedisReplayLedger.create("redis://127.0.0.1:" + closedPort(), "t:",
+                Duration.ofMillis(500), Duration.ofMillis(500))) {
+            var ids = ledger.paymentIdentifiers();
+            assertThrows(LedgerUnavailableException.class, () -> ids.begin("id", "fp", Instant.now().plusSeconds(60)));
+            assertThrows(LedgerUnavailableException.class,
+                    () -> ids.finish("id", "fp", "x", Instant.now().plusSeconds(60)));
+            assertThrows(LedgerUnavailableException.class, () -> ids.abandon("id", "fp"));
+        }
+    }
+
+    @Test
     void aStoreThatNeverAnswersMakesAClaimUnavailableWithinTheTimeout() throws Exception {
         List<Socket> accepted = new ArrayList<>();
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

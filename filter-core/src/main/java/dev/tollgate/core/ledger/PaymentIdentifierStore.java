@@ -1,0 +1,29 @@
+package dev.tollgate.core.ledger;
+
+import java.time.Instant;
+
+/**
+ * Remembers x402 v2 {@code payment-identifier} ids: for each, a fingerprint of the payload first sent with it
+ * and, once that request is over, its outcome. A ledger offers one through {@link ReplayLedger#paymentIdentifiers},
+ * sharing its store and connection settings, so that every instance that shares the ledger shares the ids.
+ *
+ * <p>The one operation a backend must make atomic is {@link #begin}: of any number of concurrent begins of the
+ * same id, exactly one may get {@code null}. Entries expire on their own at the instant they were given.
+ */
+public interface PaymentIdentifierStore {
+
+    /**
+     * Takes {@code id} for a request whose payload hashes to {@code fingerprint}, in progress until
+     * {@code until}; returns null when taken, or else (without changing anything) what is already recorded.
+     */
+    IdentifierRecord begin(String id, String fingerprint, Instant until) throws LedgerUnavailableException;
+
+    /**
+     * The request that took {@code id} with {@code fingerprint} is over: remember {@code outcome} (an opaque
+     * string to the store) until {@code until}. Does nothing if the id now belongs to another fingerprint.
+     */
+    void finish(String id, String fingerprint, String outcome, Instant until) throws LedgerUnavailableException;
+
+    /** The request ended with nothing to remember: free {@code id} if it is still in progress with {@code fingerprint}. */
+    void abandon(String id, String fingerprint) throws LedgerUnavailableException;
+}

@@ -1,0 +1,153 @@
+package dev.tollgate.core.gate;
+
+import static dev.tollgate.core.gate.GateHarness.v1;
+import static dev.tollgate.core.gate.GateHarness.v2;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.IdentifierRecord;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.ledger.PaymentIdentifierStore;
+import dev.tollgate.core.ledger.ReplayLedger;
+import dev.tollgate.core.testing.Proofs;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** {@code ledger.onUnavailable} and {@code ledger.retryAfter}: what a paid request gets while the store is down. */
+class LedgerFailurePolicyTest {
+
+    /** A ledger whose store is down, payment identifiers included. */
+    static final class DownLedger implements ReplayLedger, PaymentIdentifierStore {
+        @Override
+        public ClaimResult claim(String key, Instant until) throws LedgerUnavailableException {
+            throw new LedgerUnavailableException("store down", null);
+        }
+
+        @Override
+        public void settled(String key, Instant until) throws LedgerUnavailableException {
+            throw new LedgerUnavailableException("store down", null);
+        }
+
+        @Override
+        public void release(String key) throws LedgerUnavailableException {
+            throw new LedgerUnavailableException("store down", null);
+        }
+
+        @Override
+        public PaymentIdentifierStore paymentIdentifiers() {
+            return this;
+        }
+
+        @Override
+        public IdentifierRecord begin(String id, String fingerprint, Instant until) throws LedgerUnavailableException {
+            throw new LedgerUnavailableException("store down", null);
+        }
+
+        @Override
+        public void finish(String id, String fingerprint, String outcome, Instant until)
+                throws LedgerUnavailableException {
+            throw new LedgerUnavailableException("store down", null);
+        }
+
+        @Override
+        public void abandon(String id, String fingerprint) throws LedgerUnavailableException {
+            throw new LedgerUnavailableException("store down", null);
+        }
+    }
+
+    private static GateHarness gate(List<String> events, String... settings) throws IOException {
+        PaymentListener l = new PaymentListener() {
+            @Override
+            public void ledgerUnavailable(String path, boolean admitted, String detail) {
+                events.add((admitted ? "open " : "closed ") + detail);
+            }
+        };
+        return new GateHarness(b -> b.ledger(new DownLedger()).listener(l), settings);
+    }
+
+    @Test
+    void byDefaultAnUnreachableStoreIs503WithRetryAfterTwoSeconds() throws IOException {
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (GateHarness gate = gate(events)) {
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class, gate.check(v1(Proofs.proof().v1())));
+            assertEquals(503, r.answer().status());
+            assertEquals("2", r.answer().headers().get("Retry-After"));
+            assertEquals(0, gate.facilitator.verifyRequests().size());
+            assertEquals(List.of("closed store down"), events);
+        }
+    }
+
+    @Test
+    void closedAnswersWithTheConfiguredRetryAfter() throws IOException {
+        try (GateHarness gate = gate(new CopyOnWriteArrayList<>(), "ledger.onUnavailable", "closed",
+                "ledger.retryAfter", "7s")) {
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class, gate.check(v2(Proofs.proof().v2())));
+            assertEquals(503, r.answer().status());
+            assertEquals("7", r.answer().headers().get("Retry-After"));
+        }
+    }
+
+    @Test
+    void openAdmitsAndSettlesWithoutReplayProtectionAndSaysSoEveryTime() throws IOException {
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (GateHarness gate = gate(events, "ledger.onUnavailable", "open")) {
+            String proof = Proofs.proof().v1();
+            assertInstanceOf(Completion.Deliver.class, gate.admitted(v1(proof)).complete(200));
+            // No ledger: the same proof is admitted again; only the facilitator's nonce check remains.
+            gate.admitted(v1(proof)).abandon();
+            assertEquals(List.of("open store down", "open store down"), events);
+            assertEquals(1, gate.facilitator.settleRequests().size());
+        }
+    }
+
+    @Test
+    void openStillRefusesWhatTheVerifierRefuses() throws IOException {
+        try (GateHarness gate = gate(new CopyOnWriteArrayList<>(), "ledger.onUnavailable", "open")) {
+            gate.facilitator.onVerify(dev.tollgate.core.testing.FacilitatorDouble.invalid("invalid_exact_evm_payload_signature"));
+            assertEquals("invalid_exact_evm_payload_signature", gate.challenged(v1(Proofs.proof().v1())).reason());
+        }
+    }
+
+    @Test
+    void withPaymentIdentifiersClosedIs503AndOpenGoesOnWithoutIdempotency() throws IOException {
+        String proof = PaymentIdentifierGateTest.withId(Proofs.proof().v2(), PaymentIdentifierGateTest.newId());
+        try (GateHarness closed = gate(new CopyOnWriteArrayList<>(), "paymentIdentifier", "optional",
+                "ledger.retryAfter", "3s")) {
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class, closed.check(v2(proof)));
+            assertEquals(503, r.answer().status());
+            assertEquals("3", r.answer().headers().get("Retry-After"));
+        }
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (GateHarness open = gate(events, "paymentIdentifier", "optional", "ledger.onUnavailable", "open")) {
+            assertInstanceOf(Completion.Deliver.class, open.admitted(v2(proof)).complete(200));
+            // Once for the identifier store, once for the replay claim.
+            assertEquals(2, events.size());
+            assertTrue(events.stream().allMatch(e -> e.startsWith("open ")));
+        }
+    }
+
+    @Test
+    void badValuesAreRefusedAtStartUpNamingTheSetting() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> gate(List.of(), "ledger.onUnavailable", "maybe").close());
+        assertEquals("ledger.onUnavailable", e.setting());
+        e = assertThrows(ConfigurationException.class, () -> gate(List.of(), "ledger.retryAfter", "soon").close());
+        assertEquals("ledger.retryAfter", e.setting());
+        e = assertThrows(ConfigurationException.class, () -> gate(List.of(), "paymentIdentifier", "always").close());
+        assertEquals("paymentIdentifier", e.setting());
+        e = assertThrows(ConfigurationException.class, () -> gate(List.of(), "paymentIdentifier", "on",
+                "paymentIdentifier.ttl", "200h").close());
+        assertEquals("paymentIdentifier", e.setting());
+        e = assertThrows(ConfigurationException.class, () -> gate(List.of(), "paymentIdentifier", "optional",
+                "paymentIdentifier.ttl", "200h").close());
+        assertEquals("paymentIdentifier.ttl", e.setting());
+    }
+}

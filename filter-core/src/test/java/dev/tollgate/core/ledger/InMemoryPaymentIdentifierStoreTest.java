@@ -1,0 +1,76 @@
+package dev.tollgate.core.ledger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class InMemoryPaymentIdentifierStoreTest {
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    private final AtomicReference<Instant> now = new AtomicReference<>(T0);
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+    private final InMemoryPaymentIdentifierStore store = new InMemoryReplayLedger(clock).paymentIdentifiers();
+
+    @Test
+    void theFirstBeginTakesTheIdAndLaterOnesSeeIt() {
+        assertNull(store.begin("id", "fp", T0.plusSeconds(60)));
+        assertEquals(new IdentifierRecord("fp", null), store.begin("id", "fp", T0.plusSeconds(60)));
+        assertEquals(new IdentifierRecord("fp", null), store.begin("id", "other", T0.plusSeconds(60)));
+        store.finish("id", "fp", "done", T0.plusSeconds(3600));
+        assertEquals(new IdentifierRecord("fp", "done"), store.begin("id", "other", T0.plusSeconds(60)));
+    }
+
+    @Test
+    void abandonFreesOnlyAnInProgressEntryOfTheSameFingerprint() {
+        store.begin("id", "fp", T0.plusSeconds(60));
+        store.abandon("id", "other");
+        assertTrue(store.begin("id", "fp", T0.plusSeconds(60)).inProgress());
+        store.abandon("id", "fp");
+        assertNull(store.begin("id", "fp", T0.plusSeconds(60)));
+        store.finish("id", "fp", "done", T0.plusSeconds(3600));
+        store.abandon("id", "fp");
+        assertEquals("done", store.begin("id", "fp", T0.plusSeconds(60)).outcome());
+    }
+
+    @Test
+    void finishLeavesAnotherFingerprintsLiveEntryAlone() {
+        store.begin("id", "fp", T0.plusSeconds(60));
+        store.finish("id", "other", "theirs", T0.plusSeconds(3600));
+        assertEquals(new IdentifierRecord("fp", null), store.begin("id", "fp", T0.plusSeconds(60)));
+    }
+
+    @Test
+    void entriesExpireAndAreSwept() {
+        store.begin("a", "fp", T0.plusSeconds(60));
+        store.begin("b", "fp", T0.plusSeconds(60));
+        store.finish("b", "fp", "done", T0.plusSeconds(600));
+        now.set(T0.plusSeconds(61));
+        assertNull(store.begin("a", "new", T0.plusSeconds(120)));
+        assertEquals("done", store.begin("b", "x", T0.plusSeconds(120)).outcome());
+        now.set(T0.plusSeconds(601));
+        store.sweep();
+        assertEquals(0, store.size());
+        assertNull(store.begin("b", "x", T0.plusSeconds(700)));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.tollgate.jaxrs;
+
+import dev.tollgate.core.route.PathFirewall;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Refuses (400) a request whose path the servlet container and JAX-RS could read differently, before any
+ * resource is matched: the same strict firewall the servlet filter applies. Pre-matching, because a
+ * {@code ;} parameter or a dot segment may steer matching itself; for every resource of the application,
+ * because a path that would not match a paid method here may match one after another decoder's repair.
+ */
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 100)
+final class AmbiguousPathFilter implements ContainerRequestFilter {
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        URI uri = request.getUriInfo().getRequestUri();
+        PathFirewall.check(uri.getRawPath()).ifPresent(problem -> request.abortWith(Response.status(400)
+                .header("Cache-Control", "no-store")
+                .entity(("{\"error\":\"" + problem.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}")
+                        .getBytes(StandardCharsets.UTF_8))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .build()));
+    }
+}

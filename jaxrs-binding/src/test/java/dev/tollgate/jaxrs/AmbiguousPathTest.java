@@ -1,0 +1,90 @@
+package dev.tollgate.jaxrs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Request targets sent byte for byte to Jersey as a servlet on Jetty: an ambiguous path is refused with 400
+ * before matching, as the servlet filter refuses it, whether it would have matched a paid method or not.
+ * Before, {@code /api/report;x=1} or {@code /api/x/../report} got a 402 or a 404 depending on how Jersey
+ * happened to read it.
+ */
+class AmbiguousPathTest {
+    private static FacilitatorDouble facilitator;
+    private static Server server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        facilitator = new FacilitatorDouble();
+        server = new Server(new InetSocketAddress("127.0.0.1", 0));
+        ServletContextHandler context = new ServletContextHandler("/");
+        TollgateConfig config = TollgateConfig.builder().withoutRoutes()
+                .facilitatorUrl(facilitator.url()).payTo(Proofs.PAY_TO)
+                .set("accept.sepolia.network", "base-sepolia").set("accept.mainnet.network", "base").build();
+        context.addServlet(new ServletHolder(new ServletContainer(new ResourceConfig(Resources.Api.class)
+                .register(TollgateFeature.from(config)))), "/api/*");
+        server.setHandler(context);
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.stop();
+        facilitator.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "/api/report, 402",
+        "/api/free, 200",
+        "/api/report;x=1, 400",
+        "/api;x=1/report, 400",
+        "/api/report%3B, 400",
+        "/api/x/../report, 400",
+        "/api/./report, 400",
+        "/free/../api/report, 400",
+        "/api/report/., 400",
+        "/api/report%2e, 400",
+        "/api//report, 400",
+        "/api/%2e%2e/api/report, 400",
+        "/api/free;x=1, 400",
+    })
+    void ambiguousPathsAreRefusedBeforeMatching(String target, int status) throws IOException {
+        String response = raw(target);
+        assertEquals("HTTP/1.1 " + status, response.substring(0, 12), target + " -> " + response);
+        assertFalse(response.contains(Resources.CONTENT), target);
+    }
+
+    private static String raw(String target) throws IOException {
+        int port = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.tollgate.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The filter configured the web.xml way: init-params, optionally over a properties file. */
+class PaymentFilterInitTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private FacilitatorDouble facilitator;
+
+    @BeforeEach
+    void start() throws Exception {
+        facilitator = new FacilitatorDouble();
+    }
+
+    @AfterEach
+    void stop() {
+        facilitator.close();
+    }
+
+    private static FilterConfig initParams(Map<String, String> params) {
+        return new FilterConfig() {
+            @Override
+            public String getFilterName() {
+                return "tollgate";
+            }
+
+            @Override
+            public ServletContext getServletContext() {
+                return null;
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return params.get(name);
+            }
+
+            @Override
+            public Enumeration<String> getInitParameterNames() {
+                return Collections.enumeration(params.keySet());
+            }
+        };
+    }
+
+    private Map<String, String> valid() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("facilitator.url", facilitator.url());
+        p.put("payTo", "0x209693Bc6afc0C5328bA36FaF03C514EF312287C");
+        p.put("price", "$0.01");
+        p.put("routes", "premium");
+        p.put("route.premium.path", "/premium/*");
+        return p;
+    }
+
+    private static JsonNode firstOffer(PaidServer server) throws Exception {
+        var r = server.get("/premium/report");
+        assertEquals(402, r.statusCode());
+        return JSON.readTree(r.body()).get("accepts").get(0);
+    }
+
+    @Test
+    void initParamsAloneConfigureTheFilter() throws Exception {
+        PaymentFilter filter = new PaymentFilter();
+        filter.init(initParams(valid()));
+        try (PaidServer server = new PaidServer(filter)) {
+            assertEquals("10000", firstOffer(server).get("maxAmountRequired").asText());
+            assertEquals(200, server.get("/free/page").statusCode());
+        }
+    }
+
+    @Test
+    void anInvalidInitParamFailsInitNamingTheParameter() {
+        Map<String, String> params = valid();
+        params.put("payTo", "not-an-address");
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertTrue(e.getMessage().contains("'payTo'"), e.getMessage());
+        assertTrue(e.getMessage().contains("tollgate"), "names the filter: " + e.getMessage());
+    }
+
+    @Test
+    void aMissingFacilitatorUrlFailsInitNamingIt() {
+        Map<String, String> params = valid();
+        params.remove("facilitator.url");
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertTrue(e.getMessage().contains("facilitator.url"), e.getMessage());
+    }
+
+    @Test
+    void aConfigFileIsReadAndInitParamsOverrideIt() throws Exception {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("config", "classpath:tollgate-test.properties");
+        params.put("facilitator.url", facilitator.url());
+        params.put("description", "From web.xml");
+        PaymentFilter filter = new PaymentFilter();
+        filter.init(initParams(params));
+        try (PaidServer server = new PaidServer(filter)) {
+            JsonNode offer = firstOffer(server);
+            assertEquals("50000", offer.get("maxAmountRequired").asText(), "price from the file");
+            assertEquals("From web.xml", offer.get("description").asText(), "init-param wins over the file");
+        }
+    }
+
+    @Test
+    void aConfigFileThatDoesNotExistFailsInitNamingIt() {
+        Map<String, String> params = valid();
+        params.put("config", "classpath:no-such-file.properties");
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertTrue(e.getMessage().contains("no-such-file.properties"), e.getMessage());
+    }
+}

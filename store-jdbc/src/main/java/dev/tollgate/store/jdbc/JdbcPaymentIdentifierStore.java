@@ -1,0 +1,80 @@
+package dev.tollgate.store.jdbc;
+
+import dev.tollgate.core.ledger.IdentifierRecord;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.ledger.PaymentIdentifierStore;
+import java.time.Instant;
+
+/**
+ * Payment identifiers in the ledger's database, table {@code <ledger table>_payment_id} (in the shipped DDL):
+ * <ul>
+ *   <li>begin: {@code INSERT ... ON CONFLICT (payment_id) DO UPDATE ... WHERE expires_at <= now()} takes a new
+ *       or expired id atomically; if no row changed, the live row is read and returned (and should it have gone
+ *       meanwhile, the insert is tried again);</li>
+ *   <li>finish: an upsert of the outcome where the row holds this fingerprint or has expired;</li>
+ *   <li>abandon: deletes the row only while it is this fingerprint's and still in progress.</li>
+ * </ul>
+ * Expired rows are purged with the ledger's.
+ */
+final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
+    private static final int BEGIN_ATTEMPTS = 3;
+
+    private final JdbcReplayLedger ledger;
+    private final String beginSql;
+    private final String readSql;
+    private final String finishSql;
+    private final String abandonSql;
+    final String purgeSql;
+
+    JdbcPaymentIdentifierStore(JdbcReplayLedger ledger, String table) {
+        this.ledger = ledger;
+        this.beginSql = "INSERT INTO " + table + " AS p (payment_id, fingerprint, outcome, expires_at) VALUES (?, ?, NULL, ?)"
+                + " ON CONFLICT (payment_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, outcome = NULL,"
+                + " expires_at = EXCLUDED.expires_at WHERE p.expires_at <= now()";
+        this.readSql = "SELECT fingerprint, outcome FROM " + table + " WHERE payment_id = ? AND expires_at > now()";
+        this.finishSql = "INSERT INTO " + table + " AS p (payment_id, fingerprint, outcome, expires_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (payment_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, outcome = EXCLUDED.outcome,"
+                + " expires_at = EXCLUDED.expires_at WHERE p.fingerprint = EXCLUDED.fingerprint OR p.expires_at <= now()";
+        this.abandonSql = "DELETE FROM " + table + " WHERE payment_id = ? AND fingerprint = ? AND outcome IS NULL";
+        this.purgeSql = "DELETE FROM " + table + " WHERE payment_id IN (SELECT payment_id FROM " + table
+                + " WHERE expires_at <= now() LIMIT ? FOR UPDATE SKIP LOCKED) AND expires_at <= now()";
+    }
+
+    @Override
+    public IdentifierRecord begin(String id, String fingerprint, Instant until) throws LedgerUnavailableException {
+        for (int attempt = 0; attempt < BEGIN_ATTEMPTS; attempt++) {
+            int taken = ledger.update("payment identifier begin", beginSql, ps -> {
+                ps.setString(1, id);
+                ps.setString(2, fingerprint);
+                ps.setObject(3, JdbcReplayLedger.timestamp(until));
+            });
+            if (taken == 1) {
+                return null;
+            }
+            IdentifierRecord existing = ledger.queryOne("payment identifier read", readSql, ps -> ps.setString(1, id),
+                    rs -> new IdentifierRecord(rs.getString(1), rs.getString(2)));
+            if (existing != null) {
+                return existing;
+            }
+        }
+        throw new LedgerUnavailableException("JDBC ledger: payment identifier " + id + " kept changing under begin", null);
+    }
+
+    @Override
+    public void finish(String id, String fingerprint, String outcome, Instant until) throws LedgerUnavailableException {
+        ledger.update("payment identifier finish", finishSql, ps -> {
+            ps.setString(1, id);
+            ps.setString(2, fingerprint);
+            ps.setString(3, outcome);
+            ps.setObject(4, JdbcReplayLedger.timestamp(until));
+        });
+    }
+
+    @Override
+    public void abandon(String id, String fingerprint) throws LedgerUnavailableException {
+        ledger.update("payment identifier abandon", abandonSql, ps -> {
+            ps.setString(1, id);
+            ps.setString(2, fingerprint);
+        });
+    }
+}

@@ -1,0 +1,91 @@
+package dev.tollgate.store.redis;
+
+import dev.tollgate.core.ledger.IdentifierRecord;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.ledger.PaymentIdentifierStore;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Instant;
+
+/**
+ * Payment identifiers in the ledger's Redis, under {@code <keyPrefix>payid:<id>}, one string per id that Redis
+ * expires itself: {@code "p\n<fingerprint>"} while the request is in progress, {@code "d\n<fingerprint>\n<outcome>"}
+ * once it is over. Each operation is one Lua script, so it is atomic across instances:
+ * <ul>
+ *   <li>begin: returns the value if there is one, else sets the in-progress value with {@code PXAT};</li>
+ *   <li>finish: sets the outcome if the key is absent, or holds this fingerprint;</li>
+ *   <li>abandon: deletes the key only while it holds this fingerprint's in-progress value.</li>
+ * </ul>
+ */
+final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
+    static final String KEY_PART = "payid:";
+    private static final String BEGIN = "local v = redis.call('GET', KEYS[1]) if v then return v end "
+            + "redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2]) return false";
+    private static final String FINISH = "local v = redis.call('GET', KEYS[1]) "
+            + "if (not v) or v == ARGV[1] or string.sub(v, 1, string.len(ARGV[2])) == ARGV[2] then "
+            + "redis.call('SET', KEYS[1], ARGV[3], 'PXAT', ARGV[4]) return 1 end return 0";
+    private static final String ABANDON =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+    private final RedisReplayLedger ledger;
+
+    RedisPaymentIdentifierStore(RedisReplayLedger ledger) {
+        this.ledger = ledger;
+    }
+
+    @Override
+    public IdentifierRecord begin(String id, String fingerprint, Instant until) throws LedgerUnavailableException {
+        String existing;
+        try {
+            existing = ledger.commands().eval(BEGIN, ScriptOutputType.VALUE, new String[] {key(id)},
+                    inProgress(fingerprint), Long.toString(until.toEpochMilli()));
+        } catch (RedisException e) {
+            throw ledger.unavailable("payment identifier begin", e);
+        }
+        return existing == null ? null : parse(existing);
+    }
+
+    @Override
+    public void finish(String id, String fingerprint, String outcome, Instant until) throws LedgerUnavailableException {
+        try {
+            ledger.commands().eval(FINISH, ScriptOutputType.INTEGER, new String[] {key(id)}, inProgress(fingerprint),
+                    "d\n" + fingerprint + "\n", "d\n" + fingerprint + "\n" + outcome,
+                    Long.toString(until.toEpochMilli()));
+        } catch (RedisException e) {
+            throw ledger.unavailable("payment identifier finish", e);
+        }
+    }
+
+    @Override
+    public void abandon(String id, String fingerprint) throws LedgerUnavailableException {
+        try {
+            ledger.commands().eval(ABANDON, ScriptOutputType.INTEGER, new String[] {key(id)}, inProgress(fingerprint));
+        } catch (RedisException e) {
+            throw ledger.unavailable("payment identifier abandon", e);
+        }
+    }
+
+    private String key(String id) {
+        return ledger.keyPrefix() + KEY_PART + id;
+    }
+
+    private static String inProgress(String fingerprint) {
+        if (fingerprint.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a fingerprint cannot hold a line break");
+        }
+        return "p\n" + fingerprint;
+    }
+
+    static IdentifierRecord parse(String value) {
+        int first = value.indexOf('\n');
+        if (value.startsWith("p\n")) {
+            return new IdentifierRecord(value.substring(first + 1), null);
+        }
+        int second = value.indexOf('\n', first + 1);
+        if (!value.startsWith("d\n") || second < 0) {
+            // Not ours to understand: report it as taken by an unknown payload, never as free.
+            return new IdentifierRecord("?", null);
+        }
+        return new IdentifierRecord(value.substring(first + 1, second), value.substring(second + 1));
+    }
+}
