@@ -1,14 +1,203 @@
 #!/usr/bin/env bash
-# Builds and runs the JMH benchmarks (not part of `mvn verify`: the module is only in the -Pbenchmarks profile).
-# Arguments go to JMH; without any, runs the local verification benchmark on one thread
-# (LedgerClaimBenchmark needs Redis and PostgreSQL, see docs/benchmarks.md).
-#   benchmarks/run.sh                          # defaults below
-#   benchmarks/run.sh LocalVerification -f 3   # more forks
-#   benchmarks/run.sh -h                       # JMH's options
+# Every comparison of issue 9, side by side in one run (the machine is shared: ratios taken minutes apart mean
+# little). Results and raw logs go to benchmarks/target/run-<UTC time>/; docs/benchmarks.md explains them.
+#
+#   benchmarks/run.sh                 # load targets 1, 2, 3, 5 (1 MiB), 6, then JMH targets 4, 5
+#   benchmarks/run.sh load|jmh        # one half only
+#   benchmarks/run.sh LocalVerification -f 3   # anything else: built, then straight to JMH with those
+#   benchmarks/run.sh -h                       # arguments (JMH's options; LedgerClaimBenchmark needs Redis
+#                                              # and PostgreSQL, see docs/benchmarks.md)
+#   DURATION=10 ROUNDS=3 CONNS=16 JFR=1 benchmarks/run.sh load
+#
+# Needs: java 17, mvn, wrk, node >= 20 (interop/node_modules, installed with `npm ci` when missing).
+# Everything listens on 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
-if [ "$#" -eq 0 ]; then
-  set -- LocalVerificationBenchmark -t 1 -rf text -rff benchmarks/target/result.txt
-fi
-exec java -jar benchmarks/target/benchmarks.jar "$@"
+ROOT=$PWD
+WHAT=${1:-all}
+DURATION=${DURATION:-10}       # seconds per wrk measurement
+WARMUP=${WARMUP:-5}            # seconds of unrecorded load per endpoint first (JIT)
+ROUNDS=${ROUNDS:-2}            # each comparison alternates its sides this many times
+CONNS=${CONNS:-16}             # wrk connections for throughput runs (one wrk thread: it is not the bottleneck)
+MODERATE_CONNS=${MODERATE_CONNS:-4}
+MODERATE_DELAY_MS=${MODERATE_DELAY_MS:-5}   # target 6: each connection pauses this long between requests
+BASE_PORT=${BASE_PORT:-18190}
+SERVER_JVM=${SERVER_JVM:--Xms1g -Xmx1g}
+JAR=benchmarks/target/benchmarks.jar                         # the tools (templates, vectors, JMH)
+SAMPLE=${SAMPLE_JAR:-sample-webapp/target/tollgate-sample.jar} # servers: prebuilt jars may be given, to
+SERVERS=${SERVERS_JAR:-$JAR}                                 # compare a before with an after
+NOBUILD=${NOBUILD:-0}
+P_SAMPLE=$BASE_PORT P_BENCH=$((BASE_PORT + 1)) P_DOUBLE=$((BASE_PORT + 2)) P_REF=$((BASE_PORT + 3))
+
+case "$WHAT" in
+  all|load|jmh) ;;
+  *)
+    mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests
+    exec java -jar "$JAR" "$@" ;;
+esac
+
+OUT=${OUT:-benchmarks/target/run-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
+RESULTS=$OUT/results.txt
+: > "$RESULTS"
+export BENCH_LOAD_DIR=$ROOT/benchmarks/load
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$OUT/run.log"; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+machine() {
+  {
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (dirty)')"
+    echo "nproc: $(nproc)"
+    lscpu | grep -E '^(Model name|Thread|Core|Socket|Hypervisor|L2|L3)' | sed 's/  */ /g'
+    echo "memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
+    java -version 2>&1 | head -2
+    echo "node: $(node --version)  wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+    echo "servers: sample $SAMPLE, bench server $SERVERS"
+    echo "settings: DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS CONNS=$CONNS MODERATE_CONNS=$MODERATE_CONNS MODERATE_DELAY_MS=$MODERATE_DELAY_MS"
+  } > "$OUT/machine.txt"
+  cat "$OUT/machine.txt"
+}
+
+# wrk NAME CONNS URL SCRIPT [ARGS...]: one measurement; appends "NAME rps p50 p99 non2xx errors load1".
+wrk_run() {
+  local name=$1 conns=$2 url=$3 script=$4; shift 4
+  local line
+  local header=()
+  if [ -n "${WRK_HEADER:-}" ]; then header=(-H "$WRK_HEADER"); fi
+  echo "== $name" >> "$OUT/wrk.log"
+  line=$(wrk -t1 -c"$conns" -d"${DURATION}s" "${header[@]}" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" 2>&1 | tee -a "$OUT/wrk.log" \
+    | grep '^RESULT') || { log "wrk failed for $name"; return 1; }
+  echo "$name $(echo "$line" | sed -E 's/.*rps=([0-9.]+).*p50_us=([0-9]+).*p99_us=([0-9]+).*non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $(loadavg | cut -d' ' -f1)" \
+    | tee -a "$RESULTS"
+}
+
+warm() { # URL SCRIPT [ARGS...]
+  local url=$1 script=$2; shift 2
+  wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" > /dev/null 2>&1 || true
+}
+
+wait_http() { # URL
+  for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done
+  log "no answer from $1"; return 1
+}
+
+template() { # URL FILE: a proof template (and /verify body) for that server's first offer
+  java -cp "$JAR" dev.tollgate.benchmarks.ProofTemplate "$1" "$2"
+}
+
+jfr_opts() { # NAME
+  if [ "${JFR:-0}" = 1 ]; then echo "-XX:StartFlightRecording=filename=$OUT/$1.jfr,settings=profile,dumponexit=true"; fi
+}
+
+build() {
+  [ "$NOBUILD" = 1 ] && return 0
+  log "building (mvn -Pbenchmarks package)"
+  # The sample's shade step re-shades its previous output when the module itself did not change, and the
+  # stale copies of filter-core classes in it win: start from no jar.
+  rm -f sample-webapp/target/tollgate-sample.jar sample-webapp/target/original-tollgate-sample.jar
+  mvn -B -q -Pbenchmarks -pl sample-webapp,benchmarks -am package -DskipTests
+  if [ ! -d interop/node_modules ]; then (cd interop && npm ci --no-audit --no-fund); fi
+}
+
+start_servers() {
+  log "starting facilitator double :$P_DOUBLE, sample :$P_SAMPLE, bench server :$P_BENCH, @x402/express :$P_REF"
+  # shellcheck disable=SC2086
+  java $SERVER_JVM -cp "$SERVERS" dev.tollgate.benchmarks.FacilitatorDouble "$P_DOUBLE" > "$OUT/double.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$P_DOUBLE/supported"
+  # shellcheck disable=SC2086
+  TOLLGATE_FACILITATOR_URL=http://127.0.0.1:$P_DOUBLE PORT=$P_SAMPLE HOST=127.0.0.1 \
+    java $SERVER_JVM $(jfr_opts sample) -jar "$SAMPLE" > "$OUT/sample.log" 2>&1 &
+  PIDS+=($!)
+  # shellcheck disable=SC2086
+  java $SERVER_JVM $(jfr_opts bench) -cp "$SERVERS" dev.tollgate.benchmarks.BenchServer "$P_BENCH" > "$OUT/bench.log" 2>&1 &
+  PIDS+=($!)
+  node benchmarks/reference/server.mjs "$P_REF" "http://127.0.0.1:$P_DOUBLE" > "$OUT/reference.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$P_SAMPLE/bench/free"
+  wait_http "http://127.0.0.1:$P_BENCH/bench/free"
+  wait_http "http://127.0.0.1:$P_REF/bench/free"
+}
+
+load_targets() {
+  local S=http://127.0.0.1:$P_SAMPLE B=http://127.0.0.1:$P_BENCH R=http://127.0.0.1:$P_REF D=http://127.0.0.1:$P_DOUBLE
+  local T=$OUT/templates
+  mkdir -p "$T"
+  template "$S/bench/paid" "$T/sample.txt"
+  template "$B/bench/paid" "$T/bench.txt"
+  template "$B/api/bench/paid" "$T/bench-api.txt"
+  template "$B/bench/paid?bytes=1048576" "$T/bench-1m.txt"
+  template "$R/bench/paid" "$T/reference.txt"
+  # Target 1 compares the 402 with a 200 of the same body size, and with one of the same size on the wire.
+  local body header
+  body=$(curl -s -o /dev/null -w '%{size_download}' "$S/bench/paid")
+  header=$(curl -s -D - -o /dev/null "$S/bench/paid" | grep -i '^payment-required:' | tr -d '\r' | cut -d' ' -f2 | wc -c)
+  echo "challenge_body_bytes $body" >> "$RESULTS"
+  echo "challenge_header_bytes $header" >> "$RESULTS"
+
+  log "warm-up ($WARMUP s per endpoint)"
+  warm "$S/bench/paid" get.lua; warm "$S/bench/free?bytes=$body" get.lua
+  warm "$S" paid.lua "$T/sample.txt" 1; warm "$R" paid.lua "$T/reference.txt" 1
+  warm "$B" paid.lua "$T/bench.txt" 1; warm "$B" paid.lua "$T/bench.txt" 2 /bench/free
+  warm "$B" paid.lua "$T/bench-api.txt" 1; warm "$B" paid.lua "$T/bench-api.txt" 2 /api/bench/free
+  warm "$B" paid.lua "$T/bench-1m.txt" 1; warm "$B/bench/free?bytes=1048576" get.lua
+  warm "$D/verify" post.lua "$T/sample.txt"
+
+  for round in $(seq 1 "$ROUNDS"); do
+    log "round $round/$ROUNDS, load $(loadavg)"
+    # 1. challenge path vs unprotected, same Jetty process (the sample)
+    wrk_run t1.challenge_402 "$CONNS" "$S/bench/paid" get.lua
+    wrk_run t1.free_same_body "$CONNS" "$S/bench/free?bytes=$body" get.lua
+    wrk_run t1.free_same_wire "$CONNS" "$S/bench/free?bytes=$((body + header))" get.lua
+    # 2. paid path, instant in-process verifier, unique proofs, vs unprotected (servlet, then JAX-RS)
+    #    "free" carries the same unique headers (ignored): the container parses them either way, so the
+    #    ratio is the gate's cost; "free_plain" has no header; "free_fixed" one fixed header, which shows
+    #    what the script's per-request work costs wrk.
+    wrk_run t2.servlet_paid "$CONNS" "$B" paid.lua "$T/bench.txt"
+    wrk_run t2.servlet_free "$CONNS" "$B" paid.lua "$T/bench.txt" "" /bench/free
+    wrk_run t2.servlet_free_plain "$CONNS" "$B/bench/free" get.lua
+    WRK_HEADER="PAYMENT-SIGNATURE: $(sed -n 4p "$T/bench.txt")" wrk_run t2.servlet_free_fixed "$CONNS" "$B/bench/free" get.lua
+    wrk_run t2.jaxrs_paid "$CONNS" "$B" paid.lua "$T/bench-api.txt"
+    wrk_run t2.jaxrs_free "$CONNS" "$B" paid.lua "$T/bench-api.txt" "" /api/bench/free
+    wrk_run t2.jaxrs_free_plain "$CONNS" "$B/api/bench/free" get.lua
+    # 3. Tollgate's sample vs @x402/express, same route, same facilitator double, unique proofs
+    wrk_run t3.tollgate "$CONNS" "$S" paid.lua "$T/sample.txt"
+    wrk_run t3.reference "$CONNS" "$R" paid.lua "$T/reference.txt"
+    # 5. buffering a 1 MiB paid response (instant verifier) vs the same response unprotected
+    wrk_run t5.paid_1mib 4 "$B" paid.lua "$T/bench-1m.txt"
+    wrk_run t5.free_1mib 4 "$B/bench/free?bytes=1048576" get.lua
+    # 6. latency at a moderate, fixed load: the paid path vs the facilitator double answering /verify itself
+    WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.double_verify "$MODERATE_CONNS" "$D/verify" post.lua "$T/sample.txt"
+    WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.paid "$MODERATE_CONNS" "$S" paid.lua "$T/sample.txt"
+    WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.free "$MODERATE_CONNS" "$S/bench/free" get.lua
+  done
+}
+
+jmh_targets() {
+  log "JMH, load $(loadavg)"
+  java -cp "$JAR" dev.tollgate.benchmarks.VerificationVectors "$OUT/vectors.json" 64
+  # 4. local verification vs viem, same vectors, one thread each, one after the other
+  java -jar "$JAR" '\.VerificationBenchmark\.' -p vectors="$OUT/vectors.json" -rf csv -rff "$OUT/jmh-verify.csv" \
+    > "$OUT/jmh-verify.log" 2>&1
+  node benchmarks/reference/recover.mjs "$OUT/vectors.json" 10 | tee "$OUT/viem.log"
+  log "JMH routes and ledger, load $(loadavg)"
+  # 5. route matching 10 vs 10,000 routes; ledger claim rate empty vs 1,000,000 live; ledger bytes per entry
+  java -jar "$JAR" 'RouteMatchBenchmark|LedgerScaleBenchmark' -rf csv -rff "$OUT/jmh-scale.csv" > "$OUT/jmh-scale.log" 2>&1
+  java -Xmx2g -cp "$JAR" dev.tollgate.benchmarks.LedgerFootprint 1000000 | tee "$OUT/footprint.log"
+}
+
+build
+machine
+log "load average at start: $(loadavg)"
+case "$WHAT" in
+  all) start_servers; load_targets; cleanup; PIDS=(); jmh_targets ;;
+  load) start_servers; load_targets ;;
+  jmh) jmh_targets ;;
+esac
+log "load average at end: $(loadavg)"
+benchmarks/summary.sh "$OUT" | tee "$OUT/summary.md"

@@ -4,7 +4,6 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -198,12 +197,74 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         bytes.writeTo(response.getOutputStream());
     }
 
-    /** A PrintWriter swallows IOExceptions, so an overflow must also be remembered as a flag. */
-    private final class LimitedBytes extends ByteArrayOutputStream {
+    /**
+     * The held body, in chunks: a growing array would copy everything it holds each time it doubles, and a
+     * large one (half a G1 region or more) is a humongous allocation. Chunks grow from 8 KiB to 256 KiB, so a
+     * 1 MiB body is copied once, into nine arrays, and written out as they are. A PrintWriter swallows
+     * IOExceptions, so an overflow must also be remembered as a flag.
+     */
+    private final class LimitedBytes {
+        private static final int FIRST_CHUNK = 8 * 1024;
+        private static final int MAX_CHUNK = 256 * 1024;
+        private final java.util.ArrayList<byte[]> full = new java.util.ArrayList<>();
+        private byte[] current;
+        private int used;
+        private int count;
+
         void checkRoom(int more) throws IOException {
             if (count + (long) more > limit) {
                 overflowed = true;
                 throw new IOException("response larger than the paid-route buffer limit of " + limit + " bytes");
+            }
+        }
+
+        void write(int b) {
+            room();
+            current[used++] = (byte) b;
+            count++;
+        }
+
+        void write(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            while (len > 0) {
+                room();
+                int n = Math.min(len, current.length - used);
+                System.arraycopy(b, off, current, used, n);
+                used += n;
+                count += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        /** Makes sure {@code current} has space for at least one byte. */
+        private void room() {
+            if (current == null) {
+                current = new byte[FIRST_CHUNK];
+            } else if (used == current.length) {
+                full.add(current);
+                current = new byte[Math.min(MAX_CHUNK, current.length * 2)];
+                used = 0;
+            }
+        }
+
+        int size() {
+            return count;
+        }
+
+        void reset() {
+            full.clear();
+            current = null;
+            used = 0;
+            count = 0;
+        }
+
+        void writeTo(java.io.OutputStream out) throws IOException {
+            for (byte[] chunk : full) {
+                out.write(chunk);
+            }
+            if (current != null && used > 0) {
+                out.write(current, 0, used);
             }
         }
     }

@@ -9,6 +9,7 @@ import java.util.List;
 final class ServletRequestView implements RequestView {
     private final HttpServletRequest request;
     private final String path;
+    private String resourceUrl;
 
     ServletRequestView(HttpServletRequest request, String path) {
         this.request = request;
@@ -41,7 +42,11 @@ final class ServletRequestView implements RequestView {
     @Override
     public String resourceUrl() {
         // Jetty's ForwardedRequestCustomizer (configured on trusted connectors) makes this the public URL.
-        return request.getRequestURL().toString();
+        // Built once: the gate asks for it more than once per request.
+        if (resourceUrl == null) {
+            resourceUrl = request.getRequestURL().toString();
+        }
+        return resourceUrl;
     }
 
     @Override

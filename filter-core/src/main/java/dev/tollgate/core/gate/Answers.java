@@ -1,5 +1,7 @@
 package dev.tollgate.core.gate;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.core.code.CodeOption;
@@ -15,9 +17,11 @@ import dev.tollgate.core.wire.X402Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Builds the responses the gate answers with: challenges for both protocol generations, and errors. */
 final class Answers {
@@ -25,9 +29,13 @@ final class Answers {
     private static final String V1_MISSING = "X-PAYMENT header is required";
     private static final String V2_MISSING = "PAYMENT-SIGNATURE header is required";
 
+    /** Plain challenges kept at most; a real deployment has one per paid URL and host name. */
+    static final int MAX_CACHED = 1024;
+
     private final HeaderCodec codec;
     private final ProofApiSupport proofApi;
     private final Map<String, ObjectNode> extensions;
+    private final ConcurrentHashMap<Plain, HttpAnswer> plain = new ConcurrentHashMap<>();
 
     Answers(HeaderCodec codec) {
         this(codec, null, Map.of());
@@ -53,6 +61,24 @@ final class Answers {
     HttpAnswer challenge(RequestView view, PaymentTerms terms, String reason, SettleResponse settled,
                          PaymentOption settledOn) {
         String url = view.resourceUrl();
+        if (reason == null && settled == null && url != null && !wantsHtml(view)) {
+            // The plain challenge depends only on the terms and the URL: serialize it once, not per request.
+            Plain key = new Plain(terms, url);
+            HttpAnswer cached = plain.get(key);
+            if (cached == null) {
+                cached = build(view, terms, url, null, null, null);
+                if (plain.size() >= MAX_CACHED) {
+                    plain.clear(); // the URL carries the client's Host header: never let it grow the cache
+                }
+                plain.put(key, cached);
+            }
+            return cached;
+        }
+        return build(view, terms, url, reason, settled, settledOn);
+    }
+
+    private HttpAnswer build(RequestView view, PaymentTerms terms, String url, String reason, SettleResponse settled,
+                             PaymentOption settledOn) {
         List<PaymentRequirementsV1> v1 = new ArrayList<>(terms.options().size());
         List<PaymentRequirements> v2 = new ArrayList<>(terms.options().size());
         for (PaymentOption o : terms.options()) {
@@ -110,12 +136,37 @@ final class Answers {
     /** The settlement result in both generations' headers, each with the network named its own way. */
     Map<String, String> settlementHeaders(SettleResponse r, PaymentOption option) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(X402Headers.PAYMENT_RESPONSE, codec.encode(new SettleResponse(r.success(), r.errorReason(),
-                r.transaction(), option.network().caip2(), r.payer())));
-        headers.put(X402Headers.X_PAYMENT_RESPONSE, codec.encode(new SettleResponse(r.success(), r.errorReason(),
-                r.transaction(), option.network().v1Name(), r.payer())));
+        headers.put(X402Headers.PAYMENT_RESPONSE, settlementHeader(r, option.network().caip2()));
+        headers.put(X402Headers.X_PAYMENT_RESPONSE, settlementHeader(r, option.network().v1Name()));
         headers.put("Access-Control-Expose-Headers", X402Headers.EXPOSED);
         return headers;
+    }
+
+    /**
+     * {@code codec.encode(new SettleResponse(..., network, ...))}, byte for byte, written with Jackson's streaming
+     * generator: every paid request sends two of these, and databind's per-call serializer lookup and bean
+     * introspection cost more than the writing (a test holds the two equal).
+     */
+    static String settlementHeader(SettleResponse r, String network) {
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        try (JsonGenerator g = WireJson.mapper().getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeBooleanField("success", r.success());
+            field(g, "errorReason", r.errorReason());
+            field(g, "transaction", r.transaction());
+            field(g, "network", network);
+            field(g, "payer", r.payer());
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write a settlement response", e);
+        }
+        return Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    private static void field(JsonGenerator g, String name, String value) throws java.io.IOException {
+        if (value != null) { // SettleResponse is @JsonInclude(NON_NULL)
+            g.writeStringField(name, value);
+        }
     }
 
     private static Map<String, String> baseHeaders() {
@@ -136,6 +187,19 @@ final class Answers {
             return WireJson.mapper().writeValueAsString(value).getBytes(StandardCharsets.UTF_8);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A cache key: the very terms object (routes hold theirs for the application's life) and the URL. */
+    private record Plain(PaymentTerms terms, String url) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Plain p && p.terms == terms && p.url.equals(url);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(terms) * 31 + url.hashCode();
         }
     }
 }

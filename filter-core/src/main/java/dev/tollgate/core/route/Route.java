@@ -15,8 +15,11 @@ public record Route(String name, Set<String> methods, RoutePattern pattern, Paym
         return appliesTo(method.toUpperCase(Locale.ROOT)) && pattern.matches(path);
     }
 
-    /** HEAD runs the GET handler in servlets and JAX-RS alike, so a paid GET makes HEAD paid too. */
-    private boolean appliesTo(String method) {
+    /**
+     * HEAD runs the GET handler in servlets and JAX-RS alike, so a paid GET makes HEAD paid too.
+     * {@code method} is upper case.
+     */
+    boolean appliesTo(String method) {
         return methods.isEmpty() || methods.contains(method) || ("HEAD".equals(method) && methods.contains("GET"));
     }
 }

@@ -52,14 +52,29 @@ public final class RoutePattern {
         }
         for (int i = 0; i < segments.size(); i++) {
             String s = segments.get(i);
-            if (!s.startsWith("{") && !s.equals(parts.get(i))) {
+            if (!isVariable(s) && !s.equals(parts.get(i))) {
                 return false;
             }
         }
         return true;
     }
 
-    private static List<String> split(String path) {
+    /** The pattern's segments, lower-cased; a variable is kept as written ({@code {id}}). */
+    List<String> segments() {
+        return segments;
+    }
+
+    /** Whether the pattern ends in {@code /*}: it then matches its segments and everything below. */
+    boolean prefix() {
+        return prefix;
+    }
+
+    static boolean isVariable(String segment) {
+        return segment.startsWith("{");
+    }
+
+    /** A path's segments as {@link #matches} compares them: lower-cased, empty segments dropped. */
+    static List<String> split(String path) {
         List<String> out = new ArrayList<>();
         for (String s : path.toLowerCase(Locale.ROOT).split("/")) {
             if (!s.isEmpty()) {

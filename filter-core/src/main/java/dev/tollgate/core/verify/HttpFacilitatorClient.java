@@ -41,6 +41,9 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
                 .followRedirects(HttpClient.Redirect.NEVER)
                 // Plain HTTP/1.1: no h2c upgrade attempt on cleartext facilitator calls.
                 .version(HttpClient.Version.HTTP_1_1)
+                // Completions run on the client's selector thread instead of being handed to a pool thread
+                // first: each facilitator call then wakes one thread (the waiting request), not two.
+                .executor(Runnable::run)
                 .build();
         String base = settings.baseUrl().toString().replaceAll("/+$", "");
         this.verifyUri = URI.create(base + "/verify");

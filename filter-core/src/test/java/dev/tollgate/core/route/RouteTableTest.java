@@ -92,4 +92,30 @@ class RouteTableTest {
                 route("a", Set.of(), "/a", terms("a", 1))));
         assertEquals(List.of("z", "a"), table.routes().stream().map(Route::name).toList());
     }
+
+    @Test
+    void theIndexAnswersExactlyAsTryingEveryRouteInOrderWould() {
+        List<String> patterns = List.of("/*", "/", "/a", "/a/*", "/a/{x}", "/a/b", "/{x}/b", "/{x}/{y}/*", "/A/B/c",
+                "/a/b/*", "/{x}", "/c/*", "/c/{x}/d");
+        List<String> paths = List.of("/", "/a", "/A", "/a/", "/a/b", "/a/B/", "/a/c", "/b/b", "/a/b/c", "/a/b/c/d",
+                "/c", "/c/x/d", "/c/x/e", "/z/y/x", "/zz");
+        List<Set<String>> methodSets = List.of(Set.of(), Set.of("GET"), Set.of("POST"), Set.of("get", "PUT"));
+        java.util.Random random = new java.util.Random(9);
+        for (int round = 0; round < 300; round++) {
+            List<Route> routes = new java.util.ArrayList<>();
+            int n = 1 + random.nextInt(6);
+            for (int i = 0; i < n; i++) {
+                routes.add(route("r" + i, methodSets.get(random.nextInt(methodSets.size())),
+                        patterns.get(random.nextInt(patterns.size())), terms("r" + i, 1 + i)));
+            }
+            RouteTable table = new RouteTable(routes);
+            for (String path : paths) {
+                for (String method : List.of("GET", "HEAD", "POST", "put")) {
+                    java.util.Optional<PaymentTerms> scan = routes.stream().filter(r -> r.matches(method, path))
+                            .findFirst().map(Route::terms);
+                    assertEquals(scan, table.match(method, path), method + " " + path + " against " + routes);
+                }
+            }
+        }
+    }
 }

@@ -1,0 +1,73 @@
+package dev.tollgate.benchmarks;
+
+import dev.tollgate.jaxrs.PaymentRequired;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Copies of the sample's BenchServlet and BenchResource (sample-webapp is a shaded jar, not a library), for
+ * {@link BenchServer}: the same body, the same {@code ?bytes=N} padding.
+ */
+final class BenchHandlers {
+    static final String BODY = "{\"bench\":\"ok\"}";
+    static final int MAX_BYTES = 4 * 1024 * 1024;
+
+    private BenchHandlers() {
+    }
+
+    static byte[] body(String bytes) {
+        byte[] small = BODY.getBytes(StandardCharsets.US_ASCII);
+        if (bytes == null) {
+            return small;
+        }
+        int n;
+        try {
+            n = Math.min(MAX_BYTES, Math.max(small.length, Integer.parseInt(bytes)));
+        } catch (NumberFormatException e) {
+            return small;
+        }
+        byte[] out = new byte[n];
+        Arrays.fill(out, (byte) ' ');
+        System.arraycopy(small, 0, out, 0, small.length - 1);
+        out[n - 1] = '}';
+        return out;
+    }
+
+    public static final class Servlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            byte[] body = body(req.getParameter("bytes"));
+            resp.setContentType("application/json");
+            resp.setContentLength(body.length);
+            resp.getOutputStream().write(body);
+        }
+    }
+
+    @Path("bench")
+    @Produces(MediaType.APPLICATION_JSON)
+    public static class Resource {
+        @GET
+        @Path("free")
+        public byte[] free(@QueryParam("bytes") String bytes) {
+            return body(bytes);
+        }
+
+        @GET
+        @Path("paid")
+        @PaymentRequired(price = "$0.01", description = "Benchmark", mimeType = "application/json")
+        public byte[] paid(@QueryParam("bytes") String bytes) {
+            return body(bytes);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tollgate.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.core.gate.PaymentOption;
+import dev.tollgate.core.pricing.NetworkRegistry;
+import dev.tollgate.core.verify.FacilitatorSettings;
+import dev.tollgate.core.verify.HttpFacilitatorClient;
+import dev.tollgate.core.verify.PaymentAttempt;
+import dev.tollgate.core.verify.VerifyOutcome;
+import dev.tollgate.core.wire.ExactEvmPayload;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * One thread, one facilitator call after another: the latency of {@link HttpFacilitatorClient#verify} against
+ * a facilitator (the double), as percentiles, to separate the client's cost from the gate's and the
+ * container's. Usage: {@code FacilitatorLatency http://127.0.0.1:8092 template.txt [calls]}
+ */
+public final class FacilitatorLatency {
+    private FacilitatorLatency() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        HttpFacilitatorClient client = new HttpFacilitatorClient(FacilitatorSettings.of(URI.create(args[0])));
+        int calls = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+        ObjectMapper json = new ObjectMapper();
+        JsonNode proof = json.readTree(Base64.getDecoder().decode(Files.readAllLines(Path.of(args[1])).get(3)));
+        PaymentOption option = new PaymentOption("exact", NetworkRegistry.defaults().find("base-sepolia").orElseThrow(),
+                BigInteger.valueOf(10_000), "0x036CbD53842c5426634e7929541eC2318f3dCF7e", BenchServer.PAY_TO, 60,
+                "USDC", "2");
+        PaymentAttempt attempt = new PaymentAttempt(2, proof, option.requirementsV2(), option,
+                json.treeToValue(proof.get("payload"), ExactEvmPayload.class));
+        long[] nanos = new long[calls];
+        for (int round = 0; round < 2; round++) { // the first round warms up
+            for (int i = 0; i < calls; i++) {
+                long t = System.nanoTime();
+                if (!(client.verify(attempt) instanceof VerifyOutcome.Valid)) {
+                    throw new IllegalStateException("the facilitator did not answer valid");
+                }
+                nanos[i] = System.nanoTime() - t;
+            }
+        }
+        Arrays.sort(nanos);
+        System.out.printf("RESULT calls=%d p50_us=%d p90_us=%d p99_us=%d max_us=%d%n", calls, nanos[calls / 2] / 1000,
+                nanos[calls * 9 / 10] / 1000, nanos[calls * 99 / 100] / 1000, nanos[calls - 1] / 1000);
+    }
+}

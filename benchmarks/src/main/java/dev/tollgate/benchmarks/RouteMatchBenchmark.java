@@ -1,0 +1,82 @@
+package dev.tollgate.benchmarks;
+
+import dev.tollgate.core.gate.PaymentOption;
+import dev.tollgate.core.gate.PaymentTerms;
+import dev.tollgate.core.gate.SettlementMode;
+import dev.tollgate.core.pricing.NetworkRegistry;
+import dev.tollgate.core.route.Route;
+import dev.tollgate.core.route.RoutePattern;
+import dev.tollgate.core.route.RouteTable;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link RouteTable#match} with 10 and with 10,000 routes: a third exact paths, a third {@code {id}} templates,
+ * a third {@code /*} prefixes, GET only. {@code last} hits the last route added (the worst case for a
+ * first-match scan), {@code miss} is an unprotected path (what every free request through the filter pays).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class RouteMatchBenchmark {
+    @Param({"10", "10000"})
+    public int routes;
+
+    private RouteTable table;
+    private String last;
+
+    @Setup
+    public void setUp() {
+        PaymentOption option = new PaymentOption("exact", NetworkRegistry.defaults().find("base-sepolia").orElseThrow(),
+                BigInteger.valueOf(10_000), "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+                "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", 60, "USDC", "2");
+        PaymentTerms terms = new PaymentTerms(List.of(option), "", null, SettlementMode.AFTER);
+        List<Route> list = new ArrayList<>();
+        for (int i = 0; i < routes; i++) {
+            String pattern = switch (i % 3) {
+                case 0 -> "/shop" + i + "/items/{id}";
+                case 1 -> "/reports" + i + "/*";
+                default -> "/api/v1/thing" + i;
+            };
+            list.add(new Route("r" + i, Set.of("GET"), RoutePattern.parse(pattern), terms));
+        }
+        table = new RouteTable(list);
+        int i = routes - 1;
+        last = switch (i % 3) {
+            case 0 -> "/shop" + i + "/items/42";
+            case 1 -> "/reports" + i + "/2026/q3";
+            default -> "/api/v1/thing" + i;
+        };
+        if (table.match("GET", last).isEmpty() || table.match("GET", "/public/index.html").isPresent()) {
+            throw new IllegalStateException("route table does not match as the benchmark expects");
+        }
+    }
+
+    @Benchmark
+    public Optional<PaymentTerms> last() {
+        return table.match("GET", last);
+    }
+
+    @Benchmark
+    public Optional<PaymentTerms> miss() {
+        return table.match("GET", "/public/index.html");
+    }
+}

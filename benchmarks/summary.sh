@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Turns one benchmarks/run.sh output directory into the table of targets (markdown): means over the rounds,
+# the ratios issue 9 sets, and met / missed. Usage: benchmarks/summary.sh benchmarks/target/run-<time>
+set -euo pipefail
+OUT=${1:?usage: $0 RUN_DIR}
+
+# JMH csv -> "benchmark[param] score" lines
+jmh() {
+  [ -f "$1" ] || return 0
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); h[i] = $i }; next }
+    { gsub(/["\r]/, ""); name = $1; sub(/.*\./, "", name); p = "";
+      for (i = 8; i <= NF; i++) if ($i != "" && $i !~ /\//) p = p "[" $i "]";
+      print "jmh." name p, $5 }' "$1"
+}
+
+{
+  [ -f "$OUT/results.txt" ] && cat "$OUT/results.txt"
+  jmh "$OUT/jmh-verify.csv"
+  jmh "$OUT/jmh-scale.csv"
+  [ -f "$OUT/viem.log" ] && sed -nE 's/^RESULT ops_per_s=([0-9.]+).*/viem.recover \1/p' "$OUT/viem.log"
+  [ -f "$OUT/footprint.log" ] && sed -nE 's/^RESULT .*bytes_per_entry=([0-9.]+).*/ledger.bytes_per_entry \1/p' "$OUT/footprint.log"
+} | awk '
+  NF >= 7 { n[$1]++; rps[$1] += $2; p50[$1] += $3; p99[$1] += $4; bad[$1] += $5 + $6; load[$1] += $7; next }
+  NF == 2 { v[$1] = $2 }
+  function has(k) { return (k in n) }
+  function R(k) { return rps[k] / n[k] }
+  function P99(k) { return p99[k] / n[k] / 1000 }
+  function P50(k) { return p50[k] / n[k] / 1000 }
+  function verdict(ok) { return ok ? "**met**" : "**missed**" }
+  function row(k) { if (has(k)) printf "| %s | %.0f | %.2f | %.2f | %d | %.1f |\n", k, R(k), P50(k), P99(k), bad[k], load[k] / n[k] }
+  END {
+    print "### Load runs (wrk, mean over rounds)\n"
+    print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) |"
+    print "|---|---|---|---|---|---|"
+    split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free", order, " ")
+    for (i = 1; i in order; i++) row(order[i])
+    if ("challenge_body_bytes" in v) printf "\n402 body: %d bytes; PAYMENT-REQUIRED header value: %d bytes.\n", v["challenge_body_bytes"], v["challenge_header_bytes"]
+    print "\n### Targets\n"
+    print "| # | comparison | figure | target | verdict |"
+    print "|---|---|---|---|---|"
+    if (has("t1.challenge_402") && has("t1.free_same_body")) {
+      r = R("t1.challenge_402") / R("t1.free_same_body")
+      printf "| 1 | 402 challenge / unprotected 200, same body size | %.2f × (%.2f × vs same bytes on the wire) | ≥ 0.9 | %s |\n", r, R("t1.challenge_402") / R("t1.free_same_wire"), verdict(r >= 0.9)
+    }
+    if (has("t2.servlet_paid") && has("t2.servlet_free")) {
+      r = R("t2.servlet_paid") / R("t2.servlet_free")
+      printf "| 2 | servlet: paid (instant verifier, unique proofs) / unprotected, same requests | %.2f × (%.2f × vs requests without the header) | ≥ 0.8 | %s |\n", r, R("t2.servlet_paid") / R("t2.servlet_free_plain"), verdict(r >= 0.8)
+      if (has("t2.servlet_free_fixed")) printf "| – | load generator check: unique headers / one fixed header, unprotected servlet | %.2f × | close to 1 | |\n", R("t2.servlet_free") / R("t2.servlet_free_fixed")
+    }
+    if (has("t2.jaxrs_paid") && has("t2.jaxrs_free")) {
+      r = R("t2.jaxrs_paid") / R("t2.jaxrs_free")
+      printf "| 2 | JAX-RS: @PaymentRequired / unannotated, same requests | %.2f × (%.2f × vs requests without the header) | ≥ 0.8 | %s |\n", r, R("t2.jaxrs_paid") / R("t2.jaxrs_free_plain"), verdict(r >= 0.8)
+    }
+    if (has("t3.tollgate") && has("t3.reference")) {
+      r = R("t3.tollgate") / R("t3.reference")
+      printf "| 3 | Tollgate sample / @x402/express, requests/s | %.2f × | ≥ 3 | %s |\n", r, verdict(r >= 3)
+      printf "| 3 | p99 Tollgate vs @x402/express | %.2f ms vs %.2f ms | lower | %s |\n", P99("t3.tollgate"), P99("t3.reference"), verdict(P99("t3.tollgate") < P99("t3.reference"))
+    }
+    if (("jmh.verify" in v) && ("viem.recover" in v)) {
+      r = v["jmh.verify"] / v["viem.recover"]
+      printf "| 4 | EIP-3009 verifications/s, one thread: Tollgate / viem | %.0f / %.0f = %.1f × | ≥ 10 | %s |\n", v["jmh.verify"], v["viem.recover"], r, verdict(r >= 10)
+    }
+    if (("jmh.last[10]" in v) && ("jmh.last[10000]" in v)) {
+      r = v["jmh.last[10000]"] / v["jmh.last[10]"]; m = v["jmh.miss[10000]"] / v["jmh.miss[10]"]
+      printf "| 5 | route match, 10,000 / 10 routes (hit last route; miss) | %.0f / %.0f ns = %.2f ×; %.0f / %.0f ns = %.2f × | ≤ 2 | %s |\n", v["jmh.last[10000]"], v["jmh.last[10]"], r, v["jmh.miss[10000]"], v["jmh.miss[10]"], m, verdict(r <= 2 && m <= 2)
+    }
+    if ("ledger.bytes_per_entry" in v)
+      printf "| 5 | in-memory ledger bytes per entry at 1,000,000 | %.0f | ≤ 200 | %s |\n", v["ledger.bytes_per_entry"], verdict(v["ledger.bytes_per_entry"] <= 200)
+    if (("jmh.claimAndRelease[0]" in v) && ("jmh.claimAndRelease[1000000]" in v)) {
+      r = v["jmh.claimAndRelease[0]"] / v["jmh.claimAndRelease[1000000]"]
+      printf "| 5 | ledger claims/s empty / at 1,000,000 live | %.0f / %.0f = %.2f × | ≤ 2 | %s |\n", v["jmh.claimAndRelease[0]"], v["jmh.claimAndRelease[1000000]"], r, verdict(r <= 2)
+    }
+    if (has("t5.paid_1mib") && has("t5.free_1mib")) {
+      r = R("t5.free_1mib") / R("t5.paid_1mib") - 1
+      printf "| 5 | 1 MiB response, paid (buffered, gate included) vs unprotected: added request time | %+.0f %% (p50 %.2f vs %.2f ms) | ≤ 20 %% | %s |\n", r * 100, P50("t5.paid_1mib"), P50("t5.free_1mib"), verdict(r <= 0.2)
+    }
+    if (has("t6.paid") && has("t6.double_verify")) {
+      d = P99("t6.paid") - P99("t6.double_verify")
+      printf "| 6 | p99 paid path vs the double'"'"'s own p99, %.0f req/s | %.2f vs %.2f ms (+%.2f ms) | ≤ +1 ms | %s |\n", R("t6.paid"), P99("t6.paid"), P99("t6.double_verify"), d, verdict(d <= 1)
+    }
+  }'

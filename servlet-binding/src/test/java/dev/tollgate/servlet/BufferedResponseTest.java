@@ -1,0 +1,90 @@
+package dev.tollgate.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BufferedResponseTest {
+    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    private int contentLength = -1;
+
+    /** Just enough of a container response to receive a commit. */
+    private HttpServletResponse container() {
+        ServletOutputStream out = new ServletOutputStream() {
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+            }
+
+            @Override
+            public void write(int b) {
+                sent.write(b);
+            }
+        };
+        return (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getOutputStream" -> out;
+                    case "setContentLength" -> {
+                        contentLength = (Integer) args[0];
+                        yield null;
+                    }
+                    case "isCommitted" -> false;
+                    default -> null;
+                });
+    }
+
+    @Test
+    void aLargeBodyWrittenInPiecesOfEverySizeIsSentExactlyAsWritten() throws IOException {
+        byte[] body = new byte[1024 * 1024];
+        new Random(9).nextBytes(body);
+        BufferedResponse buffered = new BufferedResponse(container(), body.length);
+        ServletOutputStream out = buffered.getOutputStream();
+        Random sizes = new Random(3);
+        int at = 0;
+        while (at < body.length) {
+            int n = Math.min(body.length - at, sizes.nextInt(4) == 0 ? 1 : sizes.nextInt(70_000));
+            if (n == 1) {
+                out.write(body[at]);
+            } else {
+                out.write(body, at, n);
+            }
+            at += n;
+        }
+        buffered.commitTo(container());
+        assertEquals(body.length, contentLength);
+        assertArrayEquals(body, sent.toByteArray());
+    }
+
+    @Test
+    void oneByteOverTheLimitOverflowsAndNothingOfItIsKept() throws IOException {
+        BufferedResponse buffered = new BufferedResponse(container(), 100_000);
+        ServletOutputStream out = buffered.getOutputStream();
+        out.write(new byte[100_000]);
+        assertThrows(IOException.class, () -> out.write(1));
+        assertTrue(buffered.overflowed());
+    }
+
+    @Test
+    void resetBufferForgetsWhatWasWritten() throws IOException {
+        BufferedResponse buffered = new BufferedResponse(container(), 1 << 20);
+        buffered.getOutputStream().write(new byte[300_000]);
+        buffered.resetBuffer();
+        buffered.getOutputStream().write(new byte[] {7, 8});
+        buffered.commitTo(container());
+        assertArrayEquals(new byte[] {7, 8}, sent.toByteArray());
+    }
+}
