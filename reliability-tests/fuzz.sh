@@ -7,6 +7,8 @@
 # The generated corpus goes to reliability-tests/.cifuzz-corpus/ (not committed); a finding is written to
 # src/test/resources/dev/tollgate/reliability/fuzz/<Class>Inputs/<method>/ and from then on runs as a
 # regression test in every `mvn verify`. Logs: reliability-tests/target/fuzz/<Class>-<method>.log
+# FUZZ_ARGLINE passes JVM options to the fuzzing JVM, e.g. FUZZ_ARGLINE=-Xmx256m to show memory stays bounded
+# (without it the JVM grows its heap to the default maximum, a quarter of RAM, before collecting much).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-10m}"
@@ -32,7 +34,7 @@ for t in "${targets[@]}"; do
   # junit-platform.properties turns Jazzer's hooks off for the CI regression runs (they cost ~25 s of start-up
   # and add nothing there); fuzzing needs them (TraceCmpHooks feed comparisons back to the mutator).
   JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$duration" JAZZER_HOOKS=true mvn -B $offline -pl reliability-tests -am test \
-    -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="$duration" -Djazzer.hooks=true \
+    -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration="$duration" -Djazzer.hooks=true -DargLine="${FUZZ_ARGLINE:-}" \
     >"$log" 2>&1
   rc=$?
   end=$(date +%s)
