@@ -17,7 +17,6 @@ import java.util.regex.Pattern;
  */
 final class Settings {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(:-([^}]*))?}");
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h)?");
 
     private final Map<String, String> values;
 
@@ -83,35 +82,12 @@ final class Settings {
     }
 
     static int positiveInt(String key, String value) {
-        try {
-            int i = Integer.parseInt(value.strip());
-            if (i > 0) {
-                return i;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigurationException(key, "must be a positive whole number, was \"" + value + "\"");
+        return SettingValues.positiveInt(key, value);
     }
 
     /** "2s", "500ms", "10m", "1h"; a bare number is milliseconds. */
     static Duration duration(String key, String value) {
-        Matcher m = DURATION.matcher(value.strip());
-        if (!m.matches()) {
-            throw new ConfigurationException(key, "must be a duration such as 500ms, 2s, 10m or 1h, was \"" + value + "\"");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2);
-        Duration d = switch (unit) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofMillis(n);
-        };
-        if (d.isZero()) {
-            throw new ConfigurationException(key, "must be longer than zero");
-        }
-        return d;
+        return SettingValues.duration(key, value);
     }
 
     private static String expand(String key, String value, UnaryOperator<String> environment) {

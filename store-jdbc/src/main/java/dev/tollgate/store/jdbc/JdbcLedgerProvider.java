@@ -3,13 +3,12 @@ package dev.tollgate.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.config.SettingValues;
 import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.ledger.ReplayLedgerProvider;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code ledger=jdbc} (or {@code ledger=jdbc:postgresql://host/db}), over a HikariCP pool:
@@ -28,7 +27,6 @@ import java.util.regex.Pattern;
 public final class JdbcLedgerProvider implements ReplayLedgerProvider {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(5);
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h)?");
 
     @Override
     public String name() {
@@ -140,24 +138,6 @@ public final class JdbcLedgerProvider implements ReplayLedgerProvider {
 
     static Duration duration(Map<String, String> settings, String key, Duration fallback) {
         String v = value(settings, key);
-        if (v == null) {
-            return fallback;
-        }
-        Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
-            throw new ConfigurationException(key, "must be a duration such as 500ms, 2s or 5m, was \"" + v + "\"");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2);
-        Duration d = switch (unit) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofMillis(n);
-        };
-        if (d.isZero()) {
-            throw new ConfigurationException(key, "must be longer than zero");
-        }
-        return d;
+        return v == null ? fallback : SettingValues.duration(key, v);
     }
 }

@@ -1,12 +1,11 @@
 package dev.tollgate.store.redis;
 
 import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.config.SettingValues;
 import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.ledger.ReplayLedgerProvider;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code ledger=redis} (or {@code ledger=redis://host:port}):
@@ -19,7 +18,6 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class RedisLedgerProvider implements ReplayLedgerProvider {
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m)?");
 
     @Override
     public String name() {
@@ -59,19 +57,6 @@ public final class RedisLedgerProvider implements ReplayLedgerProvider {
 
     static Duration duration(Map<String, String> settings, String key, Duration fallback) {
         String v = value(settings, key);
-        if (v == null) {
-            return fallback;
-        }
-        Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
-            throw new ConfigurationException(key, "must be a duration such as 500ms or 2s, was \"" + v + "\"");
-        }
-        long n = Long.parseLong(m.group(1));
-        Duration d = m.group(2) == null || m.group(2).equals("ms") ? Duration.ofMillis(n)
-                : m.group(2).equals("s") ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
-        if (d.isZero()) {
-            throw new ConfigurationException(key, "must be longer than zero");
-        }
-        return d;
+        return v == null ? fallback : SettingValues.duration(key, v);
     }
 }

@@ -1,0 +1,48 @@
+package dev.tollgate.core.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Readers for setting values shared by the core and the optional modules (ledger providers), so every
+ * setting of a kind is written and refused the same way, with the key named.
+ */
+public final class SettingValues {
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h)?");
+
+    private SettingValues() {
+    }
+
+    /** "2s", "500ms", "10m", "1h"; a bare number is milliseconds. */
+    public static Duration duration(String key, String value) {
+        Matcher m = DURATION.matcher(value.strip());
+        if (!m.matches()) {
+            throw new ConfigurationException(key, "must be a duration such as 500ms, 2s, 10m or 1h, was \"" + value + "\"");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        Duration d = switch (unit) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofMillis(n);
+        };
+        if (d.isZero()) {
+            throw new ConfigurationException(key, "must be longer than zero");
+        }
+        return d;
+    }
+
+    public static int positiveInt(String key, String value) {
+        try {
+            int i = Integer.parseInt(value.strip());
+            if (i > 0) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigurationException(key, "must be a positive whole number, was \"" + value + "\"");
+    }
+}
