@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The Redis server this machine runs (`.ci/run` starts it); tests are skipped, with the reason, without it. */
@@ -42,6 +46,24 @@ final class LocalRedis {
     /** A key prefix no other test run uses. */
     static String uniquePrefix() {
         return "tollgate-test:" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    }
+
+    /** The settings both instances of a cluster test share: this run's own key prefix. */
+    static Map<String, String> ledgerSettings(String prefix) {
+        return Map.of("ledger", "redis", "ledger.url", URL, "ledger.keyPrefix", prefix);
+    }
+
+    /** Removes every key a test run wrote under its prefix. */
+    static void deleteKeys(String prefix) {
+        RedisClient raw = RedisClient.create(URL);
+        try (StatefulRedisConnection<String, String> c = raw.connect()) {
+            List<String> keys = c.sync().keys(prefix + "*");
+            if (!keys.isEmpty()) {
+                c.sync().del(keys.toArray(String[]::new));
+            }
+        } finally {
+            raw.shutdown();
+        }
     }
 
     private static String problem() {

@@ -1,9 +1,6 @@
 package dev.tollgate.store.redis;
 
 import dev.tollgate.servlet.testing.PaymentIdentifierClusterSpec;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import java.util.List;
 import java.util.Map;
 
 /** The payment-identifier extension across two instances sharing one Redis. */
@@ -17,19 +14,11 @@ class RedisPaymentIdentifierClusterTest extends PaymentIdentifierClusterSpec {
 
     @Override
     protected Map<String, String> ledgerSettings() {
-        return Map.of("ledger", "redis", "ledger.url", LocalRedis.URL, "ledger.keyPrefix", prefix);
+        return LocalRedis.ledgerSettings(prefix);
     }
 
     @Override
     protected void cleanUp() {
-        RedisClient raw = RedisClient.create(LocalRedis.URL);
-        try (StatefulRedisConnection<String, String> c = raw.connect()) {
-            List<String> keys = c.sync().keys(prefix + "*");
-            if (!keys.isEmpty()) {
-                c.sync().del(keys.toArray(String[]::new));
-            }
-        } finally {
-            raw.shutdown();
-        }
+        LocalRedis.deleteKeys(prefix);
     }
 }

@@ -43,15 +43,7 @@ class RedisPaymentIdentifierStoreTest {
         if (ledger == null) {
             return;
         }
-        RedisClient raw = RedisClient.create(LocalRedis.URL);
-        try (StatefulRedisConnection<String, String> c = raw.connect()) {
-            List<String> keys = c.sync().keys(prefix + "*");
-            if (!keys.isEmpty()) {
-                c.sync().del(keys.toArray(String[]::new));
-            }
-        } finally {
-            raw.shutdown();
-        }
+        LocalRedis.deleteKeys(prefix);
         ledger.close();
         otherLedger.close();
     }
