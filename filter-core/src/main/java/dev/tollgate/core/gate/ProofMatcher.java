@@ -7,6 +7,8 @@ import dev.tollgate.core.wire.HeaderCodec;
 import dev.tollgate.core.wire.MalformedPaymentException;
 import dev.tollgate.core.wire.PaymentPayloadV1;
 import dev.tollgate.core.wire.PaymentPayloadV2;
+import dev.tollgate.core.wire.PaymentRequirements;
+import dev.tollgate.core.wire.ResourceInfo;
 import dev.tollgate.core.wire.WireJson;
 import dev.tollgate.core.wire.X402Headers;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -43,22 +45,30 @@ final class ProofMatcher {
     }
 
     MatchedProof matchV1(String header, RequestView view, PaymentTerms terms) throws Refusal {
-        JsonNode tree = decode(X402Headers.X_PAYMENT, header);
+        byte[] json = decodeJson(X402Headers.X_PAYMENT, header);
+        ProofReader.Read read = ProofReader.read(json);
+        if (read != null && read.version() == 1) {
+            return matchV1(read.scheme(), read.network(), new ReadPayload(json, read.evm()), view, terms);
+        }
+        JsonNode tree = parseTree(X402Headers.X_PAYMENT, json);
         requireVersion(tree, 1, X402Headers.X_PAYMENT);
         PaymentPayloadV1 p = bind(X402Headers.X_PAYMENT, tree, PaymentPayloadV1.class);
         if (p.scheme() == null || p.network() == null || p.payload() == null) {
             throw new Refusal("X-PAYMENT needs scheme, network and payload");
         }
+        return matchV1(p.scheme(), p.network(), new TreePayload(tree, p.payload()), view, terms);
+    }
+
+    private MatchedProof matchV1(String scheme, String network, Payload payload, RequestView view, PaymentTerms terms)
+            throws Refusal {
         // A v1 proof names no requirement; of the options on its scheme and network, the first whose payTo
         // and amount the authorization satisfies is the one it pays (the asset is bound by the signature).
         Refusal firstRefusal = null;
         for (PaymentOption o : terms.options()) {
-            if (o.scheme().equals(p.scheme()) && o.network().v1Name().equals(p.network())) {
+            if (o.scheme().equals(scheme) && o.network().v1Name().equals(network)) {
                 try {
-                    PaymentAttempt attempt = new PaymentAttempt(1, tree,
-                            o.requirementsV1(view.resourceUrl(), terms.description(), terms.mimeType()), o,
-                            exactEvm(p.payload(), o));
-                    return keyed(attempt);
+                    return keyed(payload.attempt(1, o.requirementsV1(view.resourceUrl(), terms.description(),
+                            terms.mimeType()), o, payload.exactEvm(o)));
                 } catch (Refusal r) {
                     firstRefusal = firstRefusal == null ? r : firstRefusal;
                 }
@@ -67,11 +77,16 @@ final class ProofMatcher {
         if (firstRefusal != null) {
             throw firstRefusal;
         }
-        throw new Refusal(REASON_UNMATCHED + " (scheme " + p.scheme() + " on network " + p.network() + ")");
+        throw new Refusal(REASON_UNMATCHED + " (scheme " + scheme + " on network " + network + ")");
     }
 
     MatchedProof matchV2(String header, RequestView view, PaymentTerms terms) throws Refusal {
-        JsonNode tree = decode(X402Headers.PAYMENT_SIGNATURE, header);
+        byte[] json = decodeJson(X402Headers.PAYMENT_SIGNATURE, header);
+        ProofReader.Read read = ProofReader.read(json);
+        if (read != null && read.version() == 2) {
+            return matchV2(read.resource(), read.accepted(), new ReadPayload(json, read.evm()), view, terms);
+        }
+        JsonNode tree = parseTree(X402Headers.PAYMENT_SIGNATURE, json);
         requireVersion(tree, 2, X402Headers.PAYMENT_SIGNATURE);
         PaymentPayloadV2 p = FastBind.paymentPayloadV2(tree);
         if (p == null) {
@@ -80,27 +95,69 @@ final class ProofMatcher {
         if (p.accepted() == null || p.payload() == null) {
             throw new Refusal("PAYMENT-SIGNATURE needs accepted and payload");
         }
-        if (p.resource() != null && p.resource().url() != null
-                && !samePath(p.resource().url(), view.resourceUrl())) {
-            throw new Refusal("payment was made for another resource: " + p.resource().url());
+        return matchV2(p.resource(), p.accepted(), new TreePayload(tree, p.payload()), view, terms);
+    }
+
+    private MatchedProof matchV2(ResourceInfo resource, PaymentRequirements accepted, Payload payload,
+                                 RequestView view, PaymentTerms terms) throws Refusal {
+        if (resource != null && resource.url() != null && !samePath(resource.url(), view.resourceUrl())) {
+            throw new Refusal("payment was made for another resource: " + resource.url());
         }
         for (PaymentOption o : terms.options()) {
             // The reference server requires the client's copy to equal an offer exactly; so do we.
-            if (o.requirementsV2().equals(p.accepted())) {
-                return keyed(new PaymentAttempt(2, tree, o.requirementsV2(), o, exactEvm(p.payload(), o)));
+            if (o.requirementsV2().equals(accepted)) {
+                return keyed(payload.attempt(2, o.requirementsV2(), o, payload.exactEvm(o)));
             }
         }
         throw new Refusal(REASON_UNMATCHED);
     }
 
-    private ExactEvmPayload exactEvm(JsonNode payload, PaymentOption option) throws Refusal {
-        if (!PaymentOption.SCHEME_EXACT.equals(option.scheme())) {
-            return null;
+    /** A proof's payload as either reading of it has it: straight from the JSON, or from its tree. */
+    private interface Payload {
+        /** The checked exact-EVM payload when {@code option} is on the exact scheme; else null. */
+        ExactEvmPayload exactEvm(PaymentOption option) throws Refusal;
+
+        PaymentAttempt attempt(int version, Object requirements, PaymentOption option, ExactEvmPayload evm);
+    }
+
+    /** Read by {@link ProofReader}: the attempt keeps the client's bytes, and no tree is built unless asked for. */
+    private record ReadPayload(byte[] json, ExactEvmPayload evm) implements Payload {
+        @Override
+        public ExactEvmPayload exactEvm(PaymentOption option) throws Refusal {
+            return PaymentOption.SCHEME_EXACT.equals(option.scheme()) ? checked(evm, option) : null;
         }
-        ExactEvmPayload evm = FastBind.exactEvmPayload(payload);
-        if (evm == null) {
-            evm = bind("payload", payload, ExactEvmPayload.class);
+
+        @Override
+        public PaymentAttempt attempt(int version, Object requirements, PaymentOption option, ExactEvmPayload evm) {
+            return PaymentAttempt.ofJson(version, json, requirements, option, evm);
         }
+    }
+
+    private final class TreePayload implements Payload {
+        private final JsonNode proof;
+        private final JsonNode payload;
+
+        TreePayload(JsonNode proof, JsonNode payload) {
+            this.proof = proof;
+            this.payload = payload;
+        }
+
+        @Override
+        public ExactEvmPayload exactEvm(PaymentOption option) throws Refusal {
+            if (!PaymentOption.SCHEME_EXACT.equals(option.scheme())) {
+                return null;
+            }
+            ExactEvmPayload evm = FastBind.exactEvmPayload(payload);
+            return checked(evm != null ? evm : bind("payload", payload, ExactEvmPayload.class), option);
+        }
+
+        @Override
+        public PaymentAttempt attempt(int version, Object requirements, PaymentOption option, ExactEvmPayload evm) {
+            return new PaymentAttempt(version, proof, requirements, option, evm);
+        }
+    }
+
+    private static ExactEvmPayload checked(ExactEvmPayload evm, PaymentOption option) throws Refusal {
         ExactEvmPayload.Authorization a = evm.authorization();
         if (evm.signature() == null || a == null) {
             throw new Refusal("invalid_exact_evm_payload: signature and authorization are required");
@@ -134,9 +191,17 @@ final class ProofMatcher {
         return new MatchedProof(attempt, "x402:payload:" + sha256(canonical(attempt.paymentPayload())), null, null);
     }
 
-    private JsonNode decode(String header, String value) throws Refusal {
+    private byte[] decodeJson(String header, String value) throws Refusal {
         try {
-            return codec.decodeTree(header, value);
+            return codec.decodeJson(header, value);
+        } catch (MalformedPaymentException e) {
+            throw new Refusal(e.getMessage());
+        }
+    }
+
+    private JsonNode parseTree(String header, byte[] json) throws Refusal {
+        try {
+            return codec.parseTree(header, json);
         } catch (MalformedPaymentException e) {
             throw new Refusal(e.getMessage());
         }

@@ -37,7 +37,16 @@ public final class HeaderCodec {
 
     /** Decodes a header into a JSON tree; the tree is what gets forwarded to a facilitator. */
     public JsonNode decodeTree(String headerName, String headerValue) throws MalformedPaymentException {
-        byte[] json = base64(headerName, headerValue);
+        return parseTree(headerName, decodeJson(headerName, headerValue));
+    }
+
+    /** The header's JSON text, base64-decoded after the size check; not yet parsed. */
+    public byte[] decodeJson(String headerName, String headerValue) throws MalformedPaymentException {
+        return base64(headerName, headerValue);
+    }
+
+    /** Parses what {@link #decodeJson} gave into a JSON object tree. */
+    public JsonNode parseTree(String headerName, byte[] json) throws MalformedPaymentException {
         try {
             JsonNode node = mapper.readTree(json);
             if (node == null || !node.isObject()) {
