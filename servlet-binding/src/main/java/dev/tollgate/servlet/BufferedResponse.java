@@ -69,12 +69,13 @@ final class BufferedResponse extends HttpServletResponseWrapper {
 
     @Override
     public void setContentLength(int len) {
-        // The real length is set when the buffer is committed.
+        setContentLengthLong(len);
     }
 
     @Override
     public void setContentLengthLong(long len) {
-        // The real length is set when the buffer is committed.
+        // The real length is set when the buffer is committed; the declared one only sizes the buffer.
+        bytes.expect(len);
     }
 
     @Override
@@ -198,18 +199,26 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     }
 
     /**
-     * The held body, in chunks: a growing array would copy everything it holds each time it doubles, and a
-     * large one (half a G1 region or more) is a humongous allocation. Chunks grow from 8 KiB to 256 KiB, so a
-     * 1 MiB body is copied once, into nine arrays, and written out as they are. A PrintWriter swallows
-     * IOExceptions, so an overflow must also be remembered as a flag.
+     * The held body, in chunks: a growing array would copy everything it holds each time it doubles. A chunk is
+     * as large as the write that opens it (or the Content-Length the handler declared), else 8 KiB doubling to
+     * 256 KiB: a body written in one call, or declared first, is copied once into one array and goes out in one
+     * write, as it would unbuffered. A PrintWriter swallows IOExceptions, so an overflow must also be remembered
+     * as a flag.
      */
     private final class LimitedBytes {
         private static final int FIRST_CHUNK = 8 * 1024;
         private static final int MAX_CHUNK = 256 * 1024;
+        private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
         private final java.util.ArrayList<byte[]> full = new java.util.ArrayList<>();
         private byte[] current;
         private int used;
         private int count;
+        /** The length the handler declared, while nothing is held yet; 0 if none (or not believable). */
+        private int expected;
+
+        void expect(long length) {
+            expected = count == 0 && length > 0 && length <= limit && length <= MAX_ARRAY ? (int) length : 0;
+        }
 
         void checkRoom(int more) throws IOException {
             if (count + (long) more > limit) {
@@ -219,7 +228,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         }
 
         void write(int b) {
-            room();
+            room(1);
             current[used++] = (byte) b;
             count++;
         }
@@ -227,7 +236,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         void write(byte[] b, int off, int len) {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
             while (len > 0) {
-                room();
+                room(len);
                 int n = Math.min(len, current.length - used);
                 System.arraycopy(b, off, current, used, n);
                 used += n;
@@ -237,13 +246,13 @@ final class BufferedResponse extends HttpServletResponseWrapper {
             }
         }
 
-        /** Makes sure {@code current} has space for at least one byte. */
-        private void room() {
+        /** Makes sure {@code current} has space for at least one byte, and for all {@code wanted} if it is new. */
+        private void room(int wanted) {
             if (current == null) {
-                current = new byte[FIRST_CHUNK];
+                current = new byte[Math.max(FIRST_CHUNK, Math.max(expected, wanted))];
             } else if (used == current.length) {
                 full.add(current);
-                current = new byte[Math.min(MAX_CHUNK, current.length * 2)];
+                current = new byte[Math.max(Math.min(MAX_CHUNK, current.length * 2), wanted)];
                 used = 0;
             }
         }
@@ -253,6 +262,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         }
 
         void reset() {
+            expected = 0;
             full.clear();
             current = null;
             used = 0;

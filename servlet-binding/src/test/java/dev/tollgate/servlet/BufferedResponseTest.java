@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class BufferedResponseTest {
     private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
     private int contentLength = -1;
+    /** Calls of the container stream's array write: what a body costs in socket writes. */
+    private int arrayWrites;
 
     /** Just enough of a container response to receive a commit. */
     private HttpServletResponse container() {
@@ -33,6 +35,12 @@ class BufferedResponseTest {
             @Override
             public void write(int b) {
                 sent.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                arrayWrites++;
+                sent.write(b, off, len);
             }
         };
         return (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -86,5 +94,44 @@ class BufferedResponseTest {
         buffered.getOutputStream().write(new byte[] {7, 8});
         buffered.commitTo(container());
         assertArrayEquals(new byte[] {7, 8}, sent.toByteArray());
+    }
+
+    @Test
+    void aBodyWrittenInOneCallOrDeclaredFirstGoesOutInOneWrite() throws IOException {
+        byte[] body = new byte[1024 * 1024 + 7];
+        new Random(5).nextBytes(body);
+        BufferedResponse oneCall = new BufferedResponse(container(), 4 << 20);
+        oneCall.getOutputStream().write(body);
+        oneCall.commitTo(container());
+        assertEquals(1, arrayWrites);
+        assertArrayEquals(body, sent.toByteArray());
+
+        sent.reset();
+        arrayWrites = 0;
+        BufferedResponse declared = new BufferedResponse(container(), 4 << 20);
+        declared.setContentLength(body.length);
+        for (int at = 0; at < body.length; at += 4096) {
+            declared.getOutputStream().write(body, at, Math.min(4096, body.length - at));
+        }
+        declared.commitTo(container());
+        assertEquals(1, arrayWrites);
+        assertEquals(body.length, contentLength);
+        assertArrayEquals(body, sent.toByteArray());
+    }
+
+    @Test
+    void aDeclaredLengthThatIsWrongOnlySizesTheBuffer() throws IOException {
+        for (int declared : new int[] {10, 300_000, Integer.MAX_VALUE}) {
+            sent.reset();
+            BufferedResponse buffered = new BufferedResponse(container(), 1 << 20);
+            buffered.setContentLengthLong(declared);
+            byte[] body = new byte[100_000];
+            new Random(declared).nextBytes(body);
+            buffered.getOutputStream().write(body, 0, 50_000);
+            buffered.getOutputStream().write(body, 50_000, 50_000);
+            buffered.commitTo(container());
+            assertEquals(body.length, contentLength, "declared " + declared);
+            assertArrayEquals(body, sent.toByteArray(), "declared " + declared);
+        }
     }
 }

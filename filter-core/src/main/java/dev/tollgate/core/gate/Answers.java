@@ -158,8 +158,25 @@ final class Answers {
 
     private static void field(StringBuilder json, String name, String value) {
         if (value != null) { // SettleResponse is @JsonInclude(NON_NULL)
-            json.append(",\"").append(name).append("\":\"").append(ESCAPE.quoteAsString(value)).append('"');
+            json.append(",\"").append(name).append("\":\"");
+            if (plain(value)) {
+                json.append(value); // hashes, addresses and network ids: nothing to escape
+            } else {
+                json.append(ESCAPE.quoteAsString(value));
+            }
+            json.append('"');
         }
+    }
+
+    /** Printable ASCII without quote or backslash, which JSON takes as it is. */
+    private static boolean plain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, String> baseHeaders() {
