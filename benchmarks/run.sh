@@ -29,6 +29,12 @@ SERVERS=${SERVERS_JAR:-$JAR}                                 # compare a before 
 NOBUILD=${NOBUILD:-0}
 P_SAMPLE=$BASE_PORT P_BENCH=$((BASE_PORT + 1)) P_DOUBLE=$((BASE_PORT + 2)) P_REF=$((BASE_PORT + 3))
 
+need() { # COMMAND PACKAGE: stop with what to install, before anything is built or started
+  command -v "$1" > /dev/null || { echo "benchmarks/run.sh needs $1 (Debian: apt-get install $2)" >&2; exit 1; }
+}
+case "$WHAT" in
+  all|load) need wrk wrk; need node nodejs; need curl curl ;;
+esac
 case "$WHAT" in
   all|load|jmh) ;;
   *)
