@@ -19,7 +19,9 @@ import java.util.Base64;
 /**
  * One thread, one facilitator call after another: the latency of {@link HttpFacilitatorClient#verify} against
  * a facilitator (the double), as percentiles, to separate the client's cost from the gate's and the
- * container's. Usage: {@code FacilitatorLatency http://127.0.0.1:8092 template.txt [calls]}
+ * container's. With {@code threads} above one, that many threads call at once (request threads of a busy
+ * server), each {@code calls / threads} times, and the line also gives the calls per second of them all.
+ * Usage: {@code FacilitatorLatency http://127.0.0.1:8092 template.txt [calls] [threads]}
  */
 public final class FacilitatorLatency {
     private FacilitatorLatency() {
@@ -35,18 +37,42 @@ public final class FacilitatorLatency {
                 "USDC", "2");
         PaymentAttempt attempt = new PaymentAttempt(2, proof, option.requirementsV2(), option,
                 json.treeToValue(proof.get("payload"), ExactEvmPayload.class));
-        long[] nanos = new long[calls];
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        int each = calls / threads;
+        long[] nanos = new long[each * threads];
+        long wall = 0;
         for (int round = 0; round < 2; round++) { // the first round warms up
-            for (int i = 0; i < calls; i++) {
-                long t = System.nanoTime();
-                if (!(client.verify(attempt) instanceof VerifyOutcome.Valid)) {
-                    throw new IllegalStateException("the facilitator did not answer valid");
-                }
-                nanos[i] = System.nanoTime() - t;
+            Thread[] callers = new Thread[threads];
+            Throwable[] failed = new Throwable[1];
+            for (int t = 0; t < threads; t++) {
+                int from = t * each;
+                callers[t] = new Thread(() -> {
+                    for (int i = from; i < from + each; i++) {
+                        long start = System.nanoTime();
+                        if (!(client.verify(attempt) instanceof VerifyOutcome.Valid)) {
+                            failed[0] = new IllegalStateException("the facilitator did not answer valid");
+                            return;
+                        }
+                        nanos[i] = System.nanoTime() - start;
+                    }
+                }, "caller-" + t);
+            }
+            long start = System.nanoTime();
+            for (Thread t : callers) {
+                t.start();
+            }
+            for (Thread t : callers) {
+                t.join();
+            }
+            wall = System.nanoTime() - start;
+            if (failed[0] != null) {
+                throw new IllegalStateException(failed[0]);
             }
         }
+        int n = nanos.length;
         Arrays.sort(nanos);
-        System.out.printf("RESULT calls=%d p50_us=%d p90_us=%d p99_us=%d max_us=%d%n", calls, nanos[calls / 2] / 1000,
-                nanos[calls * 9 / 10] / 1000, nanos[calls * 99 / 100] / 1000, nanos[calls - 1] / 1000);
+        System.out.printf("RESULT calls=%d p50_us=%d p90_us=%d p99_us=%d max_us=%d threads=%d calls_per_s=%d%n", n,
+                nanos[n / 2] / 1000, nanos[n * 9 / 10] / 1000, nanos[n * 99 / 100] / 1000, nanos[n - 1] / 1000,
+                threads, n * 1_000_000_000L / wall);
     }
 }

@@ -68,8 +68,8 @@ public final class Tollgate implements AutoCloseable {
     }
 
     /**
-     * Stops the background facilitator check, if one is still running, and closes the ledger if it was made
-     * from settings; one supplied in code belongs to its supplier.
+     * Stops the background facilitator check, if one is still running, releases the facilitator's connection
+     * pool, and closes the ledger if it was made from settings; one supplied in code belongs to its supplier.
      */
     @Override
     public void close() {

@@ -14,10 +14,10 @@ import java.util.function.Supplier;
  * the facilitator is down, a bound on concurrent calls, and at most one retry of {@code /verify} after a
  * transport failure (when enabled). {@code /settle} is never retried: it moves money.
  *
- * <p>The bound is a semaphore rather than the JDK client's connection pool: the JDK's HTTP/1.1 pool size is
- * a JVM-wide system property ({@code jdk.httpclient.connectionPoolSize}) and unbounded by default, and
- * requests beyond it open more connections rather than wait. A call that cannot get a permit within
- * {@code permitWait} is answered "unavailable" at once (503 + Retry-After), without touching the circuit.
+ * <p>The bound is a semaphore in front of the connection pool ({@link FacilitatorHttp}, sized to this bound
+ * plus one when Tollgate wires them), not the pool itself: a call that cannot get a permit within
+ * {@code permitWait} is answered "unavailable" at once (503 + Retry-After), without touching the circuit,
+ * where waiting for a pooled connection would spend the call's whole deadline.
  */
 public final class GuardedFacilitator implements PaymentVerifier, PaymentSettler {
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 32;

@@ -10,62 +10,56 @@ import dev.tollgate.core.wire.VerifyResponse;
 import dev.tollgate.core.wire.WireJson;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The standard x402 facilitator API ({@code POST /verify}, {@code POST /settle}, {@code GET /supported}) over
- * the JDK HTTP client. Every call has a connect timeout and an overall deadline that covers the body too,
- * and a bounded response size. Failures become outcomes, never exceptions, so the gate can answer 502/503.
+ * {@link FacilitatorHttp}: blocking calls on the caller's thread over pooled keep-alive connections, each with a
+ * connect timeout, an overall deadline that covers the body too, and a bounded response size. Failures become
+ * outcomes, never exceptions, so the gate can answer 502/503. Only an HTTP 200 can say yes.
  */
-public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSettler {
+public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSettler, AutoCloseable {
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
-    private final FacilitatorSettings settings;
-    private final HttpClient http;
+    private final FacilitatorHttp http;
+    private final boolean ownsHttp;
     private final ObjectMapper mapper = WireJson.mapper();
     private final URI verifyUri;
     private final URI settleUri;
     private final URI supportedUri;
 
+    /** A client with its own connection pool ({@link FacilitatorHttp#DEFAULT_MAX_CONNECTIONS}), closed with it. */
     public HttpFacilitatorClient(FacilitatorSettings settings) {
-        this.settings = settings;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                // Plain HTTP/1.1: no h2c upgrade attempt on cleartext facilitator calls.
-                .version(HttpClient.Version.HTTP_1_1)
-                // Completions run on the client's selector thread instead of being handed to a pool thread
-                // first: each facilitator call then wakes one thread (the waiting request), not two.
-                .executor(Runnable::run)
-                .build();
-        String base = settings.baseUrl().toString().replaceAll("/+$", "");
-        this.verifyUri = URI.create(base + "/verify");
-        this.settleUri = URI.create(base + "/settle");
-        this.supportedUri = URI.create(base + "/supported");
+        this(new FacilitatorHttp(settings, FacilitatorHttp.DEFAULT_MAX_CONNECTIONS), true);
+    }
+
+    /** A client over a shared transport, which its owner closes ({@link #close()} leaves it open). */
+    public HttpFacilitatorClient(FacilitatorHttp http) {
+        this(http, false);
+    }
+
+    private HttpFacilitatorClient(FacilitatorHttp http, boolean ownsHttp) {
+        this.http = http;
+        this.ownsHttp = ownsHttp;
+        this.verifyUri = http.uri("/verify");
+        this.settleUri = http.uri("/settle");
+        this.supportedUri = http.uri("/supported");
     }
 
     public FacilitatorSettings settings() {
-        return settings;
+        return http.settings();
     }
 
     @Override
     public VerifyOutcome verify(PaymentAttempt attempt) {
-        Exchange ex = post(verifyUri, attempt);
-        if (ex.failure != null) {
-            return ex.failure.unavailable
-                    ? new VerifyOutcome.Unavailable(ex.failure.retryAfter, ex.failure.detail)
-                    : new VerifyOutcome.Malfunction(ex.failure.detail);
+        FacilitatorHttp.JsonReply ex = post(verifyUri, attempt);
+        if (ex.failed()) {
+            return ex.verifyFailure();
         }
-        JsonNode json = ex.json;
+        JsonNode json = ex.json();
         if (!json.path("isValid").isBoolean()) {
-            return new VerifyOutcome.Malfunction("facilitator /verify answered HTTP " + ex.status + " without isValid");
+            return new VerifyOutcome.Malfunction("facilitator /verify answered HTTP " + ex.status() + " without isValid");
         }
         VerifyResponse r;
         try {
@@ -74,9 +68,9 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
             return new VerifyOutcome.Malfunction("facilitator /verify answer has the wrong shape");
         }
         if (r.isValid()) {
-            if (ex.status != 200) {
+            if (ex.status() != 200) {
                 // Only a 200 can say yes: an error status claiming validity is not an answer to trust.
-                return new VerifyOutcome.Malfunction("facilitator /verify answered isValid:true with HTTP " + ex.status);
+                return new VerifyOutcome.Malfunction("facilitator /verify answered isValid:true with HTTP " + ex.status());
             }
             return new VerifyOutcome.Valid(r.payer());
         }
@@ -86,30 +80,28 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
 
     @Override
     public SettleOutcome settle(PaymentAttempt attempt) {
-        Exchange ex = post(settleUri, attempt);
-        if (ex.failure != null) {
-            return ex.failure.unavailable
-                    ? new SettleOutcome.Unavailable(ex.failure.retryAfter, ex.failure.detail)
-                    : new SettleOutcome.Malfunction(ex.failure.detail);
+        FacilitatorHttp.JsonReply ex = post(settleUri, attempt);
+        if (ex.failed()) {
+            return ex.settleFailure();
         }
-        if (!ex.json.path("success").isBoolean()) {
-            return new SettleOutcome.Malfunction("facilitator /settle answered HTTP " + ex.status + " without success");
+        if (!ex.json().path("success").isBoolean()) {
+            return new SettleOutcome.Malfunction("facilitator /settle answered HTTP " + ex.status() + " without success");
         }
         SettleResponse r;
         try {
-            r = mapper.treeToValue(ex.json, SettleResponse.class);
+            r = mapper.treeToValue(ex.json(), SettleResponse.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return new SettleOutcome.Malfunction("facilitator /settle answer has the wrong shape");
         }
-        if (r.success() && ex.status != 200) {
-            return new SettleOutcome.Malfunction("facilitator /settle answered success:true with HTTP " + ex.status);
+        if (r.success() && ex.status() != 200) {
+            return new SettleOutcome.Malfunction("facilitator /settle answered success:true with HTTP " + ex.status());
         }
         if (r.success() && (r.transaction() == null || r.transaction().isBlank())) {
             return new SettleOutcome.Malfunction("facilitator /settle reported success without a transaction");
         }
         // SettleResponse has no amount, but some facilitators name one: a success for another sum did not
         // pay this price, whatever else it says.
-        JsonNode amount = ex.json.get("amount");
+        JsonNode amount = ex.json().get("amount");
         if (r.success() && amount != null && !amount.isNull()
                 && !amount.asText().equals(attempt.option().amount().toString())) {
             return new SettleOutcome.Malfunction("facilitator /settle reported amount " + amount.asText()
@@ -120,19 +112,18 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
 
     /** {@code GET /supported}; throws {@link IOException} with a clear message when it cannot be had. */
     public SupportedResponse supported() throws IOException {
-        HttpRequest.Builder req = HttpRequest.newBuilder(supportedUri).GET();
-        Exchange ex = send(req, "/supported");
-        if (ex.failure != null) {
-            throw new IOException(ex.failure.detail);
+        FacilitatorHttp.JsonReply ex = http.json(http.get(supportedUri, "/supported"), "/supported");
+        if (ex.failed()) {
+            throw new IOException(ex.failure());
         }
         try {
-            return mapper.treeToValue(ex.json, SupportedResponse.class);
+            return mapper.treeToValue(ex.json(), SupportedResponse.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new IOException("facilitator /supported answer has the wrong shape");
         }
     }
 
-    private Exchange post(URI uri, PaymentAttempt attempt) {
+    private FacilitatorHttp.JsonReply post(URI uri, PaymentAttempt attempt) {
         byte[] body;
         try {
             body = mapper.writeValueAsBytes(new FacilitatorRequest(attempt.x402Version(), attempt.paymentPayload(),
@@ -140,53 +131,7 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize facilitator request", e);
         }
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        return send(req, uri.getPath());
-    }
-
-    private Exchange send(HttpRequest.Builder builder, String what) {
-        builder.timeout(settings.requestTimeout()).header("Accept", "application/json");
-        settings.headers().forEach(builder::header);
-        HttpResponse<byte[]> response;
-        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> call =
-                http.sendAsync(builder.build(), BoundedBody.handler(settings.maxResponseBytes()));
-        try {
-            // The client's own timeout stops at the headers; this deadline also covers a trickling body.
-            response = call.get(settings.requestTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            return Exchange.unavailable("facilitator " + what + " timed out after " + settings.requestTimeout(),
-                    DEFAULT_RETRY_AFTER);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Exchange.unavailable("interrupted while calling facilitator " + what, DEFAULT_RETRY_AFTER);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause.getMessage() != null && cause.getMessage().startsWith("response body larger than")) {
-                return Exchange.malfunction("facilitator " + what + ": " + cause.getMessage());
-            }
-            return Exchange.unavailable("facilitator " + what + " unreachable: " + cause.getClass().getSimpleName(),
-                    DEFAULT_RETRY_AFTER);
-        }
-        int status = response.statusCode();
-        if (status == 429 || status == 408 || status >= 500) {
-            return Exchange.unavailable("facilitator " + what + " answered HTTP " + status,
-                    retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
-        }
-        if (status != 200 && status != 400 && status != 402) {
-            return Exchange.malfunction("facilitator " + what + " answered HTTP " + status);
-        }
-        try {
-            JsonNode json = mapper.readTree(response.body());
-            if (json == null || !json.isObject()) {
-                return Exchange.malfunction("facilitator " + what + " answered HTTP " + status + " without a JSON object");
-            }
-            return new Exchange(status, json, null);
-        } catch (IOException e) {
-            return Exchange.malfunction("facilitator " + what + " answered HTTP " + status + " with malformed JSON");
-        }
+        return http.postJson(uri, uri.getPath(), body);
     }
 
     /** Seconds or an HTTP-date; absent or unreadable means a short default, and it is capped. */
@@ -212,16 +157,11 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
         return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
     }
 
-    private record Failure(boolean unavailable, String detail, Duration retryAfter) {
-    }
-
-    private record Exchange(int status, JsonNode json, Failure failure) {
-        static Exchange unavailable(String detail, Duration retryAfter) {
-            return new Exchange(0, null, new Failure(true, detail, retryAfter));
-        }
-
-        static Exchange malfunction(String detail) {
-            return new Exchange(0, null, new Failure(false, detail, null));
+    /** Releases the connection pool if this client made it. */
+    @Override
+    public void close() {
+        if (ownsHttp) {
+            http.close();
         }
     }
 }

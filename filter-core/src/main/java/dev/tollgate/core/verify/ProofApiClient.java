@@ -6,17 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.core.wire.SettleResponse;
 import dev.tollgate.core.wire.WireJson;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The proof-API facilitator dialect: {@code POST {base}/verify} with {@code {proof, network, txHash?}},
@@ -32,35 +25,40 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>A proof from the dialect's own header is sent as the client sent it; an x402 proof ({@code X-PAYMENT}
  * or {@code PAYMENT-SIGNATURE}) is sent as base64 of its JSON. The network is the option's x402 v1 name
- * ("base", "base-sepolia"), the form the dialect uses. Every call is bounded like the x402 client's.
+ * ("base", "base-sepolia"), the form the dialect uses. Every call goes through {@link FacilitatorHttp}, bounded
+ * like the x402 client's.
  */
-public final class ProofApiClient implements PaymentVerifier, PaymentSettler {
+public final class ProofApiClient implements PaymentVerifier, PaymentSettler, AutoCloseable {
     /** The request timeout this dialect's documentation advises. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
-    private final FacilitatorSettings settings;
+    private final FacilitatorHttp http;
+    private final boolean ownsHttp;
     private final boolean settleOffered;
-    private final HttpClient http;
     private final ObjectMapper mapper = WireJson.mapper();
     private final URI verifyUri;
     private final URI settleUri;
 
+    /** A client with its own connection pool ({@link FacilitatorHttp#DEFAULT_MAX_CONNECTIONS}), closed with it. */
     public ProofApiClient(FacilitatorSettings settings, boolean settleOffered) {
-        this.settings = settings;
+        this(new FacilitatorHttp(settings, FacilitatorHttp.DEFAULT_MAX_CONNECTIONS), true, settleOffered);
+    }
+
+    /** A client over a shared transport, which its owner closes ({@link #close()} leaves it open). */
+    public ProofApiClient(FacilitatorHttp http, boolean settleOffered) {
+        this(http, false, settleOffered);
+    }
+
+    private ProofApiClient(FacilitatorHttp http, boolean ownsHttp, boolean settleOffered) {
+        this.http = http;
+        this.ownsHttp = ownsHttp;
         this.settleOffered = settleOffered;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                // Plain HTTP/1.1, like HttpFacilitatorClient: no h2c upgrade attempt on cleartext calls.
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
-        String base = settings.baseUrl().toString().replaceAll("/+$", "");
-        this.verifyUri = URI.create(base + "/verify");
-        this.settleUri = URI.create(base + "/settle");
+        this.verifyUri = http.uri("/verify");
+        this.settleUri = http.uri("/settle");
     }
 
     public FacilitatorSettings settings() {
-        return settings;
+        return http.settings();
     }
 
     /** The proof as this dialect carries it: the opaque header value, or base64 of an x402 payload. */
@@ -74,17 +72,14 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler {
 
     @Override
     public VerifyOutcome verify(PaymentAttempt attempt) {
-        Reply r = post(verifyUri, "/verify", attempt);
-        if (r.unavailable != null) {
-            return r.unavailable;
+        FacilitatorHttp.JsonReply r = post(verifyUri, "/verify", attempt);
+        if (r.failed()) {
+            return r.verifyFailure();
         }
-        if (r.malfunction != null) {
-            return new VerifyOutcome.Malfunction(r.malfunction);
-        }
-        JsonNode json = r.json;
+        JsonNode json = r.json();
         JsonNode valid = json.get("valid");
         if (valid == null || !valid.isBoolean()) {
-            return new VerifyOutcome.Malfunction("facilitator /verify answered HTTP " + r.status + " without valid");
+            return new VerifyOutcome.Malfunction("facilitator /verify answered HTTP " + r.status() + " without valid");
         }
         if (!valid.booleanValue()) {
             String code = text(json, "code");
@@ -115,27 +110,24 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler {
             // Nothing to finalize: the gate reports the transaction found at verification.
             return new SettleOutcome.Settled(new SettleResponse(true, null, null, network, null));
         }
-        Reply r = post(settleUri, "/settle", attempt);
-        if (r.unavailable != null) {
-            return new SettleOutcome.Unavailable(r.unavailable.retryAfter(), r.unavailable.detail());
+        FacilitatorHttp.JsonReply r = post(settleUri, "/settle", attempt);
+        if (r.failed()) {
+            return r.settleFailure();
         }
-        if (r.malfunction != null) {
-            return new SettleOutcome.Malfunction(r.malfunction);
-        }
-        JsonNode success = r.json.get("success");
+        JsonNode success = r.json().get("success");
         if (success == null || !success.isBoolean()) {
-            return new SettleOutcome.Malfunction("facilitator /settle answered HTTP " + r.status + " without success");
+            return new SettleOutcome.Malfunction("facilitator /settle answered HTTP " + r.status() + " without success");
         }
         if (!success.booleanValue()) {
-            String reason = ProofApiCode.ofCode(text(r.json, "code")).orElse(ProofApiCode.INVALID_PAYMENT).reason();
+            String reason = ProofApiCode.ofCode(text(r.json(), "code")).orElse(ProofApiCode.INVALID_PAYMENT).reason();
             return new SettleOutcome.Failed(SettleResponse.failure(reason, network, null));
         }
-        String answeredNetwork = text(r.json, "network");
-        return new SettleOutcome.Settled(new SettleResponse(true, null, text(r.json, "transactionId"),
+        String answeredNetwork = text(r.json(), "network");
+        return new SettleOutcome.Settled(new SettleResponse(true, null, text(r.json(), "transactionId"),
                 answeredNetwork == null ? network : answeredNetwork, null));
     }
 
-    private Reply post(URI uri, String what, PaymentAttempt attempt) {
+    private FacilitatorHttp.JsonReply post(URI uri, String what, PaymentAttempt attempt) {
         ObjectNode body = mapper.createObjectNode()
                 .put("proof", proofOf(attempt))
                 .put("network", attempt.option().network().v1Name());
@@ -145,57 +137,7 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize facilitator request", e);
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                .timeout(settings.requestTimeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        settings.headers().forEach(b::header);
-        return send(b.build(), what);
-    }
-
-    private Reply send(HttpRequest request, String what) {
-        HttpResponse<byte[]> response;
-        try {
-            // The client's own timeout stops at the headers; this deadline also covers a trickling body.
-            response = http.sendAsync(request, BoundedBody.handler(settings.maxResponseBytes()))
-                    .get(settings.requestTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return Reply.unavailable(FacilitatorFailures.timedOut(what, settings.requestTimeout()),
-                    HttpFacilitatorClient.DEFAULT_RETRY_AFTER);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Reply.unavailable("interrupted while calling facilitator " + what,
-                    HttpFacilitatorClient.DEFAULT_RETRY_AFTER);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause.getMessage() != null && cause.getMessage().startsWith("response body larger than")) {
-                return Reply.malfunction("facilitator " + what + ": " + cause.getMessage());
-            }
-            if (cause instanceof java.net.http.HttpTimeoutException) {
-                return Reply.unavailable(FacilitatorFailures.timedOut(what, settings.requestTimeout()),
-                        HttpFacilitatorClient.DEFAULT_RETRY_AFTER);
-            }
-            return Reply.unavailable(FacilitatorFailures.unreachable(what, cause),
-                    HttpFacilitatorClient.DEFAULT_RETRY_AFTER);
-        }
-        int status = response.statusCode();
-        if (status == 429 || status == 408 || status >= 500) {
-            return Reply.unavailable("facilitator " + what + " answered HTTP " + status,
-                    HttpFacilitatorClient.retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
-        }
-        if (status != 200 && status != 400 && status != 402) {
-            return Reply.malfunction("facilitator " + what + " answered HTTP " + status);
-        }
-        try {
-            JsonNode json = mapper.readTree(response.body());
-            if (json == null || !json.isObject()) {
-                return Reply.malfunction("facilitator " + what + " answered HTTP " + status + " without a JSON object");
-            }
-            return new Reply(status, json, null, null);
-        } catch (IOException e) {
-            return Reply.malfunction("facilitator " + what + " answered HTTP " + status + " with malformed JSON");
-        }
+        return http.postJson(uri, what, bytes);
     }
 
     private static String text(JsonNode json, String field) {
@@ -206,13 +148,11 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler {
         return n.asText();
     }
 
-    private record Reply(int status, JsonNode json, VerifyOutcome.Unavailable unavailable, String malfunction) {
-        static Reply unavailable(String detail, Duration retryAfter) {
-            return new Reply(0, null, new VerifyOutcome.Unavailable(retryAfter, detail), null);
-        }
-
-        static Reply malfunction(String detail) {
-            return new Reply(0, null, null, detail);
+    /** Releases the connection pool if this client made it. */
+    @Override
+    public void close() {
+        if (ownsHttp) {
+            http.close();
         }
     }
 }

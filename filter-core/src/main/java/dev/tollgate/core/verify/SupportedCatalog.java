@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.wire.WireJson;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,23 +11,19 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the facilitator says it supports ({@code GET {base}/supported}), fetched on demand and cached; once
  * older than {@code refresh} the cached answer is still served while a fresh one is fetched in the
- * background (by the HTTP client's own threads: no thread of ours waits on it).
+ * background (on a short-lived daemon thread: no caller waits on it).
  *
  * <p>Both dialects' answers are read: the x402 form {@code {kinds:[{x402Version, scheme, network}]}} and the
  * proof-API form {@code {networks:["base", ...]}} (entries may also be objects with {@code network} or
  * {@code name}). A facilitator without {@code /supported} (404, 405, 501) is "not offered", not an error.
  * The fetch is idempotent, so a transport failure is retried once.
  */
-public final class SupportedCatalog {
+public final class SupportedCatalog implements AutoCloseable {
     /** One facilitator's answer. {@code offered} false: it has no {@code /supported}; nothing is known. */
     public record Supported(boolean offered, Set<String> kinds, Set<String> networks) {
         public Supported {
@@ -60,70 +53,74 @@ public final class SupportedCatalog {
         }
     }
 
-    private final FacilitatorSettings settings;
+    private final FacilitatorHttp http;
+    private final boolean ownsHttp;
     private final Duration refresh;
     private final Clock clock;
-    private final HttpClient http;
     private final URI uri;
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile Supported current;
     private volatile Instant fetchedAt;
 
+    /** A catalog with its own (one-connection) transport, closed with it. */
     public SupportedCatalog(FacilitatorSettings settings, Duration refresh, Clock clock) {
-        this.settings = settings;
+        this(new FacilitatorHttp(settings, 1), true, refresh, clock);
+    }
+
+    /** A catalog over the facilitator client's transport, which its owner closes. */
+    public SupportedCatalog(FacilitatorHttp http, Duration refresh, Clock clock) {
+        this(http, false, refresh, clock);
+    }
+
+    private SupportedCatalog(FacilitatorHttp http, boolean ownsHttp, Duration refresh, Clock clock) {
+        this.http = http;
+        this.ownsHttp = ownsHttp;
         this.refresh = refresh;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                // Plain HTTP/1.1, like HttpFacilitatorClient: no h2c upgrade attempt on cleartext calls.
-                .version(HttpClient.Version.HTTP_1_1).build();
-        this.uri = URI.create(settings.baseUrl().toString().replaceAll("/+$", "") + "/supported");
+        this.uri = http.uri("/supported");
     }
 
     /** The cached answer, if any was had; starts a background refresh when it is stale. */
     public Optional<Supported> cached() {
         Supported s = current;
         if (s != null && !clock.instant().isBefore(fetchedAt.plus(refresh)) && refreshing.compareAndSet(false, true)) {
-            send().whenComplete((r, e) -> {
+            Thread refresher = new Thread(() -> {
                 try {
-                    if (e == null) {
-                        store(parse(r));
+                    FacilitatorHttp.Result r = http.get(uri, "/supported");
+                    if (r instanceof FacilitatorHttp.Answer a) {
+                        store(parse(a));
                     }
                 } catch (IOException ignored) {
                     // keep serving the previous answer; the next stale read tries again
                 } finally {
                     refreshing.set(false);
                 }
-            });
+            }, "tollgate-supported-refresh");
+            refresher.setDaemon(true);
+            refresher.start();
         }
         return Optional.ofNullable(s);
     }
 
     /** Asks now (one retry after a transport failure) and caches the answer. */
     public Supported fetch() throws IOException {
-        IOException last = null;
+        FacilitatorHttp.NoAnswer last = null;
         for (int attempt = 0; attempt < 2; attempt++) {
-            HttpResponse<byte[]> r;
-            try {
-                r = send().get(settings.requestTimeout().toMillis() + 100, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                throw new IOException("facilitator /supported timed out after " + settings.requestTimeout());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while calling facilitator /supported");
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                if (cause instanceof java.net.http.HttpTimeoutException) {
-                    throw new IOException("facilitator /supported timed out after " + settings.requestTimeout());
+            FacilitatorHttp.Result r = http.get(uri, "/supported");
+            if (r instanceof FacilitatorHttp.NoAnswer n) {
+                // A refused or reset connection is worth one more try (the request is idempotent); a timeout,
+                // an oversized answer or a closed client is not.
+                last = n;
+                if (n.failure() == FacilitatorHttp.Failure.UNREACHABLE) {
+                    continue;
                 }
-                last = new IOException(FacilitatorFailures.unreachable("/supported", cause));
-                continue;
+                break;
             }
-            Supported s = parse(r);
+            Supported s = parse((FacilitatorHttp.Answer) r);
             store(s);
             return s;
         }
-        throw last;
+        throw new IOException(last.detail());
     }
 
     private void store(Supported s) {
@@ -131,15 +128,16 @@ public final class SupportedCatalog {
         fetchedAt = clock.instant();
     }
 
-    private CompletableFuture<HttpResponse<byte[]>> send() {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET().timeout(settings.requestTimeout())
-                .header("Accept", "application/json");
-        settings.headers().forEach(b::header);
-        return http.sendAsync(b.build(), BoundedBody.handler(settings.maxResponseBytes()));
+    /** Releases the transport if this catalog made it. */
+    @Override
+    public void close() {
+        if (ownsHttp) {
+            http.close();
+        }
     }
 
-    static Supported parse(HttpResponse<byte[]> r) throws IOException {
-        int status = r.statusCode();
+    static Supported parse(FacilitatorHttp.Answer r) throws IOException {
+        int status = r.status();
         if (status == 404 || status == 405 || status == 501) {
             return new Supported(false, Set.of(), Set.of());
         }
