@@ -3,7 +3,6 @@ package dev.tollgate.core.verify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tollgate.core.wire.FacilitatorRequest;
 import dev.tollgate.core.wire.SettleResponse;
 import dev.tollgate.core.wire.SupportedResponse;
 import dev.tollgate.core.wire.VerifyResponse;
@@ -124,14 +123,7 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
     }
 
     private FacilitatorHttp.JsonReply post(URI uri, PaymentAttempt attempt) {
-        byte[] body;
-        try {
-            body = mapper.writeValueAsBytes(new FacilitatorRequest(attempt.x402Version(), attempt.paymentPayload(),
-                    attempt.requirements()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize facilitator request", e);
-        }
-        return http.postJson(uri, uri.getPath(), body);
+        return http.postJson(uri, uri.getPath(), FacilitatorRequestBody.of(attempt));
     }
 
     /** Seconds or an HTTP-date; absent or unreadable means a short default, and it is capped. */
