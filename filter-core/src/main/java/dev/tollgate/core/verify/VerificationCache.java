@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.tollgate.core.wire.ExactEvmPayload;
+import dev.tollgate.core.wire.PaymentRequirements;
 import dev.tollgate.core.wire.WireJson;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +38,15 @@ public final class VerificationCache implements PaymentVerifier {
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
     private static final Set<String> TRANSIENT_REASONS = Set.of(ProofApiCode.PAYMENT_NOT_FOUND.reason(),
             "insufficient_funds");
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    });
+    private static final ConcurrentHashMap<PaymentRequirements, byte[]> REQUIREMENT_KEYS = new ConcurrentHashMap<>();
 
     private final PaymentVerifier verifier;
     private final Duration ttl;
@@ -110,16 +122,68 @@ public final class VerificationCache implements PaymentVerifier {
         return ttl;
     }
 
-    /** Same proof for the same requirement, however its JSON keys are ordered. */
+    /**
+     * Same proof for the same requirement, however its JSON keys are ordered. An exact-EVM proof is its signed
+     * authorization and signature, so its key is made of those fields alone: writing the whole proof out again,
+     * sorted, cost more than the rest of the paid request (the facilitator call included) when every proof
+     * is new. Other proofs are keyed by their sorted JSON. The parts are length-prefixed, so no two different
+     * proofs share a digest input.
+     */
     static String key(PaymentAttempt attempt) {
+        MessageDigest digest = SHA256.get();
+        part(digest, Integer.toString(attempt.x402Version()));
+        digest.update(requirementsKey(attempt.requirements()));
+        ExactEvmPayload evm = attempt.evm();
+        if (evm != null && evm.authorization() != null) {
+            ExactEvmPayload.Authorization a = evm.authorization();
+            part(digest, "exact-evm");
+            for (String field : new String[] {evm.signature(), a.from(), a.to(), a.value(), a.validAfter(),
+                    a.validBefore(), a.nonce()}) {
+                part(digest, field);
+            }
+        } else {
+            part(digest, "json");
+            part(digest, sorted(attempt.paymentPayload()));
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void part(MessageDigest digest, String value) {
+        if (value == null) {
+            digest.update("-1:".getBytes(StandardCharsets.US_ASCII)); // no string has a negative length
+            return;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+        digest.update((byte) ':');
+        digest.update(bytes);
+    }
+
+    /** A v2 requirement is one per configured option: its sorted JSON is written once. */
+    private static byte[] requirementsKey(Object requirements) {
+        if (requirements instanceof PaymentRequirements v2) {
+            byte[] cached = REQUIREMENT_KEYS.get(v2);
+            if (cached == null) {
+                cached = requirementsBytes(v2);
+                if (REQUIREMENT_KEYS.size() < 1024) {
+                    REQUIREMENT_KEYS.putIfAbsent(v2, cached);
+                }
+            }
+            return cached;
+        }
+        return requirementsBytes(requirements);
+    }
+
+    private static byte[] requirementsBytes(Object requirements) {
+        String json = sorted(WireJson.mapper().valueToTree(requirements));
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        return (bytes.length + ":" + json).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String sorted(JsonNode tree) {
         try {
-            var writer = WireJson.mapper().writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED);
-            JsonNode requirements = WireJson.mapper().valueToTree(attempt.requirements());
-            String text = attempt.x402Version() + "\n" + writer.writeValueAsString(attempt.paymentPayload()) + "\n"
-                    + writer.writeValueAsString(requirements);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return WireJson.mapper().writer().with(JsonNodeFeature.WRITE_PROPERTIES_SORTED).writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
