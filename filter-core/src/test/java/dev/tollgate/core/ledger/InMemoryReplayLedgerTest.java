@@ -1,12 +1,22 @@
 package dev.tollgate.core.ledger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 
 class InMemoryReplayLedgerTest {
@@ -118,5 +128,90 @@ class InMemoryReplayLedgerTest {
             ledger.claim("new" + i, T0.plusSeconds(100));
         }
         assertEquals(true, ledger.size() < 1000, "size " + ledger.size());
+    }
+
+    @Test
+    void sweepBringsTheSizeBackDownOnceEverythingExpired() {
+        for (int i = 0; i < 100_000; i++) {
+            ledger.claim("k" + i, T0.plusSeconds(60));
+        }
+        clock.advance(Duration.ofSeconds(60));
+        ledger.sweep();
+        assertEquals(0, ledger.size());
+    }
+
+    @Test
+    void claimsAloneClearALedgerWhoseEntriesAllExpiredWithinTwiceAsManyClaimsAsItHeld() {
+        int n = 100_000;
+        for (int i = 0; i < n; i++) {
+            ledger.claim("old" + i, T0.plusSeconds(60));
+        }
+        clock.advance(Duration.ofSeconds(60));
+        for (int i = 0; i < 2 * n; i++) {
+            ledger.claim("new" + i, T0.plusSeconds(120));
+            ledger.release("new" + i);
+        }
+        assertEquals(0, ledger.size());
+    }
+
+    @Test
+    void ofManyThreadsClaimingTheSameKeysExactlyOneWinsEachKey() throws Exception {
+        int keys = 20_000;
+        AtomicIntegerArray wins = new AtomicIntegerArray(keys);
+        inParallel(8, thread -> {
+            for (int i = 0; i < keys; i++) {
+                if (ledger.claim("k" + i, T0.plusSeconds(60)) == ClaimResult.CLAIMED) {
+                    wins.incrementAndGet(i);
+                }
+            }
+        });
+        for (int i = 0; i < keys; i++) {
+            assertEquals(1, wins.get(i), "claims of k" + i + " that won");
+        }
+        assertEquals(keys, ledger.size());
+    }
+
+    @Test
+    void manyThreadsClaimingDistinctKeysAllWinAndEveryClaimIsKept() throws Exception {
+        int threads = 8;
+        int perThread = 25_000;
+        inParallel(threads, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                assertEquals(ClaimResult.CLAIMED, ledger.claim(thread + ":" + i, T0.plusSeconds(60)));
+            }
+            for (int i = 0; i < perThread; i += 2) {
+                ledger.release(thread + ":" + i);
+            }
+        });
+        assertEquals(threads * perThread / 2, ledger.size());
+        for (int thread = 0; thread < threads; thread++) {
+            for (int i = 0; i < perThread; i++) {
+                ClaimResult expected = i % 2 == 0 ? ClaimResult.CLAIMED : ClaimResult.DUPLICATE;
+                assertEquals(expected, ledger.claim(thread + ":" + i, T0.plusSeconds(60)), thread + ":" + i);
+            }
+        }
+    }
+
+    /** Runs {@code body} on that many threads at once, each given its number, and rethrows any failure. */
+    private static void inParallel(int threads, IntConsumer body) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CyclicBarrier start = new CyclicBarrier(threads);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    body.accept(thread);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+        }
     }
 }
