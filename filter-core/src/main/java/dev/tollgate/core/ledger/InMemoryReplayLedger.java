@@ -43,21 +43,21 @@ public final class InMemoryReplayLedger implements ReplayLedger {
 
     @Override
     public ClaimResult claim(String key, Instant until) {
-        byte[] d = digest(key);
-        boolean claimed = claims.claim(word(d, 0), word(d, 8), millisUp(until), clock.millis());
+        Digest d = Digest.of(key);
+        boolean claimed = claims.claim(d.high, d.low, millisUp(until), clock.millis());
         return claimed ? ClaimResult.CLAIMED : ClaimResult.DUPLICATE;
     }
 
     @Override
     public void settled(String key, Instant until) {
-        byte[] d = digest(key);
-        claims.settled(word(d, 0), word(d, 8), millisUp(until), clock.millis());
+        Digest d = Digest.of(key);
+        claims.settled(d.high, d.low, millisUp(until), clock.millis());
     }
 
     @Override
     public void release(String key) {
-        byte[] d = digest(key);
-        claims.release(word(d, 0), word(d, 8));
+        Digest d = Digest.of(key);
+        claims.release(d.high, d.low);
     }
 
     @Override
@@ -83,15 +83,39 @@ public final class InMemoryReplayLedger implements ReplayLedger {
         }
     }
 
-    private static byte[] digest(String key) {
-        return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
-    }
+    /**
+     * The key's 128-bit SHA-256 prefix. A paid request claims and then settles (or releases) the very same key
+     * string on the same thread, so each thread remembers its last one: the second digest is free.
+     */
+    private static final class Digest {
+        private static final ThreadLocal<Digest> LAST = new ThreadLocal<>();
+        private final String key;
+        final long high;
+        final long low;
 
-    private static long word(byte[] b, int at) {
-        long v = 0;
-        for (int i = at; i < at + 8; i++) {
-            v = (v << 8) | (b[i] & 0xFF);
+        private Digest(String key, long high, long low) {
+            this.key = key;
+            this.high = high;
+            this.low = low;
         }
-        return v;
+
+        static Digest of(String key) {
+            Digest last = LAST.get();
+            if (last != null && last.key == key) { // the same instance: its content cannot differ
+                return last;
+            }
+            byte[] d = SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
+            Digest made = new Digest(key, word(d, 0), word(d, 8));
+            LAST.set(made);
+            return made;
+        }
+
+        private static long word(byte[] b, int at) {
+            long v = 0;
+            for (int i = at; i < at + 8; i++) {
+                v = (v << 8) | (b[i] & 0xFF);
+            }
+            return v;
+        }
     }
 }
