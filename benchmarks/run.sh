@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 WHAT=${1:-all}
 DURATION=${DURATION:-10}       # seconds per wrk measurement
-WARMUP=${WARMUP:-5}            # seconds of unrecorded load per endpoint first (JIT)
+WARMUP=${WARMUP:-10}           # seconds of unrecorded load per endpoint first (JIT; 5 s left the first round cold)
 ROUNDS=${ROUNDS:-2}            # each comparison alternates its sides this many times
 CONNS=${CONNS:-16}             # wrk connections for throughput runs (one wrk thread: it is not the bottleneck)
 MODERATE_CONNS=${MODERATE_CONNS:-4}

@@ -180,6 +180,14 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         redirect = null;
     }
 
+    /**
+     * Lets go of the held body (its large arrays are reused by later paid responses). Called once the response
+     * was sent or refused; a handler that writes again afterwards only starts a new, unsent buffer.
+     */
+    void release() {
+        bytes.reset();
+    }
+
     /** Sends the handler's response, as the handler meant it, to the real response. */
     void commitTo(HttpServletResponse response) throws IOException {
         if (writer != null) {
@@ -249,10 +257,10 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         /** Makes sure {@code current} has space for at least one byte, and for all {@code wanted} if it is new. */
         private void room(int wanted) {
             if (current == null) {
-                current = new byte[Math.max(FIRST_CHUNK, Math.max(expected, wanted))];
+                current = LargeBuffers.SHARED.take(Math.max(FIRST_CHUNK, Math.max(expected, wanted)));
             } else if (used == current.length) {
                 full.add(current);
-                current = new byte[Math.max(Math.min(MAX_CHUNK, current.length * 2), wanted)];
+                current = LargeBuffers.SHARED.take(Math.max(Math.min(MAX_CHUNK, current.length * 2), wanted));
                 used = 0;
             }
         }
@@ -261,8 +269,15 @@ final class BufferedResponse extends HttpServletResponseWrapper {
             return count;
         }
 
+        /** Forgets what is held and gives its arrays back for reuse. */
         void reset() {
             expected = 0;
+            for (byte[] chunk : full) {
+                LargeBuffers.SHARED.give(chunk);
+            }
+            if (current != null) {
+                LargeBuffers.SHARED.give(current);
+            }
             full.clear();
             current = null;
             used = 0;

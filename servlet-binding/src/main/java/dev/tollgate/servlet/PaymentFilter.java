@@ -129,6 +129,15 @@ public class PaymentFilter implements Filter {
         request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
         BufferedResponse buffered = new BufferedResponse(response, tollgate.config().bufferLimit());
         try {
+            serveBuffered(request, response, chain, session, buffered);
+        } finally {
+            buffered.release();
+        }
+    }
+
+    private void serveBuffered(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                               PaymentSession session, BufferedResponse buffered) throws IOException, ServletException {
+        try {
             chain.doFilter(new SynchronousRequest(request), buffered);
         } catch (IOException | ServletException | RuntimeException | Error e) {
             session.abandon();

@@ -134,4 +134,50 @@ class BufferedResponseTest {
             assertArrayEquals(body, sent.toByteArray(), "declared " + declared);
         }
     }
+
+    @Test
+    void reusedArraysNeverLetAnEarlierBodyThrough() throws IOException {
+        Random random = new Random(11);
+        for (int size : new int[] {1 << 20, 700_000, 65_537, 1 << 20, 200_000, 3_000_000, 64 * 1024}) {
+            sent.reset();
+            byte[] body = new byte[size];
+            random.nextBytes(body);
+            BufferedResponse buffered = new BufferedResponse(container(), 4 << 20);
+            if (size % 2 == 0) {
+                buffered.setContentLength(size);
+            }
+            for (int at = 0; at < size; at += 100_000) {
+                buffered.getOutputStream().write(body, at, Math.min(100_000, size - at));
+            }
+            buffered.commitTo(container());
+            buffered.release();
+            assertEquals(size, contentLength);
+            assertArrayEquals(body, sent.toByteArray(), "body of " + size + " bytes");
+        }
+    }
+
+    @Test
+    void largeArraysAreReusedAndTheirNumberIsBounded() {
+        LargeBuffers pool = new LargeBuffers();
+        byte[] first = pool.take(1_000_000);
+        assertEquals(1 << 20, first.length);
+        pool.give(first);
+        assertTrue(first == pool.take(1 << 20), "a given-back array is taken again");
+        assertEquals(100, pool.take(100).length); // small sizes are plain allocations
+        byte[][] many = new byte[20][];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = pool.take(1 << 20);
+        }
+        for (byte[] a : many) {
+            pool.give(a);
+        }
+        int reused = 0;
+        for (int i = 0; i < many.length; i++) {
+            byte[] again = pool.take(1 << 20);
+            for (byte[] a : many) {
+                reused += a == again ? 1 : 0;
+            }
+        }
+        assertEquals(8, reused); // 8 MiB of 1 MiB arrays are kept, the rest left to the collector
+    }
 }
