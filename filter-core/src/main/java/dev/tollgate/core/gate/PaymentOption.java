@@ -23,6 +23,8 @@ public final class PaymentOption {
     private final int maxTimeoutSeconds;
     private final ObjectNode extra;
     private final PaymentRequirements v2;
+    /** What every exact-EVM ledger key of this option starts with: built once, not per paid request. */
+    private final String ledgerKeyPrefix;
 
     public PaymentOption(String scheme, Network network, BigInteger amount, String asset, String payTo,
                          int maxTimeoutSeconds, String eip712Name, String eip712Version) {
@@ -43,6 +45,11 @@ public final class PaymentOption {
                 .put("version", Objects.requireNonNull(eip712Version, "eip712Version"));
         this.v2 = new PaymentRequirements(scheme, network.caip2(), amount.toString(), asset, payTo,
                 maxTimeoutSeconds, extra);
+        this.ledgerKeyPrefix = "x402:" + network.caip2() + ":" + asset.toLowerCase(java.util.Locale.ROOT) + ":";
+    }
+
+    String ledgerKeyPrefix() {
+        return ledgerKeyPrefix;
     }
 
     public PaymentRequirements requirementsV2() {

@@ -184,8 +184,8 @@ final class ProofMatcher {
         if (evm != null) {
             ExactEvmPayload.Authorization a = evm.authorization();
             // The token contract refuses a second use of (from, nonce); the ledger mirrors exactly that.
-            String key = "x402:" + o.network().caip2() + ":" + lower(o.asset()) + ":" + lower(a.from()) + ":"
-                    + lower(a.nonce());
+            String key = new StringBuilder(o.ledgerKeyPrefix().length() + a.from().length() + a.nonce().length() + 1)
+                    .append(o.ledgerKeyPrefix()).append(lower(a.from())).append(':').append(lower(a.nonce())).toString();
             return new MatchedProof(attempt, key, new BigInteger(a.validBefore()), a.from());
         }
         return new MatchedProof(attempt, "x402:payload:" + sha256(canonical(attempt.paymentPayload())), null, null);
