@@ -18,9 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class ProofReaderTest {
-    private static final String AUTH = "{\"from\":\"0x857b06519E91e3A54538791bDbb0E22373e36b66\","
-            + "\"to\":\"0x209693Bc6afc0C5328bA36FaF03C514EF312287C\",\"value\":\"10000\",\"validAfter\":\"1\","
-            + "\"validBefore\":\"2\",\"nonce\":\"0x01\"}";
+    private static final String AUTH = FastBindTest.AUTH;
     private static final String ACCEPTED = "{\"scheme\":\"exact\",\"network\":\"eip155:84532\",\"amount\":\"10000\","
             + "\"asset\":\"0x036CbD53842c5426634e7929541eC2318f3dCF7e\",\"payTo\":\"0x209693Bc6afc0C5328bA36FaF03C514EF312287C\","
             + "\"maxTimeoutSeconds\":60,\"extra\":{\"name\":\"USDC\",\"version\":\"2\"}}";
