@@ -8,6 +8,7 @@
 #   benchmarks/run.sh -h                       # arguments (JMH's options; LedgerClaimBenchmark needs Redis
 #                                              # and PostgreSQL, see docs/benchmarks.md)
 #   DURATION=10 ROUNDS=3 CONNS=16 JFR=1 benchmarks/run.sh load
+#   ONLY='^t2\.servlet' ROUNDS=6 benchmarks/run.sh load    # only the runs whose name matches (bash regex)
 #
 # Needs: java 17, mvn, wrk, node >= 20 (interop/node_modules, installed with `npm ci` when missing).
 # Everything listens on 127.0.0.1 only.
@@ -72,6 +73,7 @@ machine() {
 # wrk NAME CONNS URL SCRIPT [ARGS...]: one measurement; appends "NAME rps p50 p99 non2xx errors load1".
 wrk_run() {
   local name=$1 conns=$2 url=$3 script=$4; shift 4
+  if [ -n "${ONLY:-}" ] && ! [[ $name =~ $ONLY ]]; then return 0; fi
   local line
   local header=()
   if [ -n "${WRK_HEADER:-}" ]; then header=(-H "$WRK_HEADER"); fi
