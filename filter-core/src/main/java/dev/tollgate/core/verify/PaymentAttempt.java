@@ -76,8 +76,13 @@ public final class PaymentAttempt {
 
     /** The proof's JSON as the client sent it, or the tree's serialization when it was made from a tree. */
     public byte[] paymentPayloadJson() {
+        return payloadJson != null ? payloadJson.clone() : payloadJsonShared();
+    }
+
+    /** {@link #paymentPayloadJson()} without the defensive copy, for this package's writers, which only read it. */
+    byte[] payloadJsonShared() {
         if (payloadJson != null) {
-            return payloadJson.clone();
+            return payloadJson;
         }
         try {
             return WireJson.mapper().writeValueAsBytes(paymentPayload);

@@ -7,7 +7,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.tollgate.core.wire.ExactEvmPayload;
-import dev.tollgate.core.wire.PaymentRequirements;
 import dev.tollgate.core.wire.WireJson;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +44,6 @@ public final class VerificationCache implements PaymentVerifier {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
     });
-    private static final ConcurrentHashMap<PaymentRequirements, byte[]> REQUIREMENT_KEYS = new ConcurrentHashMap<>();
 
     private final PaymentVerifier verifier;
     private final Duration ttl;
@@ -132,7 +129,7 @@ public final class VerificationCache implements PaymentVerifier {
     static String key(PaymentAttempt attempt) {
         MessageDigest digest = SHA256.get();
         part(digest, Integer.toString(attempt.x402Version()));
-        digest.update(requirementsKey(attempt.requirements()));
+        part(digest, RequirementsJson.of(attempt.requirements()));
         ExactEvmPayload evm = attempt.evm();
         if (evm != null && evm.authorization() != null) {
             ExactEvmPayload.Authorization a = evm.authorization();
@@ -153,31 +150,13 @@ public final class VerificationCache implements PaymentVerifier {
             digest.update("-1:".getBytes(StandardCharsets.US_ASCII)); // no string has a negative length
             return;
         }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        part(digest, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void part(MessageDigest digest, byte[] bytes) {
         digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
         digest.update((byte) ':');
         digest.update(bytes);
-    }
-
-    /** A v2 requirement is one per configured option: its sorted JSON is written once. */
-    private static byte[] requirementsKey(Object requirements) {
-        if (requirements instanceof PaymentRequirements v2) {
-            byte[] cached = REQUIREMENT_KEYS.get(v2);
-            if (cached == null) {
-                cached = requirementsBytes(v2);
-                if (REQUIREMENT_KEYS.size() < 1024) {
-                    REQUIREMENT_KEYS.putIfAbsent(v2, cached);
-                }
-            }
-            return cached;
-        }
-        return requirementsBytes(requirements);
-    }
-
-    private static byte[] requirementsBytes(Object requirements) {
-        String json = sorted(WireJson.mapper().valueToTree(requirements));
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        return (bytes.length + ":" + json).getBytes(StandardCharsets.UTF_8);
     }
 
     private static String sorted(JsonNode tree) {
