@@ -12,6 +12,7 @@ final class ContextRequestView implements RequestView {
     private final ContainerRequestContext request;
     private final String path;
     private final String resourceUrl;
+    private final String resourceRawPath;
 
     ContextRequestView(ContainerRequestContext request) {
         this.request = request;
@@ -20,7 +21,8 @@ final class ContextRequestView implements RequestView {
         String relative = uri.getPath(true);
         this.path = relative.startsWith("/") ? relative : "/" + relative;
         URI absolute = uri.getRequestUri();
-        this.resourceUrl = absolute.getScheme() + "://" + absolute.getRawAuthority() + absolute.getRawPath();
+        this.resourceRawPath = absolute.getRawPath();
+        this.resourceUrl = absolute.getScheme() + "://" + absolute.getRawAuthority() + resourceRawPath;
     }
 
     @Override
@@ -36,6 +38,11 @@ final class ContextRequestView implements RequestView {
     @Override
     public String resourceUrl() {
         return resourceUrl;
+    }
+
+    @Override
+    public String resourceRawPath() {
+        return resourceRawPath;
     }
 
     @Override

@@ -2,7 +2,9 @@ package dev.tollgate.servlet;
 
 import dev.tollgate.core.gate.RequestView;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 
 /** The core's view of a servlet request: the path as the container dispatches it. */
@@ -49,9 +51,28 @@ final class ServletRequestView implements RequestView {
         return resourceUrl;
     }
 
+    /** The request target's path as received: what {@link #resourceUrl()} ends with, without building it. */
+    @Override
+    public String resourceRawPath() {
+        return request.getRequestURI();
+    }
+
     @Override
     public List<String> headers(String name) {
-        var values = request.getHeaders(name);
-        return values == null ? List.of() : Collections.list(values);
+        // Usually none or one: no list is built for those (the gate asks for three names per paid request).
+        Enumeration<String> values = request.getHeaders(name);
+        if (values == null || !values.hasMoreElements()) {
+            return List.of();
+        }
+        String first = values.nextElement();
+        if (!values.hasMoreElements()) {
+            return Collections.singletonList(first);
+        }
+        List<String> all = new ArrayList<>();
+        all.add(first);
+        while (values.hasMoreElements()) {
+            all.add(values.nextElement());
+        }
+        return all;
     }
 }

@@ -194,6 +194,21 @@ class PaymentFilterTest {
     }
 
     @Test
+    void aV2ProofIsBoundToThePathNotTheHostItNamed() throws Exception {
+        // Behind a proxy the client may name another host; the path is what the proof is bound to, compared raw.
+        HttpResponse<String> elsewhere = server.get("/premium/report", "PAYMENT-SIGNATURE",
+                Proofs.proof().resource("https://shop.example/premium/report").v2());
+        assertEquals(200, elsewhere.statusCode(), elsewhere.body());
+        assertEquals(1, server.paidHandlerRuns.get());
+
+        HttpResponse<String> encoded = server.get("/premium/report", "PAYMENT-SIGNATURE",
+                Proofs.proof().resource("https://shop.example/premium/%72eport").v2());
+        assertEquals(402, encoded.statusCode());
+        assertTrue(JSON.readTree(encoded.body()).get("error").asText().contains("another resource"));
+        assertEquals(1, server.paidHandlerRuns.get());
+    }
+
+    @Test
     void aMalformedProofGetsA402WithThePreciseError() throws Exception {
         HttpResponse<String> r = server.get("/premium/report", "X-PAYMENT", "%%%not-base64");
 

@@ -16,6 +16,7 @@ import dev.tollgate.core.wire.X402Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,9 +136,12 @@ final class Answers {
 
     /** The settlement result in both generations' headers, each with the network named its own way. */
     Map<String, String> settlementHeaders(SettleResponse r, PaymentOption option) {
+        // The two headers differ only in how they name the network: what comes before and after it is written once.
+        byte[] before = utf8(settlementBefore(r));
+        byte[] after = utf8(settlementAfter(r));
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(X402Headers.PAYMENT_RESPONSE, settlementHeader(r, option.network().caip2()));
-        headers.put(X402Headers.X_PAYMENT_RESPONSE, settlementHeader(r, option.network().v1Name()));
+        headers.put(X402Headers.PAYMENT_RESPONSE, settlementHeader(before, option.network().caip2(), after));
+        headers.put(X402Headers.X_PAYMENT_RESPONSE, settlementHeader(before, option.network().v1Name(), after));
         headers.put("Access-Control-Expose-Headers", X402Headers.EXPOSED);
         return headers;
     }
@@ -148,12 +152,36 @@ final class Answers {
      * more per call (its output buffers) than all the rest of the gate (a test holds the two equal).
      */
     static String settlementHeader(SettleResponse r, String network) {
-        StringBuilder json = new StringBuilder(192).append("{\"success\":").append(r.success());
+        return settlementHeader(utf8(settlementBefore(r)), network, utf8(settlementAfter(r)));
+    }
+
+    private static String settlementHeader(byte[] before, String network, byte[] after) {
+        StringBuilder field = new StringBuilder(network.length() + 16);
+        field(field, "network", network);
+        byte[] middle = utf8(field.toString());
+        byte[] json = Arrays.copyOf(before, before.length + middle.length + after.length);
+        System.arraycopy(middle, 0, json, before.length, middle.length);
+        System.arraycopy(after, 0, json, before.length + middle.length, after.length);
+        return new String(Base64.getEncoder().encode(json), StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The settlement JSON up to its network (SettleResponse's field order). */
+    private static String settlementBefore(SettleResponse r) {
+        StringBuilder json = new StringBuilder(128).append("{\"success\":").append(r.success());
         field(json, "errorReason", r.errorReason());
         field(json, "transaction", r.transaction());
-        field(json, "network", network);
+        return json.toString();
+    }
+
+    /** The settlement JSON after its network. */
+    private static String settlementAfter(SettleResponse r) {
+        StringBuilder json = new StringBuilder(64);
         field(json, "payer", r.payer());
-        return Base64.getEncoder().encodeToString(json.append('}').toString().getBytes(StandardCharsets.UTF_8));
+        return json.append('}').toString();
     }
 
     private static void field(StringBuilder json, String name, String value) {

@@ -1,10 +1,12 @@
 package dev.tollgate.core.gate;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.core.pricing.Network;
 import dev.tollgate.core.wire.PaymentRequirements;
 import dev.tollgate.core.wire.PaymentRequirementsV1;
+import dev.tollgate.core.wire.WireJson;
 import java.math.BigInteger;
 import java.util.Objects;
 
@@ -25,6 +27,8 @@ public final class PaymentOption {
     private final PaymentRequirements v2;
     /** What every exact-EVM ledger key of this option starts with: built once, not per paid request. */
     private final String ledgerKeyPrefix;
+    /** The v2 requirement as the 402 writes it, which a client usually copies into {@code accepted} verbatim. */
+    private final byte[] v2Json;
 
     public PaymentOption(String scheme, Network network, BigInteger amount, String asset, String payTo,
                          int maxTimeoutSeconds, String eip712Name, String eip712Version) {
@@ -46,6 +50,16 @@ public final class PaymentOption {
         this.v2 = new PaymentRequirements(scheme, network.caip2(), amount.toString(), asset, payTo,
                 maxTimeoutSeconds, extra);
         this.ledgerKeyPrefix = "x402:" + network.caip2() + ":" + asset.toLowerCase(java.util.Locale.ROOT) + ":";
+        try {
+            this.v2Json = WireJson.mapper().writeValueAsBytes(v2);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the v2 requirement", e);
+        }
+    }
+
+    /** {@link #requirementsV2()}'s JSON; callers must not change the array. */
+    byte[] requirementsV2Json() {
+        return v2Json;
     }
 
     String ledgerKeyPrefix() {

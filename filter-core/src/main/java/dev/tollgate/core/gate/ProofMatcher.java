@@ -31,14 +31,21 @@ final class ProofMatcher {
     private static final int BYTES32 = 64;
     private static final int SIGNATURE = 130;
     private static final int UINT_DIGITS = 78;
+    private static final boolean[] HEX_DIGIT = new boolean[128];
+
+    static {
+        for (char c : "0123456789abcdefABCDEF".toCharArray()) {
+            HEX_DIGIT[c] = true;
+        }
+    }
 
     /** Stands for "no raw path" (absent or unparseable URL); compared by identity. */
     @SuppressWarnings("StringOperationCanBeSimplified")
     private static final String NO_PATH = new String("");
 
     private final HeaderCodec codec;
-    /** Every paid request to a resource parses the same URL; one remembered parse spares that. */
-    private volatile ParsedUrl lastParsed;
+    private final LastUrl resourcePaths = new LastUrl();
+    private final LastUrl clientPaths = new LastUrl();
 
     ProofMatcher(HeaderCodec codec) {
         this.codec = codec;
@@ -82,7 +89,7 @@ final class ProofMatcher {
 
     MatchedProof matchV2(String header, RequestView view, PaymentTerms terms) throws Refusal {
         byte[] json = decodeJson(X402Headers.PAYMENT_SIGNATURE, header);
-        ProofReader.Read read = ProofReader.read(json);
+        ProofReader.Read read = ProofReader.read(json, terms.options());
         if (read != null && read.version() == 2) {
             return matchV2(read.resource(), read.accepted(), new ReadPayload(json, read.evm()), view, terms);
         }
@@ -100,12 +107,12 @@ final class ProofMatcher {
 
     private MatchedProof matchV2(ResourceInfo resource, PaymentRequirements accepted, Payload payload,
                                  RequestView view, PaymentTerms terms) throws Refusal {
-        if (resource != null && resource.url() != null && !samePath(resource.url(), view.resourceUrl())) {
+        if (resource != null && resource.url() != null && !samePath(resource.url(), view)) {
             throw new Refusal("payment was made for another resource: " + resource.url());
         }
         for (PaymentOption o : terms.options()) {
             // The reference server requires the client's copy to equal an offer exactly; so do we.
-            if (o.requirementsV2().equals(accepted)) {
+            if (o.requirementsV2() == accepted || o.requirementsV2().equals(accepted)) {
                 return keyed(payload.attempt(2, o.requirementsV2(), o, payload.exactEvm(o)));
             }
         }
@@ -231,7 +238,7 @@ final class ProofMatcher {
         boolean ok = value != null && value.length() == digits + 2 && value.charAt(0) == '0' && value.charAt(1) == 'x';
         for (int i = 2; ok && i < value.length(); i++) {
             char c = value.charAt(i);
-            ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            ok = c < HEX_DIGIT.length && HEX_DIGIT[c];
         }
         if (!ok) {
             throw malformed(field);
@@ -254,25 +261,39 @@ final class ProofMatcher {
         return new Refusal("invalid_exact_evm_payload: " + field + " is missing or malformed");
     }
 
-    /** Whether the client's URL {@code a} has the raw path of this resource's URL {@code b}. */
-    private boolean samePath(String a, String b) {
-        String pb = resourcePath(b);
-        if (a.equals(b)) {
-            return pb != NO_PATH; // what a client copied from the 402: the same parse, without parsing again
+    /** Whether the client's URL has the raw path of this resource's URL. */
+    private boolean samePath(String clientUrl, RequestView view) {
+        String ours = view.resourceRawPath();
+        if (ours == null) {
+            String url = view.resourceUrl();
+            ours = resourcePaths.rawPath(url);
+            if (clientUrl.equals(url)) {
+                return ours != NO_PATH; // what a client copied from the 402: the same parse, without parsing again
+            }
+            if (ours == NO_PATH) {
+                return false;
+            }
         }
-        String pa = rawPath(a);
-        return pa != NO_PATH && pb != NO_PATH && pa.equals(pb);
+        String theirs = clientPaths.rawPath(clientUrl);
+        return theirs != NO_PATH && theirs.equals(ours);
     }
 
-    /** {@link #rawPath} of this resource's URL, remembering the last one. */
-    private String resourcePath(String url) {
-        ParsedUrl last = lastParsed;
-        if (last != null && last.url().equals(url)) {
-            return last.rawPath();
+    /**
+     * {@link #rawPath} remembering the last URL: every paid request to a resource carries the same URL (the client
+     * copies it from the 402), and parsing it was a tenth of the gate.
+     */
+    private static final class LastUrl {
+        private volatile ParsedUrl last;
+
+        String rawPath(String url) {
+            ParsedUrl seen = last;
+            if (seen != null && seen.url().equals(url)) {
+                return seen.rawPath();
+            }
+            String path = ProofMatcher.rawPath(url);
+            last = new ParsedUrl(url, path);
+            return path;
         }
-        String path = rawPath(url);
-        lastParsed = new ParsedUrl(url, path);
-        return path;
     }
 
     /** The URL's raw path, {@link #NO_PATH} if it has none or does not parse. */

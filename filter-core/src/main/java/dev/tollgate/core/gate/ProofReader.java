@@ -10,6 +10,8 @@ import dev.tollgate.core.wire.PaymentRequirements;
 import dev.tollgate.core.wire.ResourceInfo;
 import dev.tollgate.core.wire.WireJson;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reads a proof of the usual shape straight from its JSON into the fields the gate checks, without building a
@@ -34,17 +36,26 @@ final class ProofReader {
     }
 
     static Read read(byte[] json) {
+        return read(json, List.of());
+    }
+
+    /**
+     * @param offers the route's options: an {@code accepted} that is byte for byte one of their v2 requirements
+     *               (what clients send, having copied it from the 402) is that requirement, and is skipped
+     *               over rather than read field by field
+     */
+    static Read read(byte[] json, List<PaymentOption> offers) {
         try (JsonParser p = WireJson.mapper().getFactory().createParser(json)) {
             // Duplicates are caught by the field bits below; the parser's own detector allocates per object.
             p.disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
-            Read read = root(p);
+            Read read = root(p, json, offers);
             return read != null && p.nextToken() == null ? read : null;
         } catch (IOException | RuntimeException e) {
             return null; // malformed or odd: the tree path says what is wrong
         }
     }
 
-    private static Read root(JsonParser p) throws IOException {
+    private static Read root(JsonParser p, byte[] json, List<PaymentOption> offers) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
@@ -78,7 +89,12 @@ final class ProofReader {
                     version = p.getIntValue();
                 }
                 case 2 -> resource = t == JsonToken.START_OBJECT ? resource(p) : null;
-                case 4 -> accepted = t == JsonToken.START_OBJECT ? requirements(p) : null;
+                case 4 -> {
+                    if (t == JsonToken.START_OBJECT) {
+                        PaymentRequirements offer = offered(p, json, offers);
+                        accepted = offer != null ? offer : requirements(p);
+                    }
+                }
                 case 8 -> evm = t == JsonToken.START_OBJECT ? exactEvm(p) : null;
                 case 16 -> scheme = t == JsonToken.VALUE_STRING ? p.getText() : null;
                 default -> network = t == JsonToken.VALUE_STRING ? p.getText() : null;
@@ -91,6 +107,28 @@ final class ProofReader {
         boolean v2 = version == 2 && (seen & (4 | 8)) == (4 | 8) && (seen & (16 | 32)) == 0;
         boolean v1 = version == 1 && (seen & (8 | 16 | 32)) == (8 | 16 | 32) && (seen & (2 | 4)) == 0;
         return v1 || v2 ? new Read(version, resource, accepted, scheme, network, evm) : null;
+    }
+
+    /**
+     * The offer whose JSON starts at the parser's current '{' (the parser then stands on its '}'), or null with
+     * the parser not moved. Equal bytes are a complete object, so the client's object ends where the offer's does;
+     * the offer's own JSON has no duplicate names, so nothing is hidden in it.
+     */
+    private static PaymentRequirements offered(JsonParser p, byte[] json, List<PaymentOption> offers)
+            throws IOException {
+        long start = p.currentTokenLocation().getByteOffset();
+        for (int i = 0; i < offers.size(); i++) {
+            byte[] offer = offers.get(i).requirementsV2Json();
+            if (start >= 0 && start + offer.length <= json.length
+                    && Arrays.equals(json, (int) start, (int) start + offer.length, offer, 0, offer.length)) {
+                p.skipChildren();
+                if (p.currentTokenLocation().getByteOffset() != start + offer.length - 1) {
+                    throw new IllegalStateException("accepted did not end where the offer does"); // read: null
+                }
+                return offers.get(i).requirementsV2();
+            }
+        }
+        return null;
     }
 
     private static ResourceInfo resource(JsonParser p) throws IOException {

@@ -15,6 +15,14 @@ public interface RequestView {
     /** The absolute URL of the resource, as clients address it (scheme, host, port, path). */
     String resourceUrl();
 
+    /**
+     * The raw (still percent-encoded) path of {@link #resourceUrl()}, for adapters that have it without building
+     * the URL; null, the default, lets the core take it from {@code resourceUrl()}.
+     */
+    default String resourceRawPath() {
+        return null;
+    }
+
     /** All values of a header, in order; empty when absent. */
     List<String> headers(String name);
 

@@ -18,9 +18,10 @@ public final class PathFirewall {
         if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') {
             return Optional.of("request path must start with /");
         }
-        String lower = rawPath.toLowerCase(Locale.ROOT);
-        for (int i = 0; i < lower.length(); i++) {
-            char c = lower.charAt(i);
+        // One pass without copies: this runs on every request the filter sees, paid or not.
+        int length = rawPath.length();
+        for (int i = 0; i < length; i++) {
+            char c = rawPath.charAt(i);
             if (c < 0x21 || c > 0x7e) {
                 return Optional.of("request path contains a control, space or non-ASCII character");
             }
@@ -31,10 +32,10 @@ public final class PathFirewall {
                 return Optional.of("request path contains a ';' parameter");
             }
             if (c == '%') {
-                if (i + 2 >= lower.length()) {
+                if (i + 2 >= length) {
                     return Optional.of("request path has a truncated percent-encoding");
                 }
-                String enc = lower.substring(i + 1, i + 3);
+                String enc = rawPath.substring(i + 1, i + 3).toLowerCase(Locale.ROOT);
                 switch (enc) {
                     case "2f", "5c", "00", "2e", "25", "3b" -> {
                         return Optional.of("request path contains an ambiguous encoding %" + enc.toUpperCase(Locale.ROOT));
@@ -47,12 +48,17 @@ public final class PathFirewall {
                 }
             }
         }
-        if (lower.contains("//")) {
+        if (rawPath.contains("//")) {
             return Optional.of("request path contains an empty segment (//)");
         }
-        for (String segment : lower.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                return Optional.of("request path contains a dot segment");
+        int segment = 0;
+        for (int i = 0; i <= length; i++) {
+            if (i == length || rawPath.charAt(i) == '/') {
+                int n = i - segment;
+                if ((n == 1 || n == 2) && rawPath.charAt(segment) == '.' && rawPath.charAt(i - 1) == '.') {
+                    return Optional.of("request path contains a dot segment");
+                }
+                segment = i + 1;
             }
         }
         return Optional.empty();

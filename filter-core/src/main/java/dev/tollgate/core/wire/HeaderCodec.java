@@ -3,7 +3,6 @@ package dev.tollgate.core.wire;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
@@ -82,7 +81,9 @@ public final class HeaderCodec {
             throw new MalformedPaymentException(headerName + " is larger than " + maxHeaderBytes + " bytes");
         }
         try {
-            return Base64.getDecoder().decode(headerValue.strip().getBytes(StandardCharsets.US_ASCII));
+            // Latin-1 copies a compact string's bytes as they are; any character outside base64's alphabet,
+            // non-ASCII ones included, is refused by the decoder either way.
+            return Base64.getDecoder().decode(headerValue.strip());
         } catch (IllegalArgumentException e) {
             throw new MalformedPaymentException(headerName + " is not valid base64: " + e.getMessage());
         }

@@ -2,14 +2,18 @@ package dev.tollgate.core.gate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.core.pricing.NetworkRegistry;
 import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.core.wire.ExactEvmPayload;
 import dev.tollgate.core.wire.PaymentPayloadV1;
 import dev.tollgate.core.wire.PaymentPayloadV2;
 import dev.tollgate.core.wire.WireJson;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -28,8 +32,20 @@ class ProofReaderTest {
     private static final String V1 = "{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"base-sepolia\",\"payload\":"
             + PAYLOAD + "}";
 
+    /** The option whose 402 entry is {@link #ACCEPTED}, byte for byte. */
+    private static final PaymentOption OFFER = new PaymentOption("exact",
+            NetworkRegistry.defaults().find("base-sepolia").orElseThrow(), BigInteger.valueOf(10_000),
+            "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", 60, "USDC", "2");
+    private static final PaymentOption OTHER_OFFER = new PaymentOption("exact",
+            NetworkRegistry.defaults().find("base-sepolia").orElseThrow(), BigInteger.valueOf(20_000),
+            "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", 60, "USDC", "2");
+
     private static ProofReader.Read read(String json) {
         return ProofReader.read(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ProofReader.Read readOffered(String json) {
+        return ProofReader.read(json.getBytes(StandardCharsets.UTF_8), List.of(OTHER_OFFER, OFFER));
     }
 
     /** What the tree path (Jackson's tree, then binding) makes of the same text. */
@@ -110,6 +126,31 @@ class ProofReaderTest {
                 .replace("NUMERIC_VALUE", PAYLOAD.replace("\"10000\"", "10000"))
                 .replace("$A$", ACCEPTED).replace("$P$", PAYLOAD);
         assertNull(read(json), json);
+        assertNull(readOffered(json), json);
+    }
+
+    @Test
+    void anAcceptedCopiedFromTheOfferIsThatOffer() throws Exception {
+        assertEquals(ACCEPTED, new String(OFFER.requirementsV2Json(), StandardCharsets.UTF_8)); // guards the rest
+        ProofReader.Read r = readOffered(V2);
+        assertSame(OFFER.requirementsV2(), r.accepted());
+        assertEquals(read(V2), r);
+        assertSame(OFFER.requirementsV2(), readOffered(V2.replace("\"accepted\":", "\"accepted\" : ")).accepted());
+    }
+
+    @Test
+    void anAcceptedWrittenOtherwiseIsReadFieldByField() throws Exception {
+        String reordered = V2.replace(ACCEPTED, ACCEPTED.replace("\"scheme\":\"exact\",\"network\":\"eip155:84532\"",
+                "\"network\":\"eip155:84532\",\"scheme\":\"exact\""));
+        ProofReader.Read r = readOffered(reordered);
+        assertNotSame(OFFER.requirementsV2(), r.accepted());
+        assertEquals(OFFER.requirementsV2(), r.accepted());
+        assertEquals(read(reordered), r);
+        // The offer's bytes with more after them are not the offer.
+        String longer = V2.replace(ACCEPTED, ACCEPTED.substring(0, ACCEPTED.length() - 1) + ",\"x\":1}");
+        assertNull(readOffered(longer));
+        String shorter = V2.replace(ACCEPTED, ACCEPTED.replace("\"version\":\"2\"}}", "\"version\":\"2\"},\"y\":\"\"}"));
+        assertNull(readOffered(shorter));
     }
 
     @Test
