@@ -2,7 +2,7 @@
 # Every comparison of issue 9, side by side in one run (the machine is shared: ratios taken minutes apart mean
 # little). Results and raw logs go to benchmarks/target/run-<UTC time>/; docs/benchmarks.md explains them.
 #
-#   benchmarks/run.sh                 # load targets 1, 2, 3, 5 (1 MiB), 6, then JMH targets 4, 5
+#   benchmarks/run.sh                 # load targets 1, 2, 3, 5 (1 MiB), 6 (and 6 hybrid), then JMH targets 4, 5
 #   benchmarks/run.sh load|jmh        # one half only
 #   benchmarks/run.sh LocalVerification -f 3   # anything else: built, then straight to JMH with those
 #   benchmarks/run.sh -h                       # arguments (JMH's options; LedgerClaimBenchmark needs Redis
@@ -29,6 +29,7 @@ SAMPLE=${SAMPLE_JAR:-sample-webapp/target/tollgate-sample.jar} # servers: prebui
 SERVERS=${SERVERS_JAR:-$JAR}                                 # compare a before with an after
 NOBUILD=${NOBUILD:-0}
 P_SAMPLE=$BASE_PORT P_BENCH=$((BASE_PORT + 1)) P_DOUBLE=$((BASE_PORT + 2)) P_REF=$((BASE_PORT + 3))
+P_LOCAL=$((BASE_PORT + 4))   # a second sample in hybrid mode (TOLLGATE_VERIFY=local), same double
 
 need() { # COMMAND PACKAGE: stop with what to install, before anything is built or started
   command -v "$1" > /dev/null || { echo "benchmarks/run.sh needs $1 (Debian: apt-get install $2)" >&2; exit 1; }
@@ -70,10 +71,14 @@ machine() {
   cat "$OUT/machine.txt"
 }
 
+selected() { # NAME: whether ONLY lets that run through
+  [ -z "${ONLY:-}" ] || [[ $1 =~ $ONLY ]]
+}
+
 # wrk NAME CONNS URL SCRIPT [ARGS...]: one measurement; appends "NAME rps p50 p99 non2xx errors load1".
 wrk_run() {
   local name=$1 conns=$2 url=$3 script=$4; shift 4
-  if [ -n "${ONLY:-}" ] && ! [[ $name =~ $ONLY ]]; then return 0; fi
+  if ! selected "$name"; then return 0; fi
   local line
   local header=()
   if [ -n "${WRK_HEADER:-}" ]; then header=(-H "$WRK_HEADER"); fi
@@ -84,9 +89,9 @@ wrk_run() {
     | tee -a "$RESULTS"
 }
 
-warm() { # URL SCRIPT [ARGS...]
+warm() { # URL SCRIPT [ARGS...]   (WARM_CONNS: connections, $CONNS unless given)
   local url=$1 script=$2; shift 2
-  wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" > /dev/null 2>&1 || true
+  wrk -t1 -c"${WARM_CONNS:-$CONNS}" -d"${WARMUP}s" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" > /dev/null 2>&1 || true
 }
 
 wait_http() { # URL
@@ -94,8 +99,18 @@ wait_http() { # URL
   log "no answer from $1"; return 1
 }
 
-template() { # URL FILE: a proof template (and /verify body) for that server's first offer
+template() { # URL FILE: a proof template (and /verify or /settle body) for that server's first offer
   java -cp "$JAR" dev.tollgate.benchmarks.ProofTemplate "$1" "$2"
+}
+
+# signed URL SECONDS FILE: validly signed, unique proofs (one header value a line) for that server's first
+# offer, enough for one wrk run of SECONDS at the moderate load: each connection sends at most one request
+# per MODERATE_DELAY_MS, plus 10 % and 500 of margin (wrk takes one more to check the script). signed.lua
+# sends each line once; if they ran out, the rest would go without a proof and count in non2xx.
+signed() {
+  local url=$1 secs=$2 file=$3 rate
+  if [ "$MODERATE_DELAY_MS" -gt 0 ]; then rate=$((MODERATE_CONNS * 1000 / MODERATE_DELAY_MS)); else rate=10000; fi
+  java -cp "$JAR" dev.tollgate.benchmarks.SignedProofs "$url" $((rate * secs * 11 / 10 + 500)) "$file" | tee -a "$OUT/run.log"
 }
 
 jfr_opts() { # NAME
@@ -127,13 +142,20 @@ start_servers() {
   PIDS+=($!)
   node benchmarks/reference/server.mjs "$P_REF" "http://127.0.0.1:$P_DOUBLE" > "$OUT/reference.log" 2>&1 &
   PIDS+=($!)
+  log "starting sample in hybrid mode (TOLLGATE_VERIFY=local) :$P_LOCAL"
+  # shellcheck disable=SC2086
+  TOLLGATE_VERIFY=local TOLLGATE_FACILITATOR_URL=http://127.0.0.1:$P_DOUBLE PORT=$P_LOCAL HOST=127.0.0.1 \
+    java $SERVER_JVM $(jfr_opts sample-local) -jar "$SAMPLE" > "$OUT/sample-local.log" 2>&1 &
+  PIDS+=($!)
   wait_http "http://127.0.0.1:$P_SAMPLE/bench/free"
   wait_http "http://127.0.0.1:$P_BENCH/bench/free"
   wait_http "http://127.0.0.1:$P_REF/bench/free"
+  wait_http "http://127.0.0.1:$P_LOCAL/bench/free"
 }
 
 load_targets() {
   local S=http://127.0.0.1:$P_SAMPLE B=http://127.0.0.1:$P_BENCH R=http://127.0.0.1:$P_REF D=http://127.0.0.1:$P_DOUBLE
+  local L=http://127.0.0.1:$P_LOCAL
   local T=$OUT/templates
   mkdir -p "$T"
   template "$S/bench/paid" "$T/sample.txt"
@@ -141,6 +163,7 @@ load_targets() {
   template "$B/api/bench/paid" "$T/bench-api.txt"
   template "$B/bench/paid?bytes=1048576" "$T/bench-1m.txt"
   template "$R/bench/paid" "$T/reference.txt"
+  template "$L/bench/paid" "$T/sample-local.txt"   # line 5: the body the hybrid sample sends to /settle
   # Target 1 compares the 402 with a 200 of the same body size, and with one of the same size on the wire.
   local body header
   body=$(curl -s -o /dev/null -w '%{size_download}' "$S/bench/paid")
@@ -155,6 +178,13 @@ load_targets() {
   warm "$B" paid.lua "$T/bench-api.txt" 1; warm "$B" paid.lua "$T/bench-api.txt" 2 /api/bench/free
   warm "$B" paid.lua "$T/bench-1m.txt" 1; warm "$B/bench/free?bytes=1048576" get.lua
   warm "$D/verify" post.lua "$T/sample.txt"
+  warm "$D/settle" post.lua "$T/sample-local.txt"
+  # The hybrid sample, warmed at the moderate load its run uses (signed proofs are costly to make: this keeps
+  # the file small), with proofs of its own; only when its run is selected.
+  if selected t6.local_paid; then
+    signed "$L/bench/paid" "$WARMUP" "$T/signed-warmup.txt"
+    WRK_DELAY_MS=$MODERATE_DELAY_MS WARM_CONNS=$MODERATE_CONNS warm "$L/bench/paid" signed.lua "$T/signed-warmup.txt"
+  fi
 
   for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS, load $(loadavg)"
@@ -183,6 +213,13 @@ load_targets() {
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.double_verify "$MODERATE_CONNS" "$D/verify" post.lua "$T/sample.txt"
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.paid "$MODERATE_CONNS" "$S" paid.lua "$T/sample.txt"
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.free "$MODERATE_CONNS" "$S/bench/free" get.lua
+    # 6, hybrid: the sample with verify=local (signature checked in process, only /settle crosses to the
+    #    double) with validly signed, unique proofs made just before, vs the double answering /settle itself
+    WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.double_settle "$MODERATE_CONNS" "$D/settle" post.lua "$T/sample-local.txt"
+    if selected t6.local_paid; then
+      signed "$L/bench/paid" "$DURATION" "$T/signed-$round.txt"
+      WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.local_paid "$MODERATE_CONNS" "$L/bench/paid" signed.lua "$T/signed-$round.txt"
+    fi
   done
 }
 

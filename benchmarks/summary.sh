@@ -32,7 +32,7 @@ jmh() {
     print "### Load runs (wrk, mean over rounds)\n"
     print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) |"
     print "|---|---|---|---|---|---|"
-    split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free", order, " ")
+    split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free t6.double_settle t6.local_paid", order, " ")
     for (i = 1; i in order; i++) row(order[i])
     if ("challenge_body_bytes" in v) printf "\n402 body: %d bytes; PAYMENT-REQUIRED header value: %d bytes.\n", v["challenge_body_bytes"], v["challenge_header_bytes"]
     print "\n### Targets\n"
@@ -77,5 +77,11 @@ jmh() {
     if (has("t6.paid") && has("t6.double_verify")) {
       d = P99("t6.paid") - P99("t6.double_verify")
       printf "| 6 | p99 paid path vs the double'"'"'s own p99, %.0f req/s | %.2f vs %.2f ms (+%.2f ms) | ≤ +1 ms | %s |\n", R("t6.paid"), P99("t6.paid"), P99("t6.double_verify"), d, verdict(d <= 1)
+    }
+    if (has("t6.local_paid") && has("t6.double_settle")) {
+      d = P99("t6.local_paid") - P99("t6.double_settle")
+      # A refused proof (402: replayed, bad signature, file ran out) is answered fast: with any, no verdict.
+      b = bad["t6.local_paid"]
+      printf "| 6 | hybrid (verify=local, signed proofs): p99 paid path vs the double'"'"'s own /settle p99, %.0f req/s | %.2f vs %.2f ms (%+.2f ms)%s | ≤ +1 ms | %s |\n", R("t6.local_paid"), P99("t6.local_paid"), P99("t6.double_settle"), d, b ? sprintf("; %d non-2xx + errors", b) : "", b ? "**invalid run**" : verdict(d <= 1)
     }
   }'

@@ -1,5 +1,6 @@
 -- POST a fixed JSON body to measure the facilitator double on its own. The body is line 5 of a
--- ProofTemplate file (the /verify request a facilitator gets). Usage: wrk ... -s post.lua URL -- template.txt
+-- ProofTemplate file (the request a facilitator gets: x402 v2 sends the same body to /verify and /settle).
+-- Usage: wrk ... -s post.lua http://double/verify (or /settle) -- template.txt
 dofile(os.getenv("BENCH_LOAD_DIR") .. "/report.lua")
 
 function init(args)
