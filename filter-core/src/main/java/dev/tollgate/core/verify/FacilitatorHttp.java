@@ -10,10 +10,6 @@ import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -51,11 +47,11 @@ import org.apache.hc.core5.util.Timeout;
  *   <li>time: a connect timeout, and one deadline ({@code requestTimeout}) for the whole exchange, from
  *       waiting for a pooled connection to the last byte of the body. A socket read timeout alone cannot do
  *       that: a facilitator that trickles its headers or body one byte at a time resets it with every byte.
- *       So each exchange schedules its own cancellation on one daemon timer thread; the cancellation closes
- *       the socket, which ends whatever read or connect the request thread is blocked in. The common case
- *       costs a heap insertion and removal on that timer's queue, and wakes the timer thread only when the
- *       new deadline becomes its earliest (no other call in flight); the request thread never waits for it.
- *       The socket read timeout is set to the same deadline as a backstop.</li>
+ *       So each exchange registers its cancellation with a {@link DeadlineWatch}, whose one daemon thread
+ *       runs it (closing the socket, which ends whatever read or connect the request thread is blocked in)
+ *       at most a tick (a twentieth of the timeout, at most 50 ms) after the deadline. Registering wakes no
+ *       thread, and the request thread never waits for the watch. The socket read timeout is set to the same
+ *       deadline as a backstop.</li>
  *   <li>size: at most {@code maxResponseBytes} of body are read. A longer body (announced or not) is a
  *       malfunction, and its connection is closed, not drained. Header lines and their number are limited
  *       too.</li>
@@ -139,7 +135,7 @@ public final class FacilitatorHttp implements AutoCloseable {
     private final FacilitatorSettings settings;
     private final String base;
     private final CloseableHttpClient http;
-    private final ScheduledThreadPoolExecutor deadlines;
+    private final DeadlineWatch deadlines;
     private final long timeoutNanos;
     private final ObjectMapper mapper = WireJson.mapper();
     private volatile boolean closed;
@@ -194,17 +190,7 @@ public final class FacilitatorHttp implements AutoCloseable {
                 .disableContentCompression()
                 .disableConnectionState()
                 .build();
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "tollgate-facilitator-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        // The thread starts with the first call and ends after a quiet half minute: a transport nobody
-        // closes holds no thread for good.
-        timer.setKeepAliveTime(30, TimeUnit.SECONDS);
-        timer.allowCoreThreadTimeOut(true);
-        this.deadlines = timer;
+        this.deadlines = new DeadlineWatch("tollgate-facilitator-deadlines", settings.requestTimeout());
     }
 
     public FacilitatorSettings settings() {
@@ -264,10 +250,8 @@ public final class FacilitatorHttp implements AutoCloseable {
             return new NoAnswer(Failure.CLOSED, "facilitator " + what + " not called: the client is closed");
         }
         Deadline deadline = new Deadline(request);
-        ScheduledFuture<?> timer;
-        try {
-            timer = deadlines.schedule(deadline, timeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
+        DeadlineWatch.Watched timer = deadlines.watch(deadline, timeoutNanos);
+        if (timer == null) {
             return new NoAnswer(Failure.CLOSED, "facilitator " + what + " not called: the client is closed");
         }
         ClassicHttpResponse response = null;
@@ -286,7 +270,7 @@ public final class FacilitatorHttp implements AutoCloseable {
             // IllegalStateException: the pool was shut down under this call (the Tollgate was closed).
             return failure(e, deadline.fired, what);
         } finally {
-            timer.cancel(false);
+            deadlines.unwatch(timer);
             if (response != null) {
                 try {
                     // Read to its end, the body has already returned the connection; abandoned, it is closed.
@@ -384,7 +368,7 @@ public final class FacilitatorHttp implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        deadlines.shutdownNow();
+        deadlines.close();
         http.close(CloseMode.GRACEFUL);
     }
 
