@@ -303,10 +303,13 @@ class FaultyFacilitatorTest {
         Thread.sleep(BUDGET_MS);
         List<String> stuck = new ArrayList<>();
         Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (idleDeadlineWatch(t, stack)) {
+                return;
+            }
             for (StackTraceElement e : stack) {
                 if (e.getClassName().startsWith("dev.tollgate.") && !e.getClassName().startsWith("dev.tollgate.core.testing")
                         && !t.equals(Thread.currentThread())) {
-                    stuck.add(t.getName());
+                    stuck.add(t.getName() + " " + java.util.Arrays.toString(stack));
                     break;
                 }
             }
@@ -316,5 +319,18 @@ class FaultyFacilitatorTest {
         assertTrue(busy <= idleBusyThreads, "Jetty request threads still busy: " + busy + " > " + idleBusyThreads);
         // The total is not flat at this instant: idle pool threads (Jetty's, the JDK HttpClient's) linger
         // for their idle timeout. The soak script reports the steady-state figure.
+    }
+
+    /**
+     * The facilitator client's deadline watch outlives the last call by its idle time (half a minute) by design;
+     * parked between ticks it waits on nothing. Running a cancellation, or anywhere else, it counts as stuck.
+     */
+    private static boolean idleDeadlineWatch(Thread t, StackTraceElement[] stack) {
+        return t.getName().equals("tollgate-facilitator-deadlines") && stack.length > 0
+                && java.util.Arrays.stream(stack).anyMatch(e -> e.getMethodName().equals("parkNanos"))
+                && java.util.Arrays.stream(stack).filter(e -> e.getClassName().startsWith("dev.tollgate."))
+                        .allMatch(e -> e.getClassName().equals("dev.tollgate.core.verify.DeadlineWatch")
+                                ? e.getMethodName().equals("loop")
+                                : e.getClassName().startsWith("dev.tollgate.core.verify.DeadlineWatch$$Lambda"));
     }
 }
