@@ -75,17 +75,38 @@ selected() { # NAME: whether ONLY lets that run through
   [ -z "${ONLY:-}" ] || [[ $1 =~ $ONLY ]]
 }
 
-# wrk NAME CONNS URL SCRIPT [ARGS...]: one measurement; appends "NAME rps p50 p99 non2xx errors load1".
+# CPU time (user + system, clock ticks) a process has used so far; 0 when it is not known.
+cpu_ticks() { [ -n "${1:-}" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+
+# The server process behind a URL, to charge it the CPU a run made it use.
+server_pid() {
+  case "$1" in
+    *:$P_SAMPLE/*|*:$P_SAMPLE) echo "${PID_SAMPLE:-}" ;;
+    *:$P_BENCH/*|*:$P_BENCH) echo "${PID_BENCH:-}" ;;
+    *:$P_DOUBLE/*|*:$P_DOUBLE) echo "${PID_DOUBLE:-}" ;;
+    *:$P_LOCAL/*|*:$P_LOCAL) echo "${PID_LOCAL:-}" ;;
+    *) echo "" ;;
+  esac
+}
+
+# wrk NAME CONNS URL SCRIPT [ARGS...]: one measurement; appends "NAME rps p50 p99 non2xx errors load1 cpu_us",
+# cpu_us being the server process's CPU time per request during the run (user + system; 0 if not known):
+# unlike requests/s, it is not lowered by what else shares the cores, only by what the server does.
 wrk_run() {
   local name=$1 conns=$2 url=$3 script=$4; shift 4
   if ! selected "$name"; then return 0; fi
-  local line
+  local line pid before after requests
   local header=()
   if [ -n "${WRK_HEADER:-}" ]; then header=(-H "$WRK_HEADER"); fi
   echo "== $name" >> "$OUT/wrk.log"
+  pid=$(server_pid "$url")
+  before=$(cpu_ticks "$pid")
   line=$(wrk -t1 -c"$conns" -d"${DURATION}s" "${header[@]}" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" 2>&1 | tee -a "$OUT/wrk.log" \
     | grep '^RESULT') || { log "wrk failed for $name"; return 1; }
-  echo "$name $(echo "$line" | sed -E 's/.*rps=([0-9.]+).*p50_us=([0-9]+).*p99_us=([0-9]+).*non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $(loadavg | cut -d' ' -f1)" \
+  after=$(cpu_ticks "$pid")
+  requests=$(echo "$line" | sed -E 's/.*requests=([0-9]+).*/\1/')
+  echo "$name $(echo "$line" | sed -E 's/.*rps=([0-9.]+).*p50_us=([0-9]+).*p99_us=([0-9]+).*non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $(loadavg | cut -d' ' -f1) $(awk -v t=$((after - before)) -v r="$requests" -v u="$TICK_US" 'BEGIN { printf "%.1f", (t > 0 && r > 0) ? t * u / r : 0 }')" \
     | tee -a "$RESULTS"
 }
 
@@ -131,22 +152,22 @@ start_servers() {
   log "starting facilitator double :$P_DOUBLE, sample :$P_SAMPLE, bench server :$P_BENCH, @x402/express :$P_REF"
   # shellcheck disable=SC2086
   java $SERVER_JVM -cp "$SERVERS" dev.tollgate.benchmarks.FacilitatorDouble "$P_DOUBLE" > "$OUT/double.log" 2>&1 &
-  PIDS+=($!)
+  PID_DOUBLE=$!; PIDS+=($!)
   wait_http "http://127.0.0.1:$P_DOUBLE/supported"
   # shellcheck disable=SC2086
   TOLLGATE_FACILITATOR_URL=http://127.0.0.1:$P_DOUBLE PORT=$P_SAMPLE HOST=127.0.0.1 \
     java $SERVER_JVM $(jfr_opts sample) -jar "$SAMPLE" > "$OUT/sample.log" 2>&1 &
-  PIDS+=($!)
+  PID_SAMPLE=$!; PIDS+=($!)
   # shellcheck disable=SC2086
   java $SERVER_JVM $(jfr_opts bench) -cp "$SERVERS" dev.tollgate.benchmarks.BenchServer "$P_BENCH" > "$OUT/bench.log" 2>&1 &
-  PIDS+=($!)
+  PID_BENCH=$!; PIDS+=($!)
   node benchmarks/reference/server.mjs "$P_REF" "http://127.0.0.1:$P_DOUBLE" > "$OUT/reference.log" 2>&1 &
   PIDS+=($!)
   log "starting sample in hybrid mode (TOLLGATE_VERIFY=local) :$P_LOCAL"
   # shellcheck disable=SC2086
   TOLLGATE_VERIFY=local TOLLGATE_FACILITATOR_URL=http://127.0.0.1:$P_DOUBLE PORT=$P_LOCAL HOST=127.0.0.1 \
     java $SERVER_JVM $(jfr_opts sample-local) -jar "$SAMPLE" > "$OUT/sample-local.log" 2>&1 &
-  PIDS+=($!)
+  PID_LOCAL=$!; PIDS+=($!)
   wait_http "http://127.0.0.1:$P_SAMPLE/bench/free"
   wait_http "http://127.0.0.1:$P_BENCH/bench/free"
   wait_http "http://127.0.0.1:$P_REF/bench/free"
@@ -199,6 +220,8 @@ load_targets() {
     wrk_run t2.servlet_paid "$CONNS" "$B" paid.lua "$T/bench.txt"
     wrk_run t2.servlet_free "$CONNS" "$B" paid.lua "$T/bench.txt" "" /bench/free
     wrk_run t2.servlet_free_plain "$CONNS" "$B/bench/free" get.lua
+    # the same requests answered unprotected but with a settled response's three headers: the protocol's share
+    wrk_run t2.servlet_free_headers "$CONNS" "$B" paid.lua "$T/bench.txt" "" /bench/free-headers
     WRK_HEADER="PAYMENT-SIGNATURE: $(sed -n 4p "$T/bench.txt")" wrk_run t2.servlet_free_fixed "$CONNS" "$B/bench/free" get.lua
     wrk_run t2.jaxrs_paid "$CONNS" "$B" paid.lua "$T/bench-api.txt"
     wrk_run t2.jaxrs_free "$CONNS" "$B" paid.lua "$T/bench-api.txt" "" /api/bench/free

@@ -20,19 +20,32 @@ jmh() {
   [ -f "$OUT/viem.log" ] && sed -nE 's/^RESULT ops_per_s=([0-9.]+).*/viem.recover \1/p' "$OUT/viem.log"
   [ -f "$OUT/footprint.log" ] && sed -nE 's/^RESULT .*bytes_per_entry=([0-9.]+).*/ledger.bytes_per_entry \1/p' "$OUT/footprint.log"
 } | awk '
-  NF >= 7 { n[$1]++; rps[$1] += $2; p50[$1] += $3; p99[$1] += $4; bad[$1] += $5 + $6; load[$1] += $7; next }
+  NF >= 7 { n[$1]++; rps[$1] += $2; p50[$1] += $3; p99[$1] += $4; bad[$1] += $5 + $6; load[$1] += $7
+    each[$1, n[$1]] = $2; if (NF >= 8 && $8 > 0) { cpu[$1] += $8; cpun[$1]++ }; next }
   NF == 2 { v[$1] = $2 }
   function has(k) { return (k in n) }
-  function R(k) { return rps[k] / n[k] }
+  function R(k) { return has(k) ? rps[k] / n[k] : 0 }
+  function Q(a, b) { return R(b) > 0 ? R(a) / R(b) : 0 }
+  function QS(a, b) { return Q(a, b) > 0 ? sprintf("%.2f ×", Q(a, b)) : "n/a" }
   function P99(k) { return p99[k] / n[k] / 1000 }
   function P50(k) { return p50[k] / n[k] / 1000 }
   function verdict(ok) { return ok ? "**met**" : "**missed**" }
-  function row(k) { if (has(k)) printf "| %s | %.0f | %.2f | %.2f | %d | %.1f |\n", k, R(k), P50(k), P99(k), bad[k], load[k] / n[k] }
+  function CPU(k) { return (k in cpun) ? cpu[k] / cpun[k] : 0 }
+  function cpucell(k) { return CPU(k) > 0 ? sprintf("%.1f", CPU(k)) : "–" }
+  function row(k) { if (has(k)) printf "| %s | %.0f | %.2f | %.2f | %d | %.1f | %s |\n", k, R(k), P50(k), P99(k), bad[k], load[k] / n[k], cpucell(k) }
+  # a / b round by round (each pair ran back to back), then their median: steadier than the ratio of means
+  # when the machine changes speed between rounds
+  function rounds(a, b,   r, i, j, t, c, out) {
+    c = n[a] < n[b] ? n[a] : n[b]; out = ""
+    for (i = 1; i <= c; i++) { r[i] = each[a, i] / each[b, i]; out = out (i > 1 ? ", " : "") sprintf("%.2f", r[i]) }
+    for (i = 2; i <= c; i++) { t = r[i]; for (j = i - 1; j >= 1 && r[j] > t; j--) r[j + 1] = r[j]; r[j + 1] = t }
+    return out "; median " sprintf("%.2f", c % 2 ? r[(c + 1) / 2] : (r[c / 2] + r[c / 2 + 1]) / 2)
+  }
   END {
     print "### Load runs (wrk, mean over rounds)\n"
-    print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) |"
-    print "|---|---|---|---|---|---|"
-    split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free t6.double_settle t6.local_paid", order, " ")
+    print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) | server CPU µs/request |"
+    print "|---|---|---|---|---|---|---|"
+    split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.servlet_free_headers t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free t6.double_settle t6.local_paid", order, " ")
     for (i = 1; i in order; i++) row(order[i])
     if ("challenge_body_bytes" in v) printf "\n402 body: %d bytes; PAYMENT-REQUIRED header value: %d bytes.\n", v["challenge_body_bytes"], v["challenge_header_bytes"]
     print "\n### Targets\n"
@@ -40,16 +53,19 @@ jmh() {
     print "|---|---|---|---|---|"
     if (has("t1.challenge_402") && has("t1.free_same_body")) {
       r = R("t1.challenge_402") / R("t1.free_same_body")
-      printf "| 1 | 402 challenge / unprotected 200, same body size | %.2f × (%.2f × vs same bytes on the wire) | ≥ 0.9 | %s |\n", r, R("t1.challenge_402") / R("t1.free_same_wire"), verdict(r >= 0.9)
+      printf "| 1 | 402 challenge / unprotected 200, same body size | %.2f × (%.2f × vs same bytes on the wire) | ≥ 0.9 | %s |\n", r, Q("t1.challenge_402", "t1.free_same_wire"), verdict(r >= 0.9)
     }
     if (has("t2.servlet_paid") && has("t2.servlet_free")) {
       r = R("t2.servlet_paid") / R("t2.servlet_free")
-      printf "| 2 | servlet: paid (instant verifier, unique proofs) / unprotected, same requests | %.2f × (%.2f × vs requests without the header) | ≥ 0.8 | %s |\n", r, R("t2.servlet_paid") / R("t2.servlet_free_plain"), verdict(r >= 0.8)
-      if (has("t2.servlet_free_fixed")) printf "| – | load generator check: unique headers / one fixed header, unprotected servlet | %.2f × | close to 1 | |\n", R("t2.servlet_free") / R("t2.servlet_free_fixed")
+      printf "| 2 | servlet: paid (instant verifier, unique proofs) / unprotected, same requests | %.2f × (%s vs requests without the header); rounds %s | ≥ 0.8 | %s |\n", r, QS("t2.servlet_paid", "t2.servlet_free_plain"), rounds("t2.servlet_paid", "t2.servlet_free"), verdict(r >= 0.8)
+      if (CPU("t2.servlet_paid") > 0 && CPU("t2.servlet_free") > 0) printf "| – | servlet: server CPU per request, unprotected / paid | %.1f / %.1f µs = %.2f × | | |\n", CPU("t2.servlet_free"), CPU("t2.servlet_paid"), CPU("t2.servlet_free") / CPU("t2.servlet_paid")
+      if (has("t2.servlet_free_headers")) printf "| – | unprotected with a settled response'"'"'s three headers (no gate) / unprotected, same requests | %.2f × (server CPU %s µs) | | |\n", R("t2.servlet_free_headers") / R("t2.servlet_free"), cpucell("t2.servlet_free_headers")
+      if (has("t2.servlet_free_fixed")) printf "| – | load generator check: unique headers / one fixed header, unprotected servlet | %.2f × | close to 1 | |\n", Q("t2.servlet_free", "t2.servlet_free_fixed")
     }
     if (has("t2.jaxrs_paid") && has("t2.jaxrs_free")) {
       r = R("t2.jaxrs_paid") / R("t2.jaxrs_free")
-      printf "| 2 | JAX-RS: @PaymentRequired / unannotated, same requests | %.2f × (%.2f × vs requests without the header) | ≥ 0.8 | %s |\n", r, R("t2.jaxrs_paid") / R("t2.jaxrs_free_plain"), verdict(r >= 0.8)
+      printf "| 2 | JAX-RS: @PaymentRequired / unannotated, same requests | %.2f × (%s vs requests without the header); rounds %s | ≥ 0.8 | %s |\n", r, QS("t2.jaxrs_paid", "t2.jaxrs_free_plain"), rounds("t2.jaxrs_paid", "t2.jaxrs_free"), verdict(r >= 0.8)
+      if (CPU("t2.jaxrs_paid") > 0 && CPU("t2.jaxrs_free") > 0) printf "| – | JAX-RS: server CPU per request, unannotated / paid | %.1f / %.1f µs = %.2f × | | |\n", CPU("t2.jaxrs_free"), CPU("t2.jaxrs_paid"), CPU("t2.jaxrs_free") / CPU("t2.jaxrs_paid")
     }
     if (has("t3.tollgate") && has("t3.reference")) {
       r = R("t3.tollgate") / R("t3.reference")

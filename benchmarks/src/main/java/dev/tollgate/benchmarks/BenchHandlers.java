@@ -1,5 +1,6 @@
 package dev.tollgate.benchmarks;
 
+import dev.tollgate.core.wire.X402Headers;
 import dev.tollgate.jaxrs.PaymentRequired;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * Copies of the sample's BenchServlet and BenchResource (sample-webapp is a shaded jar, not a library), for
@@ -47,6 +49,37 @@ final class BenchHandlers {
 
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            byte[] body = body(req.getParameter("bytes"));
+            resp.setContentType("application/json");
+            resp.setContentLength(body.length);
+            resp.getOutputStream().write(body);
+        }
+    }
+
+    /**
+     * The unprotected handler answering with the three headers a settled paid response carries, of the same sizes
+     * (a transaction hash and payer as BenchServer's settler reports them): what the protocol's response headers
+     * cost the container and the client, with no gate at all. The paid path cannot be cheaper than this.
+     */
+    public static final class ServletWithSettlementHeaders extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static final String PAYER = "0x857b06519E91e3A54538791bDbb0E22373e36b66";
+        private static final String TRANSACTION = "0x" + "0".repeat(48) + "8000000000000001";
+
+        static String header(String network) {
+            String json = "{\"success\":true,\"transaction\":\"" + TRANSACTION + "\",\"network\":\"" + network
+                    + "\",\"payer\":\"" + PAYER + "\"}";
+            return Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        private static final String V2 = header("eip155:84532");
+        private static final String V1 = header("base-sepolia");
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setHeader(X402Headers.PAYMENT_RESPONSE, V2);
+            resp.setHeader(X402Headers.X_PAYMENT_RESPONSE, V1);
+            resp.setHeader("Access-Control-Expose-Headers", X402Headers.EXPOSED);
             byte[] body = body(req.getParameter("bytes"));
             resp.setContentType("application/json");
             resp.setContentLength(body.length);

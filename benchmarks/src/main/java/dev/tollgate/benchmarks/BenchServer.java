@@ -76,6 +76,7 @@ public final class BenchServer {
         context.setContextPath("/");
         context.addServlet(new ServletHolder(new BenchHandlers.Servlet()), "/bench/free");
         context.addServlet(new ServletHolder(new BenchHandlers.Servlet()), "/bench/paid");
+        context.addServlet(new ServletHolder(new BenchHandlers.ServletWithSettlementHeaders()), "/bench/free-headers");
         context.addFilter(new FilterHolder(new PaymentFilter(Tollgate.create(servletConfig))), "/bench/paid",
                 EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE));
         ResourceConfig api = new ResourceConfig(BenchHandlers.Resource.class)
