@@ -22,6 +22,7 @@ ROUNDS=${ROUNDS:-2}            # each comparison alternates its sides this many 
 CONNS=${CONNS:-16}             # wrk connections for throughput runs (one wrk thread: it is not the bottleneck)
 MODERATE_CONNS=${MODERATE_CONNS:-4}
 MODERATE_DELAY_MS=${MODERATE_DELAY_MS:-5}   # target 6: each connection pauses this long between requests
+MODERATE_WARMUP=${MODERATE_WARMUP:-10}  # target 6: seconds of the paid path at that rate before each round's runs
 BASE_PORT=${BASE_PORT:-18190}
 SERVER_JVM=${SERVER_JVM:--Xms1g -Xmx1g}
 JAR=benchmarks/target/benchmarks.jar                         # the tools (templates, vectors, JMH)
@@ -232,7 +233,12 @@ load_targets() {
     # 5. buffering a 1 MiB paid response (instant verifier) vs the same response unprotected
     wrk_run t5.paid_1mib 4 "$B" paid.lua "$T/bench-1m.txt"
     wrk_run t5.free_1mib 4 "$B/bench/free?bytes=1048576" get.lua
-    # 6. latency at a moderate, fixed load: the paid path vs the facilitator double answering /verify itself
+    # 6. latency at a moderate, fixed load: the paid path vs the facilitator double answering /verify itself.
+    # At this rate the JIT goes on compiling the paid path for tens of seconds after full-load runs (seen with
+    # -XX:+PrintCompilation), taking a core the double and wrk need: let it settle first, at the same rate.
+    if selected t6.paid && [ "$MODERATE_WARMUP" -gt 0 ]; then
+      WARMUP=$MODERATE_WARMUP WRK_DELAY_MS=$MODERATE_DELAY_MS WARM_CONNS=$MODERATE_CONNS warm "$S" paid.lua "$T/sample.txt" "6$round"
+    fi
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.double_verify "$MODERATE_CONNS" "$D/verify" post.lua "$T/sample.txt"
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.paid "$MODERATE_CONNS" "$S" paid.lua "$T/sample.txt"
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.free "$MODERATE_CONNS" "$S/bench/free" get.lua
