@@ -16,7 +16,6 @@ import dev.tollgate.core.wire.X402Headers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,8 +136,8 @@ final class Answers {
     /** The settlement result in both generations' headers, each with the network named its own way. */
     Map<String, String> settlementHeaders(SettleResponse r, PaymentOption option) {
         // The two headers differ only in how they name the network: what comes before and after it is written once.
-        byte[] before = utf8(settlementBefore(r));
-        byte[] after = utf8(settlementAfter(r));
+        String before = settlementBefore(r);
+        String after = settlementAfter(r);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(X402Headers.PAYMENT_RESPONSE, settlementHeader(before, option.network().caip2(), after));
         headers.put(X402Headers.X_PAYMENT_RESPONSE, settlementHeader(before, option.network().v1Name(), after));
@@ -152,21 +151,13 @@ final class Answers {
      * more per call (its output buffers) than all the rest of the gate (a test holds the two equal).
      */
     static String settlementHeader(SettleResponse r, String network) {
-        return settlementHeader(utf8(settlementBefore(r)), network, utf8(settlementAfter(r)));
+        return settlementHeader(settlementBefore(r), network, settlementAfter(r));
     }
 
-    private static String settlementHeader(byte[] before, String network, byte[] after) {
-        StringBuilder field = new StringBuilder(network.length() + 16);
-        field(field, "network", network);
-        byte[] middle = utf8(field.toString());
-        byte[] json = Arrays.copyOf(before, before.length + middle.length + after.length);
-        System.arraycopy(middle, 0, json, before.length, middle.length);
-        System.arraycopy(after, 0, json, before.length + middle.length, after.length);
-        return new String(Base64.getEncoder().encode(json), StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    private static String settlementHeader(String before, String network, String after) {
+        StringBuilder json = new StringBuilder(before.length() + network.length() + after.length() + 16).append(before);
+        field(json, "network", network);
+        return Base64.getEncoder().encodeToString(json.append(after).toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The settlement JSON up to its network (SettleResponse's field order). */

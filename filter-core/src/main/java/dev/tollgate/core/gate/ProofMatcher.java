@@ -1,5 +1,6 @@
 package dev.tollgate.core.gate;
 
+import dev.tollgate.core.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.verify.PaymentAttempt;
 import dev.tollgate.core.wire.ExactEvmPayload;
@@ -15,9 +16,6 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -324,11 +322,6 @@ final class ProofMatcher {
     }
 
     static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(s.getBytes(StandardCharsets.UTF_8));
     }
 }

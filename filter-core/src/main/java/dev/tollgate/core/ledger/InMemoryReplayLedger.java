@@ -1,8 +1,7 @@
 package dev.tollgate.core.ledger;
 
+import dev.tollgate.core.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -20,14 +19,6 @@ import java.time.Instant;
  * before it would grow, so their cost per claim stays constant however large the ledger grows.
  */
 public final class InMemoryReplayLedger implements ReplayLedger {
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    });
-
     private final ClaimTable claims = new ClaimTable();
     private final Clock clock;
     private final InMemoryPaymentIdentifierStore identifiers;
@@ -104,7 +95,7 @@ public final class InMemoryReplayLedger implements ReplayLedger {
             if (last != null && last.key == key) { // the same instance: its content cannot differ
                 return last;
             }
-            byte[] d = SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
+            byte[] d = Sha256.of(key.getBytes(StandardCharsets.UTF_8));
             Digest made = new Digest(key, word(d, 0), word(d, 8));
             LAST.set(made);
             return made;

@@ -20,7 +20,7 @@ final class DeadlineWatch implements AutoCloseable {
     private static final long MAX_TICK_NANOS = Duration.ofMillis(50).toNanos();
     private static final long MIN_TICK_NANOS = Duration.ofMillis(1).toNanos();
 
-    /** One exchange's deadline; {@link #run} is its cancellation. */
+    /** One exchange's deadline, and the cancellation to run when it passes. */
     static final class Watched {
         private final long at;
         private final Runnable cancel;

@@ -1,5 +1,6 @@
 package dev.tollgate.core.verify;
 
+import dev.tollgate.core.Sha256;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -11,7 +12,6 @@ import dev.tollgate.core.wire.WireJson;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,14 +36,6 @@ public final class VerificationCache implements PaymentVerifier {
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
     private static final Set<String> TRANSIENT_REASONS = Set.of(ProofApiCode.PAYMENT_NOT_FOUND.reason(),
             "insufficient_funds");
-
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    });
 
     private final PaymentVerifier verifier;
     private final Duration ttl;
@@ -130,7 +122,7 @@ public final class VerificationCache implements PaymentVerifier {
      * proofs share a digest input.
      */
     static String key(PaymentAttempt attempt) {
-        MessageDigest digest = SHA256.get();
+        MessageDigest digest = Sha256.digest();
         part(digest, Integer.toString(attempt.x402Version()));
         part(digest, RequirementsJson.of(attempt.requirements()));
         ExactEvmPayload evm = attempt.evm();
