@@ -79,6 +79,9 @@ selected() { # NAME: whether ONLY lets that run through
 # CPU time (user + system, clock ticks) a process has used so far; 0 when it is not known.
 cpu_ticks() { [ -n "${1:-}" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
+# The machine's CPU time so far, all cores: "total steal" (clock ticks, /proc/stat). Steal is time the hypervisor
+# gave this VM's virtual cores to someone else while they had work: it stalls whichever request is running.
+cpu_steal() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat; }
 
 # The server process behind a URL, to charge it the CPU a run made it use.
 server_pid() {
@@ -91,23 +94,26 @@ server_pid() {
   esac
 }
 
-# wrk NAME CONNS URL SCRIPT [ARGS...]: one measurement; appends "NAME rps p50 p99 non2xx errors load1 cpu_us",
-# cpu_us being the server process's CPU time per request during the run (user + system; 0 if not known):
-# unlike requests/s, it is not lowered by what else shares the cores, only by what the server does.
+# wrk NAME CONNS URL SCRIPT [ARGS...]: one measurement; appends "NAME rps p50 p99 non2xx errors load1 cpu_us
+# steal_pct", cpu_us being the server process's CPU time per request during the run (user + system; 0 if not
+# known): unlike requests/s, it is not lowered by what else shares the cores, only by what the server does;
+# steal_pct the share of the machine's CPU time the hypervisor took during the run.
 wrk_run() {
   local name=$1 conns=$2 url=$3 script=$4; shift 4
   if ! selected "$name"; then return 0; fi
-  local line pid before after requests
+  local line pid before after requests machine_before machine_after
   local header=()
   if [ -n "${WRK_HEADER:-}" ]; then header=(-H "$WRK_HEADER"); fi
   echo "== $name" >> "$OUT/wrk.log"
   pid=$(server_pid "$url")
   before=$(cpu_ticks "$pid")
+  machine_before=$(cpu_steal)
   line=$(wrk -t1 -c"$conns" -d"${DURATION}s" "${header[@]}" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" 2>&1 | tee -a "$OUT/wrk.log" \
     | grep '^RESULT') || { log "wrk failed for $name"; return 1; }
   after=$(cpu_ticks "$pid")
+  machine_after=$(cpu_steal)
   requests=$(echo "$line" | sed -E 's/.*requests=([0-9]+).*/\1/')
-  echo "$name $(echo "$line" | sed -E 's/.*rps=([0-9.]+).*p50_us=([0-9]+).*p99_us=([0-9]+).*non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $(loadavg | cut -d' ' -f1) $(awk -v t=$((after - before)) -v r="$requests" -v u="$TICK_US" 'BEGIN { printf "%.1f", (t > 0 && r > 0) ? t * u / r : 0 }')" \
+  echo "$name $(echo "$line" | sed -E 's/.*rps=([0-9.]+).*p50_us=([0-9]+).*p99_us=([0-9]+).*non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $(loadavg | cut -d' ' -f1) $(awk -v t=$((after - before)) -v r="$requests" -v u="$TICK_US" 'BEGIN { printf "%.1f", (t > 0 && r > 0) ? t * u / r : 0 }') $(echo "$machine_before $machine_after" | awk '{ printf "%.1f", $3 > $1 ? 100 * ($4 - $2) / ($3 - $1) : 0 }')" \
     | tee -a "$RESULTS"
 }
 

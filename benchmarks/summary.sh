@@ -22,7 +22,8 @@ jmh() {
   true # a load-only run has no JMH files: not a failure
 } | awk '
   NF >= 7 { n[$1]++; rps[$1] += $2; p50[$1] += $3; p99[$1] += $4; bad[$1] += $5 + $6; load[$1] += $7
-    each[$1, n[$1]] = $2; if (NF >= 8 && $8 > 0) { cpu[$1] += $8; cpun[$1]++ }; next }
+    each[$1, n[$1]] = $2; tail[$1, n[$1]] = $4; if (NF >= 8 && $8 > 0) { cpu[$1] += $8; cpun[$1]++ }
+    if (NF >= 9) { steal[$1] += $9; stealn[$1]++ }; next }
   NF == 2 { v[$1] = $2 }
   function has(k) { return (k in n) }
   function R(k) { return has(k) ? rps[k] / n[k] : 0 }
@@ -33,7 +34,8 @@ jmh() {
   function verdict(ok) { return ok ? "**met**" : "**missed**" }
   function CPU(k) { return (k in cpun) ? cpu[k] / cpun[k] : 0 }
   function cpucell(k) { return CPU(k) > 0 ? sprintf("%.1f", CPU(k)) : "–" }
-  function row(k) { if (has(k)) printf "| %s | %.0f | %.2f | %.2f | %d | %.1f | %s |\n", k, R(k), P50(k), P99(k), bad[k], load[k] / n[k], cpucell(k) }
+  function stealcell(k) { return (k in stealn) ? sprintf("%.0f", steal[k] / stealn[k]) : "–" }
+  function row(k) { if (has(k)) printf "| %s | %.0f | %.2f | %.2f | %d | %.1f | %s | %s |\n", k, R(k), P50(k), P99(k), bad[k], load[k] / n[k], cpucell(k), stealcell(k) }
   # a / b round by round (each pair ran back to back), then their median: steadier than the ratio of means
   # when the machine changes speed between rounds
   function rounds(a, b,   r, i, j, t, c, out) {
@@ -42,10 +44,16 @@ jmh() {
     for (i = 2; i <= c; i++) { t = r[i]; for (j = i - 1; j >= 1 && r[j] > t; j--) r[j + 1] = r[j]; r[j + 1] = t }
     return out "; median " sprintf("%.2f", c % 2 ? r[(c + 1) / 2] : (r[c / 2] + r[c / 2 + 1]) / 2)
   }
+  # p99 of a minus p99 of b round by round, in ms
+  function tails(a, b,   i, c, out) {
+    c = n[a] < n[b] ? n[a] : n[b]; out = ""
+    for (i = 1; i <= c; i++) out = out (i > 1 ? ", " : "") sprintf("%+.1f", (tail[a, i] - tail[b, i]) / 1000)
+    return out
+  }
   END {
     print "### Load runs (wrk, mean over rounds)\n"
-    print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) | server CPU µs/request |"
-    print "|---|---|---|---|---|---|---|"
+    print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) | server CPU µs/request | steal % |"
+    print "|---|---|---|---|---|---|---|---|"
     split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.servlet_free_headers t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free t6.double_settle t6.local_paid", order, " ")
     for (i = 1; i in order; i++) row(order[i])
     if ("challenge_body_bytes" in v) printf "\n402 body: %d bytes; PAYMENT-REQUIRED header value: %d bytes.\n", v["challenge_body_bytes"], v["challenge_header_bytes"]
@@ -93,7 +101,7 @@ jmh() {
     }
     if (has("t6.paid") && has("t6.double_verify")) {
       d = P99("t6.paid") - P99("t6.double_verify")
-      printf "| 6 | p99 paid path vs the double'"'"'s own p99, %.0f req/s | %.2f vs %.2f ms (+%.2f ms) | ≤ +1 ms | %s |\n", R("t6.paid"), P99("t6.paid"), P99("t6.double_verify"), d, verdict(d <= 1)
+      printf "| 6 | p99 paid path vs the double'"'"'s own p99, %.0f req/s | %.2f vs %.2f ms (+%.2f ms); rounds %s | ≤ +1 ms | %s |\n", R("t6.paid"), P99("t6.paid"), P99("t6.double_verify"), d, tails("t6.paid", "t6.double_verify"), verdict(d <= 1)
     }
     if (has("t6.local_paid") && has("t6.double_settle")) {
       d = P99("t6.local_paid") - P99("t6.double_settle")
