@@ -17,7 +17,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 WHAT=${1:-all}
 DURATION=${DURATION:-10}       # seconds per wrk measurement
-WARMUP=${WARMUP:-10}           # seconds of unrecorded load per endpoint first (JIT; 5 s left the first round cold)
+WARMUP=${WARMUP:-30}           # seconds of unrecorded load per endpoint first: the JIT compiled the JAX-RS paid path
+                               # for ~30 s of full load (-XX:+PrintCompilation); 10 s left round 1 cold
 ROUNDS=${ROUNDS:-2}            # each comparison alternates its sides this many times
 CONNS=${CONNS:-16}             # wrk connections for throughput runs (one wrk thread: it is not the bottleneck)
 MODERATE_CONNS=${MODERATE_CONNS:-4}
@@ -113,7 +114,7 @@ wrk_run() {
   after=$(cpu_ticks "$pid")
   machine_after=$(cpu_steal)
   requests=$(echo "$line" | sed -E 's/.*requests=([0-9]+).*/\1/')
-  echo "$name $(echo "$line" | sed -E 's/.*rps=([0-9.]+).*p50_us=([0-9]+).*p99_us=([0-9]+).*non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $(loadavg | cut -d' ' -f1) $(awk -v t=$((after - before)) -v r="$requests" -v u="$TICK_US" 'BEGIN { printf "%.1f", (t > 0 && r > 0) ? t * u / r : 0 }') $(echo "$machine_before $machine_after" | awk '{ printf "%.1f", $3 > $1 ? 100 * ($4 - $2) / ($3 - $1) : 0 }')" \
+  echo "$name $(echo "$line" | sed -E 's/.*rps=([0-9.]+).*p50_us=([0-9]+).*p99_us=([0-9]+).*non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $(loadavg | cut -d' ' -f1) $(awk -v t=$((after - before)) -v r="$requests" -v u="$TICK_US" 'BEGIN { printf "%.1f", (t > 0 && r > 0) ? t * u / r : 0 }') $(echo "$machine_before $machine_after" | awk '{ printf "%.1f", ($3 > $1) ? 100 * ($4 - $2) / ($3 - $1) : 0 }')" \
     | tee -a "$RESULTS"
 }
 
