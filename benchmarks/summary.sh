@@ -32,6 +32,8 @@ jmh() {
   function P99(k) { return p99[k] / n[k] / 1000 }
   function P50(k) { return p50[k] / n[k] / 1000 }
   function verdict(ok) { return ok ? "**met**" : "**missed**" }
+  # after calm(): the verdict on the mean, then on the median of the calm rounds (the steadier figure) if any ran
+  function verdicts(ok, calmok) { return verdict(ok) " (mean)" (CALMK > 0 ? "; " verdict(calmok) " (calm rounds)" : "") }
   function CPU(k) { return (k in cpun) ? cpu[k] / cpun[k] : 0 }
   function cpucell(k) { return CPU(k) > 0 ? sprintf("%.1f", CPU(k)) : "–" }
   function stealcell(k) { return (k in stealn) ? sprintf("%.0f", steal[k] / stealn[k]) : "–" }
@@ -52,9 +54,11 @@ jmh() {
       r[++k] = p99diff ? (tail[a, i] - tail[b, i]) / 1000 : each[a, i] / each[b, i]
       out = out (k > 1 ? ", " : "") sprintf(p99diff ? "%+.1f" : "%.2f", r[k])
     }
+    CALMK = k; CALMMED = k == 0 ? 0 : -1
     if (k == 0) return ""
     for (i = 2; i <= k; i++) { t = r[i]; for (j = i - 1; j >= 1 && r[j] > t; j--) r[j + 1] = r[j]; r[j + 1] = t }
-    return sprintf("; rounds with steal < %d %% on both sides: %s, median " (p99diff ? "%+.1f" : "%.2f"), CALM, out, k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2)
+    CALMMED = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
+    return sprintf("; rounds with steal < %d %% on both sides: %s, median " (p99diff ? "%+.1f" : "%.2f"), CALM, out, CALMMED)
   }
   # p99 of a minus p99 of b round by round, in ms
   function tails(a, b,   i, c, out) {
@@ -78,14 +82,14 @@ jmh() {
     }
     if (has("t2.servlet_paid") && has("t2.servlet_free")) {
       r = R("t2.servlet_paid") / R("t2.servlet_free")
-      printf "| 2 | servlet: paid (instant verifier, unique proofs) / unprotected, same requests | %.2f × (%s vs requests without the header); rounds %s%s | ≥ 0.8 | %s |\n", r, QS("t2.servlet_paid", "t2.servlet_free_plain"), rounds("t2.servlet_paid", "t2.servlet_free"), calm("t2.servlet_paid", "t2.servlet_free", 0), verdict(r >= 0.8)
+      printf "| 2 | servlet: paid (instant verifier, unique proofs) / unprotected, same requests | %.2f × (%s vs requests without the header); rounds %s%s | ≥ 0.8 | %s |\n", r, QS("t2.servlet_paid", "t2.servlet_free_plain"), rounds("t2.servlet_paid", "t2.servlet_free"), calm("t2.servlet_paid", "t2.servlet_free", 0), verdicts(r >= 0.8, CALMMED >= 0.8)
       if (CPU("t2.servlet_paid") > 0 && CPU("t2.servlet_free") > 0) printf "| – | servlet: server CPU per request, unprotected / paid | %.1f / %.1f µs = %.2f × | | |\n", CPU("t2.servlet_free"), CPU("t2.servlet_paid"), CPU("t2.servlet_free") / CPU("t2.servlet_paid")
       if (has("t2.servlet_free_headers")) printf "| – | unprotected with a settled response'"'"'s three headers (no gate) / unprotected, same requests | %.2f × (server CPU %s µs) | | |\n", R("t2.servlet_free_headers") / R("t2.servlet_free"), cpucell("t2.servlet_free_headers")
       if (has("t2.servlet_free_fixed")) printf "| – | load generator check: unique headers / one fixed header, unprotected servlet | %.2f × | close to 1 | |\n", Q("t2.servlet_free", "t2.servlet_free_fixed")
     }
     if (has("t2.jaxrs_paid") && has("t2.jaxrs_free")) {
       r = R("t2.jaxrs_paid") / R("t2.jaxrs_free")
-      printf "| 2 | JAX-RS: @PaymentRequired / unannotated, same requests | %.2f × (%s vs requests without the header); rounds %s%s | ≥ 0.8 | %s |\n", r, QS("t2.jaxrs_paid", "t2.jaxrs_free_plain"), rounds("t2.jaxrs_paid", "t2.jaxrs_free"), calm("t2.jaxrs_paid", "t2.jaxrs_free", 0), verdict(r >= 0.8)
+      printf "| 2 | JAX-RS: @PaymentRequired / unannotated, same requests | %.2f × (%s vs requests without the header); rounds %s%s | ≥ 0.8 | %s |\n", r, QS("t2.jaxrs_paid", "t2.jaxrs_free_plain"), rounds("t2.jaxrs_paid", "t2.jaxrs_free"), calm("t2.jaxrs_paid", "t2.jaxrs_free", 0), verdicts(r >= 0.8, CALMMED >= 0.8)
       if (CPU("t2.jaxrs_paid") > 0 && CPU("t2.jaxrs_free") > 0) printf "| – | JAX-RS: server CPU per request, unannotated / paid | %.1f / %.1f µs = %.2f × | | |\n", CPU("t2.jaxrs_free"), CPU("t2.jaxrs_paid"), CPU("t2.jaxrs_free") / CPU("t2.jaxrs_paid")
     }
     if (has("t3.tollgate") && has("t3.reference")) {
@@ -113,7 +117,7 @@ jmh() {
     }
     if (has("t6.paid") && has("t6.double_verify")) {
       d = P99("t6.paid") - P99("t6.double_verify")
-      printf "| 6 | p99 paid path vs the double'"'"'s own p99, %.0f req/s | %.2f vs %.2f ms (+%.2f ms); rounds %s%s | ≤ +1 ms | %s |\n", R("t6.paid"), P99("t6.paid"), P99("t6.double_verify"), d, tails("t6.paid", "t6.double_verify"), calm("t6.paid", "t6.double_verify", 1), verdict(d <= 1)
+      printf "| 6 | p99 paid path vs the double'"'"'s own p99, %.0f req/s | %.2f vs %.2f ms (+%.2f ms); rounds %s%s | ≤ +1 ms | %s |\n", R("t6.paid"), P99("t6.paid"), P99("t6.double_verify"), d, tails("t6.paid", "t6.double_verify"), calm("t6.paid", "t6.double_verify", 1), verdicts(d <= 1, CALMMED <= 1)
     }
     if (has("t6.local_paid") && has("t6.double_settle")) {
       d = P99("t6.local_paid") - P99("t6.double_settle")
