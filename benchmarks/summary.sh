@@ -51,14 +51,15 @@ jmh() {
   function calm(a, b, p99diff,   r, i, j, t, c, k, out) {
     c = n[a] < n[b] ? n[a] : n[b]; k = 0; out = ""
     for (i = 1; i <= c; i++) if (stl[a, i] >= 0 && stl[a, i] < CALM && stl[b, i] >= 0 && stl[b, i] < CALM) {
-      r[++k] = p99diff ? (tail[a, i] - tail[b, i]) / 1000 : each[a, i] / each[b, i]
-      out = out (k > 1 ? ", " : "") sprintf(p99diff ? "%+.1f" : "%.2f", r[k])
+      # mode 0: requests/s a / b; 1: p99 a - b in ms; 2: the time added to each request of b by a, in %
+      r[++k] = p99diff == 1 ? (tail[a, i] - tail[b, i]) / 1000 : p99diff == 2 ? 100 * (each[b, i] / each[a, i] - 1) : each[a, i] / each[b, i]
+      out = out (k > 1 ? ", " : "") sprintf(FMT[p99diff], r[k])
     }
     CALMK = k; CALMMED = k == 0 ? 0 : -1
     if (k == 0) return ""
     for (i = 2; i <= k; i++) { t = r[i]; for (j = i - 1; j >= 1 && r[j] > t; j--) r[j + 1] = r[j]; r[j + 1] = t }
     CALMMED = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
-    return sprintf("; rounds with steal < %d %% on both sides: %s, median " (p99diff ? "%+.1f" : "%.2f"), CALM, out, CALMMED)
+    return sprintf("; rounds with steal < %d %% on both sides: %s, median " FMT[p99diff], CALM, out, CALMMED)
   }
   # p99 of a minus p99 of b round by round, in ms
   function tails(a, b,   i, c, out) {
@@ -67,6 +68,7 @@ jmh() {
     return out
   }
   END {
+    FMT[0] = "%.2f"; FMT[1] = "%+.1f"; FMT[2] = "%+.0f %%"
     print "### Load runs (wrk, mean over rounds)\n"
     print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) | server CPU µs/request | steal % |"
     print "|---|---|---|---|---|---|---|---|"
@@ -78,7 +80,7 @@ jmh() {
     print "|---|---|---|---|---|"
     if (has("t1.challenge_402") && has("t1.free_same_body")) {
       r = R("t1.challenge_402") / R("t1.free_same_body")
-      printf "| 1 | 402 challenge / unprotected 200, same body size | %.2f × (%.2f × vs same bytes on the wire) | ≥ 0.9 | %s |\n", r, Q("t1.challenge_402", "t1.free_same_wire"), verdict(r >= 0.9)
+      printf "| 1 | 402 challenge / unprotected 200, same body size | %.2f × (%.2f × vs same bytes on the wire); rounds %s%s | ≥ 0.9 | %s |\n", r, Q("t1.challenge_402", "t1.free_same_wire"), rounds("t1.challenge_402", "t1.free_same_body"), calm("t1.challenge_402", "t1.free_same_body", 0), verdicts(r >= 0.9, CALMMED >= 0.9)
     }
     if (has("t2.servlet_paid") && has("t2.servlet_free")) {
       r = R("t2.servlet_paid") / R("t2.servlet_free")
@@ -113,7 +115,7 @@ jmh() {
     }
     if (has("t5.paid_1mib") && has("t5.free_1mib")) {
       r = R("t5.free_1mib") / R("t5.paid_1mib") - 1
-      printf "| 5 | 1 MiB response, paid (buffered, gate included) vs unprotected: added request time | %+.0f %% (p50 %.2f vs %.2f ms) | ≤ 20 %% | %s |\n", r * 100, P50("t5.paid_1mib"), P50("t5.free_1mib"), verdict(r <= 0.2)
+      printf "| 5 | 1 MiB response, paid (buffered, gate included) vs unprotected: added request time | %+.0f %% (p50 %.2f vs %.2f ms)%s | ≤ 20 %% | %s |\n", r * 100, P50("t5.paid_1mib"), P50("t5.free_1mib"), calm("t5.paid_1mib", "t5.free_1mib", 2), verdicts(r <= 0.2, CALMMED <= 20)
     }
     if (has("t6.paid") && has("t6.double_verify")) {
       d = P99("t6.paid") - P99("t6.double_verify")
