@@ -9,6 +9,8 @@
 #                                              # and PostgreSQL, see docs/benchmarks.md)
 #   DURATION=10 ROUNDS=3 CONNS=16 JFR=1 benchmarks/run.sh load
 #   ONLY='^t2\.servlet' ROUNDS=6 benchmarks/run.sh load    # only the runs whose name matches (bash regex)
+#   ONLY='^t2\.servlet_(paid|free)$' ROUNDS=10 DURATION=5 benchmarks/run.sh load
+#       # a calm check: many short rounds of one pair, so that some run with little steal (see summary.sh)
 #
 # Needs: java 17, mvn, wrk, node >= 20 (interop/node_modules, installed with `npm ci` when missing).
 # Everything listens on 127.0.0.1 only.
@@ -75,6 +77,12 @@ machine() {
 
 selected() { # NAME: whether ONLY lets that run through
   [ -z "${ONLY:-}" ] || [[ $1 =~ $ONLY ]]
+}
+
+any_selected() { # NAME...: whether ONLY lets any of these runs through (an endpoint is warmed only for them)
+  local name
+  for name in "$@"; do selected "$name" && return 0; done
+  return 1
 }
 
 # CPU time (user + system, clock ticks) a process has used so far; 0 when it is not known.
@@ -201,13 +209,23 @@ load_targets() {
   echo "challenge_header_bytes $header" >> "$RESULTS"
 
   log "warm-up ($WARMUP s per endpoint)"
-  warm "$S/bench/paid" get.lua; warm "$S/bench/free?bytes=$body" get.lua
-  warm "$S" paid.lua "$T/sample.txt" 1; warm "$R" paid.lua "$T/reference.txt" 1
-  warm "$B" paid.lua "$T/bench.txt" 1; warm "$B" paid.lua "$T/bench.txt" 2 /bench/free
-  warm "$B" paid.lua "$T/bench-api.txt" 1; warm "$B" paid.lua "$T/bench-api.txt" 2 /api/bench/free
-  warm "$B" paid.lua "$T/bench-1m.txt" 1; warm "$B/bench/free?bytes=1048576" get.lua
-  warm "$D/verify" post.lua "$T/sample.txt"
-  warm "$D/settle" post.lua "$T/sample-local.txt"
+  # Only the endpoints of selected runs, so that a check of one pair (ONLY=...) starts within a minute.
+  if any_selected t1.challenge_402 t1.free_same_body t1.free_same_wire; then
+    warm "$S/bench/paid" get.lua; warm "$S/bench/free?bytes=$body" get.lua
+  fi
+  if any_selected t3.tollgate t6.paid; then warm "$S" paid.lua "$T/sample.txt" 1; fi
+  if any_selected t3.reference; then warm "$R" paid.lua "$T/reference.txt" 1; fi
+  if any_selected t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_headers t2.servlet_free_fixed; then
+    warm "$B" paid.lua "$T/bench.txt" 1; warm "$B" paid.lua "$T/bench.txt" 2 /bench/free
+  fi
+  if any_selected t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain; then
+    warm "$B" paid.lua "$T/bench-api.txt" 1; warm "$B" paid.lua "$T/bench-api.txt" 2 /api/bench/free
+  fi
+  if any_selected t5.paid_1mib t5.free_1mib; then
+    warm "$B" paid.lua "$T/bench-1m.txt" 1; warm "$B/bench/free?bytes=1048576" get.lua
+  fi
+  if any_selected t6.double_verify; then warm "$D/verify" post.lua "$T/sample.txt"; fi
+  if any_selected t6.double_settle; then warm "$D/settle" post.lua "$T/sample-local.txt"; fi
   # The hybrid sample, warmed at the moderate load its run uses (signed proofs are costly to make: this keeps
   # the file small), with proofs of its own; only when its run is selected.
   if selected t6.local_paid; then
