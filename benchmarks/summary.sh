@@ -80,7 +80,7 @@ jmh() {
     print "|---|---|---|---|---|"
     if (has("t1.challenge_402") && has("t1.free_same_body")) {
       r = R("t1.challenge_402") / R("t1.free_same_body")
-      printf "| 1 | 402 challenge / unprotected 200, same body size | %.2f × (%.2f × vs same bytes on the wire); rounds %s%s | ≥ 0.9 | %s |\n", r, Q("t1.challenge_402", "t1.free_same_wire"), rounds("t1.challenge_402", "t1.free_same_body"), calm("t1.challenge_402", "t1.free_same_body", 0), verdicts(r >= 0.9, CALMMED >= 0.9)
+      printf "| 1 | 402 challenge / unprotected 200, same body size | %.2f × (%s vs same bytes on the wire); rounds %s%s | ≥ 0.9 | %s |\n", r, QS("t1.challenge_402", "t1.free_same_wire"), rounds("t1.challenge_402", "t1.free_same_body"), calm("t1.challenge_402", "t1.free_same_body", 0), verdicts(r >= 0.9, CALMMED >= 0.9)
     }
     if (has("t2.servlet_paid") && has("t2.servlet_free")) {
       r = R("t2.servlet_paid") / R("t2.servlet_free")
