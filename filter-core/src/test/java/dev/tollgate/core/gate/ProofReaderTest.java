@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tollgate.core.pricing.NetworkRegistry;
 import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.core.wire.ExactEvmPayload;
 import dev.tollgate.core.wire.PaymentPayloadV1;
 import dev.tollgate.core.wire.PaymentPayloadV2;
 import dev.tollgate.core.wire.WireJson;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -33,12 +31,8 @@ class ProofReaderTest {
             + PAYLOAD + "}";
 
     /** The option whose 402 entry is {@link #ACCEPTED}, byte for byte. */
-    private static final PaymentOption OFFER = new PaymentOption("exact",
-            NetworkRegistry.defaults().find("base-sepolia").orElseThrow(), BigInteger.valueOf(10_000),
-            "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", 60, "USDC", "2");
-    private static final PaymentOption OTHER_OFFER = new PaymentOption("exact",
-            NetworkRegistry.defaults().find("base-sepolia").orElseThrow(), BigInteger.valueOf(20_000),
-            "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", 60, "USDC", "2");
+    private static final PaymentOption OFFER = Proofs.option(10_000);
+    private static final PaymentOption OTHER_OFFER = Proofs.option(20_000);
 
     private static ProofReader.Read read(String json) {
         return ProofReader.read(json.getBytes(StandardCharsets.UTF_8));

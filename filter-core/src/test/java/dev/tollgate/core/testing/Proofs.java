@@ -8,6 +8,8 @@ import dev.tollgate.core.evm.EvmAddress;
 import dev.tollgate.core.evm.EvmPrivateKey;
 import dev.tollgate.core.evm.ExactEvmAuthorization;
 import dev.tollgate.core.evm.Hex;
+import dev.tollgate.core.gate.PaymentOption;
+import dev.tollgate.core.pricing.NetworkRegistry;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -35,6 +37,12 @@ public final class Proofs {
     private int maxTimeoutSeconds = 60;
     private String resourceUrl;
     private Instant now = Instant.now();
+
+    /** The exact-USDC option on base-sepolia to {@link #PAY_TO}, 60 s, that these proofs pay by default at 10000. */
+    public static PaymentOption option(long atomicAmount) {
+        return new PaymentOption("exact", NetworkRegistry.defaults().find("base-sepolia").orElseThrow(),
+                BigInteger.valueOf(atomicAmount), BASE_SEPOLIA_USDC, PAY_TO, 60, "USDC", "2");
+    }
 
     public static Proofs proof() {
         return new Proofs();

@@ -5,22 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.gate.PaymentOption;
-import dev.tollgate.core.pricing.NetworkRegistry;
+import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.core.wire.ExactEvmPayload;
 import dev.tollgate.core.wire.WireJson;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class VerificationCacheKeyTest {
-    private static final PaymentOption OPTION = new PaymentOption("exact",
-            NetworkRegistry.defaults().find("base-sepolia").orElseThrow(), BigInteger.valueOf(10_000),
-            "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", 60, "USDC", "2");
-    private static final PaymentOption DEARER = new PaymentOption("exact",
-            NetworkRegistry.defaults().find("base-sepolia").orElseThrow(), BigInteger.valueOf(20_000),
-            "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", 60, "USDC", "2");
+    private static final PaymentOption OPTION = Proofs.option(10_000);
+    private static final PaymentOption DEARER = Proofs.option(20_000);
     private static final String[] FIELDS = {"0xsig", "0xfrom", "0xto", "10000", "1", "2", "0xnonce"};
 
     private static ExactEvmPayload evm(String[] f) {
