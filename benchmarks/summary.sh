@@ -38,33 +38,41 @@ jmh() {
   function cpucell(k) { return CPU(k) > 0 ? sprintf("%.1f", CPU(k)) : "–" }
   function stealcell(k) { return (k in stealn) ? sprintf("%.0f", steal[k] / stealn[k]) : "–" }
   function row(k) { if (has(k)) printf "| %s | %.0f | %.2f | %.2f | %d | %.1f | %s | %s |\n", k, R(k), P50(k), P99(k), bad[k], load[k] / n[k], cpucell(k), stealcell(k) }
-  # a / b round by round (each pair ran back to back), then their median: steadier than the ratio of means
-  # when the machine changes speed between rounds
-  function rounds(a, b,   r, i, j, t, c, out) {
+  # Round i of the pair (a, b), its two sides run back to back. mode 0: requests/s a / b; 1: p99 a - b in ms;
+  # 2: the time a adds to each request of b, in %
+  function value(a, b, i, mode) {
+    return mode == 1 ? (tail[a, i] - tail[b, i]) / 1000 : mode == 2 ? 100 * (each[b, i] / each[a, i] - 1) : each[a, i] / each[b, i]
+  }
+  # The median of r[1..k], which it sorts
+  function median(r, k,   i, j, t) {
+    for (i = 2; i <= k; i++) { t = r[i]; for (j = i - 1; j >= 1 && r[j] > t; j--) r[j + 1] = r[j]; r[j + 1] = t }
+    return k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
+  }
+  # a / b round by round, then their median: steadier than the ratio of means when the machine changes speed
+  # between rounds
+  function rounds(a, b,   r, i, c, out) {
     c = n[a] < n[b] ? n[a] : n[b]; out = ""
-    for (i = 1; i <= c; i++) { r[i] = each[a, i] / each[b, i]; out = out (i > 1 ? ", " : "") sprintf("%.2f", r[i]) }
-    for (i = 2; i <= c; i++) { t = r[i]; for (j = i - 1; j >= 1 && r[j] > t; j--) r[j + 1] = r[j]; r[j + 1] = t }
-    return out "; median " sprintf("%.2f", c % 2 ? r[(c + 1) / 2] : (r[c / 2] + r[c / 2 + 1]) / 2)
+    for (i = 1; i <= c; i++) { r[i] = value(a, b, i, 0); out = out (i > 1 ? ", " : "") sprintf(FMT[0], r[i]) }
+    return out "; median " sprintf(FMT[0], median(r, c))
   }
   # The same, only over the rounds in which the hypervisor took less than CALM % of the machine during both
   # sides (steal stalls whichever request runs; it came and went within minutes here): empty when none was calm.
-  function calm(a, b, p99diff,   r, i, j, t, c, k, out) {
+  # Sets CALMK (how many) and CALMMED (their median) for verdicts().
+  function calm(a, b, mode,   r, i, c, k, out) {
     c = n[a] < n[b] ? n[a] : n[b]; k = 0; out = ""
     for (i = 1; i <= c; i++) if (stl[a, i] >= 0 && stl[a, i] < CALM && stl[b, i] >= 0 && stl[b, i] < CALM) {
-      # mode 0: requests/s a / b; 1: p99 a - b in ms; 2: the time added to each request of b by a, in %
-      r[++k] = p99diff == 1 ? (tail[a, i] - tail[b, i]) / 1000 : p99diff == 2 ? 100 * (each[b, i] / each[a, i] - 1) : each[a, i] / each[b, i]
-      out = out (k > 1 ? ", " : "") sprintf(FMT[p99diff], r[k])
+      r[++k] = value(a, b, i, mode)
+      out = out (k > 1 ? ", " : "") sprintf(FMT[mode], r[k])
     }
-    CALMK = k; CALMMED = k == 0 ? 0 : -1
+    CALMK = k; CALMMED = 0
     if (k == 0) return ""
-    for (i = 2; i <= k; i++) { t = r[i]; for (j = i - 1; j >= 1 && r[j] > t; j--) r[j + 1] = r[j]; r[j + 1] = t }
-    CALMMED = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
-    return sprintf("; rounds with steal < %d %% on both sides: %s, median " FMT[p99diff], CALM, out, CALMMED)
+    CALMMED = median(r, k)
+    return sprintf("; rounds with steal < %d %% on both sides: %s, median " FMT[mode], CALM, out, CALMMED)
   }
   # p99 of a minus p99 of b round by round, in ms
   function tails(a, b,   i, c, out) {
     c = n[a] < n[b] ? n[a] : n[b]; out = ""
-    for (i = 1; i <= c; i++) out = out (i > 1 ? ", " : "") sprintf("%+.1f", (tail[a, i] - tail[b, i]) / 1000)
+    for (i = 1; i <= c; i++) out = out (i > 1 ? ", " : "") sprintf(FMT[1], value(a, b, i, 1))
     return out
   }
   END {
