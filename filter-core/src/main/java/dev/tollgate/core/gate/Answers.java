@@ -29,6 +29,9 @@ final class Answers {
     private static final String V1_MISSING = "X-PAYMENT header is required";
     private static final String V2_MISSING = "PAYMENT-SIGNATURE header is required";
 
+    /** {@code ,"network":"…"} for each network an option names: configured, so few. */
+    private static final ConcurrentHashMap<String, byte[]> NETWORK_FIELDS = new ConcurrentHashMap<>();
+
     /** Plain challenges kept at most; a real deployment has one per paid URL and host name. */
     static final int MAX_CACHED = 1024;
 
@@ -133,16 +136,17 @@ final class Answers {
         return new HttpAnswer(status, headers, JSON, json(body));
     }
 
-    /** The settlement result in both generations' headers, each with the network named its own way. */
+    /**
+     * The settlement result in both generations' headers, each with the network named its own way. The map is
+     * immutable, so {@link Completion.Deliver} keeps it without a copy.
+     */
     Map<String, String> settlementHeaders(SettleResponse r, PaymentOption option) {
         // The two headers differ only in how they name the network: what comes before and after it is written once.
-        String before = settlementBefore(r);
-        String after = settlementAfter(r);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(X402Headers.PAYMENT_RESPONSE, settlementHeader(before, option.network().caip2(), after));
-        headers.put(X402Headers.X_PAYMENT_RESPONSE, settlementHeader(before, option.network().v1Name(), after));
-        headers.put("Access-Control-Expose-Headers", X402Headers.EXPOSED);
-        return headers;
+        byte[] before = settlementBefore(r).getBytes(StandardCharsets.UTF_8);
+        byte[] after = settlementAfter(r).getBytes(StandardCharsets.UTF_8);
+        return Map.of(X402Headers.PAYMENT_RESPONSE, settlementHeader(before, option.network().caip2(), after),
+                X402Headers.X_PAYMENT_RESPONSE, settlementHeader(before, option.network().v1Name(), after),
+                "Access-Control-Expose-Headers", X402Headers.EXPOSED);
     }
 
     /**
@@ -151,13 +155,23 @@ final class Answers {
      * more per call (its output buffers) than all the rest of the gate (a test holds the two equal).
      */
     static String settlementHeader(SettleResponse r, String network) {
-        return settlementHeader(settlementBefore(r), network, settlementAfter(r));
+        return settlementHeader(settlementBefore(r).getBytes(StandardCharsets.UTF_8), network,
+                settlementAfter(r).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String settlementHeader(String before, String network, String after) {
-        StringBuilder json = new StringBuilder(before.length() + network.length() + after.length() + 16).append(before);
-        field(json, "network", network);
-        return Base64.getEncoder().encodeToString(json.append(after).toString().getBytes(StandardCharsets.UTF_8));
+    /** The JSON assembled in one array and encoded once: no builder, string or copy in between. */
+    private static String settlementHeader(byte[] before, String network, byte[] after) {
+        byte[] middle = NETWORK_FIELDS.computeIfAbsent(network, n -> {
+            StringBuilder field = new StringBuilder(n.length() + 16);
+            field(field, "network", n);
+            return field.toString().getBytes(StandardCharsets.UTF_8);
+        });
+        byte[] json = new byte[before.length + middle.length + after.length];
+        System.arraycopy(before, 0, json, 0, before.length);
+        System.arraycopy(middle, 0, json, before.length, middle.length);
+        System.arraycopy(after, 0, json, before.length + middle.length, after.length);
+        // Base64 is ASCII: one Latin-1 string over the encoder's array, where encodeToString copies it again.
+        return new String(Base64.getEncoder().encode(json), StandardCharsets.ISO_8859_1);
     }
 
     /** The settlement JSON up to its network (SettleResponse's field order). */

@@ -177,7 +177,8 @@ final class ProofMatcher {
         if (!a.to().equalsIgnoreCase(option.payTo())) {
             throw new Refusal("invalid_exact_evm_payload_recipient_mismatch");
         }
-        if (!new BigInteger(a.value()).equals(option.amount())) {
+        // The usual value is the offer's own decimal string; only another spelling of a number needs parsing.
+        if (!a.value().equals(option.requirementsV2().amount()) && !new BigInteger(a.value()).equals(option.amount())) {
             throw new Refusal("invalid_exact_evm_payload_authorization_value");
         }
         return evm;

@@ -75,13 +75,20 @@ public final class RoutePattern {
 
     /** A path's segments as {@link #matches} compares them: lower-cased, empty segments dropped. */
     static List<String> split(String path) {
-        List<String> out = new ArrayList<>();
-        for (String s : path.toLowerCase(Locale.ROOT).split("/")) {
-            if (!s.isEmpty()) {
-                out.add(s);
+        // Every request through a filter is split here, paid or not: one pass, no array of parts in between.
+        String lower = path.toLowerCase(Locale.ROOT);
+        List<String> out = new ArrayList<>(8);
+        int start = 0;
+        for (int slash = lower.indexOf('/'); ; slash = lower.indexOf('/', start)) {
+            int end = slash < 0 ? lower.length() : slash;
+            if (end > start) {
+                out.add(lower.substring(start, end));
             }
+            if (slash < 0) {
+                return out;
+            }
+            start = slash + 1;
         }
-        return out;
     }
 
     @Override

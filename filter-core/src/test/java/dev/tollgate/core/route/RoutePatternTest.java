@@ -1,9 +1,14 @@
 package dev.tollgate.core.route;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,5 +82,24 @@ class RoutePatternTest {
     @Test
     void aMissingPatternIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> RoutePattern.parse(null));
+    }
+
+    @Test
+    void aPathSplitsIntoItsNonEmptySegmentsLowerCasedAsStringSplitWouldGiveThem() {
+        Random random = new Random(402);
+        String alphabet = "/aB.%2-";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder path = new StringBuilder();
+            for (int i = random.nextInt(12); i > 0; i--) {
+                path.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            List<String> expected = new ArrayList<>();
+            for (String s : path.toString().toLowerCase(Locale.ROOT).split("/")) {
+                if (!s.isEmpty()) {
+                    expected.add(s);
+                }
+            }
+            assertEquals(expected, RoutePattern.split(path.toString()), path::toString);
+        }
     }
 }
