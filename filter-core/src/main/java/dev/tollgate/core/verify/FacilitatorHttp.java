@@ -18,7 +18,6 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
@@ -66,8 +65,8 @@ import org.apache.hc.core5.util.Timeout;
  * facilitator does not close it under a request being sent. Neither can make a request go out twice.
  *
  * <p>Failures are values ({@link NoAnswer}), never exceptions. The configured headers may hold credentials;
- * nothing here logs them (HttpClient's own DEBUG logging of headers would: leave {@code org.apache.hc} below
- * DEBUG in production, as for any HTTP client).
+ * nothing here logs them, and the connections ({@link UnloggedConnections}) skip HttpClient's own DEBUG
+ * logging of headers and wire bytes, which would.
  */
 public final class FacilitatorHttp implements AutoCloseable {
     /** Pool size when nothing better is known (a client made from settings alone). */
@@ -166,10 +165,8 @@ public final class FacilitatorHttp implements AutoCloseable {
                                 .setValidateAfterInactivity(VALIDATE_AFTER_INACTIVITY)
                                 .build())
                         .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(deadline).build())
-                        .setConnectionFactory(ManagedHttpClientConnectionFactory.builder()
-                                .http1Config(Http1Config.custom().setMaxLineLength(MAX_HEADER_LINE)
-                                        .setMaxHeaderCount(MAX_HEADERS).build())
-                                .build())
+                        .setConnectionFactory(new UnloggedConnections(Http1Config.custom()
+                                .setMaxLineLength(MAX_HEADER_LINE).setMaxHeaderCount(MAX_HEADERS).build()))
                         // The JVM's default TLS context and settings, as the JDK client used.
                         .setTlsSocketStrategy(DefaultClientTlsStrategy.createSystemDefault())
                         .build())
