@@ -23,6 +23,7 @@ public final class Tollgate implements AutoCloseable {
     private final ReplayLedger ledger;
     private final FacilitatorWiring facilitator;
     private final CodeIntentVerifier codeIntents;
+    private volatile boolean closed;
 
     private Tollgate(TollgateConfig config) {
         this.config = config;
@@ -72,10 +73,19 @@ public final class Tollgate implements AutoCloseable {
      * pool, and closes the ledger if it was made from settings; one supplied in code belongs to its supplier.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         facilitator.close();
         if (config.ownsLedger()) {
             ledger.close();
         }
+    }
+
+    /** Whether {@link #close} was called; closing again does nothing. */
+    public boolean isClosed() {
+        return closed;
     }
 }

@@ -28,9 +28,10 @@ final class JerseyExtensions {
     private JerseyExtensions() {
     }
 
-    static void register(FeatureContext context) {
+    /** @param onDestroy run once the application is destroyed (Jersey only: no other runtime says so) */
+    static void register(FeatureContext context, Runnable onDestroy) {
         if (JERSEY) {
-            Jersey.register(context);
+            Jersey.register(context, onDestroy);
         }
     }
 
@@ -45,7 +46,7 @@ final class JerseyExtensions {
 
     /** A class of its own so that the Jersey types are resolved only when Jersey is there. */
     private static final class Jersey {
-        static void register(FeatureContext context) {
+        static void register(FeatureContext context, Runnable onDestroy) {
             context.register(new AbstractBinder() {
                 @Override
                 protected void configure() {
@@ -53,7 +54,7 @@ final class JerseyExtensions {
                     bindFactory(ReceiptSupplier.class).to(PaymentReceipt.class).in(PerLookup.class);
                 }
             });
-            context.register(new SessionJanitor());
+            context.register(new SessionJanitor(onDestroy));
         }
     }
 
@@ -71,7 +72,10 @@ final class JerseyExtensions {
         }
     }
 
-    /** A session still open when the request finished had no answer to settle on: release its claim. */
+    /**
+     * A session still open when the request finished had no answer to settle on: release its claim. It also
+     * hears when the application is destroyed.
+     */
     static final class SessionJanitor implements ApplicationEventListener {
         private static final RequestEventListener ON_FINISH = event -> {
             ContainerRequest request = event.getContainerRequest();
@@ -82,8 +86,17 @@ final class JerseyExtensions {
             }
         };
 
+        private final Runnable onDestroy;
+
+        SessionJanitor(Runnable onDestroy) {
+            this.onDestroy = onDestroy;
+        }
+
         @Override
         public void onEvent(ApplicationEvent event) {
+            if (event.getType() == ApplicationEvent.Type.DESTROY_FINISHED) {
+                onDestroy.run();
+            }
         }
 
         @Override

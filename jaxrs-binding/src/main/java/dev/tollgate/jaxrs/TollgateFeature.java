@@ -29,7 +29,9 @@ import java.util.Objects;
  * file. Top-level settings are defaults for the annotations; routes, if any, are ignored.
  *
  * <p>With Jersey, resource methods can take the payment as {@code @Context PaymentReceipt}; on any runtime
- * it is the request property {@link dev.tollgate.core.gate.PaymentReceipt#ATTRIBUTE}.
+ * it is the request property {@link dev.tollgate.core.gate.PaymentReceipt#ATTRIBUTE}. Under Jersey the
+ * feature closes the Tollgate it made when the application is destroyed (undeployed or reloaded); other
+ * runtimes report no such event, and the Tollgate lives as long as the class loader.
  */
 public final class TollgateFeature implements Feature, DynamicFeature {
     /** Prefix of the settings read from the application's properties (servlet init-params under Jersey). */
@@ -37,14 +39,20 @@ public final class TollgateFeature implements Feature, DynamicFeature {
     /** Property naming a settings file, loaded with {@link ConfigFile}. */
     public static final String CONFIG_PROPERTY = PROPERTY_PREFIX + "config";
 
+    /** The configuration given in code; null when it is read from the application's properties. */
+    private final TollgateConfig given;
     private Tollgate tollgate;
+    /** Applications started with {@link #tollgate} and not yet destroyed. */
+    private int applications;
 
     /** Reads its configuration from the application's properties; for registration by class name. */
     public TollgateFeature() {
+        this.given = null;
     }
 
     private TollgateFeature(TollgateConfig config) {
-        this.tollgate = Tollgate.create(Objects.requireNonNull(config, "config"));
+        this.given = Objects.requireNonNull(config, "config");
+        this.tollgate = Tollgate.create(config);
     }
 
     /** Its settings are defaults for the annotations; its routes, if any, play no part. */
@@ -54,8 +62,9 @@ public final class TollgateFeature implements Feature, DynamicFeature {
 
     @Override
     public boolean configure(FeatureContext context) {
-        tollgate(context.getConfiguration()); // a bad configuration fails the start-up, annotated methods or not
-        JerseyExtensions.register(context);
+        // A bad configuration fails the start-up, annotated methods or not.
+        Tollgate made = using(context.getConfiguration());
+        JerseyExtensions.register(context, () -> release(made));
         context.register(ProvidersProperty.class);
         context.register(AmbiguousPathFilter.class);
         return true;
@@ -82,8 +91,33 @@ public final class TollgateFeature implements Feature, DynamicFeature {
 
     private synchronized Tollgate tollgate(Configuration configuration) {
         if (tollgate == null) {
-            tollgate = Tollgate.create(fromProperties(configuration.getProperties()));
+            tollgate = Tollgate.create(given != null ? given : fromProperties(configuration.getProperties()));
         }
+        return tollgate;
+    }
+
+    /** The Tollgate for one more application (one feature instance may serve several at once). */
+    private synchronized Tollgate using(Configuration configuration) {
+        Tollgate t = tollgate(configuration);
+        applications++;
+        return t;
+    }
+
+    /**
+     * An application that used {@code made} is gone (Jersey reports its destruction). When it was the last, the
+     * facilitator pool, deadline thread and ledger connections are let go, and an application started again
+     * with this feature gets a new Tollgate.
+     */
+    private synchronized void release(Tollgate made) {
+        if (tollgate != made || --applications > 0) {
+            return;
+        }
+        tollgate = null;
+        made.close();
+    }
+
+    /** The Tollgate the current application uses; for tests. */
+    synchronized Tollgate current() {
         return tollgate;
     }
 

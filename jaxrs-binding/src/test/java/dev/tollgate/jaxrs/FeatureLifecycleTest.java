@@ -1,0 +1,86 @@
+package dev.tollgate.jaxrs;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.testing.Proofs;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import org.glassfish.jersey.server.ApplicationHandler;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Under Jersey the feature lets go of what it made when the application is destroyed: the Tollgate's facilitator
+ * pool, deadline thread and ledger connections would otherwise outlive every undeploy and reload.
+ */
+class FeatureLifecycleTest {
+    private static final String FACILITATOR = "http://127.0.0.1:9";
+
+    @Path("paid")
+    public static class Paid {
+        @GET
+        @PaymentRequired(price = "$0.01")
+        public String get() {
+            return "paid";
+        }
+    }
+
+    private static TollgateFeature fromCode() {
+        return TollgateFeature.from(TollgateConfig.builder().withoutRoutes().facilitatorUrl(FACILITATOR)
+                .payTo(Proofs.PAY_TO).set("facilitator.supported.check", "false").build());
+    }
+
+    @Test
+    void theTollgateMadeFromACodeConfigurationIsClosedWhenTheApplicationIsDestroyed() {
+        TollgateFeature feature = fromCode();
+        ApplicationHandler app = new ApplicationHandler(new ResourceConfig(Paid.class).register(feature));
+        Tollgate used = feature.current();
+        assertNotNull(used);
+        assertFalse(used.isClosed());
+        app.onShutdown(null);
+        assertTrue(used.isClosed());
+    }
+
+    @Test
+    void theTollgateMadeFromTheApplicationsPropertiesIsClosedWhenTheApplicationIsDestroyed() {
+        TollgateFeature feature = new TollgateFeature();
+        ApplicationHandler app = new ApplicationHandler(new ResourceConfig(Paid.class).register(feature)
+                .property("tollgate.facilitator.url", FACILITATOR).property("tollgate.payTo", Proofs.PAY_TO)
+                .property("tollgate.facilitator.supported.check", "false"));
+        Tollgate used = feature.current();
+        assertFalse(used.isClosed());
+        app.onShutdown(null);
+        assertTrue(used.isClosed());
+    }
+
+    @Test
+    void anApplicationStartedAgainWithTheSameFeatureGetsAnOpenTollgate() {
+        TollgateFeature feature = fromCode();
+        ResourceConfig config = new ResourceConfig(Paid.class).register(feature);
+        ApplicationHandler first = new ApplicationHandler(config);
+        Tollgate before = feature.current();
+        first.onShutdown(null);
+        new ApplicationHandler(new ResourceConfig(Paid.class).register(feature));
+        Tollgate after = feature.current();
+        assertNotSame(before, after);
+        assertTrue(before.isClosed());
+        assertFalse(after.isClosed());
+    }
+
+    @Test
+    void aFeatureServingTwoApplicationsKeepsItsTollgateUntilTheLastIsDestroyed() {
+        TollgateFeature feature = fromCode();
+        ApplicationHandler one = new ApplicationHandler(new ResourceConfig(Paid.class).register(feature));
+        ApplicationHandler two = new ApplicationHandler(new ResourceConfig(Paid.class).register(feature));
+        Tollgate shared = feature.current();
+        one.onShutdown(null);
+        assertFalse(shared.isClosed());
+        two.onShutdown(null);
+        assertTrue(shared.isClosed());
+    }
+}
