@@ -44,8 +44,7 @@ final class UnloggedConnections implements HttpConnectionFactory<ManagedHttpClie
 
     @Override
     public ManagedHttpClientConnection createConnection(Socket socket) throws IOException {
-        UnloggedConnection connection = new UnloggedConnection("tollgate-facilitator-" + COUNTER.getAndIncrement(),
-                http1, writers, parsers);
+        UnloggedConnection connection = unbound();
         if (socket != null) {
             connection.bind(socket);
         }
@@ -54,9 +53,13 @@ final class UnloggedConnections implements HttpConnectionFactory<ManagedHttpClie
 
     @Override
     public ManagedHttpClientConnection createConnection(SSLSocket sslSocket, Socket socket) throws IOException {
-        UnloggedConnection connection = (UnloggedConnection) createConnection(null);
+        UnloggedConnection connection = unbound();
         connection.bind(sslSocket, socket);
         return connection;
+    }
+
+    private UnloggedConnection unbound() {
+        return new UnloggedConnection("tollgate-facilitator-" + COUNTER.getAndIncrement(), http1, writers, parsers);
     }
 
     private static final class UnloggedConnection extends DefaultManagedHttpClientConnection {
