@@ -10,6 +10,13 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -25,6 +32,8 @@ final class DevMode {
     /** Server attribute holding the running {@link DevFacilitator}, for tests and tooling. */
     static final String ATTRIBUTE = DevFacilitator.class.getName();
     static final String FACILITATOR_URL = "TOLLGATE_FACILITATOR_URL";
+    /** Named apart from AbstractLifeCycle.STARTING, which the handler below would otherwise see. */
+    static final String STARTING_ANSWER = "{\"error\":\"the sample is starting, try again in a moment\"}";
 
     private DevMode() {
     }
@@ -44,7 +53,7 @@ final class DevMode {
         DevFacilitator facilitator = DevFacilitator.withDemoFunds(NetworkRegistry.defaults(), Clock.systemUTC());
         ServletContextHandler dev = new ServletContextHandler(PATH);
         dev.addServlet(new ServletHolder("dev-facilitator", new DevFacilitatorServlet(facilitator)), "/*");
-        ContextHandlerCollection contexts = new ContextHandlerCollection(dev);
+        ContextHandlerCollection contexts = new ContextHandlerCollection(dev, starting());
         server.setHandler(contexts);
         server.setAttribute(ATTRIBUTE, facilitator);
         server.start();
@@ -53,10 +62,13 @@ final class DevMode {
         System.setProperty(FACILITATOR_URL, url);
         try {
             // The web application first: Server.getURI() names the first context, and the sample is the main thing.
-            contexts.setHandlers(webapp, dev);
+            // It takes the place of the starting answer at "/" once it is started, not before.
             if (!webapp.isStarted()) {
+                webapp.setServer(server);
                 webapp.start();
             }
+            contexts.setHandlers(webapp, dev);
+            contexts.manage(webapp); // added running, it would be left running when the server stops
         } catch (Exception | Error e) {
             server.stop();
             throw e;
@@ -67,6 +79,27 @@ final class DevMode {
                 System.setProperty(FACILITATOR_URL, before);
             }
         }
+    }
+
+    /**
+     * What "/" answers while the web application starts: the port is open early, because the dev facilitator
+     * must answer the filter's start-up check, and a client arriving then is told to come back rather than
+     * handed a 404 for a page that exists.
+     */
+    private static ContextHandler starting() {
+        ContextHandler starting = new ContextHandler("/");
+        starting.setHandler(new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.setStatus(HttpStatus.SERVICE_UNAVAILABLE_503);
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+                response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                Content.Sink.write(response, true, STARTING_ANSWER, callback);
+                return true;
+            }
+        });
+        return starting;
     }
 
     static DevFacilitator facilitator(Server server) {
