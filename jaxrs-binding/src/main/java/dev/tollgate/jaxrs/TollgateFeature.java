@@ -52,10 +52,13 @@ public final class TollgateFeature implements Feature, DynamicFeature {
 
     private TollgateFeature(TollgateConfig config) {
         this.given = Objects.requireNonNull(config, "config");
-        this.tollgate = Tollgate.create(config);
     }
 
-    /** Its settings are defaults for the annotations; its routes, if any, play no part. */
+    /**
+     * Its settings are defaults for the annotations; its routes, if any, play no part. The Tollgate is made when
+     * an application first configures the feature, so a feature that is built and never registered holds no
+     * pool, thread or ledger connection.
+     */
     public static TollgateFeature from(TollgateConfig config) {
         return new TollgateFeature(config);
     }

@@ -3,6 +3,7 @@ package dev.tollgate.jaxrs;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.Tollgate;
@@ -33,6 +34,11 @@ class FeatureLifecycleTest {
     private static TollgateFeature fromCode() {
         return TollgateFeature.from(TollgateConfig.builder().withoutRoutes().facilitatorUrl(FACILITATOR)
                 .payTo(Proofs.PAY_TO).set("facilitator.supported.check", "false").build());
+    }
+
+    @Test
+    void aFeatureBuiltFromCodeButNeverRegisteredHoldsNoTollgate() {
+        assertNull(fromCode().current());
     }
 
     @Test
