@@ -161,10 +161,11 @@ build() {
   # stale copies of filter-core classes in it win: start from no jar.
   rm -f sample-webapp/target/tollgate-sample.jar sample-webapp/target/original-tollgate-sample.jar
   mvn -B -q -Pbenchmarks -pl sample-webapp,benchmarks -am package -DskipTests
-  if [ ! -d interop/node_modules ]; then (cd interop && npm ci --no-audit --no-fund); fi
 }
 
 start_servers() {
+  # The reference server needs it whether or not this run built the jars (NOBUILD=1 on a fresh clone).
+  if [ ! -d interop/node_modules ]; then (cd interop && npm ci --no-audit --no-fund); fi
   log "starting facilitator double :$P_DOUBLE, sample :$P_SAMPLE, bench server :$P_BENCH, @x402/express :$P_REF"
   # shellcheck disable=SC2086
   java $SERVER_JVM -cp "$SERVERS" dev.tollgate.benchmarks.FacilitatorDouble "$P_DOUBLE" > "$OUT/double.log" 2>&1 &
