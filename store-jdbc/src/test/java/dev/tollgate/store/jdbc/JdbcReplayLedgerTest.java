@@ -5,27 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.testing.SharedReplayLedgerContract;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class JdbcReplayLedgerTest {
+/**
+ * The shared-ledger contract in the local PostgreSQL, through two ledgers on two pools sharing a table, and what
+ * only the table does: purging, the shipped DDL.
+ */
+class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> {
     private static HikariDataSource poolA;
     private static HikariDataSource poolB;
 
     private String table;
-    private JdbcReplayLedger ledger;
-    private JdbcReplayLedger other;
 
     @BeforeAll
     static void pools() {
@@ -62,89 +59,24 @@ class JdbcReplayLedgerTest {
         LocalPostgres.execute("DROP TABLE IF EXISTS " + table + ", " + JdbcReplayLedger.identifierTable(table));
     }
 
+    @Override
+    protected int heldClaims() {
+        return ledger.heldClaims();
+    }
+
+    @Override
+    protected void assertKeptSettled(String key) throws Exception {
+        assertEquals(1, LocalPostgres.count("SELECT count(*) FROM " + table + " WHERE proof_key = '" + key
+                + "' AND state = 's' AND expires_at > now() + interval '50 seconds'"));
+    }
+
+    @Override
+    protected void assertNothingStored(String key) throws Exception {
+        assertEquals(0, LocalPostgres.count("SELECT count(*) FROM " + table + " WHERE proof_key = '" + key + "'"));
+    }
+
     private static Instant inSeconds(long s) {
         return Instant.now().plusSeconds(s);
-    }
-
-    @Test
-    void theFirstClaimOfAKeyWinsAndEveryLaterOneIsADuplicate() throws Exception {
-        assertEquals(ClaimResult.CLAIMED, ledger.claim("k1", inSeconds(60)));
-        assertEquals(ClaimResult.DUPLICATE, ledger.claim("k1", inSeconds(60)));
-        assertEquals(ClaimResult.DUPLICATE, other.claim("k1", inSeconds(60)));
-        assertEquals(ClaimResult.CLAIMED, other.claim("k2", inSeconds(60)));
-    }
-
-    @Test
-    void fiftyConcurrentClaimsOfOneKeyFromTwoInstancesHaveExactlyOneWinner() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        try {
-            for (int round = 0; round < 5; round++) {
-                String key = "race-" + round;
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<ClaimResult>> results = new ArrayList<>();
-                for (int i = 0; i < 50; i++) {
-                    JdbcReplayLedger l = i % 2 == 0 ? ledger : other;
-                    results.add(pool.submit(() -> {
-                        start.await();
-                        return l.claim(key, inSeconds(60));
-                    }));
-                }
-                start.countDown();
-                int won = 0;
-                for (Future<ClaimResult> f : results) {
-                    won += f.get() == ClaimResult.CLAIMED ? 1 : 0;
-                }
-                assertEquals(1, won, "winners in round " + round);
-            }
-        } finally {
-            pool.shutdown();
-        }
-    }
-
-    @Test
-    void fiftyConcurrentClaimsOfAnExpiredRowHaveExactlyOneWinner() throws Exception {
-        assertEquals(ClaimResult.CLAIMED, ledger.claim("stale", Instant.now().plusMillis(100)));
-        Thread.sleep(250);
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<ClaimResult>> results = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                JdbcReplayLedger l = i % 2 == 0 ? ledger : other;
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return l.claim("stale", inSeconds(60));
-                }));
-            }
-            start.countDown();
-            int won = 0;
-            for (Future<ClaimResult> f : results) {
-                won += f.get() == ClaimResult.CLAIMED ? 1 : 0;
-            }
-            assertEquals(1, won);
-        } finally {
-            pool.shutdown();
-        }
-    }
-
-    @Test
-    void aClaimLapsesAtItsUntilAndTheKeyCanThenBeClaimedAgain() throws Exception {
-        assertEquals(ClaimResult.CLAIMED, ledger.claim("short", Instant.now().plusMillis(300)));
-        assertEquals(ClaimResult.DUPLICATE, other.claim("short", inSeconds(60)));
-        Thread.sleep(450);
-        assertEquals(ClaimResult.CLAIMED, other.claim("short", inSeconds(60)));
-    }
-
-    @Test
-    void aSettledKeyStaysTakenUntilTheSettledUntilAndCannotBeReleased() throws Exception {
-        assertEquals(ClaimResult.CLAIMED, ledger.claim("paid", Instant.now().plusMillis(300)));
-        ledger.settled("paid", inSeconds(60));
-        ledger.release("paid");
-        Thread.sleep(450);
-        assertEquals(ClaimResult.DUPLICATE, other.claim("paid", inSeconds(60)));
-        assertEquals(1, LocalPostgres.count("SELECT count(*) FROM " + table
-                + " WHERE proof_key = 'paid' AND state = 's' AND expires_at > now() + interval '50 seconds'"));
-        assertEquals(0, ledger.heldClaims());
     }
 
     @Test
@@ -154,31 +86,6 @@ class JdbcReplayLedgerTest {
         ledger.purgeExpired();
         ledger.settled("gone", inSeconds(60));
         assertEquals(ClaimResult.DUPLICATE, other.claim("gone", inSeconds(60)));
-    }
-
-    @Test
-    void aReleasedKeyCanBeClaimedAgain() throws Exception {
-        assertEquals(ClaimResult.CLAIMED, ledger.claim("retry", inSeconds(60)));
-        ledger.release("retry");
-        assertEquals(0, LocalPostgres.count("SELECT count(*) FROM " + table));
-        assertEquals(ClaimResult.CLAIMED, other.claim("retry", inSeconds(60)));
-        assertEquals(0, ledger.heldClaims());
-    }
-
-    @Test
-    void aLateReleaseDoesNotFreeAClaimThatAnotherInstanceTookAfterOursLapsed() throws Exception {
-        assertEquals(ClaimResult.CLAIMED, ledger.claim("slow", Instant.now().plusMillis(200)));
-        Thread.sleep(350);
-        assertEquals(ClaimResult.CLAIMED, other.claim("slow", inSeconds(60)));
-        ledger.release("slow");
-        assertEquals(ClaimResult.DUPLICATE, ledger.claim("slow", inSeconds(60)));
-    }
-
-    @Test
-    void anInstanceCannotReleaseAClaimItDoesNotHold() throws Exception {
-        assertEquals(ClaimResult.CLAIMED, ledger.claim("mine", inSeconds(60)));
-        other.release("mine");
-        assertEquals(ClaimResult.DUPLICATE, other.claim("mine", inSeconds(60)));
     }
 
     @Test

@@ -1,0 +1,109 @@
+package dev.tollgate.core.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.ledger.IdentifierRecord;
+import dev.tollgate.core.ledger.PaymentIdentifierStore;
+import dev.tollgate.core.ledger.ReplayLedger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the payment-identifier store of a shared ledger must do, whatever stores it: run against two
+ * instances over one store. A store's test extends it and opens both ledgers before each test (the store
+ * absent: skipped, with the reason).
+ */
+public abstract class SharedPaymentIdentifierStoreContract<L extends ReplayLedger> {
+    /** The first instance, whose identifier store is {@link #store()}. */
+    protected L ledger;
+    /** A second instance over the same storage. */
+    protected L otherLedger;
+
+    protected PaymentIdentifierStore store() {
+        return ledger.paymentIdentifiers();
+    }
+
+    protected PaymentIdentifierStore other() {
+        return otherLedger.paymentIdentifiers();
+    }
+
+    protected static Instant in(long ms) {
+        return Instant.now().plusMillis(ms);
+    }
+
+    @Test
+    void theFirstBeginTakesTheIdAndEveryInstanceThenSeesIt() throws Exception {
+        assertNull(store().begin("pay_0123456789abcdef", "fp1", in(60_000)));
+        assertEquals(new IdentifierRecord("fp1", null), other().begin("pay_0123456789abcdef", "fp1", in(60_000)));
+        assertEquals(new IdentifierRecord("fp1", null), other().begin("pay_0123456789abcdef", "fp2", in(60_000)));
+        // An outcome is the settled response's JSON; a line break in it must come back as it went in.
+        store().finish("pay_0123456789abcdef", "fp1", "{\"settled\":true}\nwith a line", in(60_000));
+        assertEquals(new IdentifierRecord("fp1", "{\"settled\":true}\nwith a line"),
+                other().begin("pay_0123456789abcdef", "fp2", in(60_000)));
+    }
+
+    @Test
+    void anInProgressIdLapsesAtItsUntilAndAFinishedOneAtItsOwn() throws Exception {
+        store().begin("a", "fp", in(300));
+        store().begin("b", "fp", in(300));
+        store().finish("b", "fp", "done", in(1_500));
+        Thread.sleep(450);
+        assertNull(other().begin("a", "fp2", in(60_000)));
+        assertEquals("done", other().begin("b", "fp2", in(60_000)).outcome());
+        Thread.sleep(1_200);
+        assertNull(other().begin("b", "fp2", in(60_000)));
+    }
+
+    @Test
+    void abandonFreesOnlyThisFingerprintsInProgressEntry() throws Exception {
+        store().begin("id", "fp", in(60_000));
+        other().abandon("id", "other");
+        assertTrue(other().begin("id", "fp", in(60_000)).inProgress());
+        other().abandon("id", "fp");
+        assertNull(store().begin("id", "fp", in(60_000)));
+        store().finish("id", "fp", "done", in(60_000));
+        store().abandon("id", "fp");
+        assertEquals("done", store().begin("id", "fp", in(60_000)).outcome());
+    }
+
+    @Test
+    void finishLeavesAnotherFingerprintsEntryAlone() throws Exception {
+        store().begin("id", "fp", in(60_000));
+        other().finish("id", "other", "theirs", in(60_000));
+        assertEquals(new IdentifierRecord("fp", null), store().begin("id", "fp", in(60_000)));
+    }
+
+    @Test
+    void fortyConcurrentBeginsFromTwoInstancesHaveExactlyOneWinner() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<IdentifierRecord>> results = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                PaymentIdentifierStore s = i % 2 == 0 ? store() : other();
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return s.begin("race", "fp", in(60_000));
+                }));
+            }
+            go.countDown();
+            int winners = 0;
+            for (Future<IdentifierRecord> f : results) {
+                if (f.get() == null) {
+                    winners++;
+                }
+            }
+            assertEquals(1, winners);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.tollgate.core.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.ReplayLedger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a replay ledger shared by several servers must do, whatever stores it: run against two instances over
+ * one store, as two servers behind a load balancer would hold them. A store's test extends it, opens both
+ * before each test (the store absent: skipped, with the reason) and says how its storage shows a key.
+ */
+public abstract class SharedReplayLedgerContract<L extends ReplayLedger> {
+    private static final int RACERS = 50;
+
+    /** The first instance; the one whose held claims are counted. */
+    protected L ledger;
+    /** A second instance over the same store. */
+    protected L other;
+
+    /** Claims {@link #ledger} holds in memory to release or settle later. */
+    protected abstract int heldClaims();
+
+    /** The store keeps {@code key} as settled for at least 50 more seconds. */
+    protected abstract void assertKeptSettled(String key) throws Exception;
+
+    /** The store holds nothing for {@code key}. */
+    protected abstract void assertNothingStored(String key) throws Exception;
+
+    private static Instant inSeconds(long s) {
+        return Instant.now().plusSeconds(s);
+    }
+
+    @Test
+    void theFirstClaimOfAKeyWinsAndEveryLaterOneIsADuplicate() throws Exception {
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("k1", inSeconds(60)));
+        assertEquals(ClaimResult.DUPLICATE, ledger.claim("k1", inSeconds(60)));
+        assertEquals(ClaimResult.DUPLICATE, other.claim("k1", inSeconds(60)));
+        assertEquals(ClaimResult.CLAIMED, other.claim("k2", inSeconds(60)));
+    }
+
+    @Test
+    void fiftyConcurrentClaimsOfOneKeyFromTwoInstancesHaveExactlyOneWinner() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            assertEquals(1, racedClaims("race-" + round), "winners in round " + round);
+        }
+    }
+
+    @Test
+    void fiftyConcurrentClaimsOfALapsedClaimHaveExactlyOneWinner() throws Exception {
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("stale", Instant.now().plusMillis(100)));
+        Thread.sleep(250);
+        assertEquals(1, racedClaims("stale"));
+    }
+
+    /** How many of {@value #RACERS} claims of {@code key}, let go at once from both instances, won. */
+    private int racedClaims(String key) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(RACERS);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<ClaimResult>> results = new ArrayList<>();
+            for (int i = 0; i < RACERS; i++) {
+                L l = i % 2 == 0 ? ledger : other;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return l.claim(key, inSeconds(60));
+                }));
+            }
+            start.countDown();
+            int won = 0;
+            for (Future<ClaimResult> f : results) {
+                won += f.get() == ClaimResult.CLAIMED ? 1 : 0;
+            }
+            return won;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aClaimLapsesAtItsUntilAndTheKeyCanThenBeClaimedAgain() throws Exception {
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("short", Instant.now().plusMillis(300)));
+        assertEquals(ClaimResult.DUPLICATE, other.claim("short", inSeconds(60)));
+        Thread.sleep(450);
+        assertEquals(ClaimResult.CLAIMED, other.claim("short", inSeconds(60)));
+    }
+
+    @Test
+    void aSettledKeyStaysTakenUntilTheSettledUntilAndCannotBeReleased() throws Exception {
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("paid", Instant.now().plusMillis(300)));
+        ledger.settled("paid", inSeconds(60));
+        ledger.release("paid");
+        Thread.sleep(450);
+        assertEquals(ClaimResult.DUPLICATE, other.claim("paid", inSeconds(60)));
+        assertKeptSettled("paid");
+        assertEquals(0, heldClaims());
+    }
+
+    @Test
+    void aReleasedKeyCanBeClaimedAgain() throws Exception {
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("retry", inSeconds(60)));
+        ledger.release("retry");
+        assertNothingStored("retry");
+        assertEquals(ClaimResult.CLAIMED, other.claim("retry", inSeconds(60)));
+        assertEquals(0, heldClaims());
+    }
+
+    @Test
+    void aLateReleaseDoesNotFreeAClaimThatAnotherInstanceTookAfterOursLapsed() throws Exception {
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("slow", Instant.now().plusMillis(200)));
+        Thread.sleep(350);
+        assertEquals(ClaimResult.CLAIMED, other.claim("slow", inSeconds(60)));
+        ledger.release("slow");
+        assertEquals(ClaimResult.DUPLICATE, ledger.claim("slow", inSeconds(60)));
+    }
+
+    @Test
+    void anInstanceCannotReleaseAClaimItDoesNotHold() throws Exception {
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("mine", inSeconds(60)));
+        other.release("mine");
+        assertEquals(ClaimResult.DUPLICATE, other.claim("mine", inSeconds(60)));
+    }
+}
