@@ -1,18 +1,13 @@
 package dev.tollgate.core.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,25 +25,17 @@ public final class FaultyFacilitator implements AutoCloseable {
         void act(String path, String requestBody, Socket socket) throws IOException, InterruptedException;
     }
 
-    private final ServerSocket server;
-    private final Thread acceptor;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger openNow = new AtomicInteger();
-    private final AtomicInteger openMax = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile Fault verify = json(200, "{\"isValid\":true}");
     private volatile Fault settle = json(200, "{\"success\":true,\"transaction\":\"0x01\"}");
-    private volatile boolean closed;
+    private final RawHttpServer server;
 
     public FaultyFacilitator() throws IOException {
-        server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(this::accept, "faulty-facilitator-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        server = new RawHttpServer("faulty-facilitator", 200, this::serve);
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return server.url();
     }
 
     public FaultyFacilitator onVerify(Fault f) {
@@ -63,11 +50,11 @@ public final class FaultyFacilitator implements AutoCloseable {
 
     /** Connections open right now (the client's side may still hold them). */
     public int openConnections() {
-        return openNow.get();
+        return server.openConnections();
     }
 
     public int maxOpenConnections() {
-        return openMax.get();
+        return server.maxOpenConnections();
     }
 
     public int requests() {
@@ -75,7 +62,7 @@ public final class FaultyFacilitator implements AutoCloseable {
     }
 
     public void resetCounts() {
-        openMax.set(openNow.get());
+        server.resetMaxOpen();
         requests.set(0);
     }
 
@@ -196,78 +183,19 @@ public final class FaultyFacilitator implements AutoCloseable {
 
     // --- the server ---
 
-    private void accept() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
-                return;
-            }
-            open.add(s);
-            int now = openNow.incrementAndGet();
-            openMax.accumulateAndGet(now, Math::max);
-            Thread t = new Thread(() -> serve(s), "faulty-facilitator-conn");
-            t.setDaemon(true);
-            t.start();
+    /** One request per connection: read it, count it, and let the path's fault decide the rest. */
+    private void serve(Socket s) throws IOException, InterruptedException {
+        RawHttpServer.Request request = RawHttpServer.read(s.getInputStream());
+        if (request == null) {
+            return;
         }
-    }
-
-    private void serve(Socket s) {
-        try (s) {
-            String[] request = readRequest(s.getInputStream());
-            if (request == null) {
-                return;
-            }
-            requests.incrementAndGet();
-            Fault f = request[0].toLowerCase(Locale.ROOT).contains("/settle") ? settle : verify;
-            f.act(request[0], request[1], s);
-        } catch (IOException | InterruptedException e) {
-            // the client went away, or the double was closed: either ends this connection
-        } finally {
-            open.remove(s);
-            openNow.decrementAndGet();
-        }
-    }
-
-    /** Reads one HTTP/1.1 request (Content-Length bodies only, as the JDK client sends); returns path, body. */
-    private static String[] readRequest(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int state = 0;
-        while (state < 4) {
-            int b = in.read();
-            if (b == -1) {
-                return null;
-            }
-            head.write(b);
-            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
-                    ? state + 1 : (b == '\r' ? 1 : 0);
-            if (head.size() > 64 * 1024) {
-                return null;
-            }
-        }
-        String text = head.toString(StandardCharsets.ISO_8859_1);
-        String path = text.split(" ", 3)[1];
-        int length = 0;
-        for (String line : text.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).strip());
-            }
-        }
-        byte[] body = in.readNBytes(Math.min(length, 1 << 20));
-        return new String[] {path, new String(body, StandardCharsets.UTF_8)};
+        requests.incrementAndGet();
+        Fault f = request.path().toLowerCase(Locale.ROOT).contains("/settle") ? settle : verify;
+        f.act(request.path(), request.body(), s);
     }
 
     @Override
     public void close() throws IOException {
-        closed = true;
         server.close();
-        for (Socket s : open) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
     }
 }

@@ -1,20 +1,13 @@
 package dev.tollgate.core.testing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
@@ -33,23 +26,17 @@ public final class KeepAliveFacilitator implements AutoCloseable {
         boolean act(Socket socket) throws IOException, InterruptedException;
     }
 
-    private final ServerSocket server;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger accepted = new AtomicInteger();
     private final List<String> paths = new CopyOnWriteArrayList<>();
     private volatile BiFunction<String, Integer, Action> script = (path, nth) ->
             answer(200, path.endsWith("/settle") ? SETTLED : VALID);
-    private volatile boolean closed;
+    private final RawHttpServer server;
 
     public KeepAliveFacilitator() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::accept, "keep-alive-facilitator-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        server = new RawHttpServer("keep-alive-facilitator", 50, this::serve);
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getLocalPort();
+        return server.url();
     }
 
     /** How each request is handled, given its path and its number on its connection (0 for the first). */
@@ -59,11 +46,11 @@ public final class KeepAliveFacilitator implements AutoCloseable {
     }
 
     public int acceptedConnections() {
-        return accepted.get();
+        return server.acceptedConnections();
     }
 
     public int openConnections() {
-        return open.size();
+        return server.openConnections();
     }
 
     /** Every request's path, in order. */
@@ -137,72 +124,23 @@ public final class KeepAliveFacilitator implements AutoCloseable {
 
     // --- the server ---
 
-    private void accept() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
+    /** Requests one after another on one connection, until the script ends it or the client closes. */
+    private void serve(Socket s) throws IOException, InterruptedException {
+        InputStream in = s.getInputStream();
+        for (int nth = 0; ; nth++) {
+            RawHttpServer.Request request = RawHttpServer.read(in);
+            if (request == null) {
                 return;
             }
-            accepted.incrementAndGet();
-            open.add(s);
-            Thread t = new Thread(() -> serve(s), "keep-alive-facilitator-conn");
-            t.setDaemon(true);
-            t.start();
-        }
-    }
-
-    private void serve(Socket s) {
-        try (s) {
-            InputStream in = s.getInputStream();
-            for (int nth = 0; ; nth++) {
-                String path = readRequest(in);
-                if (path == null) {
-                    return;
-                }
-                paths.add(path);
-                if (!script.apply(path, nth).act(s)) {
-                    return;
-                }
-            }
-        } catch (IOException | InterruptedException e) {
-            // the client went away, or the double was closed
-        } finally {
-            open.remove(s);
-        }
-    }
-
-    /** Reads one request (Content-Length bodies only); returns its path, or null at the end of the stream. */
-    private static String readRequest(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int state = 0;
-        while (state < 4) {
-            int b = in.read();
-            if (b == -1) {
-                return null;
-            }
-            head.write(b);
-            state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3))
-                    ? state + 1 : (b == '\r' ? 1 : 0);
-        }
-        String text = head.toString(StandardCharsets.ISO_8859_1);
-        int length = 0;
-        for (String line : text.split("\r\n")) {
-            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).strip());
+            paths.add(request.path());
+            if (!script.apply(request.path(), nth).act(s)) {
+                return;
             }
         }
-        in.readNBytes(length);
-        return text.split(" ", 3)[1];
     }
 
     @Override
     public void close() throws IOException {
-        closed = true;
         server.close();
-        for (Socket s : open) {
-            s.close();
-        }
     }
 }
