@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A minimal x402 client for the five-minute tour: fetches the 402, picks the exact-EVM offer, signs a real
@@ -46,6 +47,8 @@ public final class DemoPayer {
 
     /** Validity reference clients give an authorization before now, against clock skew. */
     static final long VALID_AFTER_SLACK_SECONDS = 600;
+    /** How long the payer keeps asking for the 402 while the server answers 503 with Retry-After. */
+    static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -103,7 +106,7 @@ public final class DemoPayer {
     }
 
     int pay(URI url, Integer version, boolean replay, PrintStream out) throws IOException, InterruptedException {
-        HttpResponse<String> first = get(url, null, null);
+        HttpResponse<String> first = challenge(url, out);
         out.println("GET " + url + " -> " + first.statusCode());
         if (first.statusCode() != 402) {
             out.println(first.body());
@@ -123,6 +126,33 @@ public final class DemoPayer {
             send(url, header, proof, out);
         }
         return status >= 200 && status < 300 ? 0 : 1;
+    }
+
+    /**
+     * The unpaid request, asked again while the server says to come back soon (503 with a Retry-After in
+     * seconds, as the sample answers while it starts), for at most {@link #PATIENCE} in all. Only this request
+     * is repeated: a paid one never is, so a proof is sent once unless {@code --replay} asks for a second.
+     */
+    private HttpResponse<String> challenge(URI url, PrintStream out) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            HttpResponse<String> r = get(url, null, null);
+            long wait = r.statusCode() == 503 ? retryAfterSeconds(r) : -1;
+            if (wait < 0 || System.nanoTime() + TimeUnit.SECONDS.toNanos(wait) > deadline) {
+                return r;
+            }
+            out.println("GET " + url + " -> 503, Retry-After: " + wait + ": asking again in " + wait + " s");
+            Thread.sleep(TimeUnit.SECONDS.toMillis(wait));
+        }
+    }
+
+    /** Retry-After as delta-seconds; -1 when absent or an HTTP date (not worth waiting for here). */
+    private static long retryAfterSeconds(HttpResponse<String> r) {
+        String value = r.headers().firstValue("Retry-After").orElse("").strip();
+        if (value.isEmpty() || value.length() > 9 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Long.parseLong(value);
     }
 
     private int send(URI url, String header, String proof, PrintStream out) throws IOException, InterruptedException {
