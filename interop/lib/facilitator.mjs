@@ -11,6 +11,17 @@ const MAX_BODY = 64 * 1024;
 
 export async function startFacilitator({ rpcUrl, chain, account, log = () => {} }) {
   const client = createWalletClient({ account, chain, transport: viemHttp(rpcUrl) }).extend(publicActions);
+  // Scenarios may make the next receipt waits fail after the transfer was broadcast, as a wait that runs out
+  // on a slow chain does; the reference mechanism then answers settlement_pending with the transaction.
+  let failingReceiptWaits = 0;
+  const waitForReceipt = (a) => {
+    if (failingReceiptWaits > 0) {
+      failingReceiptWaits -= 1;
+      log(`facilitator: receipt wait for ${a.hash} made to fail (rig)`);
+      return Promise.reject(new Error('Timed out while waiting for transaction receipt (rig)'));
+    }
+    return client.waitForTransactionReceipt(a);
+  };
   const signer = toFacilitatorEvmSigner({
     address: account.address,
     getCode: (a) => client.getCode(a),
@@ -18,7 +29,7 @@ export async function startFacilitator({ rpcUrl, chain, account, log = () => {} 
     verifyTypedData: (a) => client.verifyTypedData(a),
     writeContract: (a) => client.writeContract({ ...a, args: a.args ?? [] }),
     sendTransaction: (a) => client.sendTransaction(a),
-    waitForTransactionReceipt: (a) => client.waitForTransactionReceipt(a),
+    waitForTransactionReceipt: waitForReceipt,
   });
   const facilitator = new x402Facilitator();
   // v2 on eip155:84532; the helper also registers the v1 scheme for the named v1 networks (base-sepolia).
@@ -78,6 +89,7 @@ export async function startFacilitator({ rpcUrl, chain, account, log = () => {} 
     url,
     calls,
     afterNextValidVerify: (fn) => afterNextValidVerify.push(fn),
+    failReceiptWaits: (n) => { failingReceiptWaits = n; },
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
   };
 }

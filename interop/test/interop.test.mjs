@@ -302,6 +302,53 @@ describe('a settlement that fails on chain', () => {
   });
 });
 
+describe('a settlement whose receipt comes late (settlement_pending)', () => {
+  const settleCalls = () => rig.facilitator.calls.filter((c) => c.path === '/settle');
+
+  test('the first receipt wait runs out: Tollgate settles again, the facilitator confirms the same transaction, 200, paid once', async () => {
+    const earlier = settleCalls().length;
+    rig.facilitator.failReceiptWaits(1);
+    try {
+      // payAndCheck also checks: one Transfer of the price on chain, the buyer debited exactly once.
+      const { settle } = await payAndCheck({ generation: 2, path: '/premium/report', price: REPORT_PRICE });
+      const settles = settleCalls().slice(earlier);
+      assert.deepEqual(settles.map((c) => [c.response?.success, c.response?.errorReason ?? null]),
+        [[false, 'settlement_pending'], [true, null]], 'pending first, then confirmed');
+      assert.deepEqual(settles[1].body, settles[0].body, 'the same payment asked again, not a new one');
+      assert.equal(settles[0].response.transaction, settle.transaction, 'the transaction broadcast the first time');
+    } finally {
+      rig.facilitator.failReceiptWaits(0);
+    }
+  });
+
+  test('the receipt wait runs out twice: 402 without content, whose PAYMENT-RESPONSE names the broadcast transaction', async () => {
+    const earlier = settleCalls().length;
+    const before = await balances();
+    rig.facilitator.failReceiptWaits(2);
+    try {
+      const res = await v2Client({ account: acct.buyer, pub: rig.pub, sent: [] })(`${rig.sample.url}/premium/report`);
+      const body = await res.text();
+      log(`settlement left pending -> ${res.status} ${body}`);
+      assert.equal(res.status, 402, `a settlement still pending answered ${res.status}: ${body}`);
+      assert.ok(!body.includes('USDC demand up'), 'no content without a confirmed settlement');
+      assert.equal(settleCalls().length - earlier, 2, 'asked again once, never a third time');
+      const settle = decodePaymentResponseHeader(res.headers.get('payment-response'));
+      log(`settlement left pending PAYMENT-RESPONSE: ${JSON.stringify(settle)}`);
+      assert.equal(settle.success, false);
+      assert.equal(settle.errorReason, 'settlement_pending');
+      assert.equal(settle.transaction, settleCalls()[earlier].response.transaction, 'the transaction broadcast the first time');
+      // The wait ran out, not the chain: the transfer is there, and the header is the payer's evidence of it.
+      const { receipt, transfers } = await checkSettlementOnChain({ pub: rig.pub, usdcAbi: rig.usdcAbi, txHash: settle.transaction });
+      assert.equal(receipt.status, 'success');
+      assert.deepEqual(transfers.map((t) => [t.args.from, t.args.to, t.args.value]),
+        [[acct.buyer.address, acct.payTo.address, REPORT_PRICE]]);
+      assert.equal(before.buyer - (await balances()).buyer, REPORT_PRICE, 'one transfer, never two');
+    } finally {
+      rig.facilitator.failReceiptWaits(0);
+    }
+  });
+});
+
 describe('hybrid mode: Tollgate verifies locally, the reference facilitator settles', () => {
   test('v1 and v2 clients pay /premium/report with TOLLGATE_VERIFY=local', async (t) => {
     const knowsHybrid = jarMentions('TOLLGATE_VERIFY');

@@ -233,6 +233,24 @@ class PaymentFilterTest {
     }
 
     @Test
+    void aSettlementPendingThatTheFacilitatorThenConfirmsDeliversTheContentOnce() throws Exception {
+        String tx = "0x" + "5e".repeat(32);
+        facilitator.onSettle(FacilitatorDouble.inTurn(
+                FacilitatorDouble.answer(500, FacilitatorDouble.pendingSettlement(tx)),
+                FacilitatorDouble.answer(200, "{\"success\":true,\"transaction\":\"" + tx
+                        + "\",\"network\":\"base-sepolia\"}")));
+
+        HttpResponse<String> r = server.get("/premium/report", "X-PAYMENT", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains(PAID_MARKER));
+        assertEquals(tx, decodeHeader(r.headers().firstValue("X-PAYMENT-RESPONSE").orElseThrow())
+                .get("transaction").asText());
+        assertEquals(1, server.paidHandlerRuns.get());
+        assertEquals(2, facilitator.settleRequests().size());
+    }
+
+    @Test
     void aHandlerErrorSettlesNothingAndTheProofCanBeUsedAgain() throws Exception {
         String proof = Proofs.proof().v1();
 

@@ -31,6 +31,8 @@ public final class PaymentGate {
     static final String REASON_REPLAYED = "payment_already_used";
     private static final Duration BYPASS_REPORT_EVERY = Duration.ofSeconds(10);
     private static final Duration CLAIM_SKEW = Duration.ofMinutes(1);
+    /** Longer than any chain's transaction id (an EVM hash is 66 characters, a Solana signature about 88). */
+    private static final int MAX_TRANSACTION_CHARS = 128;
 
     private final PaymentVerifier verifier;
     private final PaymentSettler settler;
@@ -282,8 +284,12 @@ public final class PaymentGate {
         }
         if (outcome instanceof SettleOutcome.Failed f) {
             String reason = f.response().errorReason() == null ? "settlement_failed" : f.response().errorReason();
-            listener.settled(view.path(), receipt, false, reason, latency);
-            SettleResponse failure = SettleResponse.failure(reason, o.network().caip2(), receipt.payer());
+            // A failure can name a transaction the facilitator broadcast (settlement_pending, a reverted
+            // transfer): the payer's evidence and the operator's key to reconcile, so it is passed on.
+            String tx = evidence(f.response().transaction());
+            listener.settled(view.path(), receipt, false, tx.isEmpty() ? reason : reason + " (transaction " + tx + ")",
+                    latency);
+            SettleResponse failure = new SettleResponse(false, reason, tx, o.network().caip2(), receipt.payer());
             return new Completion.Withhold(answers.challenge(view, terms, reason, failure, o), reason);
         }
         if (outcome instanceof SettleOutcome.Unavailable u) {
@@ -296,6 +302,20 @@ public final class PaymentGate {
         listener.settled(view.path(), receipt, false, m.detail(), latency);
         listener.rejected(view.path(), 502, m.detail());
         return new Completion.Withhold(answers.error(502, "payment settler answered incorrectly", null), m.detail());
+    }
+
+    /** A failure's transaction id as the facilitator gave it, when it is one (short, printable); else "". */
+    private static String evidence(String transaction) {
+        if (transaction == null || transaction.isEmpty() || transaction.length() > MAX_TRANSACTION_CHARS) {
+            return "";
+        }
+        for (int i = 0; i < transaction.length(); i++) {
+            char c = transaction.charAt(i);
+            if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') {
+                return "";
+            }
+        }
+        return transaction;
     }
 
     /** A "success" that names another network or payer did not pay for this request. */

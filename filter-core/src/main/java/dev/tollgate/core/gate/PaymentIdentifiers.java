@@ -182,7 +182,9 @@ final class PaymentIdentifiers {
                 o.put("settled", true).put("transaction", d.transaction()).put("payer", receipt.payer());
                 ObjectNode headers = o.putObject("headers");
                 d.headers().forEach(headers::put);
-            } else if (c instanceof Completion.Withhold w && w.answer().status() == 402) {
+            } else if (c instanceof Completion.Withhold w && w.answer().status() == 402
+                    // Pending is no refusal: a retry must reach the facilitator, which may have confirmed it.
+                    && !SettleResponse.SETTLEMENT_PENDING.equals(w.reason())) {
                 o.put("settled", false).put("reason", w.reason()).put("payer", receipt.payer());
             } else {
                 abandon();

@@ -106,7 +106,10 @@ public final class FacilitatorHttp implements AutoCloseable {
         }
     }
 
-    /** A facilitator's JSON object and the status it came with, or why there is none (both dialects). */
+    /**
+     * A facilitator's JSON object and the status it came with, or why there is none (both dialects). A failed
+     * reply may still hold the JSON object of an error answer ({@code json}, else null).
+     */
     record JsonReply(int status, JsonNode json, boolean unavailable, String failure, Duration retryAfter) {
         static JsonReply unavailable(String detail, Duration retryAfter) {
             return new JsonReply(0, null, true, detail, retryAfter);
@@ -223,11 +226,14 @@ public final class FacilitatorHttp implements AutoCloseable {
         Answer a = (Answer) result;
         int status = a.status();
         if (status == 429 || status == 408 || status >= 500) {
-            return JsonReply.unavailable("facilitator " + what + " answered HTTP " + status,
-                    HttpFacilitatorClient.retryAfter(a.retryAfter()));
+            // Unavailable whatever the body says, but the body is kept (here and for other statuses below): a
+            // /settle error can still name a transaction it broadcast (x402's "settlement_pending").
+            return new JsonReply(status, objectOrNull(a.body()), true,
+                    "facilitator " + what + " answered HTTP " + status, HttpFacilitatorClient.retryAfter(a.retryAfter()));
         }
         if (status != 200 && status != 400 && status != 402) {
-            return JsonReply.malfunction("facilitator " + what + " answered HTTP " + status);
+            return new JsonReply(status, objectOrNull(a.body()), false, "facilitator " + what + " answered HTTP " + status,
+                    null);
         }
         try {
             JsonNode json = mapper.readTree(a.body());
@@ -237,6 +243,15 @@ public final class FacilitatorHttp implements AutoCloseable {
             return new JsonReply(status, json, false, null, null);
         } catch (IOException e) {
             return JsonReply.malfunction("facilitator " + what + " answered HTTP " + status + " with malformed JSON");
+        }
+    }
+
+    private JsonNode objectOrNull(byte[] body) {
+        try {
+            JsonNode json = mapper.readTree(body);
+            return json != null && json.isObject() ? json : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 /**
  * What every facilitator call goes through, whatever the dialect: a circuit breaker that fails fast while
  * the facilitator is down, a bound on concurrent calls, and at most one retry of {@code /verify} after a
- * transport failure (when enabled). {@code /settle} is never retried: it moves money.
+ * transport failure (when enabled). {@code /settle} is never retried after a failure: it moves money (only an
+ * answer that it is pending is asked again, by {@link HttpFacilitatorClient#settle}, within the same permit).
  *
  * <p>The bound is a semaphore in front of the connection pool ({@link FacilitatorHttp}, sized to this bound
  * plus one when Tollgate wires them), not the pool itself: a call that cannot get a permit within

@@ -77,11 +77,44 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
                 r.invalidMessage());
     }
 
+    /**
+     * {@code POST /settle}, and once more with the very same bytes when the answer is x402's
+     * {@code settlement_pending}: the facilitator broadcast the transfer but saw no receipt in time. Asked
+     * again for the same payment, a facilitator reconciles that transaction rather than broadcasting another,
+     * as the reference resource servers rely on; without it, the payer's money moves and the gate, seeing a
+     * failure, keeps the content. What the second call answers is final (a second {@code settlement_pending}
+     * included, its transaction kept as the payer's evidence); each call has the full request timeout, so the
+     * two bound the wait.
+     */
     @Override
     public SettleOutcome settle(PaymentAttempt attempt) {
-        FacilitatorHttp.JsonReply ex = post(settleUri, attempt);
+        byte[] body = FacilitatorRequestBody.of(attempt);
+        SettleOutcome first = settleOnce(body, attempt);
+        if (!(first instanceof SettleOutcome.Failed f && isPending(f.response()))) {
+            return first;
+        }
+        SettleOutcome second = settleOnce(body, attempt);
+        // Only news of the same transaction replaces the first answer. A facilitator that does not reconcile
+        // checks the payment anew, and refuses it (nonce used) or fails a second transfer of its own; either
+        // way the one broadcast transaction stays the payer's evidence, and so does no answer at all.
+        if (second instanceof SettleOutcome.Settled
+                || second instanceof SettleOutcome.Failed s && f.response().transaction().equals(s.response().transaction())) {
+            return second;
+        }
+        return first;
+    }
+
+    /** A settlement broadcast and not yet confirmed, which names its transaction. */
+    static boolean isPending(SettleResponse r) {
+        return !r.success() && SettleResponse.SETTLEMENT_PENDING.equals(r.errorReason())
+                && r.transaction() != null && !r.transaction().isBlank();
+    }
+
+    private SettleOutcome settleOnce(byte[] body, PaymentAttempt attempt) {
+        FacilitatorHttp.JsonReply ex = http.postJson(settleUri, settleUri.getPath(), body);
         if (ex.failed()) {
-            return ex.settleFailure();
+            SettleResponse pending = ex.json() == null ? null : pendingIn(ex.json());
+            return pending != null ? new SettleOutcome.Failed(pending) : ex.settleFailure();
         }
         if (!ex.json().path("success").isBoolean()) {
             return new SettleOutcome.Malfunction("facilitator /settle answered HTTP " + ex.status() + " without success");
@@ -107,6 +140,22 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
                     + " for a price of " + attempt.option().amount());
         }
         return r.success() ? new SettleOutcome.Settled(r) : new SettleOutcome.Failed(r);
+    }
+
+    /**
+     * The {@code settlement_pending} failure an error status carries, as the reference facilitator client
+     * reads any status but 2xx; null for any other body, which leaves the answer unavailable or a malfunction.
+     */
+    private SettleResponse pendingIn(JsonNode json) {
+        if (!json.path("success").isBoolean()) {
+            return null;
+        }
+        try {
+            SettleResponse r = mapper.treeToValue(json, SettleResponse.class);
+            return isPending(r) ? r : null;
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** {@code GET /supported}; throws {@link IOException} with a clear message when it cannot be had. */

@@ -193,6 +193,68 @@ class PaymentGateSettlementTest {
         }
     }
 
+    // --- settlement_pending ----------------------------------------------------------------------------
+
+    private static final String BROADCAST = "0x" + "cd".repeat(32);
+    private static final String CONFIRMED = "{\"success\":true,\"transaction\":\"" + BROADCAST + "\","
+            + "\"network\":\"base-sepolia\",\"payer\":\"" + PAYER + "\"}";
+
+    @Test
+    void aSettlementPendingThatTheSecondAskConfirmsIsDeliveredWithThatTransaction() {
+        gate.facilitator.onSettle(FacilitatorDouble.inTurn(
+                FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)),
+                FacilitatorDouble.answer(200, CONFIRMED)));
+        PaymentSession session = gate.admitted(v2(Proofs.proof().v2()));
+        Completion.Deliver d = delivered(session.complete(200));
+        assertEquals(BROADCAST, d.transaction());
+        assertEquals(BROADCAST, decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("transaction").asText());
+        assertEquals(BROADCAST, session.receipt().transaction());
+        assertEquals(2, gate.facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aSettlementStillPendingIsWithheldBehindA402ThatNamesTheBroadcastTransaction() {
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)));
+        Completion.Withhold w = withheld(gate.admitted(v1(Proofs.proof().v1())).complete(200));
+        assertEquals(402, w.answer().status());
+        assertEquals("settlement_pending", w.reason());
+        for (String header : List.of("PAYMENT-RESPONSE", "X-PAYMENT-RESPONSE")) {
+            JsonNode r = decodeHeader(w.answer().headers().get(header));
+            assertFalse(r.path("success").booleanValue());
+            assertEquals("settlement_pending", r.path("errorReason").asText());
+            assertEquals(BROADCAST, r.path("transaction").asText(), header + " keeps the payer's evidence");
+        }
+        assertEquals(2, gate.facilitator.settleRequests().size());
+    }
+
+    @Test
+    void settlementBeforeThatIsPendingAndThenConfirmedAdmitsTheRequest() throws IOException {
+        try (GateHarness before = new GateHarness("settlement", "before")) {
+            before.facilitator.onSettle(FacilitatorDouble.inTurn(
+                    FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)),
+                    FacilitatorDouble.answer(200, CONFIRMED)));
+            PaymentSession s = before.admitted(v1(Proofs.proof().v1()));
+            assertEquals(BROADCAST, s.receipt().transaction());
+            assertEquals(2, before.facilitator.settleRequests().size());
+        }
+    }
+
+    @Test
+    void theListenerIsToldTheTransactionOfASettlementLeftPending() throws IOException {
+        List<String> details = new CopyOnWriteArrayList<>();
+        PaymentListener recorder = new PaymentListener() {
+            @Override
+            public void settled(String path, PaymentReceipt receipt, boolean success, String detail, Duration latency) {
+                details.add(success + " " + detail);
+            }
+        };
+        try (GateHarness observed = new GateHarness(b -> b.listener(recorder))) {
+            observed.facilitator.onSettle(FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)));
+            withheld(observed.admitted(v1(Proofs.proof().v1())).complete(200));
+        }
+        assertEquals(List.of("false settlement_pending (transaction " + BROADCAST + ")"), details);
+    }
+
     @Test
     void anUnavailableSettlerWithholdsTheContentBehindA503WithRetryAfter() {
         gate.facilitator.onSettle((ex, req) -> {

@@ -228,6 +228,24 @@ class PaymentIdentifierGateTest {
     }
 
     @Test
+    void aSettlementLeftPendingIsNoRefusalAndItsRetryAsksTheFacilitatorAgain() throws IOException {
+        try (GateHarness gate = new GateHarness("paymentIdentifier", "optional")) {
+            String tx = "0x" + "ef".repeat(32);
+            gate.facilitator.onSettle(FacilitatorDouble.inTurn(
+                    FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(tx)),
+                    FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(tx)),
+                    FacilitatorDouble.answer(200, "{\"success\":true,\"transaction\":\"" + tx
+                            + "\",\"network\":\"base-sepolia\"}")));
+            String proof = withId(Proofs.proof().v2(), newId());
+            assertEquals("settlement_pending", assertInstanceOf(Completion.Withhold.class,
+                    gate.admitted(v2(proof)).complete(200)).reason());
+            Completion.Deliver d = assertInstanceOf(Completion.Deliver.class, gate.admitted(v2(proof)).complete(200));
+            assertEquals(tx, d.transaction());
+            assertEquals(3, gate.facilitator.settleRequests().size());
+        }
+    }
+
+    @Test
     void aFailedHandlerFreesTheIdentifierForTheRetry() throws IOException {
         try (GateHarness gate = new GateHarness("paymentIdentifier", "optional")) {
             String proof = withId(Proofs.proof().v2(), newId());

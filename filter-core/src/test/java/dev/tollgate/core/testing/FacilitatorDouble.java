@@ -33,6 +33,7 @@ public final class FacilitatorDouble implements AutoCloseable {
     private final HttpServer server;
     private final List<JsonNode> verifyRequests = new CopyOnWriteArrayList<>();
     private final List<JsonNode> settleRequests = new CopyOnWriteArrayList<>();
+    private final List<byte[]> settleBodies = new CopyOnWriteArrayList<>();
     private final AtomicInteger transactions = new AtomicInteger();
     private volatile Behaviour verify = FacilitatorDouble::acceptVerify;
     private volatile Behaviour settle = this::acceptSettle;
@@ -45,8 +46,8 @@ public final class FacilitatorDouble implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/verify", ex -> handle(ex, verifyRequests, verify));
-        server.createContext("/settle", ex -> handle(ex, settleRequests, settle));
+        server.createContext("/verify", ex -> handle(ex, verifyRequests, new CopyOnWriteArrayList<>(), verify));
+        server.createContext("/settle", ex -> handle(ex, settleRequests, settleBodies, settle));
         server.createContext("/supported", ex -> supported.answer(ex, null));
         server.start();
     }
@@ -90,9 +91,29 @@ public final class FacilitatorDouble implements AutoCloseable {
         return settleRequests;
     }
 
+    /** The {@code /settle} request bodies as they arrived, byte for byte. */
+    public List<byte[]> settleBodies() {
+        return settleBodies;
+    }
+
     /** Answers {@code status} with {@code body} as JSON. */
     public static Behaviour answer(int status, String body) {
         return (ex, req) -> respond(ex, status, body);
+    }
+
+    /** Answers the n-th call as the n-th behaviour says, and every call after the last as the last. */
+    public static Behaviour inTurn(Behaviour... answers) {
+        AtomicInteger calls = new AtomicInteger();
+        return (ex, req) -> answers[Math.min(calls.getAndIncrement(), answers.length - 1)].answer(ex, req);
+    }
+
+    /**
+     * x402's {@code settlement_pending}: {@code tx} was broadcast, its receipt not seen in time (what the
+     * reference facilitator answers when its receipt wait ends first).
+     */
+    public static String pendingSettlement(String tx) {
+        return "{\"success\":false,\"errorReason\":\"settlement_pending\",\"errorMessage\":\"timed out waiting for the"
+                + " receipt\",\"transaction\":\"" + tx + "\",\"network\":\"base-sepolia\"}";
     }
 
     /** Refuses every proof with this reason. */
@@ -134,9 +155,12 @@ public final class FacilitatorDouble implements AutoCloseable {
         }
     }
 
-    private static void handle(HttpExchange ex, List<JsonNode> log, Behaviour behaviour) throws IOException {
+    private static void handle(HttpExchange ex, List<JsonNode> log, List<byte[]> raw, Behaviour behaviour)
+            throws IOException {
         try {
-            JsonNode req = JSON.readTree(ex.getRequestBody().readAllBytes());
+            byte[] body = ex.getRequestBody().readAllBytes();
+            raw.add(body);
+            JsonNode req = JSON.readTree(body);
             log.add(req);
             behaviour.answer(ex, req);
         } catch (IOException | RuntimeException e) {

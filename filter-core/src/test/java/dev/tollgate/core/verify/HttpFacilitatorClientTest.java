@@ -1,5 +1,6 @@
 package dev.tollgate.core.verify;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -372,6 +373,101 @@ class HttpFacilitatorClientTest {
         facilitator.onSettle(withHeader("Retry-After", "7", 429, "{}"));
         assertEquals(Duration.ofSeconds(7),
                 assertInstanceOf(SettleOutcome.Unavailable.class, client.settle(v1Attempt())).retryAfter());
+    }
+
+    // --- settlement_pending: asked once more -------------------------------------------------------------
+
+    private static final String BROADCAST = "0x" + "ab".repeat(32);
+
+    private static String settledAs(String tx) {
+        return "{\"success\":true,\"transaction\":\"" + tx + "\",\"network\":\"base-sepolia\"}";
+    }
+
+    @Test
+    void aPendingSettlementIsAskedAgainWithTheSameRequestAndTheConfirmationIsTheOutcome() throws IOException {
+        facilitator.onSettle(FacilitatorDouble.inTurn(
+                FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)),
+                FacilitatorDouble.answer(200, settledAs(BROADCAST))));
+        SettleOutcome.Settled s = assertInstanceOf(SettleOutcome.Settled.class, client.settle(v2Attempt()));
+        assertEquals(BROADCAST, s.response().transaction());
+        List<byte[]> sent = facilitator.settleBodies();
+        assertEquals(2, sent.size());
+        assertArrayEquals(sent.get(0), sent.get(1), "the same request, byte for byte");
+        assertEquals(0, facilitator.verifyRequests().size(), "settling again does not verify again");
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {500, 502, 504, 429, 409, 422})
+    void aPendingSettlementInAnErrorAnswerIsAskedAgainToo(int status) throws IOException {
+        facilitator.onSettle(FacilitatorDouble.inTurn(
+                FacilitatorDouble.answer(status, FacilitatorDouble.pendingSettlement(BROADCAST)),
+                FacilitatorDouble.answer(200, settledAs(BROADCAST))));
+        assertEquals(BROADCAST, assertInstanceOf(SettleOutcome.Settled.class, client.settle(v1Attempt()))
+                .response().transaction());
+        assertEquals(2, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aSecondPendingIsFinalAndKeepsTheBroadcastTransaction() throws IOException {
+        facilitator.onSettle(FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)));
+        SettleOutcome.Failed f = assertInstanceOf(SettleOutcome.Failed.class, client.settle(v1Attempt()));
+        assertEquals("settlement_pending", f.response().errorReason());
+        assertEquals(BROADCAST, f.response().transaction());
+        assertEquals(2, facilitator.settleRequests().size(), "asked again once, never a third time");
+    }
+
+    @Test
+    void aSecondCallWithoutAnAnswerLeavesThePendingTransactionAsTheOutcome() throws IOException {
+        facilitator.onSettle(FacilitatorDouble.inTurn(
+                FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)),
+                FacilitatorDouble.answer(503, "{}")));
+        SettleOutcome.Failed f = assertInstanceOf(SettleOutcome.Failed.class, client.settle(v1Attempt()));
+        assertEquals(BROADCAST, f.response().transaction());
+        assertEquals(2, facilitator.settleRequests().size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "{\"success\":false,\"errorReason\":\"invalid_exact_evm_nonce_already_used\",\"transaction\":\"\"}",
+            "{\"success\":false,\"errorReason\":\"transaction_failed\",\"transaction\":\"0x99999999\"}"})
+    void aSecondCallThatChecksThePaymentAnewKeepsTheBroadcastTransaction(String second) throws IOException {
+        // A facilitator that does not reconcile finds the nonce used, or fails a second transfer of its own.
+        facilitator.onSettle(FacilitatorDouble.inTurn(
+                FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)),
+                FacilitatorDouble.answer(200, second)));
+        SettleOutcome.Failed f = assertInstanceOf(SettleOutcome.Failed.class, client.settle(v1Attempt()));
+        assertEquals("settlement_pending", f.response().errorReason());
+        assertEquals(BROADCAST, f.response().transaction());
+    }
+
+    @Test
+    void aSecondCallThatFindsTheTransferRevertedIsThatFailure() throws IOException {
+        facilitator.onSettle(FacilitatorDouble.inTurn(
+                FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)),
+                FacilitatorDouble.answer(200, "{\"success\":false,\"errorReason\":\"transaction_failed\","
+                        + "\"transaction\":\"" + BROADCAST + "\",\"network\":\"base-sepolia\"}")));
+        SettleOutcome.Failed f = assertInstanceOf(SettleOutcome.Failed.class, client.settle(v1Attempt()));
+        assertEquals("transaction_failed", f.response().errorReason());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "{\"success\":false,\"errorReason\":\"settlement_pending\",\"transaction\":\"\"}",
+            "{\"success\":false,\"errorReason\":\"settlement_pending\"}",
+            "{\"success\":false,\"errorReason\":\"insufficient_funds\",\"transaction\":\"0xab\"}"})
+    void onlyAPendingSettlementThatNamesItsTransactionIsAskedAgain(String body) throws IOException {
+        facilitator.onSettle(FacilitatorDouble.answer(200, body));
+        assertInstanceOf(SettleOutcome.Failed.class, client.settle(v1Attempt()));
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @ParameterizedTest(name = "HTTP 500 with {0}")
+    @ValueSource(strings = {"{\"error\":\"down\"}", "{\"success\":false,\"errorReason\":\"unexpected_settle_error\"}",
+            "not json", "{\"success\":\"false\",\"errorReason\":\"settlement_pending\",\"transaction\":\"0xab\"}"})
+    void anErrorAnswerWithoutAPendingSettlementStaysUnavailableAndIsNotAskedAgain(String body) throws IOException {
+        facilitator.onSettle(FacilitatorDouble.answer(500, body));
+        assertInstanceOf(SettleOutcome.Unavailable.class, client.settle(v1Attempt()));
+        assertEquals(1, facilitator.settleRequests().size());
     }
 
     // --- supported ------------------------------------------------------------------------------------------
