@@ -4,60 +4,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.tollgate.core.testing.SharedPaymentIdentifierStoreContract;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The payment-identifier contract in the local PostgreSQL, through two ledgers on two pools sharing the tables,
  * and what only the table does: purging, the shipped DDL.
  */
 class JdbcPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContract<JdbcReplayLedger> {
-    private static HikariDataSource poolA;
-    private static HikariDataSource poolB;
+    @RegisterExtension
+    static final TwoPools POOLS = new TwoPools(6);
 
+    private TwoPools.SharedTable shared;
     private String table;
-
-    @BeforeAll
-    static void pools() {
-        if (!LocalPostgres.reachable()) {
-            return;
-        }
-        poolA = LocalPostgres.pool(6);
-        poolB = LocalPostgres.pool(6);
-    }
-
-    @AfterAll
-    static void closePools() {
-        if (poolA != null) {
-            poolA.close();
-            poolB.close();
-        }
-    }
 
     @BeforeEach
     void open() {
-        LocalPostgres.assumeReachable();
-        table = LocalPostgres.uniqueTable();
-        ledger = JdbcReplayLedger.builder(poolA).table(table).createTable(true).purgeBatch(100).build();
-        otherLedger = JdbcReplayLedger.builder(poolB).table(table).createTable(true).build();
+        shared = POOLS.sharedTable(100);
+        table = shared.name();
+        ledger = shared.first();
+        otherLedger = shared.second();
     }
 
     @AfterEach
     void drop() throws Exception {
-        if (ledger == null) {
-            return;
+        if (shared != null) {
+            shared.close();
         }
-        ledger.close();
-        otherLedger.close();
-        LocalPostgres.execute("DROP TABLE IF EXISTS " + table + ", " + JdbcReplayLedger.identifierTable(table));
     }
-
 
     @Test
     void theShippedDdlCreatesTheIdentifierTableBesideTheLedger() throws Exception {

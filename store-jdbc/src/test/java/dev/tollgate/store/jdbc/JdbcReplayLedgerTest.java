@@ -3,60 +3,39 @@ package dev.tollgate.store.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.tollgate.core.ledger.ClaimResult;
 import dev.tollgate.core.testing.SharedReplayLedgerContract;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The shared-ledger contract in the local PostgreSQL, through two ledgers on two pools sharing a table, and what
  * only the table does: purging, the shipped DDL.
  */
 class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> {
-    private static HikariDataSource poolA;
-    private static HikariDataSource poolB;
+    @RegisterExtension
+    static final TwoPools POOLS = new TwoPools(10);
 
+    private TwoPools.SharedTable shared;
     private String table;
-
-    @BeforeAll
-    static void pools() {
-        if (!LocalPostgres.reachable()) {
-            return;
-        }
-        poolA = LocalPostgres.pool(10);
-        poolB = LocalPostgres.pool(10);
-    }
-
-    @AfterAll
-    static void closePools() {
-        if (poolA != null) {
-            poolA.close();
-            poolB.close();
-        }
-    }
 
     @BeforeEach
     void open() {
-        LocalPostgres.assumeReachable();
-        table = LocalPostgres.uniqueTable();
-        ledger = JdbcReplayLedger.builder(poolA).table(table).createTable(true).purgeBatch(1000).build();
-        other = JdbcReplayLedger.builder(poolB).table(table).createTable(true).build();
+        shared = POOLS.sharedTable(1000);
+        table = shared.name();
+        ledger = shared.first();
+        other = shared.second();
     }
 
     @AfterEach
     void drop() throws Exception {
-        if (ledger == null) {
-            return;
+        if (shared != null) {
+            shared.close();
         }
-        ledger.close();
-        other.close();
-        LocalPostgres.execute("DROP TABLE IF EXISTS " + table + ", " + JdbcReplayLedger.identifierTable(table));
     }
 
     @Override
@@ -105,7 +84,7 @@ class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> 
 
     @Test
     void aScheduledPurgeClearsExpiredRowsOnItsOwn() throws Exception {
-        try (JdbcReplayLedger purging = JdbcReplayLedger.builder(poolA).table(table).purgeBatch(100)
+        try (JdbcReplayLedger purging = JdbcReplayLedger.builder(POOLS.firstPool()).table(table).purgeBatch(100)
                 .purgeEvery(Duration.ofMillis(200)).build()) {
             LocalPostgres.execute("INSERT INTO " + table + " (proof_key, state, expires_at)"
                     + " SELECT 'old-' || g, 's', now() - interval '1 minute' FROM generate_series(1, 350) g");
@@ -121,7 +100,7 @@ class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> 
     void theShippedDdlCreatesTheTableOnceAndCanRunAgain() throws Exception {
         assertEquals(1, LocalPostgres.count("SELECT count(*) FROM pg_indexes WHERE tablename = '" + table
                 + "' AND indexname = '" + table + "_expires_at_idx'"));
-        JdbcReplayLedger.builder(poolA).table(table).createTable(true).build().close();
+        JdbcReplayLedger.builder(POOLS.firstPool()).table(table).createTable(true).build().close();
         assertTrue(JdbcReplayLedger.ddl("app.ledger").get(0).contains("CREATE TABLE IF NOT EXISTS app.ledger ("));
         assertTrue(JdbcReplayLedger.ddl("app.ledger").get(1).contains("ledger_expires_at_idx ON app.ledger"));
     }
