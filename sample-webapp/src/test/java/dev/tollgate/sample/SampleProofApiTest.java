@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.core.testing.ProofApiFacilitatorDouble;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,37 +14,25 @@ import org.junit.jupiter.api.Test;
 /** The sample pointed at a proof-API facilitator: TOLLGATE_FACILITATOR_DIALECT=proof-api beside the URL. */
 class SampleProofApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static ProofApiFacilitatorDouble facilitator;
-    private static Server server;
+    private static SampleServer sample;
 
     @BeforeAll
     static void start() throws Exception {
         facilitator = new ProofApiFacilitatorDouble();
-        System.setProperty("TOLLGATE_FACILITATOR_URL", facilitator.url());
-        System.setProperty("TOLLGATE_FACILITATOR_DIALECT", "proof-api");
-        server = Main.start("127.0.0.1", 0);
+        sample = SampleServer.start("TOLLGATE_FACILITATOR_URL", facilitator.url(),
+                "TOLLGATE_FACILITATOR_DIALECT", "proof-api");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop();
+        sample.close();
         facilitator.close();
-        System.clearProperty("TOLLGATE_FACILITATOR_URL");
-        System.clearProperty("TOLLGATE_FACILITATOR_DIALECT");
-    }
-
-    private static HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.getURI().resolve(path));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void anUnpaidRequestIsToldWhichFacilitatorToPayThrough() throws Exception {
-        HttpResponse<String> r = get("/premium/report");
+        HttpResponse<String> r = sample.get("/premium/report");
 
         assertEquals(402, r.statusCode());
         JsonNode body = JSON.readTree(r.body());
@@ -60,19 +45,19 @@ class SampleProofApiTest {
     void aPaidRequestWithAnX402PaymentHeaderGetsTheReport() throws Exception {
         String tx = facilitator.pay("sample-proof-1", "0.01", "base-sepolia");
 
-        HttpResponse<String> r = get("/premium/report", "x-402-payment", "sample-proof-1");
+        HttpResponse<String> r = sample.get("/premium/report", "x-402-payment", "sample-proof-1");
 
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("Premium market report"));
         JsonNode settled = JSON.readTree(java.util.Base64.getDecoder().decode(
                 r.headers().firstValue("PAYMENT-RESPONSE").orElseThrow()));
         assertEquals(tx, settled.path("transaction").asText());
-        assertEquals(402, get("/premium/report", "x-402-payment", "sample-proof-1").statusCode(), "used once");
+        assertEquals(402, sample.get("/premium/report", "x-402-payment", "sample-proof-1").statusCode(), "used once");
     }
 
     @Test
     void aRefusedProofGetsTheDialectsCode() throws Exception {
-        HttpResponse<String> r = get("/premium/report", "x-402-payment", "unknown-proof");
+        HttpResponse<String> r = sample.get("/premium/report", "x-402-payment", "unknown-proof");
 
         assertEquals(402, r.statusCode());
         JsonNode body = JSON.readTree(r.body());

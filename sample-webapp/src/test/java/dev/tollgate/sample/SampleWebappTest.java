@@ -7,12 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Base64;
-import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,35 +16,24 @@ import org.junit.jupiter.api.Test;
 /** The sample as users run it: its own web.xml on embedded Jetty, with a facilitator over loopback. */
 class SampleWebappTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static FacilitatorDouble facilitator;
-    private static Server server;
+    private static SampleServer sample;
 
     @BeforeAll
     static void start() throws Exception {
         facilitator = new FacilitatorDouble();
-        System.setProperty("TOLLGATE_FACILITATOR_URL", facilitator.url());
-        server = Main.start("127.0.0.1", 0);
+        sample = SampleServer.start("TOLLGATE_FACILITATOR_URL", facilitator.url());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.stop();
+        sample.close();
         facilitator.close();
-        System.clearProperty("TOLLGATE_FACILITATOR_URL");
-    }
-
-    private static HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.getURI().resolve(path));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void thePremiumReportAsksForOneCentInBothProtocolGenerations() throws Exception {
-        HttpResponse<String> r = get("/premium/report");
+        HttpResponse<String> r = sample.get("/premium/report");
 
         assertEquals(402, r.statusCode());
         JsonNode body = JSON.readTree(r.body());
@@ -60,7 +45,7 @@ class SampleWebappTest {
 
     @Test
     void aPaidRequestGetsTheReportAndTheSettlementHeaders() throws Exception {
-        HttpResponse<String> r = get("/premium/report", "X-PAYMENT", Proofs.proof().v1());
+        HttpResponse<String> r = sample.get("/premium/report", "X-PAYMENT", Proofs.proof().v1());
 
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("Premium market report"));
@@ -71,20 +56,20 @@ class SampleWebappTest {
 
     @Test
     void theJaxRsWeatherResourceAsksForATenthOfACent() throws Exception {
-        HttpResponse<String> r = get("/api/weather");
+        HttpResponse<String> r = sample.get("/api/weather");
 
         assertEquals(402, r.statusCode());
         JsonNode accept = JSON.readTree(r.body()).get("accepts").get(0);
         assertEquals("1000", accept.get("maxAmountRequired").asText());
         assertEquals("Current weather", accept.get("description").asText());
-        assertEquals(server.getURI().resolve("/api/weather").toString(), accept.get("resource").asText());
+        assertEquals(sample.uri("/api/weather").toString(), accept.get("resource").asText());
         JsonNode v2 = JSON.readTree(Base64.getDecoder().decode(r.headers().firstValue("PAYMENT-REQUIRED").orElseThrow()));
         assertEquals("1000", v2.get("accepts").get(0).get("amount").asText());
     }
 
     @Test
     void aPaidWeatherRequestIsServedWithTheReceiptInjected() throws Exception {
-        HttpResponse<String> r = get("/api/weather", "X-PAYMENT", Proofs.proof().value(1_000).v1());
+        HttpResponse<String> r = sample.get("/api/weather", "X-PAYMENT", Proofs.proof().value(1_000).v1());
 
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains(Proofs.PAYER.address().toChecksumHex()), r.body());
@@ -93,8 +78,8 @@ class SampleWebappTest {
 
     @Test
     void freeAndHealthRoutesAreNotCharged() throws Exception {
-        assertEquals(200, get("/api/free").statusCode());
-        HttpResponse<String> health = get("/health");
+        assertEquals(200, sample.get("/api/free").statusCode());
+        HttpResponse<String> health = sample.get("/health");
         assertEquals(200, health.statusCode());
         assertEquals("UP", JSON.readTree(health.body()).get("status").asText());
     }
@@ -102,7 +87,7 @@ class SampleWebappTest {
     @Test
     void theWarAndTheJarServeTheSameWebXml() throws Exception {
         // The launcher serves webapp/WEB-INF/web.xml from the class path, the file the war is built from.
-        assertTrue(URI.create(server.getURI().toString()).getPort() > 0);
-        assertEquals(402, get("/premium/report?x=1").statusCode());
+        assertTrue(sample.uri("/").getPort() > 0);
+        assertEquals(402, sample.get("/premium/report?x=1").statusCode());
     }
 }
