@@ -321,12 +321,13 @@ describe('a settlement whose receipt comes late (settlement_pending)', () => {
     }
   });
 
-  test('the receipt wait runs out twice: 402 without content, whose PAYMENT-RESPONSE names the broadcast transaction', async () => {
+  test('the receipt wait runs out twice: 402 naming the broadcast transaction; the same payment sent again gets the content', async () => {
     const earlier = settleCalls().length;
     const before = await balances();
+    const sent = [];
     rig.facilitator.failReceiptWaits(2);
     try {
-      const res = await v2Client({ account: acct.buyer, pub: rig.pub, sent: [] })(`${rig.sample.url}/premium/report`);
+      const res = await v2Client({ account: acct.buyer, pub: rig.pub, sent })(`${rig.sample.url}/premium/report`);
       const body = await res.text();
       log(`settlement left pending -> ${res.status} ${body}`);
       assert.equal(res.status, 402, `a settlement still pending answered ${res.status}: ${body}`);
@@ -343,6 +344,22 @@ describe('a settlement whose receipt comes late (settlement_pending)', () => {
       assert.deepEqual(transfers.map((t) => [t.args.from, t.args.to, t.args.value]),
         [[acct.buyer.address, acct.payTo.address, REPORT_PRICE]]);
       assert.equal(before.buyer - (await balances()).buyer, REPORT_PRICE, 'one transfer, never two');
+
+      // The buyer sends the same payment again. A fresh /verify would find the nonce used; Tollgate's cached
+      // verification lets it ask /settle, and the facilitator confirms the transaction from its pending store.
+      rig.facilitator.failReceiptWaits(0);
+      const verifies = rig.facilitator.calls.filter((c) => c.path === '/verify').length;
+      const again = await fetch(`${rig.sample.url}/premium/report`, { signal: AbortSignal.timeout(30_000),
+        headers: { 'payment-signature': paymentHeaderOf(sent, 'payment-signature') } });
+      const againBody = await again.text();
+      log(`same payment again -> ${again.status} ${againBody}`);
+      assert.equal(again.status, 200, `the same payment sent again answered ${again.status}: ${againBody}`);
+      assert.ok(againBody.includes('USDC demand up'), 'the content, this time');
+      const confirmed = decodePaymentResponseHeader(again.headers.get('payment-response'));
+      assert.equal(confirmed.success, true);
+      assert.equal(confirmed.transaction, settle.transaction, 'the same transaction, confirmed');
+      assert.equal(rig.facilitator.calls.filter((c) => c.path === '/verify').length, verifies, 'no fresh /verify');
+      assert.equal(before.buyer - (await balances()).buyer, REPORT_PRICE, 'still one transfer');
     } finally {
       rig.facilitator.failReceiptWaits(0);
     }

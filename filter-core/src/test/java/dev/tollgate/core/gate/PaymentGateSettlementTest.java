@@ -228,6 +228,24 @@ class PaymentGateSettlementTest {
     }
 
     @Test
+    void theSameProofSentAgainAfterA402PendingReachesSettlementThroughTheCachedVerificationAndIsDelivered() {
+        // Once the transfer is mined a fresh /verify finds its nonce used; the cached "valid" lets the retry ask
+        // /settle, where a reconciling facilitator confirms the transaction it broadcast.
+        gate.facilitator.onSettle(FacilitatorDouble.inTurn(
+                FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)),
+                FacilitatorDouble.answer(200, FacilitatorDouble.pendingSettlement(BROADCAST)),
+                FacilitatorDouble.answer(200, CONFIRMED)));
+        String proof = Proofs.proof().v2();
+        assertEquals(402, withheld(gate.admitted(v2(proof)).complete(200)).answer().status());
+
+        Completion.Deliver d = delivered(gate.admitted(v2(proof)).complete(200));
+
+        assertEquals(BROADCAST, d.transaction());
+        assertEquals(1, gate.facilitator.verifyRequests().size());
+        assertEquals(3, gate.facilitator.settleRequests().size());
+    }
+
+    @Test
     void settlementBeforeThatIsPendingAndThenConfirmedAdmitsTheRequest() throws IOException {
         try (GateHarness before = new GateHarness("settlement", "before")) {
             before.facilitator.onSettle(FacilitatorDouble.inTurn(
