@@ -17,3 +17,11 @@ CREATE TABLE IF NOT EXISTS tollgate_ledger_payment_id (
     expires_at  timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tollgate_ledger_payment_id_expires_at_idx ON tollgate_ledger_payment_id (expires_at);
+-- Code intents this server created (code.destination set): one row per intent, the intent as JSON, and its
+-- expiry, so that an intent created on one instance can be redeemed on another. Expired rows are purged likewise.
+CREATE TABLE IF NOT EXISTS tollgate_ledger_code_intent (
+    intent_id   text        PRIMARY KEY,
+    intent      text        NOT NULL,
+    expires_at  timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tollgate_ledger_code_intent_expires_at_idx ON tollgate_ledger_code_intent (expires_at);

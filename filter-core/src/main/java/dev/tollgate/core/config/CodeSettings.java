@@ -47,6 +47,11 @@ final class CodeSettings {
         return intentLifetime;
     }
 
+    /** The same settings with intents kept in {@code shared} (a shared ledger's store). */
+    CodeSettings withStore(CodeIntentStore shared) {
+        return new CodeSettings(api, shared, intentLifetime);
+    }
+
     /** Null when nothing mentions Code and no API or store was supplied in code. */
     static CodeSettings read(Settings s, CodeIntentApi api, CodeIntentStore store, Clock clock) {
         boolean mentioned = s.asMap().keySet().stream()

@@ -82,7 +82,7 @@ public final class TollgateConfig {
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
         this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
-        this.code = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
+        CodeSettings codeSettings = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
         this.ledgerFailure = ledgerFailure(s);
         this.paymentIdentifier = paymentIdentifier(s);
@@ -98,6 +98,10 @@ public final class TollgateConfig {
             throw new ConfigurationException("paymentIdentifier", "needs a ledger that keeps payment identifiers;"
                     + " ledger=" + s.get("ledger").orElse("") + " keeps none");
         }
+        // A shared ledger keeps the intents too, unless a store was supplied in code: an intent created on one
+        // instance and paid, then presented to another, must be found there.
+        this.code = codeSettings != null && b.codeStore == null && ledger != null && ledger.codeIntents() != null
+                ? codeSettings.withStore(ledger.codeIntents()) : codeSettings;
     }
 
     /** {@code ledger.onUnavailable} (closed|open) and {@code ledger.retryAfter}. */

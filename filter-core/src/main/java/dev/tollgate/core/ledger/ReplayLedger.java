@@ -28,6 +28,15 @@ public interface ReplayLedger extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Where this ledger keeps the Code intents a server created, in the same store, so that an intent created on
+     * one instance can be redeemed on another; null if it keeps none (the default: each instance then keeps its
+     * own in memory, unless one is supplied in code).
+     */
+    default dev.tollgate.core.code.CodeIntentStore codeIntents() {
+        return null;
+    }
+
     /** Lets go of connections and background work; the default holds none. */
     @Override
     default void close() {

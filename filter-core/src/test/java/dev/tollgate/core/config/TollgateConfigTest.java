@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.code.CodeIntentStore;
+import dev.tollgate.core.code.InMemoryCodeIntentStore;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.SettlementMode;
+import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.InMemoryReplayLedger;
+import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.route.Route;
 import dev.tollgate.core.verify.FacilitatorSettings;
 import dev.tollgate.core.verify.SettleOutcome;
@@ -18,6 +23,7 @@ import dev.tollgate.core.wire.HeaderCodec;
 import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -479,5 +485,48 @@ class TollgateConfigTest {
         assertEquals(31337, o.network().chainId());
         assertEquals("0x5FbDB2315678afecb367f032d93F642f64180aa3", o.asset());
         assertSame(o.network(), config.networks().find("eip155:31337").orElseThrow());
+    }
+
+    /** A ledger that keeps Code intents too, as the Redis and JDBC ledgers do. */
+    private static ReplayLedger ledgerKeeping(CodeIntentStore intents) {
+        InMemoryReplayLedger claims = new InMemoryReplayLedger();
+        return new ReplayLedger() {
+            @Override
+            public ClaimResult claim(String key, Instant until) {
+                return claims.claim(key, until);
+            }
+
+            @Override
+            public void settled(String key, Instant until) {
+                claims.settled(key, until);
+            }
+
+            @Override
+            public void release(String key) {
+                claims.release(key);
+            }
+
+            @Override
+            public CodeIntentStore codeIntents() {
+                return intents;
+            }
+        };
+    }
+
+    @Test
+    void codeIntentsAreKeptInTheLedgerWhenItKeepsThemAndInMemoryOtherwise() {
+        Map<String, String> code = minimalWith("code.destination", "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR", "code.amount", "0.05");
+        CodeIntentStore shared = new InMemoryCodeIntentStore();
+        assertSame(shared, TollgateConfig.builder().environment(n -> null).settings(code)
+                .ledger(ledgerKeeping(shared)).build().codeIntentStore());
+        assertTrue(build(code).codeIntentStore() instanceof InMemoryCodeIntentStore);
+    }
+
+    @Test
+    void aCodeIntentStoreSuppliedInCodeWinsOverTheLedgers() {
+        CodeIntentStore mine = new InMemoryCodeIntentStore();
+        assertSame(mine, TollgateConfig.builder().environment(n -> null)
+                .settings(minimalWith("code.destination", "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR", "code.amount", "0.05"))
+                .ledger(ledgerKeeping(new InMemoryCodeIntentStore())).codeIntentStore(mine).build().codeIntentStore());
     }
 }

@@ -118,6 +118,11 @@ public final class PaidCluster implements AutoCloseable {
         return instances.size();
     }
 
+    /** Instance {@code i}'s Tollgate, for what an application does beside the filter (creating Code intents). */
+    public Tollgate tollgate(int i) {
+        return instances.get(i).tollgate;
+    }
+
     public static Proof freshProof(int i) {
         return i % 2 == 0 ? new Proof("X-PAYMENT", Proofs.proof().v1())
                 : new Proof("PAYMENT-SIGNATURE", Proofs.proof().v2());

@@ -3,6 +3,10 @@ package dev.tollgate.servlet.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.code.CodeOption;
+import dev.tollgate.core.code.PaymentIntent;
+import dev.tollgate.core.code.testing.CodeSequencerDouble;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -113,5 +117,31 @@ public abstract class SharedLedgerClusterSpec {
         assertEquals(402, again.statusCode());
         assertTrue(again.body().contains("payment_already_used"), again.body());
         assertEquals(1, cluster.settlementsByNonce().get(proof.nonce()));
+    }
+
+    @Test
+    void aCodeIntentCreatedOnOneInstanceIsRedeemedOnTheOtherExactlyOnce() throws Exception {
+        // Behind a load balancer the browser's create-intent request and its paid request may reach different
+        // instances: the intent (what it was for) must be found where it is presented.
+        try (CodeSequencerDouble sequencer = CodeSequencerDouble.start()) {
+            Map<String, String> settings = new HashMap<>(ledgerSettings());
+            settings.put("code.destination", "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR");
+            settings.put("code.amount", "0.05");
+            settings.put("code.sequencerUrl", sequencer.endpoint().toString());
+            try (PaidCluster code = new PaidCluster(2, settings)) {
+                Tollgate creator = code.tollgate(0);
+                PaymentIntent intent = creator.codeIntents().orElseThrow()
+                        .create(creator.termsFor("GET", "/paid/report").orElseThrow().code());
+                sequencer.markSubmitted(intent.id());
+                PaidCluster.Proof paid = new PaidCluster.Proof(CodeOption.PROOF_HEADER, intent.id());
+
+                HttpResponse<String> elsewhere = code.get(1, "/paid/report", paid);
+
+                assertEquals(200, elsewhere.statusCode(), elsewhere.body());
+                assertTrue(elsewhere.body().contains(PaidCluster.PAID_MARKER));
+                assertEquals(402, code.get(0, "/paid/report", paid).statusCode(), "redeemed once, on any instance");
+                assertEquals(402, code.get(1, "/paid/report", paid).statusCode());
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.store.jdbc;
 
+import dev.tollgate.core.code.CodeIntentStore;
 import dev.tollgate.core.ledger.HeldClaims;
 import dev.tollgate.core.ledger.ClaimResult;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
@@ -68,6 +69,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
     private final String purgeSql;
     private final AutoCloseable resources;
     private final JdbcPaymentIdentifierStore identifiers;
+    private final JdbcCodeIntentStore intents;
     private volatile boolean tableReady;
     private long tableFailedAtNanos;
 
@@ -90,6 +92,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
         this.purgeSql = "DELETE FROM " + table + " WHERE proof_key IN (SELECT proof_key FROM " + table
                 + " WHERE expires_at <= now() LIMIT ? FOR UPDATE SKIP LOCKED) AND expires_at <= now()";
         this.identifiers = new JdbcPaymentIdentifierStore(this, identifierTable(table));
+        this.intents = new JdbcCodeIntentStore(this, codeIntentTable(table));
         if (createTable) {
             try {
                 ensureTable();
@@ -172,6 +175,10 @@ public final class JdbcReplayLedger implements ReplayLedger {
             n = update("purge payment identifiers", identifiers.purgeSql, ps -> ps.setInt(1, purgeBatch));
             total += n;
         } while (n == purgeBatch);
+        do {
+            n = update("purge Code intents", intents.purgeSql, ps -> ps.setInt(1, purgeBatch));
+            total += n;
+        } while (n == purgeBatch);
         return total;
     }
 
@@ -184,6 +191,17 @@ public final class JdbcReplayLedger implements ReplayLedger {
     /** The table of payment identifiers beside {@code table}. */
     public static String identifierTable(String table) {
         return table + "_payment_id";
+    }
+
+    /** Code intents in table {@code <table>_code_intent}, through the same DataSource. */
+    @Override
+    public CodeIntentStore codeIntents() {
+        return intents;
+    }
+
+    /** The table of Code intents beside {@code table}. */
+    public static String codeIntentTable(String table) {
+        return table + "_code_intent";
     }
 
     public String table() {
@@ -232,6 +250,8 @@ public final class JdbcReplayLedger implements ReplayLedger {
         for (String statement : sql.toString().split(";")) {
             if (!statement.isBlank()) {
                 statements.add(statement.strip()
+                        .replaceAll("\\btollgate_ledger_code_intent_expires_at_idx\\b", simple + "_code_intent_expires_at_idx")
+                        .replaceAll("\\btollgate_ledger_code_intent\\b", codeIntentTable(table))
                         .replaceAll("\\btollgate_ledger_payment_id_expires_at_idx\\b", simple + "_payment_id_expires_at_idx")
                         .replaceAll("\\btollgate_ledger_payment_id\\b", identifierTable(table))
                         .replaceAll("\\btollgate_ledger_expires_at_idx\\b", simple + "_expires_at_idx")

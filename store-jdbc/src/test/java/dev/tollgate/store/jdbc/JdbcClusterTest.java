@@ -21,6 +21,6 @@ class JdbcClusterTest extends SharedLedgerClusterSpec {
 
     @Override
     protected void cleanUp() throws Exception {
-        LocalPostgres.execute("DROP TABLE IF EXISTS " + table + ", " + JdbcReplayLedger.identifierTable(table));
+        LocalPostgres.dropLedgerTables(table);
     }
 }

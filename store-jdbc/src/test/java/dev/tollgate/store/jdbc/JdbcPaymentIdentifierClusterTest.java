@@ -20,6 +20,6 @@ class JdbcPaymentIdentifierClusterTest extends PaymentIdentifierClusterSpec {
 
     @Override
     protected void cleanUp() throws Exception {
-        LocalPostgres.execute("DROP TABLE IF EXISTS " + table + ", " + JdbcReplayLedger.identifierTable(table));
+        LocalPostgres.dropLedgerTables(table);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.testing.SharedPaymentIdentifierStoreContract;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,24 +16,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class JdbcPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContract<JdbcReplayLedger> {
     @RegisterExtension
-    static final TwoPools POOLS = new TwoPools(6);
+    static final TwoPools INSTANCES = new TwoPools(6, 100);
 
-    private TwoPools.SharedTable shared;
     private String table;
 
     @BeforeEach
     void open() {
-        shared = POOLS.sharedTable(100);
-        table = shared.name();
-        ledger = shared.first();
-        otherLedger = shared.second();
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        if (shared != null) {
-            shared.close();
-        }
+        ledger = INSTANCES.first();
+        otherLedger = INSTANCES.second();
+        table = INSTANCES.table();
     }
 
     @Test
@@ -43,7 +33,7 @@ class JdbcPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContrac
         assertEquals(1, LocalPostgres.count("SELECT count(*) FROM pg_indexes WHERE tablename = '" + ids
                 + "' AND indexname = '" + ids + "_expires_at_idx'"));
         List<String> ddl = JdbcReplayLedger.ddl("app.ledger");
-        assertEquals(4, ddl.size());
+        assertEquals(6, ddl.size());
         assertTrue(ddl.get(2).contains("CREATE TABLE IF NOT EXISTS app.ledger_payment_id ("), ddl.get(2));
         assertTrue(ddl.get(3).contains("ledger_payment_id_expires_at_idx ON app.ledger_payment_id"), ddl.get(3));
     }

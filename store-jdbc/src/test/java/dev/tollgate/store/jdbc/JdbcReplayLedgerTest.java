@@ -7,7 +7,6 @@ import dev.tollgate.core.ledger.ClaimResult;
 import dev.tollgate.core.testing.SharedReplayLedgerContract;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,24 +17,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> {
     @RegisterExtension
-    static final TwoPools POOLS = new TwoPools(10);
+    static final TwoPools INSTANCES = new TwoPools(10, 1000);
 
-    private TwoPools.SharedTable shared;
     private String table;
 
     @BeforeEach
     void open() {
-        shared = POOLS.sharedTable(1000);
-        table = shared.name();
-        ledger = shared.first();
-        other = shared.second();
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        if (shared != null) {
-            shared.close();
-        }
+        ledger = INSTANCES.first();
+        other = INSTANCES.second();
+        table = INSTANCES.table();
     }
 
     @Override
@@ -84,7 +74,7 @@ class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> 
 
     @Test
     void aScheduledPurgeClearsExpiredRowsOnItsOwn() throws Exception {
-        try (JdbcReplayLedger purging = JdbcReplayLedger.builder(POOLS.firstPool()).table(table).purgeBatch(100)
+        try (JdbcReplayLedger purging = JdbcReplayLedger.builder(INSTANCES.firstPool()).table(table).purgeBatch(100)
                 .purgeEvery(Duration.ofMillis(200)).build()) {
             LocalPostgres.execute("INSERT INTO " + table + " (proof_key, state, expires_at)"
                     + " SELECT 'old-' || g, 's', now() - interval '1 minute' FROM generate_series(1, 350) g");
@@ -100,7 +90,7 @@ class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> 
     void theShippedDdlCreatesTheTableOnceAndCanRunAgain() throws Exception {
         assertEquals(1, LocalPostgres.count("SELECT count(*) FROM pg_indexes WHERE tablename = '" + table
                 + "' AND indexname = '" + table + "_expires_at_idx'"));
-        JdbcReplayLedger.builder(POOLS.firstPool()).table(table).createTable(true).build().close();
+        JdbcReplayLedger.builder(INSTANCES.firstPool()).table(table).createTable(true).build().close();
         assertTrue(JdbcReplayLedger.ddl("app.ledger").get(0).contains("CREATE TABLE IF NOT EXISTS app.ledger ("));
         assertTrue(JdbcReplayLedger.ddl("app.ledger").get(1).contains("ledger_expires_at_idx ON app.ledger"));
     }

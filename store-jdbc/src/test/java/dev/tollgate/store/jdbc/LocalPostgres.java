@@ -76,6 +76,12 @@ final class LocalPostgres {
         return "tollgate_test_" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Drops a ledger's table and the tables beside it (payment identifiers, Code intents). */
+    static void dropLedgerTables(String table) throws SQLException {
+        execute("DROP TABLE IF EXISTS " + table + ", " + JdbcReplayLedger.identifierTable(table) + ", "
+                + JdbcReplayLedger.codeIntentTable(table));
+    }
+
     static void execute(String sql) throws SQLException {
         try (Connection c = simple(user).getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);

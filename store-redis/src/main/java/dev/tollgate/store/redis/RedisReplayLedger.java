@@ -1,5 +1,6 @@
 package dev.tollgate.store.redis;
 
+import dev.tollgate.core.code.CodeIntentStore;
 import dev.tollgate.core.ledger.HeldClaims;
 import dev.tollgate.core.ledger.ClaimResult;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
@@ -36,7 +37,8 @@ import java.util.concurrent.TimeoutException;
  *       settled key, or a claim someone else took after ours lapsed, is never freed.</li>
  * </ul>
  *
- * <p>The same connection keeps x402 v2 payment identifiers ({@link RedisPaymentIdentifierStore}).
+ * <p>The same connection keeps x402 v2 payment identifiers ({@link RedisPaymentIdentifierStore}) and the Code
+ * intents servers created ({@link RedisCodeIntentStore}).
  *
  * <p>Every command has a timeout. The connection is made in the background and re-made by Lettuce when it
  * drops; while there is none, commands are refused at once rather than queued, so the gate answers 503 quickly
@@ -58,6 +60,7 @@ public final class RedisReplayLedger implements ReplayLedger {
     private final Duration connectTimeout;
     private final HeldClaims held = new HeldClaims();
     private final RedisPaymentIdentifierStore identifiers = new RedisPaymentIdentifierStore(this);
+    private final RedisCodeIntentStore intents = new RedisCodeIntentStore(this);
     private final Object connecting = new Object();
     private CompletableFuture<StatefulRedisConnection<String, String>> connection;
     private long failedAtNanos;
@@ -138,6 +141,12 @@ public final class RedisReplayLedger implements ReplayLedger {
     @Override
     public PaymentIdentifierStore paymentIdentifiers() {
         return identifiers;
+    }
+
+    /** Code intents under {@code <keyPrefix>intent:<id>}, on the same connection. */
+    @Override
+    public CodeIntentStore codeIntents() {
+        return intents;
     }
 
     /** The prefix in front of every key this ledger writes. */

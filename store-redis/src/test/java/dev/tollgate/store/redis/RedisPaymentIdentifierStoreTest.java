@@ -5,33 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.core.testing.SharedPaymentIdentifierStoreContract;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The payment-identifier contract in the local Redis, through two ledger instances sharing a key prefix. */
 class RedisPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContract<RedisReplayLedger> {
     private String prefix;
 
+    @RegisterExtension
+    final TwoLedgers instances = new TwoLedgers();
+
     @BeforeEach
     void open() {
-        LocalRedis.assumeReachable();
-        prefix = LocalRedis.uniquePrefix();
-        ledger = RedisReplayLedger.create(LocalRedis.URL, prefix, Duration.ofSeconds(1), Duration.ofSeconds(2));
-        otherLedger = RedisReplayLedger.create(LocalRedis.URL, prefix, Duration.ofSeconds(1), Duration.ofSeconds(2));
+        ledger = instances.first();
+        otherLedger = instances.second();
+        prefix = instances.prefix();
     }
-
-    @AfterEach
-    void close() {
-        if (ledger == null) {
-            return;
-        }
-        LocalRedis.deleteKeys(prefix);
-        ledger.close();
-        otherLedger.close();
-    }
-
 
     @Test
     void theIdIsKeptUnderThePrefixAndRedisExpiresIt() throws Exception {

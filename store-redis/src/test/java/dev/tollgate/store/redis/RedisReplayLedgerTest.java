@@ -13,10 +13,10 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The shared-ledger contract in the local Redis, through two instances sharing a key prefix, and Redis's own. */
 class RedisReplayLedgerTest extends SharedReplayLedgerContract<RedisReplayLedger> {
@@ -44,22 +44,14 @@ class RedisReplayLedgerTest extends SharedReplayLedgerContract<RedisReplayLedger
         }
     }
 
+    @RegisterExtension
+    final TwoLedgers instances = new TwoLedgers();
+
     @BeforeEach
     void open() {
-        LocalRedis.assumeReachable();
-        prefix = LocalRedis.uniquePrefix();
-        ledger = RedisReplayLedger.create(LocalRedis.URL, prefix, Duration.ofSeconds(1), Duration.ofSeconds(2));
-        other = RedisReplayLedger.create(LocalRedis.URL, prefix, Duration.ofSeconds(1), Duration.ofSeconds(2));
-    }
-
-    @AfterEach
-    void close() {
-        if (ledger == null) {
-            return;
-        }
-        LocalRedis.deleteKeys(prefix);
-        ledger.close();
-        other.close();
+        ledger = instances.first();
+        other = instances.second();
+        prefix = instances.prefix();
     }
 
     @Override
