@@ -9,7 +9,10 @@ import dev.tollgate.core.code.CodeSequencerClient;
 import dev.tollgate.core.code.CreatedIntent;
 import dev.tollgate.core.code.InMemoryCodeIntentStore;
 import dev.tollgate.core.code.PaymentIntent;
+import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.ledger.InMemoryReplayLedger;
+import dev.tollgate.core.ledger.ReplayLedger;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -21,6 +24,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,7 +39,8 @@ import java.util.regex.Pattern;
  *       otherwise an explanation (pending, unknown, for another price, already used).</li>
  * </ul>
  * Init-params (each may read the environment as {@code ${VAR:-default}}): {@code destination}, {@code amount},
- * {@code currency}, {@code sequencerUrl}, {@code scriptUrl}, {@code intentLifetime} (minutes).
+ * {@code currency}, {@code sequencerUrl}, {@code scriptUrl}, {@code intentLifetime} (minutes), {@code ledger} (the
+ * filter's {@code ledger} setting: {@code memory}, or a Redis or PostgreSQL URL shared by every instance).
  */
 public class CodeCheckoutServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -44,6 +49,7 @@ public class CodeCheckoutServlet extends HttpServlet {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(:-([^}]*))?}");
 
     private transient CodeIntentVerifier intents;
+    private transient ReplayLedger shared;
     private transient CodeOption option;
     private String scriptUrl;
     private String template;
@@ -58,17 +64,32 @@ public class CodeCheckoutServlet extends HttpServlet {
             Duration lifetime = Duration.ofMinutes(Long.parseLong(param("intentLifetime", "60")));
             CodeSequencerClient client = new CodeSequencerClient(CodeSequencerClient.Config.defaults()
                     .withEndpoint(sequencer).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
-            // One instance: intents and redemptions live in this process. A cluster would share both stores.
-            intents = new CodeIntentVerifier(client, new InMemoryCodeIntentStore(), new InMemoryReplayLedger(),
-                    Clock.systemUTC(), lifetime);
+            // The filter's ledger setting: in memory, intents and redemptions live in this process; with Redis or
+            // PostgreSQL, every instance finds the intents any of them created, and each is redeemed once.
+            String ledgerSetting = param("ledger", "memory");
+            shared = TollgateConfig.sharedLedger(Map.of("ledger", ledgerSetting));
+            if (shared != null && shared.codeIntents() == null) {
+                throw new ServletException("Code checkout: ledger " + ledgerSetting + " keeps no Code intents");
+            }
+            intents = shared == null
+                    ? new CodeIntentVerifier(client, new InMemoryCodeIntentStore(), new InMemoryReplayLedger(),
+                            Clock.systemUTC(), lifetime)
+                    : new CodeIntentVerifier(client, shared.codeIntents(), shared, Clock.systemUTC(), lifetime);
             try (InputStream in = CodeCheckoutServlet.class.getResourceAsStream("code-button.html")) {
                 if (in == null) {
                     throw new ServletException("code-button.html is missing from the class path");
                 }
                 template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException | ConfigurationException | IOException e) {
             throw new ServletException("Code checkout: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (shared != null) {
+            shared.close();
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.tollgate.sample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.core.code.testing.CodeSequencerDouble;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import java.net.InetSocketAddress;
@@ -44,6 +47,32 @@ class SampleSharedLedgerTest {
                 b.stop();
                 System.clearProperty("TOLLGATE_LEDGER");
                 System.clearProperty("TOLLGATE_FACILITATOR_URL");
+            }
+        }
+    }
+
+    @Test
+    void aCodeIntentCreatedAtOneInstanceIsPaidForAtTheOtherOnce() throws Exception {
+        assumeTrue(redisReachable(), "Redis is not reachable at 127.0.0.1:6379; start it to run this test");
+        try (FacilitatorDouble facilitator = new FacilitatorDouble();
+             CodeSequencerDouble sequencer = CodeSequencerDouble.start()) {
+            String[] settings = {"TOLLGATE_FACILITATOR_URL", facilitator.url(), "TOLLGATE_LEDGER", "redis://127.0.0.1:6379",
+                    "TOLLGATE_CODE_SEQUENCER_URL", sequencer.endpoint().toString(),
+                    "TOLLGATE_CODE_SCRIPT_URL", "http://127.0.0.1:9/code-stand-in.js"};
+            try (SampleServer a = SampleServer.start(settings); SampleServer b = SampleServer.start(settings)) {
+                HttpResponse<String> created = CLIENT.send(HttpRequest.newBuilder(a.uri("/create-intent"))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, created.statusCode(), created.body());
+                String id = new ObjectMapper().readTree(created.body()).path("id").asText();
+                sequencer.markSubmitted(id);
+
+                HttpResponse<String> paid = b.get("/verify/" + id);
+
+                assertEquals(200, paid.statusCode(), paid.body());
+                assertTrue(paid.body().contains("Premium market report"));
+                HttpResponse<String> again = a.get("/verify/" + id);
+                assertEquals(402, again.statusCode());
+                assertTrue(again.body().contains("Payment already used"), again.body());
             }
         }
     }

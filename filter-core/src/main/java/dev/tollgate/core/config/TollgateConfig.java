@@ -352,6 +352,18 @@ public final class TollgateConfig {
         return ledger != null && ledger == ledgerFromSettings;
     }
 
+    /**
+     * The replay ledger that {@code ledger} and the other {@code ledger.*} settings name, or null for
+     * {@code memory}: for application code beside the filter, such as a checkout page, that must share the
+     * filter's store (its Code intents and redemptions). Values are taken as given (no environment references).
+     * The caller closes it.
+     *
+     * @throws ConfigurationException naming the setting at fault
+     */
+    public static ReplayLedger sharedLedger(Map<String, String> settings) {
+        return LedgerSetting.create(new Settings(settings, name -> null), classLoader());
+    }
+
     private static ClassLoader classLoader() {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         return context != null ? context : TollgateConfig.class.getClassLoader();
