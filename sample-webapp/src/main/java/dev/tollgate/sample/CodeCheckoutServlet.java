@@ -2,6 +2,7 @@ package dev.tollgate.sample;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.core.code.BoundedCodeIntentStore;
 import dev.tollgate.core.code.CodeCurrency;
 import dev.tollgate.core.code.CodeIntentVerifier;
 import dev.tollgate.core.code.CodeOption;
@@ -64,25 +65,42 @@ public class CodeCheckoutServlet extends HttpServlet {
             Duration lifetime = Duration.ofMinutes(Long.parseLong(param("intentLifetime", "60")));
             CodeSequencerClient client = new CodeSequencerClient(CodeSequencerClient.Config.defaults()
                     .withEndpoint(sequencer).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
-            // The filter's ledger setting: in memory, intents and redemptions live in this process; with Redis or
-            // PostgreSQL, every instance finds the intents any of them created, and each is redeemed once.
-            String ledgerSetting = param("ledger", "memory");
-            shared = TollgateConfig.sharedLedger(Map.of("ledger", ledgerSetting));
-            if (shared != null && shared.codeIntents() == null) {
-                throw new ServletException("Code checkout: ledger " + ledgerSetting + " keeps no Code intents");
-            }
-            intents = shared == null
-                    ? new CodeIntentVerifier(client, new InMemoryCodeIntentStore(), new InMemoryReplayLedger(),
-                            Clock.systemUTC(), lifetime)
-                    : new CodeIntentVerifier(client, shared.codeIntents(), shared, Clock.systemUTC(), lifetime);
             try (InputStream in = CodeCheckoutServlet.class.getResourceAsStream("code-button.html")) {
                 if (in == null) {
                     throw new ServletException("code-button.html is missing from the class path");
                 }
                 template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
+            intents = verifier(client, param("ledger", "memory"), lifetime);
         } catch (IllegalArgumentException | ConfigurationException | IOException e) {
             throw new ServletException("Code checkout: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The filter's ledger setting decides where intents and redemptions live: in this process for
+     * {@code memory}; with Redis or PostgreSQL every instance finds the intents any of them created, and each is
+     * redeemed once. Made last: a servlet whose init fails is never destroyed, so nothing may fail after it.
+     */
+    private CodeIntentVerifier verifier(CodeSequencerClient client, String ledgerSetting, Duration lifetime)
+            throws ServletException {
+        Clock clock = Clock.systemUTC();
+        ReplayLedger ledger = TollgateConfig.sharedLedger(Map.of("ledger", ledgerSetting));
+        if (ledger == null) {
+            return new CodeIntentVerifier(client, new InMemoryCodeIntentStore(), new InMemoryReplayLedger(), clock,
+                    lifetime);
+        }
+        try {
+            if (ledger.codeIntents() == null) {
+                throw new ServletException("Code checkout: ledger " + ledgerSetting + " keeps no Code intents");
+            }
+            CodeIntentVerifier verifier = new CodeIntentVerifier(client, new BoundedCodeIntentStore(
+                    ledger.codeIntents(), InMemoryCodeIntentStore.DEFAULT_CAPACITY, clock), ledger, clock, lifetime);
+            shared = ledger;
+            return verifier;
+        } catch (ServletException | RuntimeException e) {
+            ledger.close();
+            throw e;
         }
     }
 

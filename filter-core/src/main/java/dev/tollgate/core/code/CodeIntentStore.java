@@ -13,8 +13,9 @@ import java.util.Optional;
  * foreign id could see each other's claims. A store needs a value per key and a read that changes nothing.
  *
  * <p>{@link InMemoryCodeIntentStore} serves one instance. Behind a load balancer, where the intent may be
- * created on one node and redeemed on another, supply a shared implementation (a Redis hash with a TTL, a SQL
- * table with an expiry column); both operations must be single round trips with a timeout.
+ * created on one node and redeemed on another, the store must be shared: a shared ledger offers one
+ * ({@link dev.tollgate.core.ledger.ReplayLedger#codeIntents()}; Redis and PostgreSQL do), or supply your own.
+ * Both operations must be single round trips with a timeout.
  */
 public interface CodeIntentStore {
 

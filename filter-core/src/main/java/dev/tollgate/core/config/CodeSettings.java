@@ -1,5 +1,6 @@
 package dev.tollgate.core.config;
 
+import dev.tollgate.core.code.BoundedCodeIntentStore;
 import dev.tollgate.core.code.CodeCurrency;
 import dev.tollgate.core.code.CodeIntentApi;
 import dev.tollgate.core.code.CodeIntentStore;
@@ -28,11 +29,16 @@ final class CodeSettings {
     private final CodeIntentApi api;
     private final CodeIntentStore store;
     private final Duration intentLifetime;
+    private final int maxOpenIntents;
+    private final Clock clock;
 
-    private CodeSettings(CodeIntentApi api, CodeIntentStore store, Duration intentLifetime) {
+    private CodeSettings(CodeIntentApi api, CodeIntentStore store, Duration intentLifetime, int maxOpenIntents,
+                         Clock clock) {
         this.api = api;
         this.store = store;
         this.intentLifetime = intentLifetime;
+        this.maxOpenIntents = maxOpenIntents;
+        this.clock = clock;
     }
 
     CodeIntentApi api() {
@@ -47,9 +53,13 @@ final class CodeSettings {
         return intentLifetime;
     }
 
-    /** The same settings with intents kept in {@code shared} (a shared ledger's store). */
-    CodeSettings withStore(CodeIntentStore shared) {
-        return new CodeSettings(api, shared, intentLifetime);
+    /**
+     * The same settings with intents kept in {@code shared} (a shared ledger's store), still at most
+     * {@code code.maxOpenIntents} open ones created by this instance.
+     */
+    CodeSettings withSharedStore(CodeIntentStore shared) {
+        return new CodeSettings(api, new BoundedCodeIntentStore(shared, maxOpenIntents, clock), intentLifetime,
+                maxOpenIntents, clock);
     }
 
     /** Null when nothing mentions Code and no API or store was supplied in code. */
@@ -61,9 +71,9 @@ final class CodeSettings {
         }
         Duration lifetime = s.get("code.intentLifetime").map(v -> Settings.duration("code.intentLifetime", v))
                 .orElse(CodeIntentVerifier.DEFAULT_INTENT_LIFETIME);
+        int capacity = s.get("code.maxOpenIntents").map(v -> Settings.positiveInt("code.maxOpenIntents", v))
+                .orElse(InMemoryCodeIntentStore.DEFAULT_CAPACITY);
         if (store == null) {
-            int capacity = s.get("code.maxOpenIntents").map(v -> Settings.positiveInt("code.maxOpenIntents", v))
-                    .orElse(InMemoryCodeIntentStore.DEFAULT_CAPACITY);
             store = new InMemoryCodeIntentStore(capacity, clock);
         }
         if (api == null) {
@@ -79,7 +89,7 @@ final class CodeSettings {
                     .orElse(config.requestTimeout());
             api = new CodeSequencerClient(config.withTimeouts(connect, request));
         }
-        return new CodeSettings(api, store, lifetime);
+        return new CodeSettings(api, store, lifetime, capacity, clock);
     }
 
     /** The Code option of a route, or null if {@code code.destination} is not set for it. */

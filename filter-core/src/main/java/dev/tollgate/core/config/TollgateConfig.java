@@ -101,7 +101,7 @@ public final class TollgateConfig {
         // A shared ledger keeps the intents too, unless a store was supplied in code: an intent created on one
         // instance and paid, then presented to another, must be found there.
         this.code = codeSettings != null && b.codeStore == null && ledger != null && ledger.codeIntents() != null
-                ? codeSettings.withStore(ledger.codeIntents()) : codeSettings;
+                ? codeSettings.withSharedStore(ledger.codeIntents()) : codeSettings;
     }
 
     /** {@code ledger.onUnavailable} (closed|open) and {@code ledger.retryAfter}. */

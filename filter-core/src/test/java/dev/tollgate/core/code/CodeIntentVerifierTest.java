@@ -8,12 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.code.testing.CodeSequencerDouble;
 import dev.tollgate.core.ledger.InMemoryReplayLedger;
+import dev.tollgate.core.testing.HandClock;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class CodeIntentVerifierTest {
     static final String DESTINATION = "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR";
     static final String OTHER_DESTINATION = "11111111111111111111111111111111";
 
-    private final MutableClock clock = new MutableClock();
+    private final HandClock clock = new HandClock(Instant.parse("2025-01-01T00:00:00Z"));
     private CodeSequencerDouble sequencer;
     private InMemoryCodeIntentStore store;
     private CodeIntentVerifier verifier;
@@ -207,26 +206,4 @@ class CodeIntentVerifierTest {
         assertEquals("0.50", option("r", "0.5").amount().toPlainString());
     }
 
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.code.BoundedCodeIntentStore;
+import dev.tollgate.core.code.CodeCurrency;
 import dev.tollgate.core.code.CodeIntentStore;
+import dev.tollgate.core.code.CreatedIntent;
 import dev.tollgate.core.code.InMemoryCodeIntentStore;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.gate.PaymentTerms;
@@ -20,6 +23,7 @@ import dev.tollgate.core.verify.FacilitatorSettings;
 import dev.tollgate.core.verify.SettleOutcome;
 import dev.tollgate.core.verify.VerifyOutcome;
 import dev.tollgate.core.wire.HeaderCodec;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
@@ -28,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -514,11 +519,17 @@ class TollgateConfigTest {
     }
 
     @Test
-    void codeIntentsAreKeptInTheLedgerWhenItKeepsThemAndInMemoryOtherwise() {
+    void codeIntentsAreKeptInTheLedgerWhenItKeepsThemAndInMemoryOtherwise() throws Exception {
         Map<String, String> code = minimalWith("code.destination", "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR", "code.amount", "0.05");
-        CodeIntentStore shared = new InMemoryCodeIntentStore();
-        assertSame(shared, TollgateConfig.builder().environment(n -> null).settings(code)
-                .ledger(ledgerKeeping(shared)).build().codeIntentStore());
+        InMemoryCodeIntentStore shared = new InMemoryCodeIntentStore();
+        CodeIntentStore used = TollgateConfig.builder().environment(n -> null).settings(code)
+                .ledger(ledgerKeeping(shared)).build().codeIntentStore();
+        // The ledger's store, with this instance's bound on open intents in front of it.
+        assertTrue(used instanceof BoundedCodeIntentStore, used.getClass().getName());
+        CreatedIntent intent = new CreatedIntent("intent-1", "premium", new BigDecimal("0.05"), CodeCurrency.of("usd"),
+                "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR", Instant.now().plusSeconds(60));
+        assertTrue(used.remember(intent));
+        assertEquals(Optional.of(intent), shared.find("intent-1"));
         assertTrue(build(code).codeIntentStore() instanceof InMemoryCodeIntentStore);
     }
 

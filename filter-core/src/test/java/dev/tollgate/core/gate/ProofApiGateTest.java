@@ -10,13 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.HandClock;
 import dev.tollgate.core.testing.ProofApiFacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +30,7 @@ class ProofApiGateTest {
 
     private ProofApiFacilitatorDouble facilitator;
     private Tollgate tollgate;
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-06-01T00:00:00Z"));
+    private final HandClock clock = new HandClock(Instant.parse("2025-06-01T00:00:00Z"));
 
     @BeforeEach
     void start() throws IOException {
@@ -357,31 +356,4 @@ class ProofApiGateTest {
         }
     }
 
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

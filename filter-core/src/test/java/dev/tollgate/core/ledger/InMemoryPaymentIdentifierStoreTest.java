@@ -4,32 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import dev.tollgate.core.testing.HandClock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class InMemoryPaymentIdentifierStoreTest {
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
-    private final AtomicReference<Instant> now = new AtomicReference<>(T0);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final HandClock clock = new HandClock(T0);
     private final InMemoryPaymentIdentifierStore store = new InMemoryReplayLedger(clock).paymentIdentifiers();
 
     @Test
@@ -65,10 +47,10 @@ class InMemoryPaymentIdentifierStoreTest {
         store.begin("a", "fp", T0.plusSeconds(60));
         store.begin("b", "fp", T0.plusSeconds(60));
         store.finish("b", "fp", "done", T0.plusSeconds(600));
-        now.set(T0.plusSeconds(61));
+        clock.advance(Duration.ofSeconds(61));
         assertNull(store.begin("a", "new", T0.plusSeconds(120)));
         assertEquals("done", store.begin("b", "x", T0.plusSeconds(120)).outcome());
-        now.set(T0.plusSeconds(601));
+        clock.advance(Duration.ofSeconds(540));
         store.sweep();
         assertEquals(0, store.size());
         assertNull(store.begin("b", "x", T0.plusSeconds(700)));

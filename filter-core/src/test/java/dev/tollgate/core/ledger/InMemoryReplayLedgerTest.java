@@ -3,11 +3,9 @@ package dev.tollgate.core.ledger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import dev.tollgate.core.testing.HandClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -21,34 +19,6 @@ import org.junit.jupiter.api.Test;
 
 class InMemoryReplayLedgerTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    /** A clock the test moves by hand. */
-    static final class HandClock extends Clock {
-        private Instant now;
-
-        HandClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private final HandClock clock = new HandClock(T0);
     private final InMemoryReplayLedger ledger = new InMemoryReplayLedger(clock);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.core.code.CodeCurrency;
 import dev.tollgate.core.code.CodeIntentStore;
 import dev.tollgate.core.code.CreatedIntent;
+import dev.tollgate.core.code.StoredIntent;
 import dev.tollgate.core.ledger.ReplayLedger;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -84,11 +85,30 @@ public abstract class SharedCodeIntentStoreContract<L extends ReplayLedger> {
     }
 
     @Test
+    void anIntentStoredUnderAnotherIdIsNotThatId() throws Exception {
+        CreatedIntent elsewhere = intent(60_000);
+        storeRaw("intentAsked", StoredIntent.encode(elsewhere));
+        assertEquals(Optional.empty(), other().find("intentAsked"));
+    }
+
+    @Test
+    void aLiveEntryForAnExpiredIntentIsNotFound() throws Exception {
+        // The store's own expiry has not come, the intent's has (a clock behind, an entry kept too long).
+        CreatedIntent expired = intent(-1_000);
+        storeRaw(expired.id(), StoredIntent.encode(expired));
+        assertEquals(Optional.empty(), other().find(expired.id()));
+    }
+
+    @Test
     void anEntryThatIsNotAnIntentIsNoIntent() throws Exception {
         storeRaw("intentDamaged", "not json");
-        storeRaw("intentForeign", "{\"id\":\"intentForeign\",\"amount\":\"0.50\",\"currency\":\"xyz\","
-                + "\"expiresAt\":" + Instant.now().plusSeconds(60).toEpochMilli() + "}");
+        // Whole but for one field each: a currency Code does not have, no destination.
+        CreatedIntent foreign = intent(60_000);
+        storeRaw(foreign.id(), StoredIntent.encode(foreign).replace("\"eur\"", "\"xyz\""));
+        CreatedIntent nowhere = intent(60_000);
+        storeRaw(nowhere.id(), StoredIntent.encode(nowhere).replace("\"destination\"", "\"elsewhere\""));
         assertEquals(Optional.empty(), other().find("intentDamaged"));
-        assertEquals(Optional.empty(), other().find("intentForeign"));
+        assertEquals(Optional.empty(), other().find(foreign.id()));
+        assertEquals(Optional.empty(), other().find(nowhere.id()));
     }
 }

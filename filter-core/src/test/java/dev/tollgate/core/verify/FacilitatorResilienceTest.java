@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.pricing.NetworkRegistry;
 import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.HandClock;
 import dev.tollgate.core.testing.Proofs;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -15,11 +16,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The circuit breaker, the concurrency bound, the retry policy and the cache, each on its own. */
@@ -30,26 +29,10 @@ class FacilitatorResilienceTest {
     private static final PaymentAttempt ATTEMPT = new PaymentAttempt(0,
             com.fasterxml.jackson.databind.node.TextNode.valueOf("p"), OPTION.requirementsV2(), OPTION, null);
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2025-06-01T00:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final HandClock clock = new HandClock(Instant.parse("2025-06-01T00:00:00Z"));
 
     private void advance(Duration d) {
-        now.set(now.get().plus(d));
+        clock.advance(d);
     }
 
     @Test

@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -175,11 +177,23 @@ public final class JdbcReplayLedger implements ReplayLedger {
             n = update("purge payment identifiers", identifiers.purgeSql, ps -> ps.setInt(1, purgeBatch));
             total += n;
         } while (n == purgeBatch);
-        do {
-            n = update("purge Code intents", intents.purgeSql, ps -> ps.setInt(1, purgeBatch));
-            total += n;
-        } while (n == purgeBatch);
+        try {
+            do {
+                n = update("purge Code intents", intents.purgeSql, ps -> ps.setInt(1, purgeBatch));
+                total += n;
+            } while (n == purgeBatch);
+        } catch (LedgerUnavailableException e) {
+            // A database set up before Code intents were kept here (ledger.createTable=false) lacks their
+            // table: nothing to purge, and no reason to fail the ledger's own purge for it.
+            if (!missingTable(e)) {
+                throw e;
+            }
+        }
         return total;
+    }
+
+    private static boolean missingTable(LedgerUnavailableException e) {
+        return e.getCause() instanceof java.sql.SQLException sql && "42P01".equals(sql.getSQLState());
     }
 
     /** Payment identifiers in table {@code <table>_payment_id}, through the same DataSource. */
@@ -247,15 +261,19 @@ public final class JdbcReplayLedger implements ReplayLedger {
                 sql.append(line).append('\n');
             }
         }
+        // One pass, longest names first: a replacement is never read again (a schema may be called tollgate_ledger).
+        Map<String, String> names = new LinkedHashMap<>();
+        names.put("tollgate_ledger_code_intent_expires_at_idx", simple + "_code_intent_expires_at_idx");
+        names.put("tollgate_ledger_code_intent", codeIntentTable(table));
+        names.put("tollgate_ledger_payment_id_expires_at_idx", simple + "_payment_id_expires_at_idx");
+        names.put("tollgate_ledger_payment_id", identifierTable(table));
+        names.put("tollgate_ledger_expires_at_idx", simple + "_expires_at_idx");
+        names.put("tollgate_ledger", table);
+        Pattern shipped = Pattern.compile("\\b(" + String.join("|", names.keySet()) + ")\\b");
         for (String statement : sql.toString().split(";")) {
             if (!statement.isBlank()) {
-                statements.add(statement.strip()
-                        .replaceAll("\\btollgate_ledger_code_intent_expires_at_idx\\b", simple + "_code_intent_expires_at_idx")
-                        .replaceAll("\\btollgate_ledger_code_intent\\b", codeIntentTable(table))
-                        .replaceAll("\\btollgate_ledger_payment_id_expires_at_idx\\b", simple + "_payment_id_expires_at_idx")
-                        .replaceAll("\\btollgate_ledger_payment_id\\b", identifierTable(table))
-                        .replaceAll("\\btollgate_ledger_expires_at_idx\\b", simple + "_expires_at_idx")
-                        .replaceAll("\\btollgate_ledger\\b", table));
+                statements.add(shipped.matcher(statement.strip())
+                        .replaceAll(m -> java.util.regex.Matcher.quoteReplacement(names.get(m.group(1)))));
             }
         }
         return statements;

@@ -51,4 +51,31 @@ class JdbcCodeIntentStoreTest extends SharedCodeIntentStoreContract<JdbcReplayLe
         assertEquals(250, ledger.purgeExpired());
         assertEquals(1, LocalPostgres.count("SELECT count(*) FROM " + intents));
     }
+
+    @Test
+    void aDatabaseSetUpBeforeCodeIntentsWereKeptStillPurgesItsLedger() throws Exception {
+        // ledger.createTable=false on the tables of an earlier version: no intent table.
+        String old = LocalPostgres.uniqueTable();
+        try {
+            for (String statement : JdbcReplayLedger.ddl(old).subList(0, 4)) {
+                LocalPostgres.execute(statement);
+            }
+            LocalPostgres.execute("INSERT INTO " + old + " (proof_key, state, expires_at) VALUES ('gone', 's',"
+                    + " now() - interval '1 second')");
+            try (JdbcReplayLedger earlier = JdbcReplayLedger.builder(INSTANCES.firstPool()).table(old).build()) {
+                assertEquals(1, earlier.purgeExpired());
+            }
+        } finally {
+            LocalPostgres.dropLedgerTables(old);
+        }
+    }
+
+    @Test
+    void theShippedDdlNamesEachTableOnceWhateverTheSchemaIsCalled() {
+        List<String> ddl = JdbcReplayLedger.ddl("tollgate_ledger.shop");
+        assertTrue(ddl.get(0).contains("CREATE TABLE IF NOT EXISTS tollgate_ledger.shop ("), ddl.get(0));
+        assertTrue(ddl.get(2).contains("CREATE TABLE IF NOT EXISTS tollgate_ledger.shop_payment_id ("), ddl.get(2));
+        assertTrue(ddl.get(4).contains("CREATE TABLE IF NOT EXISTS tollgate_ledger.shop_code_intent ("), ddl.get(4));
+        assertTrue(ddl.get(5).contains("shop_code_intent_expires_at_idx ON tollgate_ledger.shop_code_intent"), ddl.get(5));
+    }
 }

@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * Code intents in the ledger's Redis, under {@code <keyPrefix>intent:<id>}: one string ({@link StoredIntent})
  * that Redis expires itself at the intent's expiry ({@code PXAT}). Both operations are one command each, with
- * the ledger's timeout. Redis keeps no bound on their number; an intent is created only by a request to a
- * create-intent URL, which the sequencer also has to accept.
+ * the ledger's timeout. The number of open intents each instance creates is bounded in front of this store
+ * ({@code code.maxOpenIntents}, {@link dev.tollgate.core.code.BoundedCodeIntentStore}).
  */
 final class RedisCodeIntentStore implements CodeIntentStore {
     static final String KEY_PART = "intent:";
