@@ -29,6 +29,14 @@ public final class StoredIntent {
     }
 
     /**
+     * Intent {@code intentId} as a store kept it in {@code text}, if it is that intent and has not expired: a
+     * store's own expiry and the intent's must never disagree in the intent's favour.
+     */
+    public static Optional<CreatedIntent> found(String intentId, String text) {
+        return decode(text).filter(i -> i.id().equals(intentId) && i.expiresAt().isAfter(Instant.now()));
+    }
+
+    /**
      * The intent {@code text} holds, if it holds one. An entry that cannot be read is no intent of this server's,
      * so it is never an error: the payment it was asked about is refused as unknown.
      */
