@@ -114,7 +114,7 @@ public final class CodeIntentVerifier {
                 throw new CreationException("too many open payment intents; try again later", true, null);
             }
         } catch (LedgerUnavailableException e) {
-            throw new CreationException("the intent store is unavailable; try again later", true, e);
+            throw new CreationException("the intent store is unavailable: " + e.getMessage(), true, e);
         }
         try {
             return api.createIntent(intent);

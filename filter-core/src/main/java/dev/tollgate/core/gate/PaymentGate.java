@@ -184,6 +184,9 @@ public final class PaymentGate {
         PaymentAttempt attempt = proof.attempt();
         long start = System.nanoTime();
         VerifyOutcome outcome = verifier.verify(attempt);
+        if (proofApi != null && ProofApiSupport.opaque(attempt)) {
+            outcome = onOtherNetworks(attempt, terms, outcome);
+        }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         if (outcome instanceof VerifyOutcome.Invalid invalid) {
             listener.verified(view.path(), "Invalid", invalid.reason(), latency);
@@ -215,19 +218,45 @@ public final class PaymentGate {
     }
 
     /**
+     * An opaque proof the facilitator did not find on the first network is asked about on each further network the
+     * route takes, until one knows it. When none does, the first network's refusal stands.
+     */
+    private VerifyOutcome onOtherNetworks(PaymentAttempt asked, PaymentTerms terms, VerifyOutcome first) {
+        VerifyOutcome outcome = first;
+        for (PaymentOption o : ProofApiSupport.otherNetworks(terms, asked.option())) {
+            if (!ProofApiSupport.mayBeOnAnotherNetwork(outcome)) {
+                return outcome;
+            }
+            outcome = verifier.verify(ProofApiSupport.attempt(asked, o));
+        }
+        return ProofApiSupport.mayBeOnAnotherNetwork(outcome) ? first : outcome;
+    }
+
+    /**
      * A facilitator that reported the payment itself (proof-API dialect): Tollgate checks network and amount
      * against the option, then re-keys the claim from the proof to the paid transaction, so that any other
      * proof of the same payment is a replay.
      */
     private Decision admitPaid(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
                                VerifyOutcome.Valid valid, Duration latency, PaymentIdentifiers.Ticket ticket) {
-        String wrong = ProofApiSupport.mismatch(valid.payment(), proof.attempt().option());
+        PaymentAttempt attempt = proof.attempt();
+        String wrong;
+        if (ProofApiSupport.opaque(attempt)) {
+            // The opaque proof names no option: the payment the facilitator found picks it.
+            PaymentOption paidFor = ProofApiSupport.optionPaid(valid.payment(), terms);
+            wrong = paidFor == null ? ProofApiSupport.mismatch(valid.payment(), terms) : null;
+            if (paidFor != null) {
+                attempt = ProofApiSupport.attempt(attempt, paidFor);
+            }
+        } else {
+            wrong = ProofApiSupport.mismatch(valid.payment(), attempt.option());
+        }
         if (wrong != null) {
             listener.verified(view.path(), "Invalid", wrong, latency);
             return challenge(view, terms, wrong);
         }
         listener.verified(view.path(), "Valid", valid.detail(), latency);
-        String txKey = ProofApiSupport.transactionKey(valid.payment(), proof.attempt().option());
+        String txKey = ProofApiSupport.transactionKey(valid.payment(), attempt.option());
         try {
             if (ledger.claim(txKey, until) == ClaimResult.DUPLICATE) {
                 return challenge(view, terms, REASON_REPLAYED);
@@ -239,8 +268,8 @@ public final class PaymentGate {
             }
         }
         release(proof.ledgerKey());
-        MatchedProof paid = new MatchedProof(proof.attempt(), txKey, proof.validBefore(), proof.payer());
-        Decision d = admit(view, terms, paid, until, ProofApiSupport.receipt(proof.attempt(), valid.payment()), ticket);
+        MatchedProof paid = new MatchedProof(attempt, txKey, proof.validBefore(), proof.payer());
+        Decision d = admit(view, terms, paid, until, ProofApiSupport.receipt(attempt, valid.payment()), ticket);
         if (!(d instanceof Decision.Admit)) {
             release(txKey);
         }

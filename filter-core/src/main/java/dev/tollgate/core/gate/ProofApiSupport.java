@@ -1,19 +1,26 @@
 package dev.tollgate.core.gate;
 
 import dev.tollgate.core.Sha256;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.tollgate.core.verify.PaymentAttempt;
 import dev.tollgate.core.verify.ProofApiCode;
 import dev.tollgate.core.verify.VerifiedPayment;
+import dev.tollgate.core.verify.VerifyOutcome;
 import dev.tollgate.core.wire.SettleResponse;
 import dev.tollgate.core.wire.WireJson;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * What the gate does differently when its facilitator speaks the proof-API dialect: it also reads the
@@ -32,6 +39,8 @@ public final class ProofApiSupport {
     public static final String HEADER = "x-402-payment";
     static final String PAYMENT_REQUIRED = "Payment required";
     static final String INVALID_PAYMENT = "Invalid payment";
+    /** The x402 version an opaque proof's attempt carries: it has none. */
+    private static final int OPAQUE = 0;
 
     private final URI facilitator;
     private final int maxProofBytes;
@@ -50,8 +59,9 @@ public final class ProofApiSupport {
     }
 
     /**
-     * An opaque proof, pinned to the route's first option: the dialect's {@code /verify} takes one network,
-     * and the facilitator's answer is checked against that option. Keyed by a digest of the proof until
+     * An opaque proof, asked about on the route's first option's network first: the dialect's {@code /verify}
+     * takes one network, and the proof does not say which. {@link #otherNetworks} are asked next, and the
+     * facilitator's answer picks the option it pays ({@link #optionPaid}). Keyed by a digest of the proof until
      * verification names its transaction.
      */
     MatchedProof match(String header, PaymentTerms terms) throws Refusal {
@@ -69,8 +79,75 @@ public final class ProofApiSupport {
             }
         }
         PaymentOption o = terms.options().get(0);
-        PaymentAttempt attempt = new PaymentAttempt(0, TextNode.valueOf(proof), o.requirementsV2(), o, null);
-        return new MatchedProof(attempt, "proof-api:" + o.network().v1Name() + ":proof:" + sha256(proof), null, null);
+        return new MatchedProof(attempt(TextNode.valueOf(proof), o),
+                "proof-api:" + o.network().v1Name() + ":proof:" + sha256(proof), null, null);
+    }
+
+    /** Whether the attempt carries the dialect's own opaque proof (not an x402 payload, which names its option). */
+    static boolean opaque(PaymentAttempt attempt) {
+        return attempt.x402Version() == OPAQUE;
+    }
+
+    /** The same opaque proof asked about on another option. */
+    static PaymentAttempt attempt(PaymentAttempt opaque, PaymentOption o) {
+        return attempt(opaque.paymentPayload(), o);
+    }
+
+    private static PaymentAttempt attempt(JsonNode proof, PaymentOption o) {
+        return new PaymentAttempt(OPAQUE, proof, o.requirementsV2(), o, null);
+    }
+
+    /** One option for each further network the route takes, in the route's order, after {@code asked}'s. */
+    static List<PaymentOption> otherNetworks(PaymentTerms terms, PaymentOption asked) {
+        Set<String> seen = new HashSet<>();
+        seen.add(asked.network().v1Name());
+        List<PaymentOption> others = new ArrayList<>();
+        for (PaymentOption o : terms.options()) {
+            if (seen.add(o.network().v1Name())) {
+                others.add(o);
+            }
+        }
+        return others;
+    }
+
+    /**
+     * Whether a refusal on one network leaves the payment possibly made on another: the facilitator did not find
+     * it there, or does not take that network. Any other refusal is about the payment itself.
+     */
+    static boolean mayBeOnAnotherNetwork(VerifyOutcome outcome) {
+        if (!(outcome instanceof VerifyOutcome.Invalid invalid)) {
+            return false;
+        }
+        ProofApiCode code = ProofApiCode.ofReason(invalid.reason());
+        return code == ProofApiCode.PAYMENT_NOT_FOUND || code == ProofApiCode.INVALID_NETWORK;
+    }
+
+    /** The route's option a verified payment pays: its network, exactly its price; null when none is. */
+    static PaymentOption optionPaid(VerifiedPayment paid, PaymentTerms terms) {
+        for (PaymentOption o : terms.options()) {
+            if (mismatch(paid, o) == null) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why a verified payment pays none of the route's options: measured against the first option on its network,
+     * or, when the route takes no such network, against the networks it takes.
+     */
+    static String mismatch(VerifiedPayment paid, PaymentTerms terms) {
+        for (PaymentOption o : terms.options()) {
+            if (onNetwork(paid, o)) {
+                return mismatch(paid, o);
+            }
+        }
+        StringJoiner networks = new StringJoiner(" or ");
+        for (PaymentOption o : terms.options()) {
+            networks.add(o.network().v1Name());
+        }
+        return ProofApiCode.INVALID_NETWORK.reason() + ": paid on " + paid.network() + ", this resource takes "
+                + networks;
     }
 
     /**
@@ -78,9 +155,7 @@ public final class ProofApiSupport {
      * amount of the stablecoin, compared in the asset's atomic units). Null when it does; else the reason.
      */
     static String mismatch(VerifiedPayment paid, PaymentOption o) {
-        String n = paid.network().strip().toLowerCase(Locale.ROOT);
-        if (!n.equals(o.network().v1Name().toLowerCase(Locale.ROOT))
-                && !n.equals(o.network().caip2().toLowerCase(Locale.ROOT))) {
+        if (!onNetwork(paid, o)) {
             return ProofApiCode.INVALID_NETWORK.reason() + ": paid on " + paid.network() + ", this resource takes "
                     + o.network().v1Name();
         }
@@ -137,8 +212,14 @@ public final class ProofApiSupport {
         return body;
     }
 
+    private static boolean onNetwork(VerifiedPayment paid, PaymentOption o) {
+        String n = paid.network().strip().toLowerCase(Locale.ROOT);
+        return n.equals(o.network().v1Name().toLowerCase(Locale.ROOT))
+                || n.equals(o.network().caip2().toLowerCase(Locale.ROOT));
+    }
+
     private static String price(PaymentOption o) {
-        return new BigDecimal(o.amount()).movePointLeft(o.network().decimals()).toPlainString();
+        return new BigDecimal(o.amount()).movePointLeft(o.network().decimals()).stripTrailingZeros().toPlainString();
     }
 
     private static String sha256(String s) {

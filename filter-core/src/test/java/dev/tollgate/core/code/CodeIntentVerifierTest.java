@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.code.testing.CodeSequencerDouble;
 import dev.tollgate.core.ledger.InMemoryReplayLedger;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.testing.HandClock;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -186,6 +188,33 @@ class CodeIntentVerifierTest {
         clock.advance(Duration.ofMinutes(31));
         verifier.create(option);
         assertEquals(1, store.size());
+    }
+
+    @Test
+    void anUnreachableIntentStoreFailsCreationAsRetryableAndSaysWhy() {
+        CodeIntentStore down = new CodeIntentStore() {
+            @Override
+            public boolean remember(CreatedIntent intent) throws LedgerUnavailableException {
+                throw new LedgerUnavailableException("Redis ledger at 127.0.0.1:6379 unavailable (remember Code intent)",
+                        null);
+            }
+
+            @Override
+            public Optional<CreatedIntent> find(String intentId) {
+                return Optional.empty();
+            }
+        };
+        CodeIntentVerifier unreachable = new CodeIntentVerifier(new CodeSequencerClient(CodeSequencerClient.Config
+                .defaults().withEndpoint(sequencer.endpoint())), down, new InMemoryReplayLedger(clock), clock,
+                Duration.ofMinutes(30));
+
+        CodeIntentVerifier.CreationException e = assertThrows(CodeIntentVerifier.CreationException.class,
+                () -> unreachable.create(option));
+
+        assertTrue(e.retryable());
+        assertEquals("the intent store is unavailable: Redis ledger at 127.0.0.1:6379 unavailable "
+                + "(remember Code intent)", e.getMessage());
+        assertEquals(0, sequencer.requestCount(), "an intent nobody could redeem is not announced");
     }
 
     @Test

@@ -164,13 +164,106 @@ class ProofApiGateTest {
     }
 
     @Test
-    void aValidAnswerOnAnotherNetworkIsRefused() {
+    void aValidAnswerOnANetworkTheRouteDoesNotTakeIsRefused() {
         tollgate();
-        facilitator.pay(PROOF, "0.01", "base");
+        facilitator.onVerify(validOn("base", "0.01"));
 
         Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
 
         assertEquals("INVALID_NETWORK", GateHarness.body(c.answer()).path("code").asText());
+        assertEquals("invalid_network: paid on base, this resource takes base-sepolia", c.reason());
+    }
+
+    // --- a route with several options: the opaque proof names none, so the facilitator's answer picks it ------
+
+    private Tollgate twoNetworks() {
+        return tollgate("accepts", "sepolia,mainnet", "accept.sepolia.network", "base-sepolia",
+                "accept.mainnet.network", "base", "accept.mainnet.price", "$0.02");
+    }
+
+    @Test
+    void aPaymentOnTheRoutesSecondNetworkIsFoundThereAndSettledOnIt() {
+        twoNetworks();
+        String tx = facilitator.pay(PROOF, "0.02", "base");
+
+        PaymentSession s = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+
+        assertEquals(java.util.List.of("base-sepolia", "base"), facilitator.verifyRequests().stream()
+                .map(r -> r.body().path("network").asText()).toList());
+        assertEquals("base", s.receipt().network());
+        assertEquals("20000", s.receipt().amount());
+        Completion.Deliver d = assertInstanceOf(Completion.Deliver.class, s.complete(200));
+        assertEquals(tx, d.transaction());
+        assertEquals("eip155:8453", GateHarness.decodeHeader(d.headers().get("PAYMENT-RESPONSE"))
+                .path("network").asText());
+    }
+
+    @Test
+    void aPaymentOnTheFirstNetworkAsksNoOther() {
+        twoNetworks();
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+
+        assertEquals("base-sepolia", assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session()
+                .receipt().network());
+        assertEquals(1, facilitator.verifyRequests().size());
+    }
+
+    @Test
+    void aRefusalAboutThePaymentItselfAsksNoOtherNetwork() {
+        twoNetworks();
+        facilitator.onVerify(ProofApiFacilitatorDouble.refuse("EXPIRED", "expired"));
+
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+
+        assertEquals("payment_expired", c.reason());
+        assertEquals(1, facilitator.verifyRequests().size());
+    }
+
+    @Test
+    void aPaymentFoundOnNoNetworkIsRefusedWithTheFirstNetworksAnswer() {
+        twoNetworks();
+
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+
+        assertEquals("PAYMENT_NOT_FOUND", GateHarness.body(c.answer()).path("code").asText());
+        assertEquals(2, facilitator.verifyRequests().size());
+    }
+
+    @Test
+    void aPaymentOnTheSecondNetworkAtTheFirstNetworksPriceIsRefused() {
+        twoNetworks();
+        facilitator.pay(PROOF, "0.01", "base");
+
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+
+        assertEquals("INSUFFICIENT_AMOUNT", GateHarness.body(c.answer()).path("code").asText());
+        assertEquals("insufficient_amount: paid 0.01, price is 0.02", c.reason());
+    }
+
+    @Test
+    void aFacilitatorThatAnswersForAnotherNetworkOfTheRoutePaysThatOption() {
+        twoNetworks();
+        facilitator.onVerify(validOn("base", "0.02"));
+
+        PaymentSession s = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+
+        assertEquals("base", s.receipt().network());
+        assertEquals(1, facilitator.verifyRequests().size());
+    }
+
+    @Test
+    void anUnreachableSecondNetworkIsA503NotARefusal() {
+        twoNetworks();
+        facilitator.onVerify(FacilitatorDouble.inTurn(
+                ProofApiFacilitatorDouble.refuse("PAYMENT_NOT_FOUND", "Payment not found"),
+                FacilitatorDouble.answer(503, "{}")));
+
+        assertEquals(503, assertInstanceOf(Decision.Reject.class, check(paid(PROOF))).answer().status());
+    }
+
+    private static FacilitatorDouble.Behaviour validOn(String network, String amount) {
+        return FacilitatorDouble.answer(200, "{\"valid\":true,\"transactionId\":\"tx_1\",\"amount\":\"" + amount
+                + "\",\"network\":\"" + network + "\"}");
     }
 
     @Test

@@ -67,7 +67,7 @@ public final class ProofApiFacilitatorDouble implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Registers a payment the facilitator will vouch for; returns its transaction id. */
+    /** Registers a payment the facilitator will vouch for when asked on its network; returns its transaction id. */
     public String pay(String proof, String amount, String network) {
         String tx = "tx_" + transactions.incrementAndGet();
         payments.put(proof, new Payment(tx, amount, network));
@@ -127,7 +127,8 @@ public final class ProofApiFacilitatorDouble implements AutoCloseable {
 
     private void knownPayments(HttpExchange ex, JsonNode req) throws IOException {
         Payment p = payments.get(req.path("proof").asText());
-        if (p == null) {
+        // Like a real facilitator, it looks for the payment on the network it is asked about.
+        if (p == null || !p.network().equals(req.path("network").asText())) {
             FacilitatorDouble.respond(ex, 200, "{\"valid\":false,\"error\":\"Payment not found\",\"code\":\"PAYMENT_NOT_FOUND\"}");
             return;
         }
