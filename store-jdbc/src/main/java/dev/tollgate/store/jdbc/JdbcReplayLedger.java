@@ -56,6 +56,10 @@ public final class JdbcReplayLedger implements ReplayLedger {
     public static final int DEFAULT_PURGE_BATCH = 1000;
 
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    /** The longest name made from the table's ({@link #ddl}): its Code intents' expiry index. */
+    static final String LONGEST_DERIVED_SUFFIX = "_code_intent_expires_at_idx";
+    /** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1); the pattern allows ASCII only. */
+    private static final int MAX_IDENTIFIER = 63;
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
 
     private final DataSource dataSource;
@@ -263,7 +267,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
         }
         // One pass, longest names first: a replacement is never read again (a schema may be called tollgate_ledger).
         Map<String, String> names = new LinkedHashMap<>();
-        names.put("tollgate_ledger_code_intent_expires_at_idx", simple + "_code_intent_expires_at_idx");
+        names.put("tollgate_ledger" + LONGEST_DERIVED_SUFFIX, simple + LONGEST_DERIVED_SUFFIX);
         names.put("tollgate_ledger_code_intent", codeIntentTable(table));
         names.put("tollgate_ledger_payment_id_expires_at_idx", simple + "_payment_id_expires_at_idx");
         names.put("tollgate_ledger_payment_id", identifierTable(table));
@@ -386,6 +390,14 @@ public final class JdbcReplayLedger implements ReplayLedger {
         public Builder table(String name) {
             if (name == null || !TABLE.matcher(name).matches()) {
                 throw new IllegalArgumentException("table must be a plain SQL identifier, optionally schema.qualified");
+            }
+            String simple = name.substring(name.indexOf('.') + 1);
+            if (simple.length() + LONGEST_DERIVED_SUFFIX.length() > MAX_IDENTIFIER) {
+                // PostgreSQL would cut the derived names short, and two of them could then be one.
+                throw new IllegalArgumentException("table name must be at most "
+                        + (MAX_IDENTIFIER - LONGEST_DERIVED_SUFFIX.length()) + " characters (without its schema): the"
+                        + " ledger also makes " + simple + LONGEST_DERIVED_SUFFIX + ", and PostgreSQL names end at "
+                        + MAX_IDENTIFIER);
             }
             this.table = name;
             return this;

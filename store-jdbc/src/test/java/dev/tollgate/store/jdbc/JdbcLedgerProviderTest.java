@@ -1,6 +1,7 @@
 package dev.tollgate.store.jdbc;
 
 import dev.tollgate.servlet.testing.PaidCluster;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.util.Map;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.Test;
 
 /** Choosing the JDBC ledger by settings; none of this needs a running database. */
@@ -57,6 +59,18 @@ class JdbcLedgerProviderTest {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> base()
                 .set("ledger", "jdbc:postgresql://127.0.0.1:1/none").set("ledger.table", "t; DROP TABLE x").build());
         assertEquals("ledger.table", e.setting());
+    }
+
+    @Test
+    void aTableNameTooLongForTheNamesMadeFromItFailsAtStartUpNamingIt() {
+        String longest = "t".repeat(36);
+        assertDoesNotThrow(() -> JdbcReplayLedger.builder(new PGSimpleDataSource()).table("a_schema." + longest));
+
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> base()
+                .set("ledger", "jdbc:postgresql://127.0.0.1:1/none").set("ledger.table", longest + "t").build());
+
+        assertEquals("ledger.table", e.setting());
+        assertTrue(e.getMessage().contains("at most 36 characters"), e.getMessage());
     }
 
     @Test
