@@ -30,8 +30,10 @@ import java.util.Objects;
  *
  * <p>With Jersey, resource methods can take the payment as {@code @Context PaymentReceipt}; on any runtime
  * it is the request property {@link dev.tollgate.core.gate.PaymentReceipt#ATTRIBUTE}. Under Jersey the
- * feature closes the Tollgate it made when the application is destroyed (undeployed or reloaded); other
- * runtimes report no such event, and the Tollgate lives as long as the class loader.
+ * feature closes the Tollgate it made when the application is destroyed (undeployed or reloaded), or when an
+ * invalid {@link PaymentRequired} stops it from starting; other runtimes report no such event, and the Tollgate
+ * lives as long as the class loader. (Jersey reports nothing either for a start-up that fails elsewhere, after
+ * this feature was configured.)
  */
 public final class TollgateFeature implements Feature, DynamicFeature {
     /** Prefix of the settings read from the application's properties (servlet init-params under Jersey). */
@@ -86,10 +88,16 @@ public final class TollgateFeature implements Feature, DynamicFeature {
             return;
         }
         String resource = type.getName() + "." + method.getName() + "()";
-        PaymentTerms terms = AnnotationTerms.terms(tollgate(context.getConfiguration()).config(), resource,
-                onClass, onMethod);
-        context.register(new PaymentFilter(tollgate(context.getConfiguration()), terms, resource),
-                Priorities.AUTHENTICATION);
+        Tollgate t = tollgate(context.getConfiguration());
+        PaymentTerms terms;
+        try {
+            terms = AnnotationTerms.terms(t.config(), resource, onClass, onMethod);
+        } catch (RuntimeException e) {
+            // The application will not start, so Jersey will never report its destruction: let go of its share now.
+            release(t);
+            throw e;
+        }
+        context.register(new PaymentFilter(t, terms, resource), Priorities.AUTHENTICATION);
     }
 
     private synchronized Tollgate tollgate(Configuration configuration) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.Tollgate;
@@ -28,6 +29,15 @@ class FeatureLifecycleTest {
         @PaymentRequired(price = "$0.01")
         public String get() {
             return "paid";
+        }
+    }
+
+    @Path("mispriced")
+    public static class Mispriced {
+        @GET
+        @PaymentRequired(price = "one cent")
+        public String get() {
+            return "never served";
         }
     }
 
@@ -76,6 +86,31 @@ class FeatureLifecycleTest {
         assertNotSame(before, after);
         assertTrue(before.isClosed());
         assertFalse(after.isClosed());
+    }
+
+    @Test
+    void anApplicationThatFailsToStartOnAnInvalidAnnotationLetsGoOfItsTollgate() {
+        TollgateFeature feature = fromCode();
+        ApplicationHandler sibling = new ApplicationHandler(new ResourceConfig(Paid.class).register(feature));
+        Tollgate shared = feature.current();
+
+        assertThrows(RuntimeException.class,
+                () -> new ApplicationHandler(new ResourceConfig(Paid.class, Mispriced.class).register(feature)));
+
+        assertFalse(shared.isClosed(), "the application still running keeps it");
+        sibling.onShutdown(null);
+        assertTrue(shared.isClosed());
+        assertNull(feature.current());
+    }
+
+    @Test
+    void aLoneApplicationThatFailsToStartClosesTheTollgateItMade() {
+        TollgateFeature feature = fromCode();
+
+        assertThrows(RuntimeException.class,
+                () -> new ApplicationHandler(new ResourceConfig(Mispriced.class).register(feature)));
+
+        assertNull(feature.current());
     }
 
     @Test
