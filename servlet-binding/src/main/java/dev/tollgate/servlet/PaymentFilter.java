@@ -11,7 +11,6 @@ import dev.tollgate.core.gate.PaymentReceipt;
 import dev.tollgate.core.gate.PaymentSession;
 import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.route.PathFirewall;
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -20,10 +19,10 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,10 +36,18 @@ import java.util.Optional;
  * <p>Map it for the REQUEST, FORWARD, INCLUDE and ASYNC dispatcher types: a paid path reached by an internal
  * forward or by {@code AsyncContext.dispatch} is charged like a direct request, and an include of a paid path
  * is refused. A dispatch type the filter is not mapped for reaches the paid handler unseen.
+ *
+ * <p>A paid handler may go asynchronous ({@code startAsync}, with the filter and servlet marked
+ * async-supported): what it writes is held as usual, and the payment is settled when it calls
+ * {@code complete()}, or when its {@code AsyncContext.dispatch} returns (which is why ASYNC must be mapped). A
+ * timeout or error settles nothing. Non-blocking writes ({@code setWriteListener}) are not supported on paid
+ * routes.
  */
 public class PaymentFilter implements Filter {
     /** Set on a request once its payment was admitted, so inner dispatches are not charged twice. */
     static final String ADMITTED = PaymentFilter.class.getName() + ".admitted";
+    /** Beyond a settlement's own bound (two facilitator calls), what a timeout waits for one under way. */
+    private static final Duration SETTLING_MARGIN = Duration.ofSeconds(5);
 
     private volatile Tollgate tollgate;
     /** Made by {@link #init} from init-params, so closed (with its ledger's connections) by {@link #destroy}. */
@@ -94,6 +101,11 @@ public class PaymentFilter implements Filter {
         }
         if (request.getAttribute(ADMITTED) != null) {
             chain.doFilter(req, res);
+            // A paid handler's AsyncContext.dispatch that ended without going asynchronous again ends the handler.
+            if (request.getDispatcherType() == DispatcherType.ASYNC && !request.isAsyncStarted()
+                    && request.getAttribute(PaidAsync.ATTRIBUTE) instanceof PaidAsync async) {
+                async.finish();
+            }
             return;
         }
         if (request.getDispatcherType() == DispatcherType.REQUEST) {
@@ -128,21 +140,37 @@ public class PaymentFilter implements Filter {
         request.setAttribute(ADMITTED, Boolean.TRUE);
         request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
         BufferedResponse buffered = new BufferedResponse(response, tollgate.config().bufferLimit());
+        Duration settling = tollgate.config().facilitator().requestTimeout().multipliedBy(2).plus(SETTLING_MARGIN);
+        PaidRequest paid = new PaidRequest(request, buffered,
+                started -> new PaidAsync(request, response, session, buffered, settling, started));
+        PaidAsync async = null;
         try {
-            serveBuffered(request, response, chain, session, buffered);
+            try {
+                chain.doFilter(paid, buffered);
+            } catch (IOException | ServletException | RuntimeException | Error e) {
+                async = paid.async();
+                if (async != null) {
+                    async.abandon();
+                } else {
+                    session.abandon();
+                }
+                throw e;
+            }
+            async = paid.async();
+            if (async == null) {
+                finish(request, response, session, buffered);
+            }
+            // Otherwise the handler went asynchronous, and PaidAsync finishes the payment when it is done.
         } finally {
-            buffered.release();
+            if (async == null) {
+                buffered.release();
+            }
         }
     }
 
-    private void serveBuffered(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                               PaymentSession session, BufferedResponse buffered) throws IOException, ServletException {
-        try {
-            chain.doFilter(new SynchronousRequest(request), buffered);
-        } catch (IOException | ServletException | RuntimeException | Error e) {
-            session.abandon();
-            throw e;
-        }
+    /** After the handler: settles and sends its buffered response, or withholds it. */
+    static void finish(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
+                       BufferedResponse buffered) throws IOException {
         if (buffered.overflowed()) {
             session.abandon();
             response.reset();
@@ -181,27 +209,5 @@ public class PaymentFilter implements Filter {
         String json = "{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
         return new HttpAnswer(400, Map.of("Cache-Control", "no-store"), "application/json",
                 json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Paid handlers must finish before settlement decides what is sent, so they cannot go asynchronous. */
-    private static final class SynchronousRequest extends HttpServletRequestWrapper {
-        SynchronousRequest(HttpServletRequest request) {
-            super(request);
-        }
-
-        @Override
-        public AsyncContext startAsync() {
-            throw new IllegalStateException("asynchronous processing is not supported on paid routes");
-        }
-
-        @Override
-        public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-            throw new IllegalStateException("asynchronous processing is not supported on paid routes");
-        }
-
-        @Override
-        public boolean isAsyncSupported() {
-            return false;
-        }
     }
 }

@@ -52,9 +52,6 @@ final class PaidServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new Report()), "/premium/*");
         context.addServlet(new ServletHolder(new Failing()), "/broken/*");
         context.addServlet(new ServletHolder(new Big()), "/big/*");
-        ServletHolder async = new ServletHolder(new Async());
-        async.setAsyncSupported(true);
-        context.addServlet(async, "/async/*");
         context.addServlet(new ServletHolder(new Free()), "/free/*");
         context.addServlet(new ServletHolder(new Dispatching()), "/dispatch/*");
         server.setHandler(context);
@@ -135,22 +132,6 @@ final class PaidServer implements AutoCloseable {
             } catch (IOException swallowed) {
                 // A careless handler: ignores the failure and returns normally.
             }
-        }
-    }
-
-    private final class Async extends HttpServlet {
-        @Override
-        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            paidHandlerRuns.incrementAndGet();
-            var ctx = req.startAsync();
-            ctx.start(() -> {
-                try {
-                    ctx.getResponse().getWriter().write(PAID_MARKER);
-                } catch (IOException ignored) {
-                    // the test checks that nothing arrives
-                }
-                ctx.complete();
-            });
         }
     }
 

@@ -50,7 +50,6 @@ class PaymentFilterTest {
                 .route("GET", "/premium/*", "$0.01")
                 .route("*", "/broken/*", "$0.01")
                 .route("*", "/big/*", "$0.01")
-                .route("*", "/async/*", "$0.01")
                 .build();
     }
 
@@ -278,15 +277,6 @@ class PaymentFilterTest {
         assertEquals(500, r.statusCode());
         assertFalse(r.body().contains(PAID_MARKER));
         assertTrue(r.body().contains("bufferLimit"));
-        assertEquals(0, facilitator.settleRequests().size());
-    }
-
-    @Test
-    void anAsynchronousPaidHandlerIsRefusedAndNothingIsSettled() throws Exception {
-        HttpResponse<String> r = server.get("/async/x", "X-PAYMENT", Proofs.proof().v1());
-
-        assertEquals(500, r.statusCode());
-        assertFalse(r.body().contains(PAID_MARKER));
         assertEquals(0, facilitator.settleRequests().size());
     }
 

@@ -1,0 +1,204 @@
+package dev.tollgate.servlet;
+
+import dev.tollgate.core.gate.PaymentSession;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A paid handler that went asynchronous: the payment is finished (settled and the buffered response sent, or
+ * withheld) when the handler calls {@link AsyncContext#complete()} on the context it was given, or when an
+ * {@code AsyncContext.dispatch} it made returns through the filter without going asynchronous again. Whatever
+ * else ends the cycle — a timeout, an error, a completion Tollgate did not see — settles nothing and releases the
+ * claim. Exactly one of the two happens, whichever comes first.
+ */
+final class PaidAsync implements AsyncListener {
+    /** The request attribute under which an asynchronous dispatch finds the cycle it belongs to. */
+    static final String ATTRIBUTE = PaidAsync.class.getName();
+    private static final int OPEN = 0;
+    private static final int FINISHING = 1;
+    private static final int DONE = 2;
+
+    /** Starts the asynchronous part of one paid request. */
+    interface Factory {
+        PaidAsync start(AsyncContext started);
+    }
+
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final PaymentSession session;
+    private final BufferedResponse buffered;
+    private final Duration finishing;
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    /**
+     * @param finishing how long a timeout waits for a settlement already under way (the settlement's own bound)
+     */
+    PaidAsync(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
+              BufferedResponse buffered, Duration finishing, AsyncContext started) {
+        this.request = request;
+        this.response = response;
+        this.session = session;
+        this.buffered = buffered;
+        this.finishing = finishing;
+        request.setAttribute(ATTRIBUTE, this);
+        started.addListener(this);
+    }
+
+    /** The handler is done: settle and send, or withhold. Only the first call of this or {@link #abandon} counts. */
+    void finish() throws IOException {
+        if (!state.compareAndSet(OPEN, FINISHING)) {
+            return;
+        }
+        try {
+            PaymentFilter.finish(request, response, session, buffered);
+        } finally {
+            buffered.release();
+            state.set(DONE);
+            done.countDown();
+        }
+    }
+
+    /** The cycle ended without the handler finishing: nothing is charged, the claim is released. */
+    void abandon() {
+        if (state.compareAndSet(OPEN, DONE)) {
+            // The held arrays are not given back for reuse: the handler's thread may still be writing into them.
+            session.abandon();
+            done.countDown();
+        }
+    }
+
+    AsyncContext context(AsyncContext started) {
+        return new Context(started);
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        abandon();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        endedByContainer();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        endedByContainer();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // A new cycle (startAsync again, during an asynchronous dispatch) reports only to listeners added to it.
+        event.getAsyncContext().addListener(this);
+    }
+
+    /**
+     * A timeout or error while the handler was still working gives up the payment. One that comes while the payment
+     * is being settled waits for it: the payer's money may be moving, and the answer must carry its outcome.
+     */
+    private void endedByContainer() {
+        abandon();
+        if (state.get() == FINISHING) {
+            try {
+                done.await(finishing.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The context the handler holds: the same, except that completing it finishes the payment first. */
+    private final class Context implements AsyncContext {
+        private final AsyncContext started;
+
+        Context(AsyncContext started) {
+            this.started = started;
+        }
+
+        @Override
+        public void complete() {
+            try {
+                finish();
+            } catch (IOException e) {
+                // The client went away while the answer was written; the settlement's outcome was already reported
+                // to the listener, and there is no one left to tell.
+            } finally {
+                started.complete();
+            }
+        }
+
+        @Override
+        public ServletRequest getRequest() {
+            return started.getRequest();
+        }
+
+        @Override
+        public ServletResponse getResponse() {
+            return started.getResponse();
+        }
+
+        @Override
+        public boolean hasOriginalRequestAndResponse() {
+            return started.hasOriginalRequestAndResponse();
+        }
+
+        @Override
+        public void dispatch() {
+            started.dispatch();
+        }
+
+        @Override
+        public void dispatch(String path) {
+            started.dispatch(path);
+        }
+
+        @Override
+        public void dispatch(ServletContext context, String path) {
+            started.dispatch(context, path);
+        }
+
+        @Override
+        public void addListener(AsyncListener listener) {
+            started.addListener(listener);
+        }
+
+        @Override
+        public void addListener(AsyncListener listener, ServletRequest servletRequest,
+                                ServletResponse servletResponse) {
+            started.addListener(listener, servletRequest, servletResponse);
+        }
+
+        @Override
+        public <T extends AsyncListener> T createListener(Class<T> type) throws ServletException {
+            return started.createListener(type);
+        }
+
+        @Override
+        public void setTimeout(long timeout) {
+            started.setTimeout(timeout);
+        }
+
+        @Override
+        public long getTimeout() {
+            return started.getTimeout();
+        }
+
+        @Override
+        public void start(Runnable run) {
+            started.start(run);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tollgate.servlet;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+
+/**
+ * The request a paid handler sees. It may go asynchronous, but only into the buffer: {@code startAsync()} would
+ * otherwise hand the handler the container's own response ("the original, unwrapped" one, says the Servlet
+ * specification), and what it wrote there would reach the client unpaid. So the no-argument form starts the
+ * asynchronous cycle with this request and the buffered response, and the two-argument form takes only the
+ * buffered response or a wrapper of it. The payment is then finished by {@link PaidAsync}.
+ */
+final class PaidRequest extends HttpServletRequestWrapper {
+    private final PaidAsync.Factory asyncFactory;
+    private final BufferedResponse buffered;
+    private PaidAsync async;
+
+    PaidRequest(HttpServletRequest request, BufferedResponse buffered, PaidAsync.Factory asyncFactory) {
+        super(request);
+        this.buffered = buffered;
+        this.asyncFactory = asyncFactory;
+    }
+
+    /** The asynchronous cycle the handler started, which now owns the payment; null while it has started none. */
+    synchronized PaidAsync async() {
+        return async;
+    }
+
+    @Override
+    public AsyncContext startAsync() {
+        return startAsync(this, buffered);
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        if (response != buffered && !(response instanceof ServletResponseWrapper w && w.isWrapperFor(buffered))) {
+            throw new IllegalStateException("on a paid route, startAsync must be given the response the handler "
+                    + "received (or a wrapper of it): it holds the paid content until the payment is settled");
+        }
+        AsyncContext started = super.startAsync(request, response);
+        synchronized (this) {
+            if (async == null) {
+                async = asyncFactory.start(started);
+            }
+            return async.context(started);
+        }
+    }
+
+    @Override
+    public AsyncContext getAsyncContext() {
+        AsyncContext current = super.getAsyncContext();
+        PaidAsync a = async();
+        return a == null || current == null ? current : a.context(current);
+    }
+}

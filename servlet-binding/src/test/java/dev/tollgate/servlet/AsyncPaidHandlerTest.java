@@ -1,0 +1,227 @@
+package dev.tollgate.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletResponseWrapper;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Paid servlets that go asynchronous, on a real Jetty 12 ee10: what they write is held until the payment is
+ * settled, whichever thread writes it, and a cycle that ends without the handler finishing charges nothing.
+ */
+class AsyncPaidHandlerTest {
+    private static final String PAID = "PAID-ASYNC-41c9";
+    private static final String SETTLE_FAILED = "{\"success\":false,\"errorReason\":\"insufficient_funds\","
+            + "\"transaction\":\"\",\"network\":\"base-sepolia\"}";
+
+    private final AtomicInteger handlerRuns = new AtomicInteger();
+    private FacilitatorDouble facilitator;
+    private Tollgate tollgate;
+    private Server server;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void start() throws Exception {
+        facilitator = new FacilitatorDouble();
+        tollgate = Tollgate.create(TollgateConfig.builder().facilitatorUrl(facilitator.url()).payTo(Proofs.PAY_TO)
+                .route("GET", "/async/*", "$0.01").build());
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        FilterHolder filter = new FilterHolder(new PaymentFilter(tollgate));
+        filter.setAsyncSupported(true);
+        context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD,
+                DispatcherType.INCLUDE, DispatcherType.ASYNC));
+        context.addServlet(async(new CompletingOnAnotherThread()), "/async/complete");
+        context.addServlet(async(new Dispatching()), "/async/dispatch");
+        context.addServlet(async(new NeverCompleting()), "/async/timeout");
+        context.addServlet(async(new FailingAsynchronously()), "/async/failing");
+        context.addServlet(async(new BypassingTheBuffer()), "/async/unwrapped");
+        context.addServlet(new ServletHolder(new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.getWriter().write(PAID + " via dispatch");
+            }
+        }), "/inner/*");
+        server.setHandler(context);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+        tollgate.close();
+        facilitator.close();
+    }
+
+    private static ServletHolder async(HttpServlet servlet) {
+        ServletHolder h = new ServletHolder(servlet);
+        h.setAsyncSupported(true);
+        return h;
+    }
+
+    private HttpResponse<String> get(String path, String proof) throws Exception {
+        int port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20));
+        if (proof != null) {
+            b.header("X-PAYMENT", proof);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aHandlerCompletingOnAnotherThreadIsServedAndSettledOnce() throws Exception {
+        HttpResponse<String> r = get("/async/complete", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(PAID, r.body());
+        assertTrue(r.headers().firstValue("X-PAYMENT-RESPONSE").isPresent());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void anUnpaidRequestIsChallengedBeforeTheHandlerRuns() throws Exception {
+        HttpResponse<String> r = get("/async/complete", null);
+
+        assertEquals(402, r.statusCode());
+        assertFalse(r.body().contains(PAID));
+        assertEquals(0, handlerRuns.get());
+    }
+
+    @Test
+    void aFailedSettlementWithholdsWhatTheAsynchronousHandlerWrote() throws Exception {
+        facilitator.onSettle(FacilitatorDouble.answer(200, SETTLE_FAILED));
+
+        HttpResponse<String> r = get("/async/complete", Proofs.proof().v1());
+
+        assertEquals(402, r.statusCode());
+        assertFalse(r.body().contains(PAID));
+        assertEquals(1, handlerRuns.get());
+    }
+
+    @Test
+    void aHandlerThatDispatchesIsSettledWhenTheDispatchReturns() throws Exception {
+        HttpResponse<String> r = get("/async/dispatch", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(PAID + " via dispatch", r.body());
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aTimeoutSettlesNothingSendsNothingPaidForAndFreesTheProof() throws Exception {
+        String proof = Proofs.proof().v1();
+
+        HttpResponse<String> r = get("/async/timeout", proof);
+
+        assertTrue(r.statusCode() >= 500, "status " + r.statusCode());
+        assertFalse(r.body().contains(PAID));
+        assertEquals(0, facilitator.settleRequests().size());
+        HttpResponse<String> again = get("/async/complete", proof);
+        assertEquals(200, again.statusCode(), "the claim was released: " + again.body());
+    }
+
+    @Test
+    void anAsynchronousHandlerAnsweringAnErrorIsNotCharged() throws Exception {
+        HttpResponse<String> r = get("/async/failing", Proofs.proof().v1());
+
+        assertEquals(503, r.statusCode());
+        assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void startingAsyncWithTheContainersOwnResponseIsRefusedAndNothingLeaks() throws Exception {
+        HttpResponse<String> r = get("/async/unwrapped", Proofs.proof().v1());
+
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains(PAID));
+        assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    private final class CompletingOnAnotherThread extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            handlerRuns.incrementAndGet();
+            AsyncContext ctx = req.startAsync();
+            ctx.start(() -> {
+                try {
+                    ctx.getResponse().getWriter().write(PAID);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                ctx.complete();
+            });
+        }
+    }
+
+    private final class Dispatching extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            handlerRuns.incrementAndGet();
+            AsyncContext ctx = req.startAsync();
+            ctx.start(() -> ctx.dispatch("/inner/report"));
+        }
+    }
+
+    private final class NeverCompleting extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            handlerRuns.incrementAndGet();
+            AsyncContext ctx = req.startAsync();
+            ctx.setTimeout(300);
+            ctx.getResponse().getWriter().write(PAID);
+        }
+    }
+
+    private final class FailingAsynchronously extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            handlerRuns.incrementAndGet();
+            AsyncContext ctx = req.startAsync();
+            ctx.start(() -> {
+                ((HttpServletResponse) ctx.getResponse()).setStatus(503);
+                ctx.complete();
+            });
+        }
+    }
+
+    private final class BypassingTheBuffer extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            handlerRuns.incrementAndGet();
+            AsyncContext ctx = req.startAsync(req, ((ServletResponseWrapper) resp).getResponse());
+            ctx.getResponse().getWriter().write(PAID);
+            ctx.complete();
+        }
+    }
+}
