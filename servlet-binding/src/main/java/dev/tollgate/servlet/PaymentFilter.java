@@ -140,9 +140,8 @@ public class PaymentFilter implements Filter {
         request.setAttribute(ADMITTED, Boolean.TRUE);
         request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
         BufferedResponse buffered = new BufferedResponse(response, tollgate.config().bufferLimit());
-        Duration settling = tollgate.config().facilitator().requestTimeout().multipliedBy(2).plus(SETTLING_MARGIN);
         PaidRequest paid = new PaidRequest(request, buffered,
-                started -> new PaidAsync(request, response, session, buffered, settling, started));
+                started -> new PaidAsync(request, response, session, buffered, settlingBound(), started));
         PaidAsync async = null;
         try {
             try {
@@ -166,6 +165,11 @@ public class PaymentFilter implements Filter {
                 buffered.release();
             }
         }
+    }
+
+    /** The longest a settlement takes: two facilitator calls (a pending one is asked once more), and a margin. */
+    private Duration settlingBound() {
+        return tollgate.config().facilitator().requestTimeout().multipliedBy(2).plus(SETTLING_MARGIN);
     }
 
     /** After the handler: settles and sends its buffered response, or withholds it. */
