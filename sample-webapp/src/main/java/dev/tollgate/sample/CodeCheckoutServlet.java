@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * </ul>
  * Init-params (each may read the environment as {@code ${VAR:-default}}): {@code destination}, {@code amount},
  * {@code currency}, {@code sequencerUrl}, {@code scriptUrl}, {@code intentLifetime} (minutes), {@code ledger} (the
- * filter's {@code ledger} setting: {@code memory}, or a Redis or PostgreSQL URL shared by every instance).
+ * filter's {@code ledger} setting: {@code memory}, or a Redis or PostgreSQL URL shared by every instance),
+ * {@code maxOpenIntents} (how many unexpired intents this instance keeps at once; default 10000).
  */
 public class CodeCheckoutServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -71,7 +72,9 @@ public class CodeCheckoutServlet extends HttpServlet {
                 }
                 template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            intents = verifier(client, param("ledger", "memory"), lifetime);
+            int maxOpenIntents = positive("maxOpenIntents",
+                    param("maxOpenIntents", Integer.toString(InMemoryCodeIntentStore.DEFAULT_CAPACITY)));
+            intents = verifier(client, param("ledger", "memory"), lifetime, maxOpenIntents);
         } catch (IllegalArgumentException | ConfigurationException | IOException e) {
             throw new ServletException("Code checkout: " + e.getMessage(), e);
         }
@@ -82,20 +85,20 @@ public class CodeCheckoutServlet extends HttpServlet {
      * {@code memory}; with Redis or PostgreSQL every instance finds the intents any of them created, and each is
      * redeemed once. Made last: a servlet whose init fails is never destroyed, so nothing may fail after it.
      */
-    private CodeIntentVerifier verifier(CodeSequencerClient client, String ledgerSetting, Duration lifetime)
-            throws ServletException {
+    private CodeIntentVerifier verifier(CodeSequencerClient client, String ledgerSetting, Duration lifetime,
+                                        int maxOpenIntents) throws ServletException {
         Clock clock = Clock.systemUTC();
         ReplayLedger ledger = TollgateConfig.sharedLedger(Map.of("ledger", ledgerSetting));
         if (ledger == null) {
-            return new CodeIntentVerifier(client, new InMemoryCodeIntentStore(), new InMemoryReplayLedger(), clock,
-                    lifetime);
+            return new CodeIntentVerifier(client, new InMemoryCodeIntentStore(maxOpenIntents, clock),
+                    new InMemoryReplayLedger(), clock, lifetime);
         }
         try {
             if (ledger.codeIntents() == null) {
                 throw new ServletException("Code checkout: ledger " + ledgerSetting + " keeps no Code intents");
             }
             CodeIntentVerifier verifier = new CodeIntentVerifier(client, new BoundedCodeIntentStore(
-                    ledger.codeIntents(), InMemoryCodeIntentStore.DEFAULT_CAPACITY, clock), ledger, clock, lifetime);
+                    ledger.codeIntents(), maxOpenIntents, clock), ledger, clock, lifetime);
             shared = ledger;
             return verifier;
         } catch (ServletException | RuntimeException e) {
@@ -121,6 +124,19 @@ public class CodeCheckoutServlet extends HttpServlet {
             throw new ServletException("Code checkout: init-param '" + name + "' is required");
         }
         return value;
+    }
+
+    private static int positive(String name, String value) throws ServletException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the value
+        }
+        throw new ServletException("Code checkout: init-param '" + name + "' must be a positive whole number, was \""
+                + value + "\"");
     }
 
     static String expand(String value) {

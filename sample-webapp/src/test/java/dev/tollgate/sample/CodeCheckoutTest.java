@@ -67,6 +67,23 @@ class CodeCheckoutTest {
     }
 
     @Test
+    void pastItsBoundOnOpenIntentsCreationAnswers503WithRetryAfter() throws Exception {
+        try (SampleServer bounded = SampleServer.start("TOLLGATE_FACILITATOR_URL", facilitator.url(),
+                "TOLLGATE_CODE_SEQUENCER_URL", sequencer.endpoint().toString(),
+                "TOLLGATE_CODE_MAX_OPEN_INTENTS", "2")) {
+            HttpRequest create = HttpRequest.newBuilder(bounded.uri("/create-intent"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            assertEquals(200, CLIENT.send(create, HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(200, CLIENT.send(create, HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            HttpResponse<String> third = CLIENT.send(create, HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(503, third.statusCode(), third.body());
+            assertTrue(third.headers().firstValue("Retry-After").isPresent());
+        }
+    }
+
+    @Test
     void theButtonPageConfiguresTheCodeButtonWithTheServersTerms() throws Exception {
         HttpResponse<String> r = get("/");
 
