@@ -61,6 +61,7 @@ class AsyncPaidHandlerTest {
         context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD,
                 DispatcherType.INCLUDE, DispatcherType.ASYNC));
         context.addServlet(async(new CompletingOnAnotherThread()), "/async/complete");
+        context.addServlet(async(new CompletingAtOnce()), "/async/inline");
         context.addServlet(async(new Dispatching()), "/async/dispatch");
         context.addServlet(async(new NeverCompleting()), "/async/timeout");
         context.addServlet(async(new FailingAsynchronously()), "/async/failing");
@@ -106,6 +107,15 @@ class AsyncPaidHandlerTest {
         assertEquals(PAID, r.body());
         assertTrue(r.headers().firstValue("X-PAYMENT-RESPONSE").isPresent());
         assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aHandlerCompletingBeforeItReturnsIsServedAndSettledOnce() throws Exception {
+        HttpResponse<String> r = get("/async/inline", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(PAID, r.body());
         assertEquals(1, facilitator.settleRequests().size());
     }
 
@@ -181,6 +191,16 @@ class AsyncPaidHandlerTest {
                 }
                 ctx.complete();
             });
+        }
+    }
+
+    private final class CompletingAtOnce extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            handlerRuns.incrementAndGet();
+            AsyncContext ctx = req.startAsync();
+            ctx.getResponse().getWriter().write(PAID);
+            ctx.complete();
         }
     }
 
