@@ -32,15 +32,6 @@ class FeatureLifecycleTest {
         }
     }
 
-    @Path("mispriced")
-    public static class Mispriced {
-        @GET
-        @PaymentRequired(price = "one cent")
-        public String get() {
-            return "never served";
-        }
-    }
-
     private static TollgateFeature fromCode() {
         return TollgateFeature.from(TollgateConfig.builder().withoutRoutes().facilitatorUrl(FACILITATOR)
                 .payTo(Proofs.PAY_TO).set("facilitator.supported.check", "false").build());
@@ -95,7 +86,7 @@ class FeatureLifecycleTest {
         Tollgate shared = feature.current();
 
         assertThrows(RuntimeException.class,
-                () -> new ApplicationHandler(new ResourceConfig(Paid.class, Mispriced.class).register(feature)));
+                () -> new ApplicationHandler(new ResourceConfig(Paid.class, StartupValidationTest.BadPrice.class).register(feature)));
 
         assertFalse(shared.isClosed(), "the application still running keeps it");
         sibling.onShutdown(null);
@@ -108,7 +99,7 @@ class FeatureLifecycleTest {
         TollgateFeature feature = fromCode();
 
         assertThrows(RuntimeException.class,
-                () -> new ApplicationHandler(new ResourceConfig(Mispriced.class).register(feature)));
+                () -> new ApplicationHandler(new ResourceConfig(StartupValidationTest.BadPrice.class).register(feature)));
 
         assertNull(feature.current());
     }
