@@ -4,10 +4,14 @@ import dev.tollgate.core.gate.PaymentReceipt;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Resources the tests put behind the feature. Prices of $0.01 match the default test proof. */
@@ -98,6 +102,26 @@ final class Resources {
         public String receipt(@Context PaymentReceipt receipt) {
             return receipt.payer() + " paid " + receipt.amount() + " on " + receipt.network() + " to "
                     + receipt.payTo() + " tx=" + receipt.transaction();
+        }
+
+        /** Answers from another thread, as a resource waiting on a slow back end would. */
+        @GET
+        @Path("suspended")
+        @PaymentRequired(price = "$0.01")
+        public void suspended(@Suspended AsyncResponse response) {
+            CompletableFuture.runAsync(() -> {
+                PRODUCED.incrementAndGet();
+                response.resume(Response.ok(CONTENT).header("X-Content-Secret", "42").build());
+            });
+        }
+
+        /** Never answers: the suspension's timeout ends the request. */
+        @GET
+        @Path("suspended-forever")
+        @PaymentRequired(price = "$0.01")
+        public void suspendedForever(@Suspended AsyncResponse response) {
+            PRODUCED.incrementAndGet();
+            response.setTimeout(200, TimeUnit.MILLISECONDS);
         }
 
         @GET
