@@ -19,9 +19,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A paid handler that went asynchronous: the payment is finished (settled and the buffered response sent, or
  * withheld) when the handler calls {@link AsyncContext#complete()} on the context it was given, or when an
- * {@code AsyncContext.dispatch} it made returns through the filter without going asynchronous again. Whatever
- * else ends the cycle — a timeout, an error, a completion Tollgate did not see — settles nothing and releases the
- * claim. Exactly one of the two happens, whichever comes first.
+ * {@code AsyncContext.dispatch} it made returns through the filter without going asynchronous or dispatching
+ * again. Whatever else ends the cycle — a timeout, an error, a completion Tollgate did not see — settles nothing
+ * and releases the claim. Exactly one of the two happens, whichever comes first.
+ *
+ * <p>A {@code complete()} made while a pass of the container's (the first request, or a dispatch) is still
+ * running waits for the pass to return, as the Servlet specification has the container do: the pass may still
+ * throw, which must not be charged, and its thread may still be writing into the buffer.
  */
 final class PaidAsync implements AsyncListener {
     /** The request attribute under which an asynchronous dispatch finds the cycle it belongs to. */
@@ -42,6 +46,12 @@ final class PaidAsync implements AsyncListener {
     private final Duration finishing;
     private final AtomicInteger state = new AtomicInteger(OPEN);
     private final CountDownLatch done = new CountDownLatch(1);
+    /** A pass of the container's is running (it starts inside the first one, which called startAsync). */
+    private boolean inPass = true;
+    /** The context whose complete() came during a pass, to be completed once the pass returns; else null. */
+    private AsyncContext completeAfterPass;
+    /** dispatch() was called since the current pass began: another pass follows. */
+    private boolean dispatchPending;
 
     /**
      * @param finishing how long a timeout waits for a settlement already under way (the settlement's own bound)
@@ -77,6 +87,66 @@ final class PaidAsync implements AsyncListener {
             // The held arrays are not given back for reuse: the handler's thread may still be writing into them.
             session.abandon();
             done.countDown();
+        }
+    }
+
+    /** An asynchronous dispatch of this request enters the filter. */
+    synchronized void passEntered() {
+        inPass = true;
+        dispatchPending = false;
+    }
+
+    /**
+     * A pass returned normally. A complete() it saw finishes now; a pass that neither went asynchronous again
+     * nor dispatched was the handler's last, so it finishes too (the container completes the response next).
+     */
+    void passReturned(boolean asyncStarted) throws IOException {
+        AsyncContext complete;
+        boolean last;
+        synchronized (this) {
+            inPass = false;
+            complete = completeAfterPass;
+            completeAfterPass = null;
+            last = !asyncStarted && !dispatchPending;
+        }
+        if (complete != null) {
+            finishAndComplete(complete);
+        } else if (last) {
+            finish();
+        }
+    }
+
+    /** A pass threw: the handler failed, nothing is charged (a complete() it made is dropped). */
+    void passThrew() {
+        synchronized (this) {
+            inPass = false;
+            completeAfterPass = null;
+        }
+        abandon();
+    }
+
+    private void completeRequested(AsyncContext started) {
+        synchronized (this) {
+            if (inPass) {
+                completeAfterPass = started;
+                return;
+            }
+        }
+        finishAndComplete(started);
+    }
+
+    private synchronized void dispatchRequested() {
+        dispatchPending = true;
+    }
+
+    private void finishAndComplete(AsyncContext started) {
+        try {
+            finish();
+        } catch (IOException e) {
+            // The client went away while the answer was written; the settlement's outcome was already reported
+            // to the listener, and there is no one left to tell.
+        } finally {
+            started.complete();
         }
     }
 
@@ -130,14 +200,7 @@ final class PaidAsync implements AsyncListener {
 
         @Override
         public void complete() {
-            try {
-                finish();
-            } catch (IOException e) {
-                // The client went away while the answer was written; the settlement's outcome was already reported
-                // to the listener, and there is no one left to tell.
-            } finally {
-                started.complete();
-            }
+            completeRequested(started);
         }
 
         @Override
@@ -157,16 +220,19 @@ final class PaidAsync implements AsyncListener {
 
         @Override
         public void dispatch() {
+            dispatchRequested();
             started.dispatch();
         }
 
         @Override
         public void dispatch(String path) {
+            dispatchRequested();
             started.dispatch(path);
         }
 
         @Override
         public void dispatch(ServletContext context, String path) {
+            dispatchRequested();
             started.dispatch(context, path);
         }
 

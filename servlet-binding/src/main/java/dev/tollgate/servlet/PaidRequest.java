@@ -2,6 +2,7 @@ package dev.tollgate.servlet;
 
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,6 +38,11 @@ final class PaidRequest extends HttpServletRequestWrapper {
 
     @Override
     public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        if (request != this && !(request instanceof ServletRequestWrapper w && w.isWrapperFor(this))) {
+            // A later dispatch would carry the bare request, whose startAsync() hands out the container's response.
+            throw new IllegalStateException("on a paid route, startAsync must be given the request the handler "
+                    + "received (or a wrapper of it)");
+        }
         if (response != buffered && !(response instanceof ServletResponseWrapper w && w.isWrapperFor(buffered))) {
             throw new IllegalStateException("on a paid route, startAsync must be given the response the handler "
                     + "received (or a wrapper of it): it holds the paid content until the payment is settled");

@@ -100,12 +100,20 @@ public class PaymentFilter implements Filter {
             return;
         }
         if (request.getAttribute(ADMITTED) != null) {
-            chain.doFilter(req, res);
-            // A paid handler's AsyncContext.dispatch that ended without going asynchronous again ends the handler.
-            if (request.getDispatcherType() == DispatcherType.ASYNC && !request.isAsyncStarted()
+            if (request.getDispatcherType() == DispatcherType.ASYNC
                     && request.getAttribute(PaidAsync.ATTRIBUTE) instanceof PaidAsync async) {
-                async.finish();
+                // A paid handler's AsyncContext.dispatch: the pass may end the handler, or go on asynchronously.
+                async.passEntered();
+                try {
+                    chain.doFilter(req, res);
+                } catch (IOException | ServletException | RuntimeException | Error e) {
+                    async.passThrew();
+                    throw e;
+                }
+                async.passReturned(request.isAsyncStarted());
+                return;
             }
+            chain.doFilter(req, res);
             return;
         }
         if (request.getDispatcherType() == DispatcherType.REQUEST) {
@@ -149,7 +157,7 @@ public class PaymentFilter implements Filter {
             } catch (IOException | ServletException | RuntimeException | Error e) {
                 async = paid.async();
                 if (async != null) {
-                    async.abandon();
+                    async.passThrew();
                 } else {
                     session.abandon();
                 }
@@ -158,8 +166,10 @@ public class PaymentFilter implements Filter {
             async = paid.async();
             if (async == null) {
                 finish(request, response, session, buffered);
+            } else {
+                // The handler went asynchronous: PaidAsync finishes the payment when it is done.
+                async.passReturned(true);
             }
-            // Otherwise the handler went asynchronous, and PaidAsync finishes the payment when it is done.
         } finally {
             if (async == null) {
                 buffered.release();

@@ -63,6 +63,8 @@ class AsyncPaidHandlerTest {
         context.addServlet(async(new CompletingOnAnotherThread()), "/async/complete");
         context.addServlet(async(new CompletingAtOnce()), "/async/inline");
         context.addServlet(async(new Dispatching()), "/async/dispatch");
+        context.addServlet(async(new DispatchingTwice()), "/async/twice");
+        context.addServlet(async(new CompletingThenThrowing()), "/async/complete-then-throw");
         context.addServlet(async(new NeverCompleting()), "/async/timeout");
         context.addServlet(async(new FailingAsynchronously()), "/async/failing");
         context.addServlet(async(new BypassingTheBuffer()), "/async/unwrapped");
@@ -149,6 +151,26 @@ class AsyncPaidHandlerTest {
     }
 
     @Test
+    void aDispatchThatDispatchesAgainIsSettledOnlyWhenTheLastOneReturns() throws Exception {
+        HttpResponse<String> r = get("/async/twice", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(PAID + " via dispatch", r.body());
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aHandlerThatCompletesAndThenThrowsIsNotCharged() throws Exception {
+        String proof = Proofs.proof().v1();
+
+        HttpResponse<String> r = get("/async/complete-then-throw", proof);
+
+        assertFalse(r.body().contains(PAID));
+        assertEquals(0, facilitator.settleRequests().size());
+        assertEquals(200, get("/async/complete", proof).statusCode(), "the claim was released");
+    }
+
+    @Test
     void aTimeoutSettlesNothingSendsNothingPaidForAndFreesTheProof() throws Exception {
         String proof = Proofs.proof().v1();
 
@@ -210,6 +232,30 @@ class AsyncPaidHandlerTest {
             handlerRuns.incrementAndGet();
             AsyncContext ctx = req.startAsync();
             ctx.start(() -> ctx.dispatch("/inner/report"));
+        }
+    }
+
+    /** Dispatches to itself; on that pass it goes asynchronous again and dispatches to the page that writes. */
+    private final class DispatchingTwice extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            handlerRuns.incrementAndGet();
+            if (req.getDispatcherType() == DispatcherType.ASYNC) {
+                req.startAsync().dispatch("/inner/report");
+            } else {
+                req.startAsync().dispatch();
+            }
+        }
+    }
+
+    private final class CompletingThenThrowing extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            handlerRuns.incrementAndGet();
+            AsyncContext ctx = req.startAsync();
+            ctx.getResponse().getWriter().write(PAID);
+            ctx.complete();
+            throw new IllegalStateException("the handler failed after completing");
         }
     }
 
