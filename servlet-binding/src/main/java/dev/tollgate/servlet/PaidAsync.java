@@ -69,16 +69,25 @@ final class PaidAsync implements AsyncListener {
 
     /** The handler is done: settle and send, or withhold. Only the first call of this or {@link #abandon} counts. */
     void finish() throws IOException {
+        try {
+            settleAndSend();
+        } finally {
+            done.countDown();
+        }
+    }
+
+    /** Whether this call did it (false when the cycle was already finished or abandoned). */
+    private boolean settleAndSend() throws IOException {
         if (!state.compareAndSet(OPEN, FINISHING)) {
-            return;
+            return false;
         }
         try {
             PaymentFilter.finish(request, response, session, buffered);
         } finally {
             buffered.release();
             state.set(DONE);
-            done.countDown();
         }
+        return true;
     }
 
     /** The cycle ended without the handler finishing: nothing is charged, the claim is released. */
@@ -139,14 +148,22 @@ final class PaidAsync implements AsyncListener {
         dispatchPending = true;
     }
 
+    /**
+     * Settles, sends and completes. A timeout waiting for this is let go only once the cycle is completed: were
+     * it let go before, the container would answer the timeout itself, over the settled response.
+     */
     private void finishAndComplete(AsyncContext started) {
         try {
-            finish();
+            settleAndSend();
         } catch (IOException e) {
             // The client went away while the answer was written; the settlement's outcome was already reported
             // to the listener, and there is no one left to tell.
         } finally {
-            started.complete();
+            try {
+                started.complete();
+            } finally {
+                done.countDown();
+            }
         }
     }
 

@@ -63,6 +63,7 @@ class AsyncPaidHandlerTest {
         context.addServlet(async(new CompletingOnAnotherThread()), "/async/complete");
         context.addServlet(async(new CompletingAtOnce()), "/async/inline");
         context.addServlet(async(new Dispatching()), "/async/dispatch");
+        context.addServlet(async(new CompletingJustBeforeItsTimeout()), "/async/late");
         context.addServlet(async(new DispatchingTwice()), "/async/twice");
         context.addServlet(async(new CompletingThenThrowing()), "/async/complete-then-throw");
         context.addServlet(async(new NeverCompleting()), "/async/timeout");
@@ -171,6 +172,27 @@ class AsyncPaidHandlerTest {
     }
 
     @Test
+    void aTimeoutDuringTheSettlementWaitsForItAndThePaidAnswerIsSent() throws Exception {
+        facilitator.onSettle((ex, req) -> {
+            try {
+                Thread.sleep(800); // the handler's 400 ms timeout passes while the payment settles
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            String payer = req.path("paymentPayload").path("payload").path("authorization").path("from").asText();
+            FacilitatorDouble.respond(ex, 200, "{\"success\":true,\"transaction\":\"0x" + "ab".repeat(32)
+                    + "\",\"network\":\"base-sepolia\",\"payer\":\"" + payer + "\"}");
+        });
+
+        HttpResponse<String> r = get("/async/late", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(PAID, r.body());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
     void aTimeoutSettlesNothingSendsNothingPaidForAndFreesTheProof() throws Exception {
         String proof = Proofs.proof().v1();
 
@@ -256,6 +278,24 @@ class AsyncPaidHandlerTest {
             ctx.getResponse().getWriter().write(PAID);
             ctx.complete();
             throw new IllegalStateException("the handler failed after completing");
+        }
+    }
+
+    private final class CompletingJustBeforeItsTimeout extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            handlerRuns.incrementAndGet();
+            AsyncContext ctx = req.startAsync();
+            ctx.setTimeout(400);
+            ctx.start(() -> {
+                try {
+                    Thread.sleep(200);
+                    ctx.getResponse().getWriter().write(PAID);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                ctx.complete();
+            });
         }
     }
 
