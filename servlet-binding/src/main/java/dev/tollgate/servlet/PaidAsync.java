@@ -76,10 +76,10 @@ final class PaidAsync implements AsyncListener {
         }
     }
 
-    /** Whether this call did it (false when the cycle was already finished or abandoned). */
-    private boolean settleAndSend() throws IOException {
+    /** Does nothing when the cycle was already finished or abandoned. */
+    private void settleAndSend() throws IOException {
         if (!state.compareAndSet(OPEN, FINISHING)) {
-            return false;
+            return;
         }
         try {
             PaymentFilter.finish(request, response, session, buffered);
@@ -87,7 +87,6 @@ final class PaidAsync implements AsyncListener {
             buffered.release();
             state.set(DONE);
         }
-        return true;
     }
 
     /** The cycle ended without the handler finishing: nothing is charged, the claim is released. */

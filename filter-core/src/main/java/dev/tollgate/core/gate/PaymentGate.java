@@ -244,8 +244,10 @@ public final class PaymentGate {
         if (ProofApiSupport.opaque(attempt)) {
             // The opaque proof names no option: the payment the facilitator found picks it.
             PaymentOption paidFor = ProofApiSupport.optionPaid(valid.payment(), terms);
-            wrong = paidFor == null ? ProofApiSupport.mismatch(valid.payment(), terms) : null;
-            if (paidFor != null) {
+            if (paidFor == null) {
+                wrong = ProofApiSupport.mismatch(valid.payment(), terms);
+            } else {
+                wrong = null;
                 attempt = ProofApiSupport.attempt(attempt, paidFor);
             }
         } else {
