@@ -39,8 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code checks}: {@link LocalExactEvmVerifier#verify} on parsed inputs: EIP-712 digest (keccak), secp256k1
  *       public-key recovery, field checks. The cost of the cryptography.</li>
- *   <li>{@code attempt}: {@link LocalExactEvmPaymentVerifier#verify} on a gate's PaymentAttempt: the above plus
- *       reading the payload JSON tree. What a paid request costs in hybrid mode.</li>
+ *   <li>{@code attempt}: {@link LocalExactEvmPaymentVerifier#verify} on a PaymentAttempt made as the gate makes
+ *       one per request (the client's bytes and the gate's reading of them): the above plus the requirement
+ *       and whatever the verifier reads of the attempt. What a paid request costs in hybrid mode.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -67,10 +68,12 @@ public class LocalVerificationBenchmark {
     private ExactEvmRequirement requirement;
     private ExactEvmPayment payment;
     private LocalExactEvmPaymentVerifier paymentVerifier;
-    private PaymentAttempt attempt;
+    private byte[] proofJson;
+    private PaymentOption attemptOption;
+    private ExactEvmPayload attemptEvm;
 
     @Setup
-    public void setUp() {
+    public void setUp() throws Exception {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         verifier = new LocalExactEvmVerifier(clock);
         requirement = new ExactEvmRequirement("exact", "eip155:84532", 84532, EvmAddress.parse(ASSET), "USDC", "2",
@@ -87,8 +90,9 @@ public class LocalVerificationBenchmark {
         ObjectNode proof = JsonNodeFactory.instance.objectNode().put("x402Version", 2);
         proof.set("accepted", WireJson.mapper().valueToTree(option.requirementsV2()));
         proof.set("payload", payload);
-        attempt = new PaymentAttempt(2, proof, option.requirementsV2(), option,
-                WireJson.mapper().convertValue(payload, ExactEvmPayload.class));
+        proofJson = WireJson.mapper().writeValueAsBytes(proof);
+        attemptOption = option;
+        attemptEvm = WireJson.mapper().convertValue(payload, ExactEvmPayload.class);
 
         // A benchmark of a refusal would measure nothing worth knowing: fail fast instead.
         if (!checks().valid() || !(attempt() instanceof VerifyOutcome.Valid)) {
@@ -101,8 +105,10 @@ public class LocalVerificationBenchmark {
         return verifier.verify(requirement, payment);
     }
 
+    /** A new attempt each time, made as the gate makes it: the client's bytes and the gate's reading of them. */
     @Benchmark
     public VerifyOutcome attempt() {
-        return paymentVerifier.verify(attempt);
+        return paymentVerifier.verify(PaymentAttempt.ofJson(2, proofJson, attemptOption.requirementsV2(), attemptOption,
+                attemptEvm));
     }
 }

@@ -31,10 +31,16 @@ public final class ExactEvmJson {
             throw new IllegalArgumentException("paymentPayload.payload.authorization must be an object");
         }
         String p = "paymentPayload.payload.authorization.";
+        // Read before parsing: a missing field already names its whole path, a malformed one gets it below.
+        String from = text(a, "from", p);
+        String to = text(a, "to", p);
+        String value = text(a, "value", p);
+        String validAfter = text(a, "validAfter", p);
+        String validBefore = text(a, "validBefore", p);
+        String nonce = text(a, "nonce", p);
         ExactEvmAuthorization authorization;
         try {
-            authorization = ExactEvmAuthorization.parse(text(a, "from", p), text(a, "to", p), text(a, "value", p),
-                    text(a, "validAfter", p), text(a, "validBefore", p), text(a, "nonce", p));
+            authorization = ExactEvmAuthorization.parse(from, to, value, validAfter, validBefore, nonce);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(p + e.getMessage(), e);
         }

@@ -19,7 +19,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The PaymentVerifier face of the local checks, fed the golden vector as a gate would feed it. The checks
@@ -187,10 +191,42 @@ class LocalExactEvmPaymentVerifierTest {
     @Test
     void payloadStatingAnotherNetworkIsInvalidNetwork() {
         PaymentOption option = option("USDC");
-        PaymentAttempt golden = v1(option, p -> { });
+        // Only an attempt the gate did not make can state another network than its option's: the gate matches
+        // the stated scheme and network to the option before it hands over its own reading of the payload.
+        PaymentAttempt golden = withoutGateReading(v1(option, p -> { }));
         ((ObjectNode) golden.paymentPayload()).put("network", "base");
 
         assertInvalid(ExactEvmInvalidReason.INVALID_NETWORK, golden);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("attempts")
+    void theGatesReadingOfThePayloadGivesTheSameOutcomeAsItsJsonTree(String name, PaymentAttempt attempt) {
+        ExactEvmVerification fromReading = verifier.check(attempt);
+        ExactEvmVerification fromTree = verifier.check(withoutGateReading(attempt));
+
+        assertEquals(fromTree, fromReading);
+    }
+
+    static Stream<Arguments> attempts() {
+        int v = Hex.decode(GoldenVector.SIGNATURE)[64];
+        return Stream.of(
+                Arguments.of("golden v2", v2(option("USDC"), p -> { })),
+                Arguments.of("golden v1", v1(option("USDC"), p -> { })),
+                Arguments.of("another token name", v2(option("USD Coin"), p -> { })),
+                Arguments.of("tampered value", v2(option("USDC"), authorization("value", "10001"))),
+                Arguments.of("tampered nonce", v1(option("USDC"), authorization("nonce", "0x" + "00".repeat(31) + "01"))),
+                Arguments.of("flipped v", v2(option("USDC"), signatureByte(64, v == 27 ? 28 : 27))),
+                Arguments.of("bare y-parity", v2(option("USDC"), signatureByte(64, v - 27))),
+                Arguments.of("no nonce", v2(option("USDC"), p -> ((ObjectNode) p.get("authorization")).remove("nonce"))),
+                Arguments.of("short nonce", v2(option("USDC"), authorization("nonce", "0x0102"))),
+                Arguments.of("no signature", v2(option("USDC"), p -> p.remove("signature"))));
+    }
+
+    /** The same attempt without the gate's reading of its payload, as a verifier outside the gate may build it. */
+    private static PaymentAttempt withoutGateReading(PaymentAttempt attempt) {
+        return new PaymentAttempt(attempt.x402Version(), attempt.paymentPayload(), attempt.requirements(),
+                attempt.option(), null);
     }
 
     @Test
@@ -218,6 +254,6 @@ class LocalExactEvmPaymentVerifierTest {
                 verifier.verify(v2(option("USDC"), p -> ((ObjectNode) p.get("authorization")).remove("nonce"))));
 
         assertEquals(LocalExactEvmPaymentVerifier.REASON_INVALID_PAYLOAD, invalid.reason());
-        assertTrue(invalid.message().contains("nonce"), invalid.message());
+        assertEquals("paymentPayload.payload.authorization.nonce is missing or not a string", invalid.message());
     }
 }
