@@ -13,6 +13,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
 
 /**
  * An x402 facilitator that says yes at once: {@code GET /supported}, {@code POST /verify} (isValid, the payer
@@ -22,7 +23,7 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.tollgate.benchmarks.FacilitatorDouble [port]}
  */
-public final class FacilitatorDouble extends Handler.Abstract {
+public final class FacilitatorDouble extends Handler.Abstract.NonBlocking {
     private static final Pattern FROM = Pattern.compile("\"from\"\\s*:\\s*\"(0x[0-9a-fA-F]{40})\"");
     private static final Pattern NETWORK = Pattern.compile("\"network\"\\s*:\\s*\"([^\"]{1,64})\"");
     private static final String SUPPORTED = "{\"kinds\":["
@@ -53,30 +54,41 @@ public final class FacilitatorDouble extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
-        String answer;
         if (path.endsWith("/supported")) {
-            answer = SUPPORTED;
+            answer(response, callback, SUPPORTED);
+        } else if (path.endsWith("/verify") || path.endsWith("/settle")) {
+            // Read without blocking: the answer is made on the selector thread that saw the request, with no
+            // hand-off to a pool thread (an instant facilitator should cost its callers one wake-up, not two).
+            Content.Source.asString(request, StandardCharsets.UTF_8, Promise.from(
+                    body -> answer(response, callback, path.endsWith("/verify") ? verified(body) : settled(body)),
+                    callback::failed));
         } else {
-            String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-            Matcher from = FROM.matcher(body);
-            String payer = from.find() ? from.group(1) : "0x0000000000000000000000000000000000000000";
-            if (path.endsWith("/verify")) {
-                answer = "{\"isValid\":true,\"payer\":\"" + payer + "\"}";
-            } else if (path.endsWith("/settle")) {
-                Matcher n = NETWORK.matcher(body);
-                String network = n.find() ? n.group(1) : "eip155:84532";
-                answer = "{\"success\":true,\"transaction\":\"" + String.format("0x%064x", tx.incrementAndGet())
-                        + "\",\"network\":\"" + network + "\",\"payer\":\"" + payer + "\"}";
-            } else {
-                response.setStatus(404);
-                callback.succeeded();
-                return true;
-            }
+            response.setStatus(404);
+            callback.succeeded();
         }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        Content.Sink.write(response, true, answer, callback);
         return true;
+    }
+
+    private static void answer(Response response, Callback callback, String json) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        Content.Sink.write(response, true, json, callback);
+    }
+
+    private static String payer(String body) {
+        Matcher from = FROM.matcher(body);
+        return from.find() ? from.group(1) : "0x0000000000000000000000000000000000000000";
+    }
+
+    private static String verified(String body) {
+        return "{\"isValid\":true,\"payer\":\"" + payer(body) + "\"}";
+    }
+
+    private String settled(String body) {
+        Matcher n = NETWORK.matcher(body);
+        String network = n.find() ? n.group(1) : "eip155:84532";
+        return "{\"success\":true,\"transaction\":\"" + String.format("0x%064x", tx.incrementAndGet())
+                + "\",\"network\":\"" + network + "\",\"payer\":\"" + payer(body) + "\"}";
     }
 }
