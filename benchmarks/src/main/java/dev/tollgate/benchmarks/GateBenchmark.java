@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -49,7 +50,12 @@ public class GateBenchmark {
     private long counter;
     private final Base64.Encoder base64 = Base64.getEncoder();
 
-    @Setup(Level.Trial)
+    /**
+     * A new Tollgate, so a new in-memory ledger, for every iteration: every operation leaves a settled claim behind,
+     * and with one ledger for the whole fork each iteration ran against a larger table and heap than the one
+     * before it. Now every iteration measures the same thing: a ledger filling from empty.
+     */
+    @Setup(Level.Iteration)
     public void setUp() throws Exception {
         tollgate = Tollgate.create(TollgateConfig.builder()
                 .payTo(BenchServer.PAY_TO).network("base-sepolia").price("$0.01")
@@ -69,6 +75,11 @@ public class GateBenchmark {
         if (!(paid() instanceof Completion.Deliver)) {
             throw new IllegalStateException("the gate did not admit and settle the template proof");
         }
+    }
+
+    @TearDown(Level.Iteration)
+    public void tearDown() {
+        tollgate.close();
     }
 
     @Benchmark
