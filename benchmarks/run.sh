@@ -52,6 +52,8 @@ OUT=${OUT:-benchmarks/target/run-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
 : > "$RESULTS"
+# Some guests never report steal (the column stays 0 since boot): then no round can be told calm (summary.sh).
+echo "steal_since_boot $(awk '/^cpu / { print $9 }' /proc/stat)" >> "$RESULTS"
 export BENCH_LOAD_DIR=$ROOT/benchmarks/load
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -66,6 +68,9 @@ machine() {
     echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (dirty)')"
     echo "nproc: $(nproc)"
     lscpu | grep -E '^(Model name|Thread|Core|Socket|Hypervisor|L2|L3)' | sed 's/  */ /g'
+    # lscpu names no hypervisor on some guests (a PVM guest here); the kernel's log does, where it may be read.
+    dmesg 2>/dev/null | grep -m1 -o 'Hypervisor detected: .*' || true
+    echo "steal since boot: $(awk '/^cpu / { print $9 }' /proc/stat) ticks (none after minutes of uptime: steal is not reported)"
     echo "memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
     java -version 2>&1 | head -2
     echo "node: $(node --version)  wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
