@@ -53,7 +53,8 @@ mkdir -p "$OUT"
 RESULTS=$OUT/results.txt
 : > "$RESULTS"
 # Some guests never report steal (the column stays 0 since boot): then no round can be told calm (summary.sh).
-echo "steal_since_boot $(awk '/^cpu / { print $9 }' /proc/stat)" >> "$RESULTS"
+STEAL_SINCE_BOOT=$(awk '/^cpu / { print $9 }' /proc/stat)
+echo "steal_since_boot $STEAL_SINCE_BOOT" >> "$RESULTS"
 export BENCH_LOAD_DIR=$ROOT/benchmarks/load
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -70,7 +71,7 @@ machine() {
     lscpu | grep -E '^(Model name|Thread|Core|Socket|Hypervisor|L2|L3)' | sed 's/  */ /g'
     # lscpu names no hypervisor on some guests (a PVM guest here); the kernel's log does, where it may be read.
     dmesg 2>/dev/null | grep -m1 -o 'Hypervisor detected: .*' || true
-    echo "steal since boot: $(awk '/^cpu / { print $9 }' /proc/stat) ticks (none after minutes of uptime: steal is not reported)"
+    echo "steal since boot: $STEAL_SINCE_BOOT ticks (none after minutes of uptime: steal is not reported)"
     echo "memory: $(free -g | awk '/Mem:/ {print $2 " GiB"}')"
     java -version 2>&1 | head -2
     echo "node: $(node --version)  wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"

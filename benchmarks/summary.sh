@@ -61,8 +61,7 @@ jmh() {
   function calm(a, b, mode,   r, i, c, k, out) {
     c = n[a] < n[b] ? n[a] : n[b]; k = 0; out = ""
     CALMK = 0; CALMMED = 0
-    # A machine that never reported steal (0 since boot when the run began) cannot tell a calm round from another.
-    if (("steal_since_boot" in v) && v["steal_since_boot"] == 0) return ""
+    if (NOSTEAL) return ""
     for (i = 1; i <= c; i++) if (stl[a, i] >= 0 && stl[a, i] < CALM && stl[b, i] >= 0 && stl[b, i] < CALM) {
       r[++k] = value(a, b, i, mode)
       out = out (k > 1 ? ", " : "") sprintf(FMT[mode], r[k])
@@ -80,13 +79,15 @@ jmh() {
   }
   END {
     FMT[0] = "%.2f"; FMT[1] = "%+.1f"; FMT[2] = "%+.0f %%"
+    # A machine that never reported steal (0 since boot when the run began) cannot tell a calm round from another.
+    NOSTEAL = ("steal_since_boot" in v) && v["steal_since_boot"] == 0
     print "### Load runs (wrk, mean over rounds)\n"
     print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) | server CPU µs/request | steal % |"
     print "|---|---|---|---|---|---|---|---|"
     split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.servlet_free_headers t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free t6.double_settle t6.local_paid", order, " ")
     for (i = 1; i in order; i++) row(order[i])
     if ("challenge_body_bytes" in v) printf "\n402 body: %d bytes; PAYMENT-REQUIRED header value: %d bytes.\n", v["challenge_body_bytes"], v["challenge_header_bytes"]
-    if (("steal_since_boot" in v) && v["steal_since_boot"] == 0) print "\nSteal: not reported by this machine (0 since boot when the run began), so its column reads 0 whatever the neighbours did, and no verdict is given on calm rounds."
+    if (NOSTEAL) print "\nSteal: not reported by this machine (0 since boot when the run began), so its column reads 0 whatever the neighbours did, and no verdict is given on calm rounds."
     print "\n### Targets\n"
     print "| # | comparison | figure | target | verdict |"
     print "|---|---|---|---|---|"

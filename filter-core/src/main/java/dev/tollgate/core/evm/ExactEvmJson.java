@@ -1,6 +1,7 @@
 package dev.tollgate.core.evm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.core.wire.ExactEvmPayload;
 
 /**
  * Reads the exact-EVM facts out of the x402 JSON a facilitator receives: a payment payload (v1 or v2) and
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@link IllegalArgumentException} naming the field; callers answer that as a malformed request.
  */
 public final class ExactEvmJson {
+
+    private static final String AUTHORIZATION = "paymentPayload.payload.authorization";
 
     private ExactEvmJson() {
     }
@@ -28,24 +31,44 @@ public final class ExactEvmJson {
         JsonNode payload = paymentPayload.path("payload");
         JsonNode a = payload.path("authorization");
         if (!a.isObject()) {
-            throw new IllegalArgumentException("paymentPayload.payload.authorization must be an object");
+            throw new IllegalArgumentException(AUTHORIZATION + " must be an object");
         }
-        String p = "paymentPayload.payload.authorization.";
-        // Read before parsing: a missing field already names its whole path, a malformed one gets it below.
-        String from = text(a, "from", p);
-        String to = text(a, "to", p);
-        String value = text(a, "value", p);
-        String validAfter = text(a, "validAfter", p);
-        String validBefore = text(a, "validBefore", p);
-        String nonce = text(a, "nonce", p);
-        ExactEvmAuthorization authorization;
+        JsonNode signature = payload.path("signature");
+        return new ExactEvmPayment(scheme, network, authorization(textOrNull(a, "from"), textOrNull(a, "to"),
+                textOrNull(a, "value"), textOrNull(a, "validAfter"), textOrNull(a, "validBefore"),
+                textOrNull(a, "nonce")), signature.isTextual() ? signature.asText() : null);
+    }
+
+    /**
+     * The payment from a payload already read (the gate's reading of a proof), under the scheme and network the
+     * proof states; what is missing or malformed is refused as {@link #payment(JsonNode)} refuses it.
+     */
+    public static ExactEvmPayment payment(String scheme, String network, ExactEvmPayload payload) {
+        ExactEvmPayload.Authorization a = payload.authorization();
+        if (a == null) {
+            throw new IllegalArgumentException(AUTHORIZATION + " must be an object");
+        }
+        return new ExactEvmPayment(scheme, network,
+                authorization(a.from(), a.to(), a.value(), a.validAfter(), a.validBefore(), a.nonce()),
+                payload.signature());
+    }
+
+    /** The authorization from its fields as text, null where a field is missing; refusals name the field's path. */
+    private static ExactEvmAuthorization authorization(String from, String to, String value, String validAfter,
+                                                       String validBefore, String nonce) {
+        String p = AUTHORIZATION + ".";
+        // Checked before parsing: a missing field is named with its whole path here, a malformed one below.
+        present(from, p, "from");
+        present(to, p, "to");
+        present(value, p, "value");
+        present(validAfter, p, "validAfter");
+        present(validBefore, p, "validBefore");
+        present(nonce, p, "nonce");
         try {
-            authorization = ExactEvmAuthorization.parse(from, to, value, validAfter, validBefore, nonce);
+            return ExactEvmAuthorization.parse(from, to, value, validAfter, validBefore, nonce);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(p + e.getMessage(), e);
         }
-        JsonNode signature = payload.path("signature");
-        return new ExactEvmPayment(scheme, network, authorization, signature.isTextual() ? signature.asText() : null);
     }
 
     /**
@@ -77,10 +100,19 @@ public final class ExactEvmJson {
 
     /** A string field; integers sent as JSON numbers are accepted too, as some clients send them. */
     private static String text(JsonNode node, String field, String where) {
+        return present(textOrNull(node, field), where, field);
+    }
+
+    /** {@link #text}, or null when the field is missing or neither a string nor an integer. */
+    private static String textOrNull(JsonNode node, String field) {
         JsonNode v = node.path(field);
-        if (v.isTextual() || v.isIntegralNumber()) {
-            return v.asText();
+        return v.isTextual() || v.isIntegralNumber() ? v.asText() : null;
+    }
+
+    private static String present(String value, String where, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(where + field + " is missing or not a string");
         }
-        throw new IllegalArgumentException(where + field + " is missing or not a string");
+        return value;
     }
 }

@@ -4,7 +4,6 @@ import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.verify.PaymentAttempt;
 import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.verify.VerifyOutcome;
-import dev.tollgate.core.wire.ExactEvmPayload;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -48,10 +47,14 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
             return new ExactEvmVerification(false, ExactEvmInvalidReason.UNSUPPORTED_SCHEME.code(),
                     "only the exact scheme on EVM is verified locally, not " + option.scheme(), null, false);
         }
-        boolean v1 = attempt.x402Version() == 1;
+        // The option's network under the name the attempt's protocol version uses.
+        String network = attempt.x402Version() == 1 ? option.network().v1Name() : option.network().caip2();
         ExactEvmPayment payment;
         try {
-            payment = attempt.evm() != null ? matched(attempt.evm(), option, v1)
+            // The gate's reading of the payload when it made the attempt: no JSON tree per paid request. It matched
+            // the proof to the option first, so the scheme and network the proof states are the option's.
+            payment = attempt.evm() != null
+                    ? ExactEvmJson.payment(option.scheme(), network, attempt.evm())
                     : ExactEvmJson.payment(attempt.paymentPayload());
         } catch (IllegalArgumentException e) {
             return new ExactEvmVerification(false, REASON_INVALID_PAYLOAD, e.getMessage(), null, false);
@@ -59,7 +62,7 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
         // The server's own terms, never the client's copy of them: the option is what the route charges.
         ExactEvmRequirement requirement = new ExactEvmRequirement(
                 option.scheme(),
-                v1 ? option.network().v1Name() : option.network().caip2(),
+                network,
                 option.network().chainId(),
                 EvmAddress.parse(option.asset()),
                 option.eip712Name(),
@@ -67,35 +70,5 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
                 EvmAddress.parse(option.payTo()),
                 option.amount());
         return verifier.verify(requirement, payment);
-    }
-
-    /**
-     * The payment from the gate's own reading of the payload, so that no JSON tree is built for it (on the hot
-     * path of every paid request in hybrid mode). The proof was matched to {@code option} before it became an
-     * attempt, so the scheme and network it states are the option's.
-     */
-    private static ExactEvmPayment matched(ExactEvmPayload evm, PaymentOption option, boolean v1) {
-        String p = "paymentPayload.payload.authorization";
-        ExactEvmPayload.Authorization a = evm.authorization();
-        if (a == null) {
-            throw new IllegalArgumentException(p + " must be an object");
-        }
-        ExactEvmAuthorization authorization;
-        try {
-            authorization = ExactEvmAuthorization.parse(present(a.from(), "from"), present(a.to(), "to"),
-                    present(a.value(), "value"), present(a.validAfter(), "validAfter"),
-                    present(a.validBefore(), "validBefore"), present(a.nonce(), "nonce"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(p + "." + e.getMessage(), e);
-        }
-        return new ExactEvmPayment(option.scheme(), v1 ? option.network().v1Name() : option.network().caip2(),
-                authorization, evm.signature());
-    }
-
-    private static String present(String value, String field) {
-        if (value == null) {
-            throw new IllegalArgumentException(field + " is missing or not a string");
-        }
-        return value;
     }
 }
