@@ -32,6 +32,7 @@ JAR=benchmarks/target/benchmarks.jar                         # the tools (templa
 SAMPLE=${SAMPLE_JAR:-sample-webapp/target/tollgate-sample.jar} # servers: prebuilt jars may be given, to
 SERVERS=${SERVERS_JAR:-$JAR}                                 # compare a before with an after
 NOBUILD=${NOBUILD:-0}
+STALL_SECONDS=${STALL_SECONDS:-10}  # StallProbe before the servers start (0: none); machine.txt and the summary
 P_SAMPLE=$BASE_PORT P_BENCH=$((BASE_PORT + 1)) P_DOUBLE=$((BASE_PORT + 2)) P_REF=$((BASE_PORT + 3))
 P_LOCAL=$((BASE_PORT + 4))   # a second sample in hybrid mode (TOLLGATE_VERIFY=local), same double
 
@@ -78,6 +79,11 @@ machine() {
     echo "servers: sample $SAMPLE, bench server $SERVERS"
     echo "settings: DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS CONNS=$CONNS MODERATE_CONNS=$MODERATE_CONNS MODERATE_DELAY_MS=$MODERATE_DELAY_MS"
   } > "$OUT/machine.txt"
+  if [ "$STALL_SECONDS" -gt 0 ]; then
+    # How often the idle cores vanish, seen from inside: steal this guest may not report (StallProbe). Interpreted
+    # (-Xint), so that no JIT compiler thread takes turns with the spinners.
+    java -Xint -cp "$JAR" dev.tollgate.benchmarks.StallProbe "$STALL_SECONDS" | tail -1 >> "$OUT/machine.txt"
+  fi
   cat "$OUT/machine.txt"
 }
 

@@ -20,7 +20,7 @@ jmh() {
   [ -f "$OUT/viem.log" ] && sed -nE 's/^RESULT ops_per_s=([0-9.]+).*/viem.recover \1/p' "$OUT/viem.log"
   [ -f "$OUT/footprint.log" ] && sed -nE 's/^RESULT .*bytes_per_entry=([0-9.]+).*/ledger.bytes_per_entry \1/p' "$OUT/footprint.log"
   true # a load-only run has no JMH files: not a failure
-} | awk -v CALM="${CALM:-5}" '
+} | awk -v CALM="${CALM:-5}" -v STALL="$(sed -n 's/^stall all: //p' "$OUT/machine.txt" 2>/dev/null)" '
   NF >= 7 { n[$1]++; rps[$1] += $2; p50[$1] += $3; p99[$1] += $4; bad[$1] += $5 + $6; load[$1] += $7
     each[$1, n[$1]] = $2; tail[$1, n[$1]] = $4; if (NF >= 8 && $8 > 0) { cpu[$1] += $8; cpun[$1]++ }
     if (NF >= 9) { steal[$1] += $9; stealn[$1]++; stl[$1, n[$1]] = $9 } else stl[$1, n[$1]] = -1; next }
@@ -88,6 +88,7 @@ jmh() {
     for (i = 1; i in order; i++) row(order[i])
     if ("challenge_body_bytes" in v) printf "\n402 body: %d bytes; PAYMENT-REQUIRED header value: %d bytes.\n", v["challenge_body_bytes"], v["challenge_header_bytes"]
     if (NOSTEAL) print "\nSteal: not reported by this machine (0 since boot when the run began), so its column reads 0 whatever the neighbours did, and no verdict is given on calm rounds."
+    if (STALL != "") print "\nStalls of the idle machine before the servers started (`StallProbe`, one spinning thread per core): " STALL "."
     print "\n### Targets\n"
     print "| # | comparison | figure | target | verdict |"
     print "|---|---|---|---|---|"
