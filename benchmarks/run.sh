@@ -119,6 +119,7 @@ server_pid() {
 # steal_pct", cpu_us being the server process's CPU time per request during the run (user + system; 0 if not
 # known): unlike requests/s, it is not lowered by what else shares the cores, only by what the server does;
 # steal_pct the share of the machine's CPU time the hypervisor took during the run.
+declare -A RUNS_OF   # NAME -> how many times wrk_run has measured it so far (the round, for the quantile files)
 wrk_run() {
   local name=$1 conns=$2 url=$3 script=$4; shift 4
   if ! selected "$name"; then return 0; fi
@@ -129,7 +130,11 @@ wrk_run() {
   pid=$(server_pid "$url")
   before=$(cpu_ticks "$pid")
   machine_before=$(cpu_steal)
-  line=$(wrk -t1 -c"$conns" -d"${DURATION}s" "${header[@]}" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" 2>&1 | tee -a "$OUT/wrk.log" \
+  # Target 6's runs keep their whole latency distribution (quantiles/NAME.ROUND), which HopModel adds up.
+  RUNS_OF[$name]=$(( ${RUNS_OF[$name]:-0} + 1 ))
+  local quantiles=""
+  if [[ $name == t6.* ]]; then mkdir -p "$OUT/quantiles"; quantiles="$OUT/quantiles/$name.${RUNS_OF[$name]}"; fi
+  line=$(WRK_QUANTILES=$quantiles wrk -t1 -c"$conns" -d"${DURATION}s" "${header[@]}" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" 2>&1 | tee -a "$OUT/wrk.log" \
     | grep '^RESULT') || { log "wrk failed for $name"; return 1; }
   after=$(cpu_ticks "$pid")
   machine_after=$(cpu_steal)
@@ -311,5 +316,6 @@ case "$WHAT" in
   load) start_servers; load_targets ;;
   jmh) jmh_targets ;;
 esac
+if [ -d "$OUT/quantiles" ]; then java -cp "$JAR" dev.tollgate.benchmarks.HopModel "$OUT" >> "$RESULTS"; fi
 log "load average at end: $(loadavg)"
 benchmarks/summary.sh "$OUT" | tee "$OUT/summary.md"

@@ -77,6 +77,12 @@ jmh() {
     for (i = 1; i <= c; i++) out = out (i > 1 ? ", " : "") sprintf(FMT[1], value(a, b, i, 1))
     return out
   }
+  # A target-6 row for HopModel'"'"'s path: its p99 (mean over rounds, and each round) against the double'"'"'s p99.
+  function bound(path, hops, base, measured,   m, i, out) {
+    m = v["hop_model." path] / 1000; out = ""
+    for (i = 1; ("hop_model." path "." i) in v; i++) out = out (i > 1 ? ", " : "") sprintf("%+.1f", (v["hop_model." path "." i] - tail[base, i]) / 1000)
+    printf "| 6 | the same hops with a gate that costs nothing (`HopModel`: %s, each round'"'"'s distributions added); the measured path for comparison: %.2f ms | %.2f vs %.2f ms (%+.2f ms); rounds %s | ≤ +1 ms | %s |\n", hops, P99(measured), m, P99(base), m - P99(base), out, m - P99(base) <= 1 ? "within reach here" : "**out of reach on this machine**, for any gate making these calls"
+  }
   END {
     FMT[0] = "%.2f"; FMT[1] = "%+.1f"; FMT[2] = "%+.0f %%"
     # A machine that never reported steal (0 since boot when the run began) cannot tell a calm round from another.
@@ -135,10 +141,13 @@ jmh() {
       d = P99("t6.paid") - P99("t6.double_verify")
       printf "| 6 | p99 paid path vs the double'"'"'s own p99, %.0f req/s | %.2f vs %.2f ms (+%.2f ms); rounds %s%s | ≤ +1 ms | %s |\n", R("t6.paid"), P99("t6.paid"), P99("t6.double_verify"), d, tails("t6.paid", "t6.double_verify"), calm("t6.paid", "t6.double_verify", 1), verdicts(d <= 1, CALMMED <= 1)
     }
+    # HopModel: the same hops with a gate that costs nothing (each round'"'"'s hops measured alone, added up).
+    if (("hop_model.paid" in v) && has("t6.double_verify")) bound("paid", "t6.free + 2 × t6.double_verify", "t6.double_verify", "t6.paid")
     if (has("t6.local_paid") && has("t6.double_settle")) {
       d = P99("t6.local_paid") - P99("t6.double_settle")
       # A refused proof (402: replayed, bad signature, file ran out) is answered fast: with any, no verdict.
       b = bad["t6.local_paid"]
       printf "| 6 | hybrid (verify=local, signed proofs): p99 paid path vs the double'"'"'s own /settle p99, %.0f req/s | %.2f vs %.2f ms (%+.2f ms)%s | ≤ +1 ms | %s |\n", R("t6.local_paid"), P99("t6.local_paid"), P99("t6.double_settle"), d, b ? sprintf("; %d non-2xx + errors", b) : "", b ? "**invalid run**" : verdict(d <= 1)
     }
+    if (("hop_model.local_paid" in v) && has("t6.double_settle")) bound("local_paid", "t6.free + t6.double_settle", "t6.double_settle", "t6.local_paid")
   }'
