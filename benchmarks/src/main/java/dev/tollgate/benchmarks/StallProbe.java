@@ -69,7 +69,8 @@ public final class StallProbe {
         double seconds = wall / 1e9;
         return String.format(Locale.ROOT,
                 "stall %s: %.1f thread-seconds watched; %.2f %% of it in gaps >= 20 us, %.2f %% unseen by the guest; "
-                        + "gaps per thread-second: 20-200 us %.1f, 0.2-2 ms %.2f, 2-20 ms %.2f, >= 20 ms %.2f; longest %.2f ms",
+                        + "gaps per thread-second: 20-200 us %.1f, 0.2-2 ms %.2f, 2-20 ms %.2f, >= 20 ms %.2f; "
+                        + "longest %.2f ms",
                 who, seconds, 100.0 * gaps / wall, 100.0 * unseen / wall, perDecade[0] / seconds,
                 perDecade[1] / seconds, perDecade[2] / seconds, (perDecade[3] + perDecade[4]) / seconds,
                 longest / 1e6);
