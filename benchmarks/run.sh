@@ -82,6 +82,8 @@ machine() {
   if [ "$STALL_SECONDS" -gt 0 ]; then
     # How often the idle cores vanish, seen from inside: steal this guest may not report (StallProbe). Interpreted
     # (-Xint), so that no JIT compiler thread takes turns with the spinners.
+    # The build leaves tens of MB of files to write back: written now, that work does not land in the probe.
+    sync
     java -Xint -cp "$JAR" dev.tollgate.benchmarks.StallProbe "$STALL_SECONDS" | tail -1 >> "$OUT/machine.txt"
   fi
   cat "$OUT/machine.txt"
