@@ -1,5 +1,9 @@
 package dev.tollgate.benchmarks;
 
+import dev.tollgate.core.verify.HttpFacilitatorClient;
+import dev.tollgate.core.verify.PaymentAttempt;
+import dev.tollgate.core.verify.SettleOutcome;
+import dev.tollgate.core.verify.VerifyOutcome;
 import dev.tollgate.core.wire.X402Headers;
 import dev.tollgate.jaxrs.PaymentRequired;
 import jakarta.servlet.http.HttpServlet;
@@ -81,6 +85,38 @@ final class BenchHandlers {
             resp.setHeader(X402Headers.X_PAYMENT_RESPONSE, V1);
             resp.setHeader("Access-Control-Expose-Headers", X402Headers.EXPOSED);
             byte[] body = body(req.getParameter("bytes"));
+            resp.setContentType("application/json");
+            resp.setContentLength(body.length);
+            resp.getOutputStream().write(body);
+        }
+    }
+
+    /**
+     * The unprotected handler making the paid path's two facilitator calls itself, with Tollgate's own client
+     * and one fixed proof, and no gate: {@code /verify}, then the body, then {@code /settle}. Set beside the
+     * paid path at target 6's rate, it tells the gate's share of that path's latency from the calls' share.
+     */
+    public static final class Relay extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient HttpFacilitatorClient facilitator;
+        private final transient PaymentAttempt attempt;
+
+        Relay(HttpFacilitatorClient facilitator, PaymentAttempt attempt) {
+            this.facilitator = facilitator;
+            this.attempt = attempt;
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            if (!(facilitator.verify(attempt) instanceof VerifyOutcome.Valid)) {
+                resp.sendError(502, "the facilitator did not answer valid");
+                return;
+            }
+            byte[] body = body(req.getParameter("bytes"));
+            if (!(facilitator.settle(attempt) instanceof SettleOutcome.Settled)) {
+                resp.sendError(502, "the facilitator did not settle");
+                return;
+            }
             resp.setContentType("application/json");
             resp.setContentLength(body.length);
             resp.getOutputStream().write(body);

@@ -1,7 +1,11 @@
 package dev.tollgate.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.verify.FacilitatorSettings;
+import dev.tollgate.core.verify.HttpFacilitatorClient;
 import dev.tollgate.core.verify.PaymentSettler;
 import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.verify.SettleOutcome;
@@ -11,6 +15,7 @@ import dev.tollgate.jaxrs.TollgateFeature;
 import dev.tollgate.servlet.PaymentFilter;
 import jakarta.servlet.DispatcherType;
 import java.net.InetAddress;
+import java.net.URI;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -27,7 +32,10 @@ import org.glassfish.jersey.servlet.ServletContainer;
  * outside the JVM. Built from the benchmarks module only, so no setting of the sample can ever select it;
  * it still refuses to listen anywhere but on the loopback interface.
  *
- * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.tollgate.benchmarks.BenchServer [port]}
+ * <p>Given a facilitator's URL (the double), it also serves {@code /bench/relay}: the unprotected handler making
+ * the paid path's two facilitator calls itself, with no gate ({@link BenchHandlers.Relay}).
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.tollgate.benchmarks.BenchServer [port [facilitator]]}
  */
 public final class BenchServer {
     static final String PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
@@ -40,7 +48,7 @@ public final class BenchServer {
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8091;
-        Server server = start("127.0.0.1", port);
+        Server server = start("127.0.0.1", port, args.length > 1 ? URI.create(args[1]) : null);
         System.out.println("BenchServer (instant in-process verifier) listening on " + server.getURI());
         server.join();
     }
@@ -53,7 +61,7 @@ public final class BenchServer {
             TX_PREFIX + Long.toHexString(Long.MIN_VALUE | TX.incrementAndGet()), attempt.option().network().caip2(),
             attempt.evm() == null ? null : attempt.evm().authorization().from()));
 
-    public static Server start(String host, int port) throws Exception {
+    public static Server start(String host, int port, URI facilitator) throws Exception {
         if (!InetAddress.getByName(host).isLoopbackAddress()) {
             throw new IllegalArgumentException("BenchServer accepts every payment; it only listens on loopback, not " + host);
         }
@@ -77,6 +85,16 @@ public final class BenchServer {
         context.addServlet(new ServletHolder(new BenchHandlers.Servlet()), "/bench/free");
         context.addServlet(new ServletHolder(new BenchHandlers.Servlet()), "/bench/paid");
         context.addServlet(new ServletHolder(new BenchHandlers.ServletWithSettlementHeaders()), "/bench/free-headers");
+        if (facilitator != null) {
+            ObjectMapper json = new ObjectMapper();
+            byte[] nonce = new byte[32];
+            long now = System.currentTimeMillis() / 1000;
+            JsonNode proof = new PaidOffer(null, json.valueToTree(FacilitatorLatency.OPTION.requirementsV2()))
+                    .proof(json, now - PaidOffer.VALID_SINCE_SECONDS, now + PaidOffer.VALID_FOR_SECONDS, nonce);
+            context.addServlet(new ServletHolder(new BenchHandlers.Relay(
+                    new HttpFacilitatorClient(FacilitatorSettings.of(facilitator)),
+                    FacilitatorLatency.attempt(json, proof))), "/bench/relay");
+        }
         context.addFilter(new FilterHolder(new PaymentFilter(Tollgate.create(servletConfig))), "/bench/paid",
                 EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE));
         ResourceConfig api = new ResourceConfig(BenchHandlers.Resource.class)
