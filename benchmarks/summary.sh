@@ -81,7 +81,7 @@ jmh() {
   function bound(path, hops, base, measured,   m, i, out) {
     m = v["hop_model." path] / 1000; out = ""
     for (i = 1; ("hop_model." path "." i) in v; i++) out = out (i > 1 ? ", " : "") sprintf("%+.1f", (v["hop_model." path "." i] - tail[base, i]) / 1000)
-    printf "| 6 | the same hops with a gate that costs nothing (`HopModel`: %s, each round'"'"'s distributions added); the measured path for comparison: %.2f ms | %.2f vs %.2f ms (%+.2f ms); rounds %s | ≤ +1 ms | %s |\n", hops, P99(measured), m, P99(base), m - P99(base), out, m - P99(base) <= 1 ? "within reach here" : "**out of reach on this machine**, for any gate making these calls"
+    printf "| 6 | the same hops with a gate that costs nothing (`HopModel`: %s, each round'"'"'s distributions added); the measured path for comparison: %.2f ms | %.2f vs %.2f ms (%+.2f ms); rounds %s | ≤ +1 ms | %s |\n", hops, P99(measured), m, P99(base), m - P99(base), out, m - P99(base) <= 1 ? "within reach here" : "**out of reach on this machine** by this estimate, even for a gate that cost nothing"
   }
   END {
     FMT[0] = "%.2f"; FMT[1] = "%+.1f"; FMT[2] = "%+.0f %%"
