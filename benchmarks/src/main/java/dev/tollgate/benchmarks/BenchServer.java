@@ -89,11 +89,11 @@ public final class BenchServer {
             ObjectMapper json = new ObjectMapper();
             byte[] nonce = new byte[32];
             long now = System.currentTimeMillis() / 1000;
-            JsonNode proof = new PaidOffer(null, json.valueToTree(FacilitatorLatency.OPTION.requirementsV2()))
+            JsonNode proof = new PaidOffer(null, json.valueToTree(PaidOffer.BENCH_OPTION.requirementsV2()))
                     .proof(json, now - PaidOffer.VALID_SINCE_SECONDS, now + PaidOffer.VALID_FOR_SECONDS, nonce);
             context.addServlet(new ServletHolder(new BenchHandlers.Relay(
                     new HttpFacilitatorClient(FacilitatorSettings.of(facilitator)),
-                    FacilitatorLatency.attempt(json, proof))), "/bench/relay");
+                    PaidOffer.benchAttempt(json, proof))), "/bench/relay");
         }
         context.addFilter(new FilterHolder(new PaymentFilter(Tollgate.create(servletConfig))), "/bench/paid",
                 EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE));

@@ -2,15 +2,10 @@ package dev.tollgate.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tollgate.core.gate.PaymentOption;
-import dev.tollgate.core.pricing.NetworkRegistry;
 import dev.tollgate.core.verify.FacilitatorSettings;
 import dev.tollgate.core.verify.HttpFacilitatorClient;
 import dev.tollgate.core.verify.PaymentAttempt;
 import dev.tollgate.core.verify.VerifyOutcome;
-import dev.tollgate.core.wire.ExactEvmPayload;
-import java.io.IOException;
-import java.math.BigInteger;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,23 +23,12 @@ public final class FacilitatorLatency {
     private FacilitatorLatency() {
     }
 
-    /** The bench routes' offer ($0.01 of Base Sepolia USDC to {@link BenchServer#PAY_TO}). */
-    static final PaymentOption OPTION = new PaymentOption("exact",
-            NetworkRegistry.defaults().find("base-sepolia").orElseThrow(), BigInteger.valueOf(10_000),
-            "0x036CbD53842c5426634e7929541eC2318f3dCF7e", BenchServer.PAY_TO, 60, "USDC", "2");
-
-    /** A proof of {@link #OPTION} as the gate would hand it to a facilitator client. */
-    static PaymentAttempt attempt(ObjectMapper json, JsonNode proof) throws IOException {
-        return new PaymentAttempt(2, proof, OPTION.requirementsV2(), OPTION,
-                json.treeToValue(proof.get("payload"), ExactEvmPayload.class));
-    }
-
     public static void main(String[] args) throws Exception {
         HttpFacilitatorClient client = new HttpFacilitatorClient(FacilitatorSettings.of(URI.create(args[0])));
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
         ObjectMapper json = new ObjectMapper();
         JsonNode proof = json.readTree(Base64.getDecoder().decode(Files.readAllLines(Path.of(args[1])).get(3)));
-        PaymentAttempt attempt = attempt(json, proof);
+        PaymentAttempt attempt = PaidOffer.benchAttempt(json, proof);
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         int each = calls / threads;
         long[] nanos = new long[each * threads];

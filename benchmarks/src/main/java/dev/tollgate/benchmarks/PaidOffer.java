@@ -8,7 +8,12 @@ import dev.tollgate.core.evm.Eip712Domain;
 import dev.tollgate.core.evm.EvmAddress;
 import dev.tollgate.core.evm.EvmPrivateKey;
 import dev.tollgate.core.evm.ExactEvmAuthorization;
+import dev.tollgate.core.gate.PaymentOption;
+import dev.tollgate.core.pricing.NetworkRegistry;
+import dev.tollgate.core.verify.PaymentAttempt;
+import dev.tollgate.core.wire.ExactEvmPayload;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +24,8 @@ import java.util.HexFormat;
 /**
  * A server's first x402 v2 offer and a payer for it, shared by {@link ProofTemplate} and {@link SignedProofs}:
  * fetch the 402, sign an EIP-3009 authorization for the offer with a throw-away key, build the proof (the
- * decoded PAYMENT-SIGNATURE) and the body a facilitator gets for it. Thread-safe once built.
+ * decoded PAYMENT-SIGNATURE) and the body a facilitator gets for it. Thread-safe once built. Also the bench
+ * routes' own offer, for the tools that need it without asking a server ({@link #BENCH_OPTION}).
  */
 final class PaidOffer {
     /** A well-known test key (Hardhat/Anvil account #1); it holds nothing anywhere that matters. */
@@ -32,6 +38,10 @@ final class PaidOffer {
      */
     static final long VALID_SINCE_SECONDS = 600;
     static final long VALID_FOR_SECONDS = 3600;
+    /** The bench routes' offer ($0.01 of Base Sepolia USDC to {@link BenchServer#PAY_TO}), as the gate holds it. */
+    static final PaymentOption BENCH_OPTION = new PaymentOption("exact",
+            NetworkRegistry.defaults().find("base-sepolia").orElseThrow(), BigInteger.valueOf(10_000),
+            "0x036CbD53842c5426634e7929541eC2318f3dCF7e", BenchServer.PAY_TO, 60, "USDC", "2");
 
     private final JsonNode resource;
     private final JsonNode accepted;
@@ -57,6 +67,12 @@ final class PaidOffer {
                 new IllegalStateException(target + " answered " + r.statusCode() + " without PAYMENT-REQUIRED"));
         JsonNode required = json.readTree(Base64.getDecoder().decode(header));
         return new PaidOffer(required.get("resource"), required.get("accepts").get(0));
+    }
+
+    /** A proof of {@link #BENCH_OPTION} as the gate would hand it to a facilitator client. */
+    static PaymentAttempt benchAttempt(ObjectMapper json, JsonNode proof) throws IOException {
+        return new PaymentAttempt(2, proof, BENCH_OPTION.requirementsV2(), BENCH_OPTION,
+                json.treeToValue(proof.get("payload"), ExactEvmPayload.class));
     }
 
     JsonNode accepted() {

@@ -1,13 +1,10 @@
 package dev.tollgate.benchmarks;
 
-import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.SettlementMode;
-import dev.tollgate.core.pricing.NetworkRegistry;
 import dev.tollgate.core.route.Route;
 import dev.tollgate.core.route.RoutePattern;
 import dev.tollgate.core.route.RouteTable;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,10 +42,7 @@ public class RouteMatchBenchmark {
 
     @Setup
     public void setUp() {
-        PaymentOption option = new PaymentOption("exact", NetworkRegistry.defaults().find("base-sepolia").orElseThrow(),
-                BigInteger.valueOf(10_000), "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
-                "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", 60, "USDC", "2");
-        PaymentTerms terms = new PaymentTerms(List.of(option), "", null, SettlementMode.AFTER);
+        PaymentTerms terms = new PaymentTerms(List.of(PaidOffer.BENCH_OPTION), "", null, SettlementMode.AFTER);
         List<Route> list = new ArrayList<>();
         for (int i = 0; i < routes; i++) {
             String pattern = switch (i % 3) {
