@@ -53,9 +53,9 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
             request.setProperty(SESSION, admit.session());
             request.setProperty(PaymentReceipt.ATTRIBUTE, admit.session().receipt());
         } else if (decision instanceof Decision.Challenge challenge) {
-            request.abortWith(response(challenge.answer()));
+            request.abortWith(answerUnread(request, challenge.answer()));
         } else {
-            request.abortWith(response(((Decision.Reject) decision).answer()));
+            request.abortWith(answerUnread(request, ((Decision.Reject) decision).answer()));
         }
     }
 
@@ -96,11 +96,19 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
         response.setEntity(answer.body(), NO_ANNOTATIONS, MediaType.valueOf(answer.contentType()));
     }
 
-    private static Response response(HttpAnswer answer) {
+    /**
+     * The gate's answer to a request whose body nobody read. A container that finds that body unread once the
+     * answer is committed drops the connection after it (Jetty does, when the body was still on its way); a
+     * client reusing the connection for its paid retry would find it dead, so the answer says it will close.
+     */
+    private static Response answerUnread(ContainerRequestContext request, HttpAnswer answer) {
         Response.ResponseBuilder b = Response.status(answer.status())
                 .entity(answer.body())
                 .type(answer.contentType());
         answer.headers().forEach(b::header);
+        if (request.getLength() > 0 || request.getHeaderString("Transfer-Encoding") != null) {
+            b.header("Connection", "close");
+        }
         return b.build();
     }
 

@@ -2,6 +2,7 @@ package dev.tollgate.jaxrs;
 
 import dev.tollgate.core.gate.PaymentReceipt;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -31,6 +32,14 @@ final class Resources {
         public String weather() {
             PRODUCED.incrementAndGet();
             return "{\"weather\":\"sunny\"}";
+        }
+
+        @POST
+        @Path("upload")
+        @PaymentRequired(price = "$0.001")
+        public String upload(String body) {
+            PRODUCED.incrementAndGet();
+            return "stored " + body.length() + " characters";
         }
 
         @GET

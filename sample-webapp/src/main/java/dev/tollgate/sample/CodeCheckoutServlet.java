@@ -172,6 +172,8 @@ public class CodeCheckoutServlet extends HttpServlet {
             return;
         }
         if (req.getContentLengthLong() > 0 || req.getHeader("Transfer-Encoding") != null) {
+            // The body stays unread, so the connection cannot carry another request: say so (Jetty drops it).
+            resp.setHeader("Connection", "close");
             json(resp, 400, error("send no body: the server fixes amount, currency and destination ("
                     + option.price() + " to " + option.destination() + ")"));
             return;

@@ -119,6 +119,7 @@ class CodeCheckoutTest {
 
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains("the server fixes amount, currency and destination"), r.body());
+        assertEquals("close", r.headers().firstValue("Connection").orElse(null), "the unread body ends the connection");
         assertEquals(before, sequencer.requestCount());
         assertEquals(405, get("/create-intent").statusCode());
     }

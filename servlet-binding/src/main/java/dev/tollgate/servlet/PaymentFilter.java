@@ -119,7 +119,7 @@ public class PaymentFilter implements Filter {
         if (request.getDispatcherType() == DispatcherType.REQUEST) {
             Optional<String> ambiguity = PathFirewall.check(request.getRequestURI());
             if (ambiguity.isPresent()) {
-                write(response, errorAnswer(ambiguity.get()));
+                answerUnread(request, response, errorAnswer(ambiguity.get()));
                 return;
             }
         }
@@ -137,9 +137,9 @@ public class PaymentFilter implements Filter {
         if (decision instanceof Decision.Admit admit) {
             serve(request, response, chain, admit.session());
         } else if (decision instanceof Decision.Challenge c) {
-            write(response, c.answer());
+            answerUnread(request, response, c.answer());
         } else {
-            write(response, ((Decision.Reject) decision).answer());
+            answerUnread(request, response, ((Decision.Reject) decision).answer());
         }
     }
 
@@ -203,6 +203,19 @@ public class PaymentFilter implements Filter {
             response.reset();
             write(response, ((Completion.Withhold) completion).answer());
         }
+    }
+
+    /**
+     * The gate's answer to a request whose body nobody read. A container that finds that body unread once the
+     * answer is committed drops the connection after it (Jetty does, when the body was still on its way); a
+     * client reusing the connection for its paid retry would find it dead, so the answer says it will close.
+     */
+    private static void answerUnread(HttpServletRequest request, HttpServletResponse response, HttpAnswer answer)
+            throws IOException {
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            response.setHeader("Connection", "close");
+        }
+        write(response, answer);
     }
 
     static void write(HttpServletResponse response, HttpAnswer answer) throws IOException {

@@ -87,6 +87,29 @@ final class PaidServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a request's head (no {@code Connection: close} of its own) with the given extra header lines, and no
+     * body whatever they declare; returns the response's head, read until its blank line.
+     */
+    String rawHead(String method, String target, String... headerLines) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port())) {
+            s.setSoTimeout(10_000);
+            StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            for (String line : headerLines) {
+                head.append(line).append("\r\n");
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder answer = new StringBuilder();
+            for (int b; answer.indexOf("\r\n\r\n") < 0 && (b = in.read()) != -1; ) {
+                answer.append((char) b);
+            }
+            return answer.toString();
+        }
+    }
+
     @Override
     public void close() throws Exception {
         server.stop();

@@ -16,6 +16,7 @@ import dev.tollgate.core.testing.Proofs;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,25 @@ class PaymentFilterTest {
         assertEquals(Proofs.BASE_SEPOLIA_USDC, offer.get("asset").asText());
         assertEquals(Proofs.PAY_TO, offer.get("payTo").asText());
         assertEquals("USDC", offer.get("extra").get("name").asText());
+    }
+
+    @Test
+    void aChallengeSentBeforeTheRequestsBodyWasReadTellsTheClientTheConnectionCloses() throws Exception {
+        // The body never comes: the gate answers without waiting for it, and the connection cannot carry the
+        // client's paid retry, so the answer must say so rather than leave the client to find it closed.
+        String head = server.rawHead("POST", "/big/upload", "Content-Type: application/json", "Content-Length: 100");
+
+        assertTrue(head.startsWith("HTTP/1.1 402 "), head);
+        assertTrue(head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), head);
+        assertEquals(0, server.paidHandlerRuns.get());
+    }
+
+    @Test
+    void aChallengeToARequestWithoutABodyKeepsTheConnectionOpen() throws Exception {
+        String head = server.rawHead("GET", "/premium/report");
+
+        assertTrue(head.startsWith("HTTP/1.1 402 "), head);
+        assertFalse(head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), head);
     }
 
     @Test
