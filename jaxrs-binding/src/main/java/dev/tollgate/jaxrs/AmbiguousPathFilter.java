@@ -24,11 +24,13 @@ final class AmbiguousPathFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         URI uri = request.getUriInfo().getRequestUri();
-        PathFirewall.check(uri.getRawPath()).ifPresent(problem -> request.abortWith(Response.status(400)
-                .header("Cache-Control", "no-store")
-                .entity(("{\"error\":\"" + problem.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}")
-                        .getBytes(StandardCharsets.UTF_8))
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .build()));
+        PathFirewall.check(uri.getRawPath()).ifPresent(problem -> {
+            byte[] body = ("{\"error\":\"" + problem.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            request.abortWith(UnreadBody.closeIfDeclared(request, Response.status(400)
+                    .header("Cache-Control", "no-store")
+                    .entity(body)
+                    .type(MediaType.APPLICATION_JSON_TYPE)).build());
+        });
     }
 }

@@ -96,20 +96,13 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
         response.setEntity(answer.body(), NO_ANNOTATIONS, MediaType.valueOf(answer.contentType()));
     }
 
-    /**
-     * The gate's answer to a request whose body nobody read. A container that finds that body unread once the
-     * answer is committed drops the connection after it (Jetty does, when the body was still on its way); a
-     * client reusing the connection for its paid retry would find it dead, so the answer says it will close.
-     */
+    /** The gate's answer to a request whose body nobody read ({@link UnreadBody}). */
     private static Response answerUnread(ContainerRequestContext request, HttpAnswer answer) {
         Response.ResponseBuilder b = Response.status(answer.status())
                 .entity(answer.body())
                 .type(answer.contentType());
         answer.headers().forEach(b::header);
-        if (request.getLength() > 0 || request.getHeaderString("Transfer-Encoding") != null) {
-            b.header("Connection", "close");
-        }
-        return b.build();
+        return UnreadBody.closeIfDeclared(request, b).build();
     }
 
     @Override

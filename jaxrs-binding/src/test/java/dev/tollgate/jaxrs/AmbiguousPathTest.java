@@ -2,6 +2,7 @@ package dev.tollgate.jaxrs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.testing.FacilitatorDouble;
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.NetworkConnector;
@@ -20,6 +22,7 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -73,6 +76,34 @@ class AmbiguousPathTest {
         String response = raw(target);
         assertEquals("HTTP/1.1 " + status, response.substring(0, 12), target + " -> " + response);
         assertFalse(response.contains(Resources.CONTENT), target);
+    }
+
+    @Test
+    void aRefusalSentBeforeTheRequestsBodyWasReadTellsTheClientTheConnectionCloses() throws IOException {
+        // The declared body never comes: Jetty drops such a connection after the answer, and the answer says so.
+        String refused = head("POST /api/upload;x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                + "Content-Length: 100\r\n\r\n");
+        assertTrue(refused.startsWith("HTTP/1.1 400 "), refused);
+        assertTrue(refused.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), refused);
+
+        String withoutBody = head("GET /api/report;x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        assertTrue(withoutBody.startsWith("HTTP/1.1 400 "), withoutBody);
+        assertFalse(withoutBody.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), withoutBody);
+    }
+
+    /** The response head to a request sent byte for byte, read up to its blank line. */
+    private static String head(String request) throws IOException {
+        int port = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            StringBuilder head = new StringBuilder();
+            InputStream in = s.getInputStream();
+            for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) != -1; ) {
+                head.append((char) b);
+            }
+            return head.toString();
+        }
     }
 
     private static String raw(String target) throws IOException {
