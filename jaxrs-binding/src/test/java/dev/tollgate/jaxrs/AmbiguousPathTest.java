@@ -91,19 +91,8 @@ class AmbiguousPathTest {
         assertFalse(withoutBody.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), withoutBody);
     }
 
-    /** The response head to a request sent byte for byte, read up to its blank line. */
     private static String head(String request) throws IOException {
-        int port = ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(5_000);
-            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            StringBuilder head = new StringBuilder();
-            InputStream in = s.getInputStream();
-            for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) != -1; ) {
-                head.append((char) b);
-            }
-            return head.toString();
-        }
+        return RawHttp.head(((NetworkConnector) server.getConnectors()[0]).getLocalPort(), request);
     }
 
     private static String raw(String target) throws IOException {

@@ -9,14 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
@@ -122,20 +119,12 @@ class ServletDeploymentTest {
     void aChallengeSentBeforeTheRequestsBodyWasReadTellsTheClientTheConnectionCloses() throws Exception {
         // The body never comes: the connection cannot carry the client's paid retry, and the answer says so.
         URI target = URI.create(base + "upload");
-        try (Socket s = new Socket("127.0.0.1", target.getPort())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(("POST " + target.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: text/plain\r\nContent-Length: 100\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            StringBuilder head = new StringBuilder();
-            InputStream in = s.getInputStream();
-            for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) != -1; ) {
-                head.append((char) b);
-            }
+        String head = RawHttp.head(target.getPort(), "POST " + target.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: text/plain\r\nContent-Length: 100\r\n\r\n");
 
-            assertTrue(head.toString().startsWith("HTTP/1.1 402 "), head.toString());
-            assertTrue(head.toString().toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), head.toString());
-            assertEquals(0, Resources.PRODUCED.get());
-        }
+        assertTrue(head.startsWith("HTTP/1.1 402 "), head);
+        assertTrue(head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), head);
+        assertEquals(0, Resources.PRODUCED.get());
     }
 
     private HttpResponse<String> get(String path, String header, String value) throws IOException, InterruptedException {
