@@ -2,6 +2,7 @@ package dev.tollgate.core;
 
 import dev.tollgate.core.code.CodeIntentVerifier;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
 import dev.tollgate.core.gate.Decision;
 import dev.tollgate.core.gate.PaymentGate;
 import dev.tollgate.core.gate.PaymentTerms;
@@ -29,6 +30,10 @@ public final class Tollgate implements AutoCloseable {
         this.config = config;
         this.facilitator = FacilitatorWiring.of(config);
         PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator.verifier();
+        if (verifier instanceof LocalExactEvmPaymentVerifier local && facilitator.verifier() != null) {
+            // Hybrid mode: what only the chain can check (a smart wallet's signature) goes to the facilitator.
+            verifier = local.withContractSignaturesFrom(facilitator.verifier());
+        }
         PaymentSettler settler = config.settler() != null ? config.settler() : facilitator.settler();
         this.ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
         this.codeIntents = config.codeIntentApi() == null ? null : new CodeIntentVerifier(config.codeIntentApi(),

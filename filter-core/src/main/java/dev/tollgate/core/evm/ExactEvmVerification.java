@@ -10,15 +10,25 @@ package dev.tollgate.core.evm;
  * @param onChainStateChecked always false here: payer balance, nonce state ({@code authorizationState})
  *                            and a settlement simulation were NOT checked; a valid result is not a
  *                            guarantee that settlement will succeed
+ * @param contractSignature   every other check passed, but the signature is a smart wallet's (not the 65
+ *                            bytes an externally owned account signs with): only the payer's contract can
+ *                            judge it, on chain (ERC-1271, or ERC-6492 before the wallet is deployed). The
+ *                            result is not valid, with the signature's reason; a facilitator can settle the
+ *                            question
  */
-public record ExactEvmVerification(
-        boolean valid, String invalidReason, String invalidMessage, String payer, boolean onChainStateChecked) {
+public record ExactEvmVerification(boolean valid, String invalidReason, String invalidMessage, String payer,
+                                   boolean onChainStateChecked, boolean contractSignature) {
 
     static ExactEvmVerification accepted(String payer) {
-        return new ExactEvmVerification(true, null, null, payer, false);
+        return new ExactEvmVerification(true, null, null, payer, false, false);
     }
 
     static ExactEvmVerification refused(ExactEvmInvalidReason reason, String message, String payer) {
-        return new ExactEvmVerification(false, reason.code(), message, payer, false);
+        return new ExactEvmVerification(false, reason.code(), message, payer, false, false);
+    }
+
+    static ExactEvmVerification contractSignature(String message, String payer) {
+        return new ExactEvmVerification(false, ExactEvmInvalidReason.INVALID_SIGNATURE.code(), message, payer, false,
+                true);
     }
 }

@@ -15,6 +15,11 @@ import java.util.Objects;
  * <p>Alone it suits development; in production pair it with a settler that re-checks on chain, which is what
  * hybrid mode is: {@code TollgateConfig.builder().verifier(new LocalExactEvmPaymentVerifier(clock))
  * .facilitatorUrl(url)} verifies here and settles through the facilitator.
+ *
+ * <p>A smart wallet's signature (not 65 bytes: ERC-1271, or ERC-6492 before the wallet is deployed) can only
+ * be checked on chain. Alone, this verifier refuses it and says why; given the facilitator's verifier
+ * ({@link #withContractSignaturesFrom}, which a {@code Tollgate} with a facilitator does for it), it hands such
+ * a proof, once every other check has passed, to the facilitator's {@code /verify}.
  */
 public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
 
@@ -26,9 +31,26 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
     public static final String REASON_INVALID_PAYLOAD = "invalid_exact_evm_payload";
 
     private final LocalExactEvmVerifier verifier;
+    private final Clock clock;
+    private final PaymentVerifier contractSignatures;
 
     public LocalExactEvmPaymentVerifier(Clock clock) {
-        this.verifier = new LocalExactEvmVerifier(Objects.requireNonNull(clock, "clock"));
+        this(clock, null);
+    }
+
+    private LocalExactEvmPaymentVerifier(Clock clock, PaymentVerifier contractSignatures) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.verifier = new LocalExactEvmVerifier(clock);
+        this.contractSignatures = contractSignatures;
+    }
+
+    /**
+     * This verifier, handing smart-wallet signatures to {@code onChain} (a facilitator's verifier) instead of
+     * refusing them; itself when it already hands them to one.
+     */
+    public LocalExactEvmPaymentVerifier withContractSignaturesFrom(PaymentVerifier onChain) {
+        Objects.requireNonNull(onChain, "onChain");
+        return contractSignatures != null ? this : new LocalExactEvmPaymentVerifier(clock, onChain);
     }
 
     @Override
@@ -36,6 +58,9 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
         ExactEvmVerification result = check(attempt);
         if (result.valid()) {
             return new VerifyOutcome.Valid(result.payer(), null, NOT_CHECKED_ON_CHAIN);
+        }
+        if (result.contractSignature() && contractSignatures != null) {
+            return contractSignatures.verify(attempt);
         }
         return new VerifyOutcome.Invalid(result.invalidReason(), result.invalidMessage());
     }
@@ -45,7 +70,7 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
         PaymentOption option = attempt.option();
         if (!LocalExactEvmVerifier.SCHEME.equals(option.scheme())) {
             return new ExactEvmVerification(false, ExactEvmInvalidReason.UNSUPPORTED_SCHEME.code(),
-                    "only the exact scheme on EVM is verified locally, not " + option.scheme(), null, false);
+                    "only the exact scheme on EVM is verified locally, not " + option.scheme(), null, false, false);
         }
         // The option's network under the name the attempt's protocol version uses.
         String network = attempt.x402Version() == 1 ? option.network().v1Name() : option.network().caip2();
@@ -57,7 +82,7 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
                     ? ExactEvmJson.payment(option.scheme(), network, attempt.evm())
                     : ExactEvmJson.payment(attempt.paymentPayload());
         } catch (IllegalArgumentException e) {
-            return new ExactEvmVerification(false, REASON_INVALID_PAYLOAD, e.getMessage(), null, false);
+            return new ExactEvmVerification(false, REASON_INVALID_PAYLOAD, e.getMessage(), null, false, false);
         }
         // The server's own terms, never the client's copy of them: the option is what the route charges.
         ExactEvmRequirement requirement = new ExactEvmRequirement(

@@ -9,9 +9,11 @@ import java.util.Objects;
  * run locally and in the same order, so that the first failure reported is the one a facilitator
  * would report.
  *
- * <p>Not covered: smart-wallet signatures (ERC-1271/ERC-6492), and everything that needs the chain
- * (balance, unused nonce, simulation). Every result says so via
- * {@link ExactEvmVerification#onChainStateChecked()}.
+ * <p>Not covered: everything that needs the chain (balance, unused nonce, simulation); every result says so
+ * via {@link ExactEvmVerification#onChainStateChecked()}. Nor smart-wallet signatures: a signature that is not
+ * 65 bytes can only be checked by the payer's contract (ERC-1271, or ERC-6492 before it is deployed). Such a
+ * proof gets every other check, and when they pass its result is not valid but marked
+ * {@link ExactEvmVerification#contractSignature()}, for a facilitator to judge.
  */
 public final class LocalExactEvmVerifier {
 
@@ -47,10 +49,21 @@ public final class LocalExactEvmVerifier {
                     "payload network " + payment.network() + " is not the requirement's " + requirement.network(),
                     payer);
         }
-        String signatureProblem = signatureProblem(requirement, payment);
-        if (signatureProblem != null) {
-            return ExactEvmVerification.refused(ExactEvmInvalidReason.INVALID_SIGNATURE, signatureProblem, payer);
+        SignatureCheck signature = checkSignature(requirement, payment);
+        if (signature.refusal() != null) {
+            return ExactEvmVerification.refused(ExactEvmInvalidReason.INVALID_SIGNATURE, signature.refusal(), payer);
         }
+        ExactEvmVerification fieldRefusal = checkFields(requirement, authorization, payer);
+        if (fieldRefusal != null) {
+            return fieldRefusal;
+        }
+        return signature.contractSignature() == null ? ExactEvmVerification.accepted(payer)
+                : ExactEvmVerification.contractSignature(signature.contractSignature(), payer);
+    }
+
+    /** The checks after the signature's, in a facilitator's order: the first refusal, or null. */
+    private ExactEvmVerification checkFields(ExactEvmRequirement requirement, ExactEvmAuthorization authorization,
+                                             String payer) {
         if (!authorization.to().equals(requirement.payTo())) {
             return ExactEvmVerification.refused(ExactEvmInvalidReason.RECIPIENT_MISMATCH,
                     "authorization pays " + authorization.to() + ", requirement payTo is " + requirement.payTo(),
@@ -73,27 +86,47 @@ public final class LocalExactEvmVerifier {
                     "authorization value " + authorization.value() + " is not the required amount "
                             + requirement.amount(), payer);
         }
-        return ExactEvmVerification.accepted(payer);
+        return null;
     }
 
-    /** Null when the signature recovers to authorization.from under the requirement's domain. */
-    private static String signatureProblem(ExactEvmRequirement requirement, ExactEvmPayment payment) {
+    /**
+     * What the signature alone says: refused (why), a smart wallet's (what it is), or neither (it recovers to
+     * authorization.from).
+     */
+    private record SignatureCheck(String refusal, String contractSignature) {
+        static final SignatureCheck RECOVERS_TO_PAYER = new SignatureCheck(null, null);
+    }
+
+    private static SignatureCheck checkSignature(ExactEvmRequirement requirement, ExactEvmPayment payment) {
         if (payment.signature() == null) {
-            return "signature is missing";
+            return new SignatureCheck("signature is missing", null);
+        }
+        byte[] bytes;
+        try {
+            bytes = Hex.decode(payment.signature());
+        } catch (IllegalArgumentException e) {
+            return new SignatureCheck("signature: " + e.getMessage(), null);
+        }
+        if (bytes.length != RecoverableSignature.LENGTH && bytes.length > 0) {
+            return new SignatureCheck(null, "a smart wallet's signature (" + bytes.length + " bytes, not the 65 of an"
+                    + " externally owned account): only the payer's contract can check it, on chain (ERC-1271, or"
+                    + " ERC-6492 before it is deployed)");
         }
         Eip712Domain domain = new Eip712Domain(
                 requirement.name(), requirement.version(), requirement.chainId(), requirement.asset());
         try {
-            RecoverableSignature signature = RecoverableSignature.fromHex(payment.signature());
+            RecoverableSignature signature = RecoverableSignature.fromBytes(bytes);
             EvmAddress signer = Secp256k1.recoverAddress(
                     TransferWithAuthorization.digest(domain, payment.authorization()), signature);
             if (!signer.equals(payment.authorization().from())) {
-                return "signature recovers to " + signer + ", not to authorization.from "
-                        + payment.authorization().from();
+                // 65 bytes are judged as an externally owned account's signature: one that recovers to another
+                // address is forged, and is refused here without asking anyone.
+                return new SignatureCheck("signature recovers to " + signer + ", not to authorization.from "
+                        + payment.authorization().from(), null);
             }
-            return null;
+            return SignatureCheck.RECOVERS_TO_PAYER;
         } catch (InvalidSignatureException e) {
-            return e.getMessage();
+            return new SignatureCheck(e.getMessage(), null);
         }
     }
 

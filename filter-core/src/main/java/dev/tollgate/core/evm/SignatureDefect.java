@@ -4,7 +4,7 @@ package dev.tollgate.core.evm;
 public enum SignatureDefect {
     /** Not 0x-prefixed hex. */
     MALFORMED_HEX("signature is not 0x-prefixed hex"),
-    /** Not 65 bytes; smart-wallet (ERC-1271/ERC-6492) signatures are longer and not supported here. */
+    /** Not 65 bytes: not an externally owned account's; a smart wallet's (ERC-1271/ERC-6492) may be any length. */
     WRONG_LENGTH("signature must be 65 bytes r||s||v"),
     /** v is neither 27/28 nor the bare y-parity 0/1. */
     INVALID_V("signature v must be 27, 28, 0 or 1"),

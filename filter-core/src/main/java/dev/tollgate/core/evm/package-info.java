@@ -8,6 +8,8 @@
  * {@link dev.tollgate.core.evm.Eip3009Signer} is the payer side.
  *
  * <p>Deliberately out of scope: on-chain state (balance, {@code authorizationState} nonce, simulation),
- * settlement, and smart-wallet signatures (ERC-1271 / ERC-6492). Only 65-byte EOA signatures verify.
+ * settlement, and judging smart-wallet signatures (ERC-1271 / ERC-6492), which only the wallet's contract can
+ * do. Only 65-byte signatures of externally owned accounts verify here; any other length is marked for a
+ * facilitator ({@link dev.tollgate.core.evm.ExactEvmVerification#contractSignature()}).
  */
 package dev.tollgate.core.evm;

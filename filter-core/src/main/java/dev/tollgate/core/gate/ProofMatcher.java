@@ -27,7 +27,6 @@ final class ProofMatcher {
     // Field shapes, checked by hand: java.util.regex cost more than all the rest of the matching together.
     private static final int ADDRESS = 40;
     private static final int BYTES32 = 64;
-    private static final int SIGNATURE = 130;
     private static final int UINT_DIGITS = 78;
     private static final boolean[] HEX_DIGIT = new boolean[128];
 
@@ -167,7 +166,7 @@ final class ProofMatcher {
         if (evm.signature() == null || a == null) {
             throw new Refusal("invalid_exact_evm_payload: signature and authorization are required");
         }
-        requireHex(SIGNATURE, evm.signature(), "signature");
+        requireSignature(evm.signature());
         requireHex(ADDRESS, a.from(), "authorization.from");
         requireHex(ADDRESS, a.to(), "authorization.to");
         requireUint(a.value(), "authorization.value");
@@ -234,13 +233,35 @@ final class ProofMatcher {
 
     /** "0x" and exactly {@code digits} hex digits (either case). */
     private static void requireHex(int digits, String value, String field) throws Refusal {
-        boolean ok = value != null && value.length() == digits + 2 && value.charAt(0) == '0' && value.charAt(1) == 'x';
-        for (int i = 2; ok && i < value.length(); i++) {
-            char c = value.charAt(i);
-            ok = c < HEX_DIGIT.length && HEX_DIGIT[c];
-        }
-        if (!ok) {
+        if (hexDigits(value) != digits) {
             throw malformed(field);
+        }
+    }
+
+    /** How many hex digits (either case) follow the "0x" that starts {@code value}; -1 when it is not so made. */
+    private static int hexDigits(String value) {
+        if (value == null || value.length() < 2 || value.charAt(0) != '0' || value.charAt(1) != 'x') {
+            return -1;
+        }
+        for (int i = 2; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= HEX_DIGIT.length || !HEX_DIGIT[c]) {
+                return -1;
+            }
+        }
+        return value.length() - 2;
+    }
+
+    /**
+     * 0x and whole bytes of hex, at least one. An externally owned account signs with 65 bytes (r, s, v), but a
+     * smart wallet's signature is whatever its contract accepts (ERC-1271), and one not yet deployed wraps it
+     * with its deployment (ERC-6492): x402's facilitators verify both, so only the shape is checked here. The
+     * header's size limit bounds the length.
+     */
+    private static void requireSignature(String value) throws Refusal {
+        int digits = hexDigits(value);
+        if (digits < 2 || digits % 2 != 0) {
+            throw malformed("signature");
         }
     }
 

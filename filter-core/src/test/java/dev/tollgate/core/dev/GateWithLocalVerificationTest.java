@@ -22,6 +22,7 @@ import dev.tollgate.core.wire.X402Headers;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,6 +94,55 @@ class GateWithLocalVerificationTest {
             Decision.Challenge challenge = assertInstanceOf(Decision.Challenge.class, d);
             assertEquals("invalid_exact_evm_payload_signature", challenge.reason());
             assertTrue(facilitator.verifyRequests().isEmpty() && facilitator.settleRequests().isEmpty());
+        }
+    }
+
+    @Test
+    void hybridModeHandsASmartWalletsSignatureToTheFacilitatorAndSettlesIt() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            Tollgate tollgate = Tollgate.create(config().set("verify", "local").facilitatorUrl(facilitator.url()).build());
+            String proof = Proofs.proof().smartWallet(Proofs.SMART_WALLET).v2();
+
+            Completion.Deliver deliver = assertInstanceOf(Completion.Deliver.class,
+                    pay(tollgate, Request.paying(X402Headers.PAYMENT_SIGNATURE, proof)));
+
+            assertEquals(1, facilitator.verifyRequests().size(), "only the wallet's contract can judge it: ask");
+            String forwarded = facilitator.verifyRequests().get(0).path("paymentPayload").path("payload")
+                    .path("signature").asText();
+            assertTrue(forwarded.endsWith(Proofs.ERC6492_MAGIC), forwarded);
+            assertEquals(1, facilitator.settleRequests().size());
+            assertTrue(deliver.headers().containsKey(X402Headers.PAYMENT_RESPONSE));
+        }
+    }
+
+    @Test
+    void hybridModeRefusesASmartWalletsProofThatFailsAFieldCheckWithoutAskingTheFacilitator() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            Tollgate tollgate = Tollgate.create(config().set("verify", "local").facilitatorUrl(facilitator.url()).build());
+            // Valid only from an hour from now: the wallet's signature cannot be judged here, its window can.
+            String proof = Proofs.proof().smartWallet(Proofs.SMART_WALLET).at(Instant.now().plusSeconds(3600)).v1();
+
+            Decision d = tollgate.check(Request.paying(X402Headers.X_PAYMENT, proof),
+                    tollgate.termsFor("GET", PATH).orElseThrow());
+
+            assertEquals("invalid_exact_evm_payload_authorization_valid_after",
+                    assertInstanceOf(Decision.Challenge.class, d).reason());
+            assertTrue(facilitator.verifyRequests().isEmpty() && facilitator.settleRequests().isEmpty());
+        }
+    }
+
+    @Test
+    void aSmartWalletsFacilitatorRefusalIsTheAnswer() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            facilitator.onVerify(FacilitatorDouble.invalid("invalid_exact_evm_payload_signature"));
+            Tollgate tollgate = Tollgate.create(config().set("verify", "local").facilitatorUrl(facilitator.url()).build());
+
+            Decision d = tollgate.check(Request.paying(X402Headers.PAYMENT_SIGNATURE,
+                    Proofs.proof().smartWallet(Proofs.SMART_WALLET).v2()), tollgate.termsFor("GET", PATH).orElseThrow());
+
+            assertEquals("invalid_exact_evm_payload_signature", assertInstanceOf(Decision.Challenge.class, d).reason());
+            assertEquals(1, facilitator.verifyRequests().size());
+            assertTrue(facilitator.settleRequests().isEmpty());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tollgate.core.evm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -10,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.pricing.Network;
 import dev.tollgate.core.pricing.NetworkRegistry;
+import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.core.verify.PaymentAttempt;
+import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.verify.VerifyOutcome;
 import dev.tollgate.core.wire.ExactEvmPayload;
 import dev.tollgate.core.wire.WireJson;
@@ -18,6 +21,8 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -168,6 +173,48 @@ class LocalExactEvmPaymentVerifierTest {
 
         assertEquals(ExactEvmInvalidReason.INVALID_SIGNATURE.code(), invalid.reason());
         assertTrue(invalid.message().toLowerCase(java.util.Locale.ROOT).contains("high"), invalid.message());
+    }
+
+    private static final String SMART_WALLET_SIGNATURE =
+            Proofs.erc6492(Proofs.SMART_WALLET_FACTORY, Hex.decode("0x5fbfb9cf"), GoldenVector.SIGNATURE);
+
+    /** A verifier standing in for a facilitator's: it answers Valid for one payer and counts its calls. */
+    private static final class OnChain implements PaymentVerifier {
+        final List<PaymentAttempt> asked = new CopyOnWriteArrayList<>();
+
+        @Override
+        public VerifyOutcome verify(PaymentAttempt attempt) {
+            asked.add(attempt);
+            return new VerifyOutcome.Valid(GoldenVector.FROM, null, "checked by the wallet's contract");
+        }
+    }
+
+    @Test
+    void aloneItRefusesASmartWalletsSignatureSayingWhy() {
+        VerifyOutcome.Invalid invalid = assertInstanceOf(VerifyOutcome.Invalid.class,
+                verifier.verify(v2(option("USDC"), p -> p.put("signature", SMART_WALLET_SIGNATURE))));
+
+        assertEquals(ExactEvmInvalidReason.INVALID_SIGNATURE.code(), invalid.reason());
+        assertTrue(invalid.message().contains("smart wallet"), invalid.message());
+    }
+
+    @Test
+    void withAFacilitatorItHandsOnlyASmartWalletsSignatureOn() {
+        OnChain onChain = new OnChain();
+        LocalExactEvmPaymentVerifier hybrid = verifier.withContractSignaturesFrom(onChain);
+        PaymentAttempt smartWallet = v2(option("USDC"), p -> p.put("signature", SMART_WALLET_SIGNATURE));
+
+        VerifyOutcome.Valid valid = assertInstanceOf(VerifyOutcome.Valid.class, hybrid.verify(smartWallet));
+        assertEquals("checked by the wallet's contract", valid.detail());
+        assertEquals(List.of(smartWallet), onChain.asked);
+
+        assertEquals(LocalExactEvmPaymentVerifier.NOT_CHECKED_ON_CHAIN,
+                assertInstanceOf(VerifyOutcome.Valid.class, hybrid.verify(v2(option("USDC"), p -> { }))).detail());
+        assertInstanceOf(VerifyOutcome.Invalid.class, hybrid.verify(v2(option("USDC"), signatureByte(10, 0x42))));
+        assertInstanceOf(VerifyOutcome.Invalid.class, hybrid.verify(v2(option("USDC"),
+                authorization("value", "10001").andThen(p -> p.put("signature", SMART_WALLET_SIGNATURE)))));
+        assertEquals(1, onChain.asked.size(), "an account's signature, or a failed field, is settled here");
+        assertSame(hybrid, hybrid.withContractSignaturesFrom(new OnChain()));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.testing.Proofs;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
@@ -180,6 +181,63 @@ class LocalExactEvmVerifierTest {
         ExactEvmPayment unsigned = new ExactEvmPayment(p.scheme(), p.network(), p.authorization(), null);
 
         assertRefused(ExactEvmInvalidReason.INVALID_SIGNATURE, verify(GoldenVector.requirement(), unsigned));
+    }
+
+    /** The golden authorization as a smart wallet not yet deployed would sign it (ERC-6492). */
+    private static ExactEvmPayment smartWallet(ExactEvmAuthorization authorization) {
+        return new ExactEvmPayment("exact", "eip155:84532", authorization,
+                Proofs.erc6492(Proofs.SMART_WALLET_FACTORY, Hex.decode("0x5fbfb9cf"), GoldenVector.SIGNATURE));
+    }
+
+    @Test
+    void aSmartWalletsSignatureIsLeftToTheChainOnceEveryOtherCheckPasses() {
+        ExactEvmVerification result = verify(GoldenVector.requirement(), smartWallet(GoldenVector.payment().authorization()));
+
+        assertRefused(ExactEvmInvalidReason.INVALID_SIGNATURE, result);
+        assertTrue(result.contractSignature());
+        assertTrue(result.invalidMessage().contains("ERC-1271"), result.invalidMessage());
+        assertEquals(GoldenVector.FROM, result.payer());
+    }
+
+    @Test
+    void aSmartWalletsProofStillGetsEveryFieldCheck() {
+        ExactEvmPayment payment = smartWallet(GoldenVector.payment().authorization());
+
+        ExactEvmVerification expired = verifierAt(Long.parseLong(GoldenVector.VALID_BEFORE)).verify(
+                GoldenVector.requirement(), payment);
+        ExactEvmRequirement r = GoldenVector.requirement();
+        ExactEvmVerification elsewhere = verify(new ExactEvmRequirement(r.scheme(), r.network(), r.chainId(), r.asset(),
+                r.name(), r.version(), EvmAddress.parse(Secp256k1Test.TEST_KEY_ADDRESS), r.amount()), payment);
+
+        assertRefused(ExactEvmInvalidReason.VALID_BEFORE, expired);
+        assertFalse(expired.contractSignature());
+        assertRefused(ExactEvmInvalidReason.RECIPIENT_MISMATCH, elsewhere);
+        assertFalse(elsewhere.contractSignature());
+    }
+
+    @Test
+    void sixtyFiveBytesAreJudgedAsAnAccountsSignatureAndNeverLeftToTheChain() {
+        byte[] signature = Hex.decode(GoldenVector.SIGNATURE);
+        signature[10] ^= 1;
+        ExactEvmPayment p = GoldenVector.payment();
+
+        ExactEvmVerification result = verify(GoldenVector.requirement(),
+                new ExactEvmPayment(p.scheme(), p.network(), p.authorization(), Hex.encode(signature)));
+
+        assertRefused(ExactEvmInvalidReason.INVALID_SIGNATURE, result);
+        assertFalse(result.contractSignature());
+    }
+
+    @Test
+    void anEmptyOrHalfByteSignatureIsRefusedNotLeftToTheChain() {
+        ExactEvmPayment p = GoldenVector.payment();
+        for (String signature : new String[] {"0x", GoldenVector.SIGNATURE + "0"}) {
+            ExactEvmVerification result = verify(GoldenVector.requirement(),
+                    new ExactEvmPayment(p.scheme(), p.network(), p.authorization(), signature));
+
+            assertRefused(ExactEvmInvalidReason.INVALID_SIGNATURE, result);
+            assertFalse(result.contractSignature(), signature);
+        }
     }
 
     @Test

@@ -322,6 +322,29 @@ class PaymentGateAdmissionTest {
     }
 
     @Test
+    void aSmartWalletsProofGoesToTheFacilitatorWithItsSignatureAsItCame() {
+        String proof = Proofs.proof().smartWallet(Proofs.SMART_WALLET).v2();
+        String signature = GateHarness.decodeHeader(proof).path("payload")
+                .path("signature").asText();
+
+        PaymentSession session = gate.admitted(v2(proof));
+
+        assertTrue(signature.length() > 2 + 130 && signature.endsWith(Proofs.ERC6492_MAGIC), signature);
+        assertEquals(1, gate.facilitator.verifyRequests().size());
+        assertEquals(signature, gate.facilitator.verifyRequests().get(0).path("paymentPayload").path("payload")
+                .path("signature").asText());
+        assertEquals(Proofs.SMART_WALLET, session.receipt().payer().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    @Test
+    void aSignatureThatIsNotWholeBytesOfHexIsRefused() {
+        for (String signature : new String[] {"0x", "0x" + "ab".repeat(65) + "c", "0x" + "zz".repeat(65), "ab".repeat(66)}) {
+            assertRefusedWithoutAskingTheFacilitator(v1(edited(Proofs.proof().v1(),
+                    t -> ((ObjectNode) t.get("payload")).put("signature", signature))), "signature");
+        }
+    }
+
+    @Test
     void aProofWithAMalformedNonceIsRefused() {
         assertRefusedWithoutAskingTheFacilitator(v1(edited(Proofs.proof().v1(),
                         t -> ((ObjectNode) t.get("payload").get("authorization")).put("nonce", "0x1234"))),

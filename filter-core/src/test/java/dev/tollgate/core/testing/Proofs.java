@@ -8,6 +8,8 @@ import dev.tollgate.core.evm.EvmAddress;
 import dev.tollgate.core.evm.EvmPrivateKey;
 import dev.tollgate.core.evm.ExactEvmAuthorization;
 import dev.tollgate.core.evm.Hex;
+import dev.tollgate.core.evm.Secp256k1;
+import dev.tollgate.core.evm.TransferWithAuthorization;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.pricing.NetworkRegistry;
 import java.math.BigInteger;
@@ -25,6 +27,10 @@ public final class Proofs {
             EvmPrivateKey.fromHex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
     public static final String PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
     public static final String BASE_SEPOLIA_USDC = "0x036CbD53842c5426634e7929541eC2318f3dCF7e";
+    /** A smart wallet of {@link #PAYER}'s, not yet deployed, for {@link #smartWallet}. */
+    public static final String SMART_WALLET = "0x5b8ba3c2a6ba1f5e1cf0f4c7be3fa4d2d9a6e1c4";
+    /** The factory that would deploy {@link #SMART_WALLET}. */
+    public static final String SMART_WALLET_FACTORY = "0x0ba5ed0c6aa8c49038f819e587e2633c4a9f428a";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,6 +43,7 @@ public final class Proofs {
     private int maxTimeoutSeconds = 60;
     private String resourceUrl;
     private Instant now = Instant.now();
+    private EvmAddress smartWallet;
 
     /** The exact-USDC option on base-sepolia to {@link #PAY_TO}, 60 s, that these proofs pay by default at 10000. */
     public static PaymentOption option(long atomicAmount) {
@@ -76,15 +83,62 @@ public final class Proofs {
         return this;
     }
 
+    /**
+     * Pays from {@code wallet}, a smart wallet not yet deployed, as such a wallet signs (ERC-6492): {@link #PAYER}
+     * (its owner) signs the authorization, and the signature carries the wallet's factory and its call data, then
+     * the ERC-6492 magic suffix. Only the wallet's contract, on chain, can tell whether it is valid.
+     */
+    public Proofs smartWallet(String wallet) {
+        this.smartWallet = EvmAddress.parse(wallet);
+        return this;
+    }
+
+    /** The ERC-6492 suffix that marks a signature wrapped with its wallet's deployment. */
+    public static final String ERC6492_MAGIC = "6492".repeat(16);
+
+    /** abi.encode(factory, factoryCalldata, signature) followed by {@link #ERC6492_MAGIC}. */
+    public static String erc6492(String factory, byte[] factoryCalldata, String signature) {
+        byte[] inner = Hex.decode(signature);
+        StringBuilder b = new StringBuilder("0x");
+        b.append("0".repeat(24)).append(factory.substring(2).toLowerCase(java.util.Locale.ROOT));
+        b.append(word(3 * 32));
+        b.append(word(3 * 32 + 32 + padded(factoryCalldata.length)));
+        b.append(word(factoryCalldata.length)).append(paddedHex(factoryCalldata));
+        b.append(word(inner.length)).append(paddedHex(inner));
+        return b.append(ERC6492_MAGIC).toString();
+    }
+
+    private static String word(long n) {
+        String hex = Long.toHexString(n);
+        return "0".repeat(64 - hex.length()) + hex;
+    }
+
+    private static int padded(int length) {
+        return (length + 31) / 32 * 32;
+    }
+
+    private static String paddedHex(byte[] bytes) {
+        return Hex.encode(bytes).substring(2) + "00".repeat(padded(bytes.length) - bytes.length);
+    }
+
     public ObjectNode evmPayload() {
-        ExactEvmAuthorization auth = ExactEvmAuthorization.parse(PAYER.address().toChecksumHex(), payTo,
+        String from = (smartWallet != null ? smartWallet : PAYER.address()).toChecksumHex();
+        ExactEvmAuthorization auth = ExactEvmAuthorization.parse(from, payTo,
                 value.toString(), Long.toString(now.getEpochSecond() - 60),
                 Long.toString(now.getEpochSecond() + maxTimeoutSeconds), Hex.encode(Eip3009Signer.randomNonce()));
-        String signature = Eip3009Signer.sign(PAYER,
-                new Eip712Domain("USDC", "2", chainId, EvmAddress.parse(asset)), auth);
+        Eip712Domain domain = new Eip712Domain("USDC", "2", chainId, EvmAddress.parse(asset));
+        String signature;
+        if (smartWallet == null) {
+            signature = Eip3009Signer.sign(PAYER, domain, auth);
+        } else {
+            // The owner signs the wallet's authorization; a factory's createAccount(owner, salt) call comes with it.
+            String owners = Secp256k1.sign(TransferWithAuthorization.digest(domain, auth), PAYER).toHex();
+            signature = erc6492(SMART_WALLET_FACTORY, Hex.decode("0x5fbfb9cf" + "0".repeat(24)
+                    + PAYER.address().toChecksumHex().substring(2) + "0".repeat(64)), owners);
+        }
         ObjectNode payload = JSON.createObjectNode().put("signature", signature);
         payload.putObject("authorization")
-                .put("from", PAYER.address().toChecksumHex())
+                .put("from", from)
                 .put("to", payTo)
                 .put("value", value.toString())
                 .put("validAfter", auth.validAfter().toString())
