@@ -68,8 +68,9 @@ record FacilitatorWiring(PaymentVerifier verifier, PaymentSettler settler, Proof
         PaymentVerifier verifier = policy.cacheTtl().isZero() ? guard
                 : new VerificationCache(guard, policy.cacheTtl(), policy.cacheMaxEntries(), config.clock());
         FacilitatorStartup startup = null;
-        // A verifier supplied in code answers instead of the facilitator: then there is nothing to check.
-        if (policy.checkSupported() && config.verifier() == null) {
+        // Checked whenever the facilitator verifies or settles: in hybrid mode (a verifier in process) it still
+        // settles, and a network it lacks would otherwise show only when a paid request's settlement fails.
+        if (policy.checkSupported() && (config.verifier() == null || config.settler() == null)) {
             List<PaymentOption> options = new ArrayList<>();
             for (Route r : config.routes().routes()) {
                 options.addAll(r.terms().options());

@@ -147,6 +147,18 @@ class GateWithLocalVerificationTest {
     }
 
     @Test
+    void hybridModeChecksAtStartThatTheFacilitatorSettlesTheConfiguredNetwork() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            facilitator.onSupported(FacilitatorDouble.answer(200, FacilitatorDouble.supportedKinds("base", "eip155:8453")));
+
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> Tollgate.create(
+                    config().set("verify", "local").facilitatorUrl(facilitator.url()).build()));
+
+            assertEquals("network", e.setting());
+        }
+    }
+
+    @Test
     void theVerifySettingSelectsHybridModeWithoutCode() throws Exception {
         try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
             TollgateConfig config = config().set("verify", "local").facilitatorUrl(facilitator.url()).build();
