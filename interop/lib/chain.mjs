@@ -64,7 +64,7 @@ export async function startAnvil({ port, log }) {
 export function compile() {
   const solc = require('solc');
   const sources = {};
-  for (const f of ['RigUSDC.sol', 'RigMulticall.sol']) {
+  for (const f of ['RigUSDC.sol', 'RigMulticall.sol', 'RigSmartWallet.sol']) {
     sources[f] = { content: readFileSync(path.join(here, '..', 'contracts', f), 'utf8') };
   }
   const input = {
@@ -83,7 +83,12 @@ export function compile() {
     abi: out.contracts[file][name].abi,
     bytecode: `0x${out.contracts[file][name].evm.bytecode.object}`,
   });
-  return { usdc: pick('RigUSDC.sol', 'RigUSDC'), multicall: pick('RigMulticall.sol', 'RigMulticall'), solcVersion: solc.version() };
+  return {
+    usdc: pick('RigUSDC.sol', 'RigUSDC'),
+    multicall: pick('RigMulticall.sol', 'RigMulticall'),
+    smartWallet: pick('RigSmartWallet.sol', 'RigSmartWallet'),
+    solcVersion: solc.version(),
+  };
 }
 
 /**
@@ -97,7 +102,7 @@ export async function setUpChain(rpcUrl, { buyerFunds = 10_000_000n } = {}) {
   const test = createTestClient({ chain, transport, mode: 'anvil' });
   const acct = accounts();
   const deployer = createWalletClient({ chain, transport, account: acct.deployer });
-  const { usdc, multicall, solcVersion } = compile();
+  const { usdc, multicall, smartWallet, solcVersion } = compile();
 
   async function placeAt(artifact, target) {
     const hash = await deployer.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode });
@@ -123,5 +128,12 @@ export async function setUpChain(rpcUrl, { buyerFunds = 10_000_000n } = {}) {
     balanceOf: (who) => pub.readContract({ address: USDC_ADDRESS, abi: usdc.abi, functionName: 'balanceOf', args: [who] }),
     mint: (to, value) => send({ functionName: 'mint', args: [to, value] }),
   };
-  return { chain, pub, test, token, usdcAbi: usdc.abi, solcVersion, deployedUsdc, deployedMulticall };
+  /** Deploys a RigSmartWallet owned by `owner` (an address) and returns the wallet's address. */
+  async function deploySmartWallet(owner) {
+    const hash = await deployer.deployContract({ abi: smartWallet.abi, bytecode: smartWallet.bytecode, args: [owner] });
+    const receipt = await pub.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') throw new Error(`smart wallet deployment failed: ${hash}`);
+    return receipt.contractAddress;
+  }
+  return { chain, pub, test, token, usdcAbi: usdc.abi, solcVersion, deployedUsdc, deployedMulticall, deploySmartWallet };
 }

@@ -4,7 +4,7 @@ import { x402Client } from '@x402/core/client';
 import { toClientEvmSigner } from '@x402/evm';
 import { registerExactEvmScheme } from '@x402/evm/exact/client';
 import { wrapFetchWithPayment as wrapV2 } from '@x402/fetch';
-import { createWalletClient, http, parseEventLogs } from 'viem';
+import { concat, createWalletClient, hashTypedData, http, parseEventLogs } from 'viem';
 import { wrapFetchWithPayment as wrapV1 } from 'x402-fetch';
 import { USDC_ADDRESS } from './chain.mjs';
 
@@ -27,6 +27,21 @@ export function v1Client({ account, chain, rpcUrl, sent }) {
 export function v2Client({ account, pub, sent }) {
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: toClientEvmSigner(account, pub) });
+  return wrapV2(recordingFetch(sent), client);
+}
+
+/**
+ * The reference v2 client paying from a RigSmartWallet at `wallet`: the authorization's `from` is the wallet,
+ * and its signature is what the wallet's ERC-1271 check accepts, the owner's signature of the typed data's
+ * hash behind a zero type byte (66 bytes).
+ */
+export function smartWalletClient({ wallet, owner, pub, sent }) {
+  const signer = {
+    address: wallet,
+    signTypedData: async (typedData) => concat(['0x00', await owner.sign({ hash: hashTypedData(typedData) })]),
+  };
+  const client = new x402Client();
+  registerExactEvmScheme(client, { signer: toClientEvmSigner(signer, pub) });
   return wrapV2(recordingFetch(sent), client);
 }
 

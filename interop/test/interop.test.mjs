@@ -16,7 +16,7 @@ import { freePort, runJar, runJarAsync, SAMPLE_JAR, startSample } from '../lib/s
 import { PaymentRequiredV1Schema, PaymentRequiredV2Schema } from '@x402/core/schemas';
 import { decodePaymentResponseHeader } from '@x402/fetch';
 import { PaymentRequirementsSchema as PaymentRequirementsV1ReferenceSchema, SettleResponseSchema as SettleResponseV1Schema } from 'x402/types';
-import { checkSettlementOnChain, decodeB64Json, v1Client, v2Client } from '../lib/x402.mjs';
+import { checkSettlementOnChain, decodeB64Json, smartWalletClient, v1Client, v2Client } from '../lib/x402.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.resolve(here, '..', '.out');
@@ -387,6 +387,60 @@ describe('hybrid mode: Tollgate verifies locally, the reference facilitator sett
       // A replay is refused even though the local verifier cannot see the chain's nonce state.
       await replayAndCheck({ base: hybrid.url, path: '/premium/report', headerName: 'X-PAYMENT', headerValue: v1.paymentHeader });
       await replayAndCheck({ base: hybrid.url, path: '/premium/report', headerName: 'PAYMENT-SIGNATURE', headerValue: v2.paymentHeader });
+    } finally {
+      await hybrid.stop();
+    }
+  });
+});
+
+describe('a smart wallet (ERC-1271) pays Tollgate through the reference facilitator on chain', () => {
+  /** A RigSmartWallet owned by the buyer's key, holding 1 USDC. */
+  async function fundedWallet() {
+    const wallet = await rig.deploySmartWallet(acct.buyer.address);
+    await rig.token.mint(wallet, 1_000_000n);
+    log(`smart wallet ${wallet}, owned by ${acct.buyer.address}`);
+    return wallet;
+  }
+
+  /** Pays /premium/report from `wallet` with the reference v2 client; checks the answer and the chain. */
+  async function payFromWallet(base, wallet) {
+    const sent = [];
+    const before = { wallet: await rig.token.balanceOf(wallet), payTo: await rig.token.balanceOf(acct.payTo.address) };
+    const res = await smartWalletClient({ wallet, owner: acct.buyer, pub: rig.pub, sent })(`${base}/premium/report`);
+    const body = await res.text();
+    log(`smart wallet GET /premium/report at ${base} -> ${res.status} ${body}`);
+    assert.equal(res.status, 200, `the smart wallet's payment answered ${res.status}: ${body}`);
+    assert.ok(body.includes('USDC demand up'), 'with the content');
+    const signature = decodeB64Json(paymentHeaderOf(sent, 'payment-signature')).payload.signature;
+    assert.equal((signature.length - 2) / 2, 66, "the wallet's signature, not an account's 65 bytes");
+    const settle = decodePaymentResponseHeader(res.headers.get('payment-response'));
+    log(`smart wallet PAYMENT-RESPONSE: ${JSON.stringify(settle)}`);
+    assert.equal(settle.success, true);
+    assert.equal(settle.payer?.toLowerCase(), wallet.toLowerCase(), 'the wallet paid');
+    const { receipt, transfers } = await checkSettlementOnChain({ pub: rig.pub, usdcAbi: rig.usdcAbi, txHash: settle.transaction });
+    assert.equal(receipt.status, 'success', 'the token accepted the wallet\'s ERC-1271 answer on chain');
+    assert.deepEqual(transfers.map((t) => [t.args.from.toLowerCase(), t.args.to, t.args.value]),
+      [[wallet.toLowerCase(), acct.payTo.address, REPORT_PRICE]], 'one Transfer of the price, wallet to payTo');
+    assert.equal(before.wallet - (await rig.token.balanceOf(wallet)), REPORT_PRICE, 'the wallet paid exactly the price');
+    assert.equal((await rig.token.balanceOf(acct.payTo.address)) - before.payTo, REPORT_PRICE);
+  }
+
+  test('where the facilitator verifies (the default), the 66-byte signature reaches it and the wallet pays', async () => {
+    await payFromWallet(rig.sample.url, await fundedWallet());
+  });
+
+  test('in hybrid mode, Tollgate checks the rest itself and asks the facilitator about the signature alone', async () => {
+    const wallet = await fundedWallet();
+    const hybrid = await startSample({
+      name: 'sample-hybrid-wallet', log,
+      env: { TOLLGATE_FACILITATOR_URL: rig.facilitator.url, TOLLGATE_PAY_TO: acct.payTo.address, TOLLGATE_VERIFY: 'local' },
+    });
+    try {
+      const mark = rig.facilitator.calls.length;
+      await payFromWallet(hybrid.url, wallet);
+      const posts = rig.facilitator.calls.slice(mark).filter((c) => c.method === 'POST').map((c) => c.path);
+      log(`hybrid instance's facilitator calls for the smart wallet: ${posts.join(', ')}`);
+      assert.deepEqual(posts, ['/verify', '/settle'], 'one /verify for the signature only the chain can judge');
     } finally {
       await hybrid.stop();
     }
