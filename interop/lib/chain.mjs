@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPublicClient, createTestClient, createWalletClient, defineChain, http } from 'viem';
+import { createPublicClient, createTestClient, createWalletClient, defineChain, encodeFunctionData, http } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { baseSepolia } from 'viem/chains';
 
@@ -64,7 +64,7 @@ export async function startAnvil({ port, log }) {
 export function compile() {
   const solc = require('solc');
   const sources = {};
-  for (const f of ['RigUSDC.sol', 'RigMulticall.sol', 'RigSmartWallet.sol']) {
+  for (const f of ['RigUSDC.sol', 'RigMulticall.sol', 'RigSmartWallet.sol', 'RigWalletFactory.sol']) {
     sources[f] = { content: readFileSync(path.join(here, '..', 'contracts', f), 'utf8') };
   }
   const input = {
@@ -87,6 +87,7 @@ export function compile() {
     usdc: pick('RigUSDC.sol', 'RigUSDC'),
     multicall: pick('RigMulticall.sol', 'RigMulticall'),
     smartWallet: pick('RigSmartWallet.sol', 'RigSmartWallet'),
+    walletFactory: pick('RigWalletFactory.sol', 'RigWalletFactory'),
     solcVersion: solc.version(),
   };
 }
@@ -102,7 +103,7 @@ export async function setUpChain(rpcUrl, { buyerFunds = 10_000_000n } = {}) {
   const test = createTestClient({ chain, transport, mode: 'anvil' });
   const acct = accounts();
   const deployer = createWalletClient({ chain, transport, account: acct.deployer });
-  const { usdc, multicall, smartWallet, solcVersion } = compile();
+  const { usdc, multicall, smartWallet, walletFactory, solcVersion } = compile();
 
   async function placeAt(artifact, target) {
     const hash = await deployer.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode });
@@ -135,5 +136,19 @@ export async function setUpChain(rpcUrl, { buyerFunds = 10_000_000n } = {}) {
     if (receipt.status !== 'success') throw new Error(`smart wallet deployment failed: ${hash}`);
     return receipt.contractAddress;
   }
-  return { chain, pub, test, token, usdcAbi: usdc.abi, solcVersion, deployedUsdc, deployedMulticall, deploySmartWallet };
+  const factoryHash = await deployer.deployContract({ abi: walletFactory.abi, bytecode: walletFactory.bytecode });
+  const factoryReceipt = await pub.waitForTransactionReceipt({ hash: factoryHash });
+  if (factoryReceipt.status !== 'success') throw new Error(`wallet factory deployment failed: ${factoryHash}`);
+  const factory = factoryReceipt.contractAddress;
+  /**
+   * A RigSmartWallet owned by `owner` that is not deployed yet: its address, and the factory call that
+   * would deploy it (what an ERC-6492 signature carries).
+   */
+  async function counterfactualWallet(owner, salt) {
+    const address = await pub.readContract({ address: factory, abi: walletFactory.abi, functionName: 'getAddress', args: [owner, salt] });
+    const factoryCalldata = encodeFunctionData({ abi: walletFactory.abi, functionName: 'createAccount', args: [owner, salt] });
+    return { address, factory, factoryCalldata };
+  }
+  return { chain, pub, test, token, usdcAbi: usdc.abi, solcVersion, deployedUsdc, deployedMulticall, deploySmartWallet,
+    walletFactory: factory, counterfactualWallet };
 }

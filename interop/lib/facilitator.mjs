@@ -9,7 +9,7 @@ import { createWalletClient, http as viemHttp, publicActions } from 'viem';
 
 const MAX_BODY = 64 * 1024;
 
-export async function startFacilitator({ rpcUrl, chain, account, log = () => {} }) {
+export async function startFacilitator({ rpcUrl, chain, account, eip6492AllowedFactories = [], log = () => {} }) {
   const client = createWalletClient({ account, chain, transport: viemHttp(rpcUrl) }).extend(publicActions);
   // Scenarios may make the next receipt waits fail after the transfer was broadcast, as a wait that runs out
   // on a slow chain does; the reference mechanism then answers settlement_pending with the transaction.
@@ -33,7 +33,8 @@ export async function startFacilitator({ rpcUrl, chain, account, log = () => {} 
   });
   const facilitator = new x402Facilitator();
   // v2 on eip155:84532; the helper also registers the v1 scheme for the named v1 networks (base-sepolia).
-  registerExactEvmScheme(facilitator, { signer, networks: 'eip155:84532' });
+  // Wallets not yet deployed pay through these factories only: the facilitator deploys them, at its gas cost.
+  registerExactEvmScheme(facilitator, { signer, networks: 'eip155:84532', eip6492AllowedFactories });
 
   const calls = [];
   // Scenarios may act on the chain between a successful /verify and its reply (the buyer spending the

@@ -4,7 +4,7 @@ import { x402Client } from '@x402/core/client';
 import { toClientEvmSigner } from '@x402/evm';
 import { registerExactEvmScheme } from '@x402/evm/exact/client';
 import { wrapFetchWithPayment as wrapV2 } from '@x402/fetch';
-import { concat, createWalletClient, hashTypedData, http, parseEventLogs } from 'viem';
+import { concat, createWalletClient, hashTypedData, http, parseEventLogs, serializeErc6492Signature } from 'viem';
 import { wrapFetchWithPayment as wrapV1 } from 'x402-fetch';
 import { USDC_ADDRESS } from './chain.mjs';
 
@@ -33,12 +33,18 @@ export function v2Client({ account, pub, sent }) {
 /**
  * The reference v2 client paying from a RigSmartWallet at `wallet`: the authorization's `from` is the wallet,
  * and its signature is what the wallet's ERC-1271 check accepts, the owner's signature of the typed data's
- * hash behind a zero type byte (66 bytes).
+ * hash behind a zero type byte (66 bytes). A wallet not yet deployed (`deployment`: its factory and the
+ * factory's call data) wraps that signature with them (ERC-6492).
  */
-export function smartWalletClient({ wallet, owner, pub, sent }) {
+export function smartWalletClient({ wallet, owner, pub, sent, deployment }) {
   const signer = {
     address: wallet,
-    signTypedData: async (typedData) => concat(['0x00', await owner.sign({ hash: hashTypedData(typedData) })]),
+    signTypedData: async (typedData) => {
+      const signature = concat(['0x00', await owner.sign({ hash: hashTypedData(typedData) })]);
+      return deployment
+        ? serializeErc6492Signature({ address: deployment.factory, data: deployment.factoryCalldata, signature })
+        : signature;
+    },
   };
   const client = new x402Client();
   registerExactEvmScheme(client, { signer: toClientEvmSigner(signer, pub) });

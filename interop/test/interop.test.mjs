@@ -38,7 +38,8 @@ before(async () => {
   rig.rpcUrl = anvil.rpcUrl;
   Object.assign(rig, await setUpChain(anvil.rpcUrl));
   log(`chain ${rig.rpcUrl}: RigUSDC (solc ${rig.solcVersion}) deployed at ${rig.deployedUsdc}, runtime placed at ${USDC_ADDRESS}`);
-  rig.facilitator = await startFacilitator({ rpcUrl: rig.rpcUrl, chain: rig.chain, account: acct.facilitator, log });
+  rig.facilitator = await startFacilitator({ rpcUrl: rig.rpcUrl, chain: rig.chain, account: acct.facilitator,
+    eip6492AllowedFactories: [rig.walletFactory], log });
   stopOnExit.push(() => rig.facilitator.close());
   log(`facilitator ${rig.facilitator.url}`);
   rig.sample = await startSample({
@@ -393,7 +394,7 @@ describe('hybrid mode: Tollgate verifies locally, the reference facilitator sett
   });
 });
 
-describe('a smart wallet (ERC-1271) pays Tollgate through the reference facilitator on chain', () => {
+describe('a smart wallet (ERC-1271, and ERC-6492 before it is deployed) pays Tollgate through the reference facilitator on chain', () => {
   /** A RigSmartWallet owned by the buyer's key, holding 1 USDC. */
   async function fundedWallet() {
     const wallet = await rig.deploySmartWallet(acct.buyer.address);
@@ -402,17 +403,34 @@ describe('a smart wallet (ERC-1271) pays Tollgate through the reference facilita
     return wallet;
   }
 
-  /** Pays /premium/report from `wallet` with the reference v2 client; checks the answer and the chain. */
-  async function payFromWallet(base, wallet) {
+  /** A RigSmartWallet owned by the buyer's key that the factory has not deployed yet, holding 1 USDC. */
+  async function fundedUndeployedWallet(salt) {
+    const wallet = await rig.counterfactualWallet(acct.buyer.address, salt);
+    await rig.token.mint(wallet.address, 1_000_000n);
+    assert.equal(await rig.pub.getCode({ address: wallet.address }), undefined, 'no code there yet');
+    log(`undeployed smart wallet ${wallet.address} (factory ${wallet.factory}, salt ${salt})`);
+    return wallet;
+  }
+
+  /**
+   * Pays /premium/report from `wallet` with the reference v2 client (for a wallet not yet deployed, with its
+   * `deployment`); checks the answer and the chain.
+   */
+  async function payFromWallet(base, wallet, deployment) {
     const sent = [];
     const before = { wallet: await rig.token.balanceOf(wallet), payTo: await rig.token.balanceOf(acct.payTo.address) };
-    const res = await smartWalletClient({ wallet, owner: acct.buyer, pub: rig.pub, sent })(`${base}/premium/report`);
+    const res = await smartWalletClient({ wallet, owner: acct.buyer, pub: rig.pub, sent, deployment })(`${base}/premium/report`);
     const body = await res.text();
     log(`smart wallet GET /premium/report at ${base} -> ${res.status} ${body}`);
     assert.equal(res.status, 200, `the smart wallet's payment answered ${res.status}: ${body}`);
     assert.ok(body.includes('USDC demand up'), 'with the content');
     const signature = decodeB64Json(paymentHeaderOf(sent, 'payment-signature')).payload.signature;
-    assert.equal((signature.length - 2) / 2, 66, "the wallet's signature, not an account's 65 bytes");
+    if (deployment) {
+      assert.ok(signature.endsWith('6492'.repeat(16)), 'an ERC-6492 signature, carrying the deployment');
+      assert.notEqual(await rig.pub.getCode({ address: wallet }), undefined, 'the facilitator deployed the wallet');
+    } else {
+      assert.equal((signature.length - 2) / 2, 66, "the wallet's signature, not an account's 65 bytes");
+    }
     const settle = decodePaymentResponseHeader(res.headers.get('payment-response'));
     log(`smart wallet PAYMENT-RESPONSE: ${JSON.stringify(settle)}`);
     assert.equal(settle.success, true);
@@ -429,18 +447,26 @@ describe('a smart wallet (ERC-1271) pays Tollgate through the reference facilita
     await payFromWallet(rig.sample.url, await fundedWallet());
   });
 
+  test('a wallet not yet deployed (ERC-6492) pays: the facilitator deploys it through the factory, then settles', async () => {
+    const wallet = await fundedUndeployedWallet(1n);
+    await payFromWallet(rig.sample.url, wallet.address, wallet);
+  });
+
   test('in hybrid mode, Tollgate checks the rest itself and asks the facilitator about the signature alone', async () => {
     const wallet = await fundedWallet();
+    const undeployed = await fundedUndeployedWallet(2n);
     const hybrid = await startSample({
       name: 'sample-hybrid-wallet', log,
       env: { TOLLGATE_FACILITATOR_URL: rig.facilitator.url, TOLLGATE_PAY_TO: acct.payTo.address, TOLLGATE_VERIFY: 'local' },
     });
     try {
-      const mark = rig.facilitator.calls.length;
-      await payFromWallet(hybrid.url, wallet);
-      const posts = rig.facilitator.calls.slice(mark).filter((c) => c.method === 'POST').map((c) => c.path);
-      log(`hybrid instance's facilitator calls for the smart wallet: ${posts.join(', ')}`);
-      assert.deepEqual(posts, ['/verify', '/settle'], 'one /verify for the signature only the chain can judge');
+      for (const [address, deployment] of [[wallet, undefined], [undeployed.address, undeployed]]) {
+        const mark = rig.facilitator.calls.length;
+        await payFromWallet(hybrid.url, address, deployment);
+        const posts = rig.facilitator.calls.slice(mark).filter((c) => c.method === 'POST').map((c) => c.path);
+        log(`hybrid instance's facilitator calls for smart wallet ${address}: ${posts.join(', ')}`);
+        assert.deepEqual(posts, ['/verify', '/settle'], 'one /verify for the signature only the chain can judge');
+      }
     } finally {
       await hybrid.stop();
     }
