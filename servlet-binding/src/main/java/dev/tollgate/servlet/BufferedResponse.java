@@ -1,5 +1,6 @@
 package dev.tollgate.servlet;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,6 +26,9 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     private boolean error;
     private String redirect;
     private boolean overflowed;
+    /** The asynchronous cycle the handler started (non-blocking writes need one); null while there is none. */
+    private volatile AsyncContext asynchronous;
+    private WriteListener writeListener;
 
     BufferedResponse(HttpServletResponse response, long limit) {
         super(response);
@@ -37,6 +41,36 @@ final class BufferedResponse extends HttpServletResponseWrapper {
 
     boolean overflowed() {
         return overflowed;
+    }
+
+    /** The handler went asynchronous: from now on it may write without blocking ({@code setWriteListener}). */
+    void asynchronous(AsyncContext started) {
+        asynchronous = started;
+    }
+
+    /**
+     * Non-blocking writes into the held body. It is in memory, so it can always take more: isReady() is always
+     * true (past the limit a write fails, as any write does), and the listener hears onWritePossible once, on a
+     * container thread, as a servlet container's first call. The payment is finished when the handler completes
+     * its asynchronous cycle, as for blocking writes.
+     */
+    private synchronized void writeListener(WriteListener listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        AsyncContext cycle = asynchronous;
+        if (cycle == null) {
+            throw new IllegalStateException("setWriteListener needs an asynchronous request: call startAsync first");
+        }
+        if (writeListener != null) {
+            throw new IllegalStateException("a WriteListener is already set");
+        }
+        writeListener = listener;
+        cycle.start(() -> {
+            try {
+                listener.onWritePossible();
+            } catch (Throwable t) {
+                listener.onError(t);
+            }
+        });
     }
 
     @Override
@@ -106,7 +140,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
 
                 @Override
                 public void setWriteListener(WriteListener listener) {
-                    throw new IllegalStateException("non-blocking writes are not supported on paid routes");
+                    writeListener(listener);
                 }
 
                 @Override

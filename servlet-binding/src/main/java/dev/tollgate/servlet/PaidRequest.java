@@ -48,6 +48,7 @@ final class PaidRequest extends HttpServletRequestWrapper {
                     + "received (or a wrapper of it): it holds the paid content until the payment is settled");
         }
         AsyncContext started = super.startAsync(request, response);
+        buffered.asynchronous(started);
         synchronized (this) {
             if (async == null) {
                 async = asyncFactory.start(started);

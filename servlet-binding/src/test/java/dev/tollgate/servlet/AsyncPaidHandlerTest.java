@@ -10,7 +10,9 @@ import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletResponseWrapper;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,8 +21,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -41,6 +46,7 @@ class AsyncPaidHandlerTest {
             + "\"transaction\":\"\",\"network\":\"base-sepolia\"}";
 
     private final AtomicInteger handlerRuns = new AtomicInteger();
+    private final List<String> listenerCalls = new CopyOnWriteArrayList<>();
     private FacilitatorDouble facilitator;
     private Tollgate tollgate;
     private Server server;
@@ -69,6 +75,9 @@ class AsyncPaidHandlerTest {
         context.addServlet(async(new NeverCompleting()), "/async/timeout");
         context.addServlet(async(new FailingAsynchronously()), "/async/failing");
         context.addServlet(async(new BypassingTheBuffer()), "/async/unwrapped");
+        context.addServlet(async(new WritingWithoutBlocking()), "/async/nonblocking");
+        context.addServlet(async(new FailingInOnWritePossible()), "/async/nonblocking-failing");
+        context.addServlet(new ServletHolder(new SettingAWriteListenerWithoutStartingAsync()), "/async/not-async");
         context.addServlet(new ServletHolder(new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -220,6 +229,118 @@ class AsyncPaidHandlerTest {
         assertEquals(500, r.statusCode());
         assertFalse(r.body().contains(PAID));
         assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aHandlerWritingWithoutBlockingIsServedAndSettledOnce() throws Exception {
+        HttpResponse<String> r = get("/async/nonblocking", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(PAID + " without blocking", r.body());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+        assertEquals(1, facilitator.settleRequests().size());
+        assertEquals(List.of("onWritePossible"), listenerCalls);
+    }
+
+    @Test
+    void aWriteListenerThatFailsHearsOnErrorAndItsErrorAnswerIsNotCharged() throws Exception {
+        HttpResponse<String> r = get("/async/nonblocking-failing", Proofs.proof().v1());
+
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains(PAID));
+        assertEquals(List.of("onWritePossible", "onError: the listener failed"), listenerCalls);
+        assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aWriteListenerOutsideAnAsynchronousCycleIsRefusedAsTheSpecificationRequires() throws Exception {
+        HttpResponse<String> r = get("/async/not-async", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().startsWith("refused: setWriteListener needs an asynchronous request"), r.body());
+    }
+
+    /** The usual non-blocking loop: write while isReady(), then complete. */
+    private final class WritingWithoutBlocking extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            handlerRuns.incrementAndGet();
+            AsyncContext ctx = req.startAsync();
+            ServletOutputStream out = ctx.getResponse().getOutputStream();
+            out.setWriteListener(new WriteListener() {
+                private final byte[] body = (PAID + " without blocking").getBytes(StandardCharsets.UTF_8);
+                private int sent;
+
+                @Override
+                public void onWritePossible() throws IOException {
+                    listenerCalls.add("onWritePossible");
+                    while (out.isReady() && sent < body.length) {
+                        int n = Math.min(5, body.length - sent);
+                        out.write(body, sent, n);
+                        sent += n;
+                    }
+                    if (sent == body.length) {
+                        ctx.complete();
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    listenerCalls.add("onError: " + t.getMessage());
+                    ctx.complete();
+                }
+            });
+        }
+    }
+
+    private final class FailingInOnWritePossible extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            handlerRuns.incrementAndGet();
+            AsyncContext ctx = req.startAsync();
+            ServletOutputStream out = ctx.getResponse().getOutputStream();
+            out.setWriteListener(new WriteListener() {
+                @Override
+                public void onWritePossible() throws IOException {
+                    listenerCalls.add("onWritePossible");
+                    out.write(PAID.getBytes(StandardCharsets.UTF_8));
+                    throw new IOException("the listener failed");
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    listenerCalls.add("onError: " + t.getMessage());
+                    try {
+                        ((HttpServletResponse) ctx.getResponse()).sendError(500);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    ctx.complete();
+                }
+            });
+        }
+    }
+
+    private final class SettingAWriteListenerWithoutStartingAsync extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            String answer;
+            try {
+                resp.getOutputStream().setWriteListener(new WriteListener() {
+                    @Override
+                    public void onWritePossible() {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+                });
+                answer = "accepted";
+            } catch (IllegalStateException e) {
+                answer = "refused: " + e.getMessage();
+            }
+            resp.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private final class CompletingOnAnotherThread extends HttpServlet {
