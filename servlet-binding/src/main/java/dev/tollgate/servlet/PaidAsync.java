@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PaidAsync implements AsyncListener {
     /** The request attribute under which an asynchronous dispatch finds the cycle it belongs to. */
     static final String ATTRIBUTE = PaidAsync.class.getName();
+    private static final System.Logger LOG = System.getLogger(PaidAsync.class.getName());
     private static final int OPEN = 0;
     private static final int FINISHING = 1;
     private static final int DONE = 2;
@@ -172,6 +173,18 @@ final class PaidAsync implements AsyncListener {
 
     @Override
     public void onComplete(AsyncEvent event) {
+        boolean dispatchUnseen;
+        synchronized (this) {
+            dispatchUnseen = dispatchPending && state.get() == OPEN;
+        }
+        if (dispatchUnseen) {
+            // The dispatch never entered the filter, so its pass could not finish the payment: the paid handler's
+            // answer stayed in the buffer and the client got an empty one. That is a deployment mistake to fix.
+            LOG.log(System.Logger.Level.ERROR, "a paid handler's AsyncContext.dispatch went past the PaymentFilter, "
+                    + "which is not mapped for the ASYNC dispatcher type: its answer was withheld and nothing was "
+                    + "charged. Map the filter for ASYNC (<dispatcher>ASYNC</dispatcher> in web.xml). Request: "
+                    + request.getMethod() + " " + request.getRequestURI());
+        }
         abandon();
     }
 
