@@ -1,6 +1,7 @@
 package dev.tollgate.core;
 
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.gate.ProofApiSupport;
 import dev.tollgate.core.route.Route;
@@ -69,8 +70,11 @@ record FacilitatorWiring(PaymentVerifier verifier, PaymentSettler settler, Proof
                 : new VerificationCache(guard, policy.cacheTtl(), policy.cacheMaxEntries(), config.clock());
         FacilitatorStartup startup = null;
         // Checked whenever the facilitator verifies or settles: in hybrid mode (a verifier in process) it still
-        // settles, and a network it lacks would otherwise show only when a paid request's settlement fails.
-        if (policy.checkSupported() && (config.verifier() == null || config.settler() == null)) {
+        // settles, and verifies smart wallets' signatures; a network it lacks would otherwise show only when a paid
+        // request's settlement fails.
+        boolean used = config.verifier() == null || config.settler() == null
+                || config.verifier() instanceof LocalExactEvmPaymentVerifier;
+        if (policy.checkSupported() && used) {
             List<PaymentOption> options = new ArrayList<>();
             for (Route r : config.routes().routes()) {
                 options.addAll(r.terms().options());

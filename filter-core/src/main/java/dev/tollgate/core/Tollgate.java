@@ -30,8 +30,10 @@ public final class Tollgate implements AutoCloseable {
         this.config = config;
         this.facilitator = FacilitatorWiring.of(config);
         PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator.verifier();
-        if (verifier instanceof LocalExactEvmPaymentVerifier local && facilitator.verifier() != null) {
-            // Hybrid mode: what only the chain can check (a smart wallet's signature) goes to the facilitator.
+        if (verifier instanceof LocalExactEvmPaymentVerifier local && facilitator.verifier() != null
+                && facilitator.proofApi() == null) {
+            // Hybrid mode: what only the chain can check (a smart wallet's signature) goes to the facilitator's
+            // x402 /verify. The proof-API dialect verifies payments already made, not an authorization.
             verifier = local.withContractSignaturesFrom(facilitator.verifier());
         }
         PaymentSettler settler = config.settler() != null ? config.settler() : facilitator.settler();

@@ -60,7 +60,8 @@ class HybridSampleTest {
         DemoPayer payer = new DemoPayer(DemoAccounts.DEMO_PAYER_KEY, NetworkRegistry.defaults(), Clock.systemUTC());
         String proof = payer.sign(payer.offer(sample.get("/premium/report"), 2));
         String json = new String(Base64.getDecoder().decode(proof), StandardCharsets.UTF_8);
-        // The same authorization, its signature wrapped as a wallet not yet deployed would send it (ERC-6492).
+        // The same authorization, its signature wrapped as a wallet not yet deployed would send it (ERC-6492). The
+        // double says yes to anything: this shows the proof taken to /verify, not a wallet paying (interop/ does).
         int at = json.indexOf("\"signature\":\"") + 13;
         String signature = json.substring(at, json.indexOf('"', at));
         String wrapped = Proofs.erc6492(Proofs.SMART_WALLET_FACTORY, new byte[] {1, 2, 3}, signature);
@@ -77,7 +78,7 @@ class HybridSampleTest {
     }
 
     @Test
-    void aBadSignatureNeverReachesTheFacilitator() throws Exception {
+    void aForged65ByteSignatureNeverReachesTheFacilitator() throws Exception {
         DemoPayer payer = new DemoPayer(DemoAccounts.DEMO_PAYER_KEY, NetworkRegistry.defaults(), Clock.systemUTC());
         String proof = payer.sign(payer.offer(sample.get("/premium/report"), 1));
         String json = new String(java.util.Base64.getDecoder().decode(proof), java.nio.charset.StandardCharsets.UTF_8);
@@ -85,6 +86,7 @@ class HybridSampleTest {
         int at = json.indexOf("\"signature\":\"0x") + 15;
         char c = json.charAt(at);
         String forged = json.substring(0, at) + (c == 'a' ? 'b' : 'a') + json.substring(at + 1);
+        int verifiesBefore = facilitator.verifyRequests().size();
         int settlesBefore = facilitator.settleRequests().size();
 
         HttpResponse<String> r = sample.get("/premium/report", X402Headers.X_PAYMENT,
@@ -92,6 +94,7 @@ class HybridSampleTest {
 
         assertEquals(402, r.statusCode());
         assertTrue(r.body().contains("invalid_exact_evm_payload_signature"), r.body());
+        assertEquals(verifiesBefore, facilitator.verifyRequests().size());
         assertEquals(settlesBefore, facilitator.settleRequests().size());
     }
 }

@@ -19,6 +19,12 @@ package dev.tollgate.core.evm;
 public record ExactEvmVerification(boolean valid, String invalidReason, String invalidMessage, String payer,
                                    boolean onChainStateChecked, boolean contractSignature) {
 
+    /** A result whose signature, if refused, is refused for good (not a smart wallet's). */
+    public ExactEvmVerification(boolean valid, String invalidReason, String invalidMessage, String payer,
+                                boolean onChainStateChecked) {
+        this(valid, invalidReason, invalidMessage, payer, onChainStateChecked, false);
+    }
+
     static ExactEvmVerification accepted(String payer) {
         return new ExactEvmVerification(true, null, null, payer, false, false);
     }

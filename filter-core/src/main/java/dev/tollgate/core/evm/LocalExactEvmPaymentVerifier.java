@@ -70,7 +70,7 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
         PaymentOption option = attempt.option();
         if (!LocalExactEvmVerifier.SCHEME.equals(option.scheme())) {
             return new ExactEvmVerification(false, ExactEvmInvalidReason.UNSUPPORTED_SCHEME.code(),
-                    "only the exact scheme on EVM is verified locally, not " + option.scheme(), null, false, false);
+                    "only the exact scheme on EVM is verified locally, not " + option.scheme(), null, false);
         }
         // The option's network under the name the attempt's protocol version uses.
         String network = attempt.x402Version() == 1 ? option.network().v1Name() : option.network().caip2();
@@ -82,7 +82,7 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
                     ? ExactEvmJson.payment(option.scheme(), network, attempt.evm())
                     : ExactEvmJson.payment(attempt.paymentPayload());
         } catch (IllegalArgumentException e) {
-            return new ExactEvmVerification(false, REASON_INVALID_PAYLOAD, e.getMessage(), null, false, false);
+            return new ExactEvmVerification(false, REASON_INVALID_PAYLOAD, e.getMessage(), null, false);
         }
         // The server's own terms, never the client's copy of them: the option is what the route charges.
         ExactEvmRequirement requirement = new ExactEvmRequirement(

@@ -119,8 +119,9 @@ public final class LocalExactEvmVerifier {
             EvmAddress signer = Secp256k1.recoverAddress(
                     TransferWithAuthorization.digest(domain, payment.authorization()), signature);
             if (!signer.equals(payment.authorization().from())) {
-                // 65 bytes are judged as an externally owned account's signature: one that recovers to another
-                // address is forged, and is refused here without asking anyone.
+                // 65 bytes are judged as an externally owned account's signature, and refused when they recover to
+                // another address. This saves a broken client a facilitator call; it is no shield against junk (a
+                // byte more makes any signature a smart wallet's), and it costs wallets that sign with 65 bytes.
                 return new SignatureCheck("signature recovers to " + signer + ", not to authorization.from "
                         + payment.authorization().from(), null);
             }

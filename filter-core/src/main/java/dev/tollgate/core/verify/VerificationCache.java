@@ -28,14 +28,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not cached: "unavailable" and "malfunction" (a retry should ask again), and refusals that may stop
  * being true within seconds ({@code payment_not_found}: the payment may not be indexed yet;
- * {@code insufficient_funds}: the payer may top up). A "valid" for an EIP-3009 authorization is kept no
+ * {@code insufficient_funds} or the reference facilitator's {@code invalid_exact_evm_insufficient_balance}: the
+ * payer may top up). A "valid" for an EIP-3009 authorization is kept no
  * longer than the authorization's {@code validBefore}. Keys are SHA-256 digests: the cache holds no proof.
  */
 public final class VerificationCache implements PaymentVerifier {
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
+    // insufficient_funds is the specification's word, invalid_exact_evm_insufficient_balance the reference
+    // facilitator's (@x402/evm 2.x).
     private static final Set<String> TRANSIENT_REASONS = Set.of(ProofApiCode.PAYMENT_NOT_FOUND.reason(),
-            "insufficient_funds");
+            "insufficient_funds", "invalid_exact_evm_insufficient_balance");
 
     private final PaymentVerifier verifier;
     private final Duration ttl;

@@ -17,7 +17,9 @@ import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.RequestView;
 import dev.tollgate.core.pricing.NetworkRegistry;
 import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.ProofApiFacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
+import dev.tollgate.core.verify.SettleOutcome;
 import dev.tollgate.core.wire.X402Headers;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -153,6 +155,51 @@ class GateWithLocalVerificationTest {
 
             ConfigurationException e = assertThrows(ConfigurationException.class, () -> Tollgate.create(
                     config().set("verify", "local").facilitatorUrl(facilitator.url()).build()));
+
+            assertEquals("network", e.setting());
+        }
+    }
+
+    @Test
+    void whileTheFacilitatorCannotVerifyASmartWalletWaitsWith503AndAccountsStillPay() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            facilitator.onVerify(FacilitatorDouble.answer(503, "{}"));
+            Tollgate tollgate = Tollgate.create(config().set("verify", "local").facilitatorUrl(facilitator.url()).build());
+
+            Decision wallet = tollgate.check(Request.paying(X402Headers.PAYMENT_SIGNATURE,
+                    Proofs.proof().smartWallet(Proofs.SMART_WALLET).v2()), tollgate.termsFor("GET", PATH).orElseThrow());
+            Completion account = pay(tollgate, Request.paying(X402Headers.PAYMENT_SIGNATURE, Proofs.proof().v2()));
+
+            assertEquals(503, assertInstanceOf(Decision.Reject.class, wallet).answer().status());
+            assertInstanceOf(Completion.Deliver.class, account);
+            assertEquals(1, facilitator.settleRequests().size(), "only the account's payment was settled");
+        }
+    }
+
+    @Test
+    void withTheProofApiDialectASmartWalletsSignatureIsRefusedHereSayingWhy() throws Exception {
+        try (ProofApiFacilitatorDouble facilitator = new ProofApiFacilitatorDouble()) {
+            Tollgate tollgate = Tollgate.create(config().set("verify", "local").set("facilitator.dialect", "proof-api")
+                    .facilitatorUrl(facilitator.url()).build());
+
+            Decision d = tollgate.check(Request.paying(X402Headers.PAYMENT_SIGNATURE,
+                    Proofs.proof().smartWallet(Proofs.SMART_WALLET).v2()), tollgate.termsFor("GET", PATH).orElseThrow());
+
+            Decision.Challenge challenge = assertInstanceOf(Decision.Challenge.class, d);
+            assertEquals("invalid_exact_evm_payload_signature", challenge.reason());
+            assertTrue(facilitator.verifyRequests().isEmpty(), "the proof-API dialect verifies payments already made");
+        }
+    }
+
+    @Test
+    void aLocalVerifierWithASettlerInCodeStillChecksTheFacilitatorThatJudgesSmartWallets() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            facilitator.onSupported(FacilitatorDouble.answer(200, FacilitatorDouble.supportedKinds("base", "eip155:8453")));
+
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> Tollgate.create(config()
+                    .verifier(new LocalExactEvmPaymentVerifier(Clock.systemUTC()))
+                    .settler(attempt -> new SettleOutcome.Unavailable(null, "not used"))
+                    .facilitatorUrl(facilitator.url()).build()));
 
             assertEquals("network", e.setting());
         }

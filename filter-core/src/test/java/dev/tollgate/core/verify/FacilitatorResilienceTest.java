@@ -171,6 +171,21 @@ class FacilitatorResilienceTest {
     }
 
     @Test
+    void aRefusalForInsufficientFundsIsNotCachedInEitherSpellingButAPermanentOneIs() {
+        for (String reason : new String[] {"insufficient_funds", "invalid_exact_evm_insufficient_balance",
+                "invalid_exact_evm_payload_signature"}) {
+            AtomicInteger calls = new AtomicInteger();
+            VerificationCache cache = new VerificationCache(a -> {
+                calls.incrementAndGet();
+                return new VerifyOutcome.Invalid(reason, null);
+            }, Duration.ofSeconds(60), 10, clock);
+            cache.verify(ATTEMPT);
+            cache.verify(ATTEMPT);
+            assertEquals(reason.contains("insufficient") ? 2 : 1, calls.get(), reason);
+        }
+    }
+
+    @Test
     void aMalfunctionIsNotCached() {
         AtomicInteger calls = new AtomicInteger();
         VerificationCache cache = new VerificationCache(a -> {
