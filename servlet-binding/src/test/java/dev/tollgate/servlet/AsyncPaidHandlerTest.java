@@ -26,12 +26,18 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +53,22 @@ class AsyncPaidHandlerTest {
 
     private final AtomicInteger handlerRuns = new AtomicInteger();
     private final List<String> listenerCalls = new CopyOnWriteArrayList<>();
+    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    private final Logger asyncLog = Logger.getLogger(PaidAsync.class.getName());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
     private FacilitatorDouble facilitator;
     private Tollgate tollgate;
     private Server server;
@@ -54,6 +76,7 @@ class AsyncPaidHandlerTest {
 
     @BeforeEach
     void start() throws Exception {
+        asyncLog.addHandler(capture);
         facilitator = new FacilitatorDouble();
         tollgate = Tollgate.create(TollgateConfig.builder().facilitatorUrl(facilitator.url()).payTo(Proofs.PAY_TO)
                 .route("GET", "/async/*", "$0.01").build());
@@ -61,14 +84,10 @@ class AsyncPaidHandlerTest {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        FilterHolder filter = new FilterHolder(new PaymentFilter(tollgate));
-        filter.setAsyncSupported(true);
-        context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD,
+        ServletContextHandler context = context("/", EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD,
                 DispatcherType.INCLUDE, DispatcherType.ASYNC));
         context.addServlet(async(new CompletingOnAnotherThread()), "/async/complete");
         context.addServlet(async(new CompletingAtOnce()), "/async/inline");
-        context.addServlet(async(new Dispatching()), "/async/dispatch");
         context.addServlet(async(new CompletingJustBeforeItsTimeout()), "/async/late");
         context.addServlet(async(new DispatchingTwice()), "/async/twice");
         context.addServlet(async(new CompletingThenThrowing()), "/async/complete-then-throw");
@@ -78,18 +97,31 @@ class AsyncPaidHandlerTest {
         context.addServlet(async(new WritingWithoutBlocking()), "/async/nonblocking");
         context.addServlet(async(new FailingInOnWritePossible()), "/async/nonblocking-failing");
         context.addServlet(new ServletHolder(new SettingAWriteListenerWithoutStartingAsync()), "/async/not-async");
+        // A deployment that forgot the ASYNC mapping: a paid handler's dispatch goes past the filter.
+        ServletContextHandler unmapped = context("/unmapped", EnumSet.of(DispatcherType.REQUEST));
+        server.setHandler(new ContextHandlerCollection(context, unmapped));
+        server.start();
+    }
+
+    /** A context with the filter mapped for these dispatcher types, a dispatching paid servlet and its target. */
+    private ServletContextHandler context(String path, EnumSet<DispatcherType> dispatches) {
+        ServletContextHandler context = new ServletContextHandler(path);
+        FilterHolder filter = new FilterHolder(new PaymentFilter(tollgate));
+        filter.setAsyncSupported(true);
+        context.addFilter(filter, "/*", dispatches);
+        context.addServlet(async(new Dispatching()), "/async/dispatch");
         context.addServlet(new ServletHolder(new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                 resp.getWriter().write(PAID + " via dispatch");
             }
         }), "/inner/*");
-        server.setHandler(context);
-        server.start();
+        return context;
     }
 
     @AfterEach
     void stop() throws Exception {
+        asyncLog.removeHandler(capture);
         server.stop();
         tollgate.close();
         facilitator.close();
@@ -232,6 +264,25 @@ class AsyncPaidHandlerTest {
     }
 
     @Test
+    void aDispatchPastAnUnmappedFilterWithholdsTheAnswerChargesNothingAndIsLoggedAsAnError() throws Exception {
+        HttpResponse<String> r = get("/unmapped/async/dispatch", Proofs.proof().v1());
+
+        assertFalse(r.body().contains(PAID), r.body());
+        assertEquals(0, facilitator.settleRequests().size());
+        // The container tells listeners the cycle completed as it ends it, possibly after the answer left.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (logged.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, logged.size(), logged.toString());
+        assertEquals(Level.SEVERE, logged.get(0).getLevel());
+        assertTrue(logged.get(0).getMessage().contains("not mapped for the ASYNC dispatcher type"),
+                logged.get(0).getMessage());
+        assertTrue(get("/async/dispatch", Proofs.proof().v1()).body().contains(PAID), "mapped, it is served");
+        assertEquals(1, logged.size(), "and nothing is logged");
+    }
+
+    @Test
     void aHandlerWritingWithoutBlockingIsServedAndSettledOnce() throws Exception {
         HttpResponse<String> r = get("/async/nonblocking", Proofs.proof().v1());
 
@@ -260,15 +311,25 @@ class AsyncPaidHandlerTest {
         assertTrue(r.body().startsWith("refused: setWriteListener needs an asynchronous request"), r.body());
     }
 
-    /** The usual non-blocking loop: write while isReady(), then complete. */
-    private final class WritingWithoutBlocking extends HttpServlet {
+    /** A paid servlet that goes asynchronous and writes through the WriteListener it makes. */
+    private abstract class NonBlocking extends HttpServlet {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             handlerRuns.incrementAndGet();
             AsyncContext ctx = req.startAsync();
             ServletOutputStream out = ctx.getResponse().getOutputStream();
-            out.setWriteListener(new WriteListener() {
-                private final byte[] body = (PAID + " without blocking").getBytes(StandardCharsets.UTF_8);
+            out.setWriteListener(listener(ctx, out));
+        }
+
+        abstract WriteListener listener(AsyncContext ctx, ServletOutputStream out);
+    }
+
+    /** The usual non-blocking loop: write while isReady(), then complete. */
+    private final class WritingWithoutBlocking extends NonBlocking {
+        @Override
+        WriteListener listener(AsyncContext ctx, ServletOutputStream out) {
+            byte[] body = (PAID + " without blocking").getBytes(StandardCharsets.UTF_8);
+            return new WriteListener() {
                 private int sent;
 
                 @Override
@@ -289,17 +350,14 @@ class AsyncPaidHandlerTest {
                     listenerCalls.add("onError: " + t.getMessage());
                     ctx.complete();
                 }
-            });
+            };
         }
     }
 
-    private final class FailingInOnWritePossible extends HttpServlet {
+    private final class FailingInOnWritePossible extends NonBlocking {
         @Override
-        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-            handlerRuns.incrementAndGet();
-            AsyncContext ctx = req.startAsync();
-            ServletOutputStream out = ctx.getResponse().getOutputStream();
-            out.setWriteListener(new WriteListener() {
+        WriteListener listener(AsyncContext ctx, ServletOutputStream out) {
+            return new WriteListener() {
                 @Override
                 public void onWritePossible() throws IOException {
                     listenerCalls.add("onWritePossible");
@@ -310,14 +368,11 @@ class AsyncPaidHandlerTest {
                 @Override
                 public void onError(Throwable t) {
                     listenerCalls.add("onError: " + t.getMessage());
-                    try {
-                        ((HttpServletResponse) ctx.getResponse()).sendError(500);
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
+                    ctx.getResponse().resetBuffer();
+                    ((HttpServletResponse) ctx.getResponse()).setStatus(500);
                     ctx.complete();
                 }
-            });
+            };
         }
     }
 
