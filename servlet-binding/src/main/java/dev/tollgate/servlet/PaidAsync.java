@@ -173,16 +173,23 @@ final class PaidAsync implements AsyncListener {
 
     @Override
     public void onComplete(AsyncEvent event) {
+        boolean unseen;
         boolean dispatchUnseen;
         synchronized (this) {
-            dispatchUnseen = dispatchPending && state.get() == OPEN;
+            unseen = state.get() == OPEN;
+            dispatchUnseen = unseen && dispatchPending;
         }
+        // A cycle that completes while the payment is still open was ended past Tollgate: the paid handler's answer
+        // stayed in the buffer, the client got an empty one, and nothing is charged. Either is a mistake to fix.
         if (dispatchUnseen) {
-            // The dispatch never entered the filter, so its pass could not finish the payment: the paid handler's
-            // answer stayed in the buffer and the client got an empty one. That is a deployment mistake to fix.
             LOG.log(System.Logger.Level.ERROR, "a paid handler's AsyncContext.dispatch went past the PaymentFilter, "
                     + "which is not mapped for the ASYNC dispatcher type: its answer was withheld and nothing was "
                     + "charged. Map the filter for ASYNC (<dispatcher>ASYNC</dispatcher> in web.xml). Request: "
+                    + request.getMethod() + " " + request.getRequestURI());
+        } else if (unseen) {
+            LOG.log(System.Logger.Level.ERROR, "a paid handler's asynchronous cycle was completed past Tollgate, on "
+                    + "the container's own AsyncContext rather than the one startAsync returned: its answer was "
+                    + "withheld and nothing was charged. Complete the context the handler was given. Request: "
                     + request.getMethod() + " " + request.getRequestURI());
         }
         abandon();

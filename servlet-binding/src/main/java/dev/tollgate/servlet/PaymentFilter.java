@@ -40,7 +40,7 @@ import java.util.Optional;
  * <p>A paid handler may go asynchronous ({@code startAsync}, with the filter and servlet marked
  * async-supported): what it writes is held as usual, and the payment is settled when it calls
  * {@code complete()}, or when its {@code AsyncContext.dispatch} returns (which is why ASYNC must be mapped: a
- * dispatch that goes past the filter leaves the answer withheld, charges nothing, and is logged as an error). A
+ * cycle that ends past the filter leaves the answer withheld, charges nothing, and is logged as an error). A
  * timeout or error settles nothing. Non-blocking writes ({@code setWriteListener}) go into the held body too:
  * it is in memory, so {@code isReady()} is always true and the listener hears {@code onWritePossible} once.
  */

@@ -11,6 +11,7 @@ import dev.tollgate.core.testing.Proofs;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
@@ -97,6 +98,7 @@ class AsyncPaidHandlerTest {
         context.addServlet(async(new WritingWithoutBlocking()), "/async/nonblocking");
         context.addServlet(async(new FailingInOnWritePossible()), "/async/nonblocking-failing");
         context.addServlet(new ServletHolder(new SettingAWriteListenerWithoutStartingAsync()), "/async/not-async");
+        context.addServlet(async(new CompletingTheContainersContext()), "/async/raw-complete");
         // A deployment that forgot the ASYNC mapping: a paid handler's dispatch goes past the filter.
         ServletContextHandler unmapped = context("/unmapped", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(new ContextHandlerCollection(context, unmapped));
@@ -269,17 +271,22 @@ class AsyncPaidHandlerTest {
 
         assertFalse(r.body().contains(PAID), r.body());
         assertEquals(0, facilitator.settleRequests().size());
-        // The container tells listeners the cycle completed as it ends it, possibly after the answer left.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (logged.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(1, logged.size(), logged.toString());
-        assertEquals(Level.SEVERE, logged.get(0).getLevel());
-        assertTrue(logged.get(0).getMessage().contains("not mapped for the ASYNC dispatcher type"),
-                logged.get(0).getMessage());
+        LogRecord record = firstLogged();
+        assertEquals(Level.SEVERE, record.getLevel());
+        assertTrue(record.getMessage().contains("not mapped for the ASYNC dispatcher type"), record.getMessage());
         assertTrue(get("/async/dispatch", Proofs.proof().v1()).body().contains(PAID), "mapped, it is served");
         assertEquals(1, logged.size(), "and nothing is logged");
+    }
+
+    @Test
+    void aCycleCompletedOnTheContainersOwnContextChargesNothingAndIsLoggedAsAnError() throws Exception {
+        HttpResponse<String> r = get("/async/raw-complete", Proofs.proof().v1());
+
+        assertFalse(r.body().contains(PAID), r.body());
+        assertEquals(0, facilitator.settleRequests().size());
+        LogRecord record = firstLogged();
+        assertEquals(Level.SEVERE, record.getLevel());
+        assertTrue(record.getMessage().contains("completed past Tollgate"), record.getMessage());
     }
 
     @Test
@@ -309,6 +316,27 @@ class AsyncPaidHandlerTest {
 
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().startsWith("refused: setWriteListener needs an asynchronous request"), r.body());
+    }
+
+    /** The one record logged: the container tells listeners a cycle completed as it ends it, maybe after the answer left. */
+    private LogRecord firstLogged() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (logged.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, logged.size(), logged.toString());
+        return logged.get(0);
+    }
+
+    /** Completes the container's context, reached by unwrapping the request, instead of the one it was given. */
+    private final class CompletingTheContainersContext extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            handlerRuns.incrementAndGet();
+            AsyncContext given = req.startAsync();
+            given.getResponse().getWriter().write(PAID);
+            ((ServletRequestWrapper) req).getRequest().getAsyncContext().complete();
+        }
     }
 
     /** A paid servlet that goes asynchronous and writes through the WriteListener it makes. */
