@@ -1,6 +1,5 @@
 package dev.tollgate.servlet;
 
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -27,8 +26,9 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     private String redirect;
     private boolean overflowed;
     /** The asynchronous cycle the handler started (non-blocking writes need one); null while there is none. */
-    private volatile AsyncContext asynchronous;
-    private WriteListener writeListener;
+    private volatile PaidAsync asynchronous;
+    /** A write listener of the handler's failed: what the buffer holds is not the answer it meant. */
+    private volatile boolean failed;
 
     BufferedResponse(HttpServletResponse response, long limit) {
         super(response);
@@ -44,33 +44,17 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     }
 
     /** The handler went asynchronous: from now on it may write without blocking ({@code setWriteListener}). */
-    void asynchronous(AsyncContext started) {
-        asynchronous = started;
+    void asynchronous(PaidAsync cycle) {
+        asynchronous = cycle;
     }
 
-    /**
-     * Non-blocking writes into the held body. It is in memory, so it can always take more: isReady() is always
-     * true (past the limit a write fails, as any write does), and the listener hears onWritePossible once, on a
-     * container thread, as a servlet container's first call. The payment is finished when the handler completes
-     * its asynchronous cycle, as for blocking writes.
-     */
-    private synchronized void writeListener(WriteListener listener) {
-        java.util.Objects.requireNonNull(listener, "listener");
-        AsyncContext cycle = asynchronous;
-        if (cycle == null) {
-            throw new IllegalStateException("setWriteListener needs an asynchronous request: call startAsync first");
-        }
-        if (writeListener != null) {
-            throw new IllegalStateException("a WriteListener is already set");
-        }
-        writeListener = listener;
-        cycle.start(() -> {
-            try {
-                listener.onWritePossible();
-            } catch (Throwable t) {
-                listener.onError(t);
-            }
-        });
+    /** A non-blocking write of the handler's failed: the held answer is refused, and nothing is charged. */
+    void fail() {
+        failed = true;
+    }
+
+    boolean failed() {
+        return failed;
     }
 
     @Override
@@ -140,7 +124,12 @@ final class BufferedResponse extends HttpServletResponseWrapper {
 
                 @Override
                 public void setWriteListener(WriteListener listener) {
-                    writeListener(listener);
+                    java.util.Objects.requireNonNull(listener, "listener");
+                    PaidAsync cycle = asynchronous;
+                    if (cycle == null) {
+                        throw new IllegalStateException(PaidAsync.NOT_ASYNCHRONOUS);
+                    }
+                    cycle.writeListener(listener);
                 }
 
                 @Override

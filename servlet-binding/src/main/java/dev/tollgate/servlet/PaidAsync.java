@@ -8,6 +8,7 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -31,6 +32,8 @@ final class PaidAsync implements AsyncListener {
     /** The request attribute under which an asynchronous dispatch finds the cycle it belongs to. */
     static final String ATTRIBUTE = PaidAsync.class.getName();
     private static final System.Logger LOG = System.getLogger(PaidAsync.class.getName());
+    /** Why a write listener is refused outside an asynchronous cycle, as the Servlet specification has it. */
+    static final String NOT_ASYNCHRONOUS = "setWriteListener needs an asynchronous request: call startAsync first";
     private static final int OPEN = 0;
     private static final int FINISHING = 1;
     private static final int DONE = 2;
@@ -53,6 +56,13 @@ final class PaidAsync implements AsyncListener {
     private AsyncContext completeAfterPass;
     /** dispatch() was called since the current pass began: another pass follows. */
     private boolean dispatchPending;
+    /** Where that dispatch goes, for the log when it never reaches the filter. */
+    private String dispatchTarget;
+    /** The context of the current asynchronous cycle: a write listener runs through its start(). */
+    private AsyncContext current;
+    /** The handler's non-blocking write listener, and whether it was called; null while there is none. */
+    private WriteListener writeListener;
+    private boolean writeListenerCalled;
 
     /**
      * @param finishing how long a timeout waits for a settlement already under way (the settlement's own bound)
@@ -64,6 +74,7 @@ final class PaidAsync implements AsyncListener {
         this.session = session;
         this.buffered = buffered;
         this.finishing = finishing;
+        this.current = started;
         request.setAttribute(ATTRIBUTE, this);
         started.addListener(this);
     }
@@ -106,22 +117,75 @@ final class PaidAsync implements AsyncListener {
     }
 
     /**
+     * The handler's {@code setWriteListener}. The held body is in memory, so it can always take more: the listener
+     * hears {@code onWritePossible} once, on a container thread, once the pass that set it has returned (as a
+     * container calls it), and every {@code isReady()} is true. Past the limit a write fails, as any write does.
+     */
+    void writeListener(WriteListener listener) {
+        if (!request.isAsyncStarted()) {
+            throw new IllegalStateException(NOT_ASYNCHRONOUS);
+        }
+        synchronized (this) {
+            if (writeListener != null) {
+                throw new IllegalStateException("a WriteListener is already set");
+            }
+            writeListener = listener;
+            if (inPass) {
+                return; // called by passReturned
+            }
+            writeListenerCalled = true;
+        }
+        callWriteListener();
+    }
+
+    /**
+     * Calls the listener on a container thread. If onWritePossible throws, the held answer is not the one the
+     * handler meant: it is refused and nothing is charged, whatever onError then writes. If onError throws too,
+     * the cycle is completed here, since the handler can no longer do it.
+     */
+    private void callWriteListener() {
+        WriteListener listener;
+        AsyncContext cycle;
+        synchronized (this) {
+            listener = writeListener;
+            cycle = current;
+        }
+        cycle.start(() -> {
+            try {
+                listener.onWritePossible();
+            } catch (Throwable t) {
+                buffered.fail();
+                try {
+                    listener.onError(t);
+                } catch (Throwable again) {
+                    completeRequested(cycle);
+                }
+            }
+        });
+    }
+
+    /**
      * A pass returned normally. A complete() it saw finishes now; a pass that neither went asynchronous again
      * nor dispatched was the handler's last, so it finishes too (the container completes the response next).
      */
     void passReturned(boolean asyncStarted) throws IOException {
         AsyncContext complete;
         boolean last;
+        boolean callListener;
         synchronized (this) {
             inPass = false;
             complete = completeAfterPass;
             completeAfterPass = null;
             last = !asyncStarted && !dispatchPending;
+            callListener = complete == null && !last && writeListener != null && !writeListenerCalled;
+            writeListenerCalled |= callListener;
         }
         if (complete != null) {
             finishAndComplete(complete);
         } else if (last) {
             finish();
+        } else if (callListener) {
+            callWriteListener();
         }
     }
 
@@ -144,8 +208,9 @@ final class PaidAsync implements AsyncListener {
         finishAndComplete(started);
     }
 
-    private synchronized void dispatchRequested() {
+    private synchronized void dispatchRequested(String target) {
         dispatchPending = true;
+        dispatchTarget = target;
     }
 
     /**
@@ -168,6 +233,9 @@ final class PaidAsync implements AsyncListener {
     }
 
     AsyncContext context(AsyncContext started) {
+        synchronized (this) {
+            current = started;
+        }
         return new Context(started);
     }
 
@@ -182,10 +250,10 @@ final class PaidAsync implements AsyncListener {
         // A cycle that completes while the payment is still open was ended past Tollgate: the paid handler's answer
         // stayed in the buffer, the client got an empty one, and nothing is charged. Either is a mistake to fix.
         if (dispatchUnseen) {
-            LOG.log(System.Logger.Level.ERROR, "a paid handler's AsyncContext.dispatch went past the PaymentFilter, "
-                    + "which is not mapped for the ASYNC dispatcher type: its answer was withheld and nothing was "
-                    + "charged. Map the filter for ASYNC (<dispatcher>ASYNC</dispatcher> in web.xml). Request: "
-                    + request.getMethod() + " " + request.getRequestURI());
+            LOG.log(System.Logger.Level.ERROR, "a paid handler's AsyncContext.dispatch to " + dispatchTarget
+                    + " did not pass through the PaymentFilter (it is not mapped for the ASYNC dispatcher type, its "
+                    + "url-pattern does not cover the target, or the target is in another context): the answer was "
+                    + "withheld and nothing was charged. Request: " + request.getMethod() + " " + request.getRequestURI());
         } else if (unseen) {
             LOG.log(System.Logger.Level.ERROR, "a paid handler's asynchronous cycle was completed past Tollgate, on "
                     + "the container's own AsyncContext rather than the one startAsync returned: its answer was "
@@ -256,19 +324,19 @@ final class PaidAsync implements AsyncListener {
 
         @Override
         public void dispatch() {
-            dispatchRequested();
+            dispatchRequested(request.getRequestURI());
             started.dispatch();
         }
 
         @Override
         public void dispatch(String path) {
-            dispatchRequested();
+            dispatchRequested(path);
             started.dispatch(path);
         }
 
         @Override
         public void dispatch(ServletContext context, String path) {
-            dispatchRequested();
+            dispatchRequested(context.getContextPath() + path);
             started.dispatch(context, path);
         }
 

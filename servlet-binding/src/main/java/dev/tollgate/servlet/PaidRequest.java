@@ -48,10 +48,10 @@ final class PaidRequest extends HttpServletRequestWrapper {
                     + "received (or a wrapper of it): it holds the paid content until the payment is settled");
         }
         AsyncContext started = super.startAsync(request, response);
-        buffered.asynchronous(started);
         synchronized (this) {
             if (async == null) {
                 async = asyncFactory.start(started);
+                buffered.asynchronous(async);
             }
             return async.context(started);
         }

@@ -42,7 +42,8 @@ import java.util.Optional;
  * {@code complete()}, or when its {@code AsyncContext.dispatch} returns (which is why ASYNC must be mapped: a
  * cycle that ends past the filter leaves the answer withheld, charges nothing, and is logged as an error). A
  * timeout or error settles nothing. Non-blocking writes ({@code setWriteListener}) go into the held body too:
- * it is in memory, so {@code isReady()} is always true and the listener hears {@code onWritePossible} once.
+ * it is in memory, so {@code isReady()} is always true and the listener hears {@code onWritePossible} once, after
+ * the pass that set it; if that throws, the answer is refused and nothing is charged.
  */
 public class PaymentFilter implements Filter {
     /** Set on a request once its payment was admitted, so inner dispatches are not charged twice. */
@@ -186,12 +187,13 @@ public class PaymentFilter implements Filter {
     /** After the handler: settles and sends its buffered response, or withholds it. */
     static void finish(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
                        BufferedResponse buffered) throws IOException {
-        if (buffered.overflowed()) {
+        if (buffered.overflowed() || buffered.failed()) {
             session.abandon();
             response.reset();
+            String why = buffered.overflowed() ? "the response exceeded the configured bufferLimit"
+                    : "the handler's non-blocking write failed";
             write(response, new HttpAnswer(500, Map.of("Cache-Control", "no-store"), "application/json",
-                    ("{\"error\":\"the response exceeded the configured bufferLimit; nothing was charged\"}")
-                            .getBytes(StandardCharsets.UTF_8)));
+                    ("{\"error\":\"" + why + "; nothing was charged\"}").getBytes(StandardCharsets.UTF_8)));
             return;
         }
         Completion completion = session.complete(buffered.status());

@@ -55,6 +55,8 @@ class AsyncPaidHandlerTest {
     private final AtomicInteger handlerRuns = new AtomicInteger();
     private final List<String> listenerCalls = new CopyOnWriteArrayList<>();
     private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    /** How many errors PaidAsync should log in this test (a cycle that ended past Tollgate). */
+    private int expectedErrors;
     private final Logger asyncLog = Logger.getLogger(PaidAsync.class.getName());
     private final Handler capture = new Handler() {
         @Override
@@ -97,7 +99,8 @@ class AsyncPaidHandlerTest {
         context.addServlet(async(new BypassingTheBuffer()), "/async/unwrapped");
         context.addServlet(async(new WritingWithoutBlocking()), "/async/nonblocking");
         context.addServlet(async(new FailingInOnWritePossible()), "/async/nonblocking-failing");
-        context.addServlet(new ServletHolder(new SettingAWriteListenerWithoutStartingAsync()), "/async/not-async");
+        context.addServlet(new ServletHolder(new SettingAWriteListenerWithoutStartingAsync(false)), "/async/not-async");
+        context.addServlet(async(new SettingAWriteListenerWithoutStartingAsync(true)), "/async/not-async-after-dispatch");
         context.addServlet(async(new CompletingTheContainersContext()), "/async/raw-complete");
         // A deployment that forgot the ASYNC mapping: a paid handler's dispatch goes past the filter.
         ServletContextHandler unmapped = context("/unmapped", EnumSet.of(DispatcherType.REQUEST));
@@ -123,6 +126,9 @@ class AsyncPaidHandlerTest {
 
     @AfterEach
     void stop() throws Exception {
+        // A false alarm would come as the cycle completes, perhaps after the answer left: give it that time.
+        Thread.sleep(100);
+        assertEquals(expectedErrors, logged.size(), logged.toString());
         asyncLog.removeHandler(capture);
         server.stop();
         tollgate.close();
@@ -267,7 +273,7 @@ class AsyncPaidHandlerTest {
 
     @Test
     void aDispatchPastAnUnmappedFilterWithholdsTheAnswerChargesNothingAndIsLoggedAsAnError() throws Exception {
-        assertWithheldUnchargedAndLogged("/unmapped/async/dispatch", "not mapped for the ASYNC dispatcher type");
+        assertWithheldUnchargedAndLogged("/unmapped/async/dispatch", "did not pass through the PaymentFilter");
         assertTrue(get("/async/dispatch", Proofs.proof().v1()).body().contains(PAID), "mapped, it is served");
         assertEquals(1, logged.size(), "and nothing is logged");
     }
@@ -282,6 +288,7 @@ class AsyncPaidHandlerTest {
      * container tells listeners a cycle completed as it ends it, maybe after the answer left: the log is awaited.
      */
     private void assertWithheldUnchargedAndLogged(String path, String messagePart) throws Exception {
+        expectedErrors = 1;
         HttpResponse<String> r = get(path, Proofs.proof().v1());
 
         assertFalse(r.body().contains(PAID), r.body());
@@ -296,32 +303,43 @@ class AsyncPaidHandlerTest {
     }
 
     @Test
-    void aHandlerWritingWithoutBlockingIsServedAndSettledOnce() throws Exception {
+    void aHandlerWritingWithoutBlockingIsServedAndSettledOnceItsListenerCalledAfterItsPass() throws Exception {
         HttpResponse<String> r = get("/async/nonblocking", Proofs.proof().v1());
 
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(PAID + " without blocking", r.body());
         assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
         assertEquals(1, facilitator.settleRequests().size());
-        assertEquals(List.of("onWritePossible"), listenerCalls);
+        assertEquals(List.of("doGet returns", "onWritePossible"), listenerCalls);
     }
 
     @Test
-    void aWriteListenerThatFailsHearsOnErrorAndItsErrorAnswerIsNotCharged() throws Exception {
-        HttpResponse<String> r = get("/async/nonblocking-failing", Proofs.proof().v1());
+    void aWriteListenerThatFailsIsNotChargedWhateverItsOnErrorDoes() throws Exception {
+        // onError only completes, as the usual loop's does; the answer is refused all the same.
+        HttpResponse<String> completing = get("/async/nonblocking-failing", Proofs.proof().v1());
+        // onError throws: nobody can complete the cycle but Tollgate, which does at once (no wait for a timeout).
+        HttpResponse<String> throwing = get("/async/nonblocking-failing?onError=throw", Proofs.proof().v1());
 
-        assertEquals(500, r.statusCode());
-        assertFalse(r.body().contains(PAID));
-        assertEquals(List.of("onWritePossible", "onError: the listener failed"), listenerCalls);
+        for (HttpResponse<String> r : List.of(completing, throwing)) {
+            assertEquals(500, r.statusCode(), r.body());
+            assertFalse(r.body().contains(PAID), r.body());
+            assertTrue(r.body().contains("nothing was charged"), r.body());
+        }
+        assertEquals(List.of("onWritePossible", "onError: the listener failed", "onWritePossible",
+                "onError: the listener failed"), listenerCalls);
         assertEquals(0, facilitator.settleRequests().size());
     }
 
     @Test
     void aWriteListenerOutsideAnAsynchronousCycleIsRefusedAsTheSpecificationRequires() throws Exception {
-        HttpResponse<String> r = get("/async/not-async", Proofs.proof().v1());
+        HttpResponse<String> never = get("/async/not-async", Proofs.proof().v1());
+        // Asynchronous once, then dispatched: in that pass the request is no longer asynchronous.
+        HttpResponse<String> noLonger = get("/async/not-async-after-dispatch", Proofs.proof().v1());
 
-        assertEquals(200, r.statusCode(), r.body());
-        assertTrue(r.body().startsWith("refused: setWriteListener needs an asynchronous request"), r.body());
+        for (HttpResponse<String> r : List.of(never, noLonger)) {
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().startsWith("refused: setWriteListener needs an asynchronous request"), r.body());
+        }
     }
 
     /** Completes the container's context, reached by unwrapping the request, instead of the one it was given. */
@@ -343,12 +361,16 @@ class AsyncPaidHandlerTest {
             AsyncContext ctx = req.startAsync();
             ServletOutputStream out = ctx.getResponse().getOutputStream();
             out.setWriteListener(listener(ctx, out));
+            afterSettingIt();
         }
 
         abstract WriteListener listener(AsyncContext ctx, ServletOutputStream out);
+
+        void afterSettingIt() throws IOException {
+        }
     }
 
-    /** The usual non-blocking loop: write while isReady(), then complete. */
+    /** The usual non-blocking loop: write while isReady(), then complete. Its pass takes a while to return. */
     private final class WritingWithoutBlocking extends NonBlocking {
         @Override
         WriteListener listener(AsyncContext ctx, ServletOutputStream out) {
@@ -376,11 +398,23 @@ class AsyncPaidHandlerTest {
                 }
             };
         }
+
+        @Override
+        void afterSettingIt() throws IOException {
+            try {
+                // Long enough for a listener called at once, on another thread, to be seen running first.
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            listenerCalls.add("doGet returns");
+        }
     }
 
     private final class FailingInOnWritePossible extends NonBlocking {
         @Override
         WriteListener listener(AsyncContext ctx, ServletOutputStream out) {
+            boolean throwing = "throw".equals(ctx.getRequest().getParameter("onError"));
             return new WriteListener() {
                 @Override
                 public void onWritePossible() throws IOException {
@@ -392,17 +426,29 @@ class AsyncPaidHandlerTest {
                 @Override
                 public void onError(Throwable t) {
                     listenerCalls.add("onError: " + t.getMessage());
-                    ctx.getResponse().resetBuffer();
-                    ((HttpServletResponse) ctx.getResponse()).setStatus(500);
+                    if (throwing) {
+                        throw new IllegalStateException("onError failed too");
+                    }
                     ctx.complete();
                 }
             };
         }
     }
 
+    /** Sets a write listener without being asynchronous: never, or (dispatching) no longer in the pass that follows. */
     private final class SettingAWriteListenerWithoutStartingAsync extends HttpServlet {
+        private final boolean dispatchFirst;
+
+        SettingAWriteListenerWithoutStartingAsync(boolean dispatchFirst) {
+            this.dispatchFirst = dispatchFirst;
+        }
+
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            if (dispatchFirst && req.getDispatcherType() == DispatcherType.REQUEST) {
+                req.startAsync().dispatch();
+                return;
+            }
             String answer;
             try {
                 resp.getOutputStream().setWriteListener(new WriteListener() {
