@@ -1,5 +1,6 @@
 package dev.tollgate.servlet;
 
+import dev.tollgate.core.gate.HttpAnswer;
 import dev.tollgate.core.gate.PaymentSession;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -12,7 +13,9 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +57,8 @@ final class PaidAsync implements AsyncListener {
     private boolean inPass = true;
     /** The context whose complete() came during a pass, to be completed once the pass returns; else null. */
     private AsyncContext completeAfterPass;
+    /** The status owed for a cycle the container ended (a timeout or an error) before the handler finished; 0 if none. */
+    private volatile int endedWith;
     /** dispatch() was called since the current pass began: another pass follows. */
     private boolean dispatchPending;
     /** Where that dispatch goes, for the log when it never reaches the filter. */
@@ -103,11 +108,18 @@ final class PaidAsync implements AsyncListener {
 
     /** The cycle ended without the handler finishing: nothing is charged, the claim is released. */
     void abandon() {
+        abandonNow();
+    }
+
+    /** Whether this call abandoned the payment (false when it was already finished or abandoned). */
+    private boolean abandonNow() {
         if (state.compareAndSet(OPEN, DONE)) {
             // The held arrays are not given back for reuse: the handler's thread may still be writing into them.
             session.abandon();
             done.countDown();
+            return true;
         }
+        return false;
     }
 
     /** An asynchronous dispatch of this request enters the filter. */
@@ -220,6 +232,9 @@ final class PaidAsync implements AsyncListener {
     private void finishAndComplete(AsyncContext started) {
         try {
             settleAndSend();
+            if (endedWith != 0) {
+                answerEnded();
+            }
         } catch (IOException e) {
             // The client went away while the answer was written; the settlement's outcome was already reported
             // to the listener, and there is no one left to tell.
@@ -230,6 +245,24 @@ final class PaidAsync implements AsyncListener {
                 done.countDown();
             }
         }
+    }
+
+    /**
+     * The handler completes a cycle the container already ended (its timeout, or an error), typically from its own
+     * AsyncListener. Nothing was charged, so nothing it wrote may go out: the client gets Tollgate's answer, with
+     * the handler's status when that is an error status, and the container's cause's otherwise.
+     */
+    private void answerEnded() throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        int status = buffered.status() >= 400 ? buffered.status() : endedWith;
+        String why = endedWith == HttpServletResponse.SC_GATEWAY_TIMEOUT
+                ? "the paid handler did not finish before its asynchronous timeout"
+                : "the paid handler's asynchronous cycle failed";
+        response.reset();
+        PaymentFilter.write(response, new HttpAnswer(status, Map.of("Cache-Control", "no-store"), "application/json",
+                ("{\"error\":\"" + why + "; nothing was charged\"}").getBytes(StandardCharsets.UTF_8)));
     }
 
     AsyncContext context(AsyncContext started) {
@@ -265,12 +298,12 @@ final class PaidAsync implements AsyncListener {
 
     @Override
     public void onTimeout(AsyncEvent event) {
-        endedByContainer();
+        endedByContainer(HttpServletResponse.SC_GATEWAY_TIMEOUT);
     }
 
     @Override
     public void onError(AsyncEvent event) {
-        endedByContainer();
+        endedByContainer(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
     }
 
     @Override
@@ -283,8 +316,10 @@ final class PaidAsync implements AsyncListener {
      * A timeout or error while the handler was still working gives up the payment. One that comes while the payment
      * is being settled waits for it: the payer's money may be moving, and the answer must carry its outcome.
      */
-    private void endedByContainer() {
-        abandon();
+    private void endedByContainer(int status) {
+        if (abandonNow()) {
+            endedWith = status;
+        }
         if (state.get() == FINISHING) {
             try {
                 done.await(finishing.toMillis(), TimeUnit.MILLISECONDS);
@@ -342,13 +377,13 @@ final class PaidAsync implements AsyncListener {
 
         @Override
         public void addListener(AsyncListener listener) {
-            started.addListener(listener);
+            started.addListener(new HandlersListener(listener, this));
         }
 
         @Override
         public void addListener(AsyncListener listener, ServletRequest servletRequest,
                                 ServletResponse servletResponse) {
-            started.addListener(listener, servletRequest, servletResponse);
+            started.addListener(new HandlersListener(listener, this), servletRequest, servletResponse);
         }
 
         @Override
@@ -369,6 +404,46 @@ final class PaidAsync implements AsyncListener {
         @Override
         public void start(Runnable run) {
             started.start(run);
+        }
+    }
+
+    /**
+     * A listener the handler added, hearing events that carry the context it was given: completing that one (in its
+     * onTimeout, say) goes through Tollgate, which answers what the container's own context would leave empty.
+     */
+    private final class HandlersListener implements AsyncListener {
+        private final AsyncListener listener;
+        private final AsyncContext context;
+
+        HandlersListener(AsyncListener listener, AsyncContext context) {
+            this.listener = listener;
+            this.context = context;
+        }
+
+        private AsyncEvent withContext(AsyncEvent event) {
+            return new AsyncEvent(context, event.getSuppliedRequest(), event.getSuppliedResponse(), event.getThrowable());
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) throws IOException {
+            listener.onComplete(withContext(event));
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) throws IOException {
+            listener.onTimeout(withContext(event));
+        }
+
+        @Override
+        public void onError(AsyncEvent event) throws IOException {
+            listener.onError(withContext(event));
+        }
+
+        /** A new cycle: the event carries its context, as Tollgate hands it out, so the listener can join it. */
+        @Override
+        public void onStartAsync(AsyncEvent event) throws IOException {
+            listener.onStartAsync(new AsyncEvent(context(event.getAsyncContext()), event.getSuppliedRequest(),
+                    event.getSuppliedResponse(), event.getThrowable()));
         }
     }
 }

@@ -9,6 +9,8 @@ import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequestWrapper;
@@ -102,6 +104,8 @@ class AsyncPaidHandlerTest {
         context.addServlet(new ServletHolder(new SettingAWriteListenerWithoutStartingAsync(false)), "/async/not-async");
         context.addServlet(async(new SettingAWriteListenerWithoutStartingAsync(true)), "/async/not-async-after-dispatch");
         context.addServlet(async(new CompletingTheContainersContext()), "/async/raw-complete");
+        context.addServlet(async(new AnsweringItsOwnTimeout()), "/async/own-timeout");
+        context.addServlet(async(new AnsweringTheTimeoutOfItsSecondCycle()), "/async/second-cycle-timeout");
         // A deployment that forgot the ASYNC mapping: a paid handler's dispatch goes past the filter.
         ServletContextHandler unmapped = context("/unmapped", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(new ContextHandlerCollection(context, unmapped));
@@ -339,6 +343,110 @@ class AsyncPaidHandlerTest {
         for (HttpResponse<String> r : List.of(never, noLonger)) {
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.body().startsWith("refused: setWriteListener needs an asynchronous request"), r.body());
+        }
+    }
+
+    @Test
+    void aHandlerAnsweringItsOwnTimeoutGetsItsErrorStatusWithNothingChargedNorWritten() throws Exception {
+        HttpResponse<String> r = get("/async/own-timeout", Proofs.proof().v1());
+
+        assertEquals(504, r.statusCode(), r.body());
+        assertTrue(r.body().contains("did not finish before its asynchronous timeout; nothing was charged"), r.body());
+        assertFalse(r.body().contains(PAID), r.body());
+        assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aHandlerCompletingAfterItsTimeoutWithASuccessGetsA504AndNoFreeContent() throws Exception {
+        HttpResponse<String> r = get("/async/own-timeout?late=success", Proofs.proof().v1());
+
+        assertEquals(504, r.statusCode(), r.body());
+        assertFalse(r.body().contains(PAID), r.body());
+        assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aListenerThatJoinsTheNextCycleAnswersItsTimeoutThroughTollgateToo() throws Exception {
+        HttpResponse<String> r = get("/async/second-cycle-timeout", Proofs.proof().v1());
+
+        assertEquals(504, r.statusCode(), r.body());
+        assertTrue(r.body().contains("nothing was charged"), r.body());
+        assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    /**
+     * Goes asynchronous with a listener and dispatches to itself; the listener joins the second cycle (onStartAsync),
+     * which never completes, and answers its timeout with a 504 on the context the event carries.
+     */
+    private final class AnsweringTheTimeoutOfItsSecondCycle extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            handlerRuns.incrementAndGet();
+            if (req.getDispatcherType() == DispatcherType.ASYNC) {
+                req.startAsync().setTimeout(200);
+                return;
+            }
+            AsyncContext first = req.startAsync();
+            first.addListener(new AsyncListener() {
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                    event.getAsyncContext().addListener(this);
+                }
+
+                @Override
+                public void onTimeout(AsyncEvent event) throws IOException {
+                    ((HttpServletResponse) event.getAsyncContext().getResponse()).sendError(504);
+                    event.getAsyncContext().complete();
+                }
+
+                @Override
+                public void onComplete(AsyncEvent event) {
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                }
+            });
+            first.dispatch();
+        }
+    }
+
+    /**
+     * Never completes in time; its own AsyncListener answers the timeout on the context the event carries: with a
+     * 504, or ({@code late=success}) with the paid content, as a handler that finished just too late would.
+     */
+    private final class AnsweringItsOwnTimeout extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) {
+            handlerRuns.incrementAndGet();
+            boolean success = "success".equals(req.getParameter("late"));
+            AsyncContext ctx = req.startAsync();
+            ctx.setTimeout(200);
+            ctx.addListener(new AsyncListener() {
+                @Override
+                public void onTimeout(AsyncEvent event) throws IOException {
+                    HttpServletResponse answer = (HttpServletResponse) event.getAsyncContext().getResponse();
+                    if (success) {
+                        answer.getWriter().write(PAID);
+                    } else {
+                        answer.setStatus(504);
+                        answer.getWriter().write("the report took too long");
+                    }
+                    event.getAsyncContext().complete();
+                }
+
+                @Override
+                public void onComplete(AsyncEvent event) {
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                }
+            });
         }
     }
 
