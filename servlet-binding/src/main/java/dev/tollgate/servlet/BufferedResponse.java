@@ -25,10 +25,6 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     private boolean error;
     private String redirect;
     private boolean overflowed;
-    /** The asynchronous cycle the handler started (non-blocking writes need one); null while there is none. */
-    private volatile PaidAsync asynchronous;
-    /** A write listener of the handler's failed: what the buffer holds is not the answer it meant. */
-    private volatile boolean failed;
 
     BufferedResponse(HttpServletResponse response, long limit) {
         super(response);
@@ -41,20 +37,6 @@ final class BufferedResponse extends HttpServletResponseWrapper {
 
     boolean overflowed() {
         return overflowed;
-    }
-
-    /** The handler went asynchronous: from now on it may write without blocking ({@code setWriteListener}). */
-    void asynchronous(PaidAsync cycle) {
-        asynchronous = cycle;
-    }
-
-    /** A non-blocking write of the handler's failed: the held answer is refused, and nothing is charged. */
-    void fail() {
-        failed = true;
-    }
-
-    boolean failed() {
-        return failed;
     }
 
     @Override
@@ -124,12 +106,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
 
                 @Override
                 public void setWriteListener(WriteListener listener) {
-                    java.util.Objects.requireNonNull(listener, "listener");
-                    PaidAsync cycle = asynchronous;
-                    if (cycle == null) {
-                        throw new IllegalStateException(PaidAsync.NOT_ASYNCHRONOUS);
-                    }
-                    cycle.writeListener(listener);
+                    throw new IllegalStateException("non-blocking writes are not supported on paid routes");
                 }
 
                 @Override

@@ -9,7 +9,6 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -35,8 +34,6 @@ final class PaidAsync implements AsyncListener {
     /** The request attribute under which an asynchronous dispatch finds the cycle it belongs to. */
     static final String ATTRIBUTE = PaidAsync.class.getName();
     private static final System.Logger LOG = System.getLogger(PaidAsync.class.getName());
-    /** Why a write listener is refused outside an asynchronous cycle, as the Servlet specification has it. */
-    static final String NOT_ASYNCHRONOUS = "setWriteListener needs an asynchronous request: call startAsync first";
     private static final int OPEN = 0;
     private static final int FINISHING = 1;
     private static final int DONE = 2;
@@ -59,15 +56,12 @@ final class PaidAsync implements AsyncListener {
     private AsyncContext completeAfterPass;
     /** The status owed for a cycle the container ended (a timeout or an error) before the handler finished; 0 if none. */
     private volatile int endedWith;
+    /** The thread delivering a container's timeout or error event to the handler's listeners; null otherwise. */
+    private volatile Thread eventThread;
     /** dispatch() was called since the current pass began: another pass follows. */
     private boolean dispatchPending;
     /** Where that dispatch goes, for the log when it never reaches the filter. */
     private String dispatchTarget;
-    /** The context of the current asynchronous cycle: a write listener runs through its start(). */
-    private AsyncContext current;
-    /** The handler's non-blocking write listener, and whether it was called; null while there is none. */
-    private WriteListener writeListener;
-    private boolean writeListenerCalled;
 
     /**
      * @param finishing how long a timeout waits for a settlement already under way (the settlement's own bound)
@@ -79,7 +73,6 @@ final class PaidAsync implements AsyncListener {
         this.session = session;
         this.buffered = buffered;
         this.finishing = finishing;
-        this.current = started;
         request.setAttribute(ATTRIBUTE, this);
         started.addListener(this);
     }
@@ -129,75 +122,22 @@ final class PaidAsync implements AsyncListener {
     }
 
     /**
-     * The handler's {@code setWriteListener}. The held body is in memory, so it can always take more: the listener
-     * hears {@code onWritePossible} once, on a container thread, once the pass that set it has returned (as a
-     * container calls it), and every {@code isReady()} is true. Past the limit a write fails, as any write does.
-     */
-    void writeListener(WriteListener listener) {
-        if (!request.isAsyncStarted()) {
-            throw new IllegalStateException(NOT_ASYNCHRONOUS);
-        }
-        synchronized (this) {
-            if (writeListener != null) {
-                throw new IllegalStateException("a WriteListener is already set");
-            }
-            writeListener = listener;
-            if (inPass) {
-                return; // called by passReturned
-            }
-            writeListenerCalled = true;
-        }
-        callWriteListener();
-    }
-
-    /**
-     * Calls the listener on a container thread. If onWritePossible throws, the held answer is not the one the
-     * handler meant: it is refused and nothing is charged, whatever onError then writes. If onError throws too,
-     * the cycle is completed here, since the handler can no longer do it.
-     */
-    private void callWriteListener() {
-        WriteListener listener;
-        AsyncContext cycle;
-        synchronized (this) {
-            listener = writeListener;
-            cycle = current;
-        }
-        cycle.start(() -> {
-            try {
-                listener.onWritePossible();
-            } catch (Throwable t) {
-                buffered.fail();
-                try {
-                    listener.onError(t);
-                } catch (Throwable again) {
-                    completeRequested(cycle);
-                }
-            }
-        });
-    }
-
-    /**
      * A pass returned normally. A complete() it saw finishes now; a pass that neither went asynchronous again
      * nor dispatched was the handler's last, so it finishes too (the container completes the response next).
      */
     void passReturned(boolean asyncStarted) throws IOException {
         AsyncContext complete;
         boolean last;
-        boolean callListener;
         synchronized (this) {
             inPass = false;
             complete = completeAfterPass;
             completeAfterPass = null;
             last = !asyncStarted && !dispatchPending;
-            callListener = complete == null && !last && writeListener != null && !writeListenerCalled;
-            writeListenerCalled |= callListener;
         }
         if (complete != null) {
             finishAndComplete(complete);
         } else if (last) {
             finish();
-        } else if (callListener) {
-            callWriteListener();
         }
     }
 
@@ -232,7 +172,9 @@ final class PaidAsync implements AsyncListener {
     private void finishAndComplete(AsyncContext started) {
         try {
             settleAndSend();
-            if (endedWith != 0) {
+            // Only from the container's own event (a listener's onTimeout, say): from another thread the answer
+            // would race the container's handling of the timeout, which answers by itself.
+            if (endedWith != 0 && Thread.currentThread() == eventThread) {
                 answerEnded();
             }
         } catch (IOException e) {
@@ -266,9 +208,6 @@ final class PaidAsync implements AsyncListener {
     }
 
     AsyncContext context(AsyncContext started) {
-        synchronized (this) {
-            current = started;
-        }
         return new Context(started);
     }
 
@@ -317,9 +256,12 @@ final class PaidAsync implements AsyncListener {
      * is being settled waits for it: the payer's money may be moving, and the answer must carry its outcome.
      */
     private void endedByContainer(int status) {
-        if (abandonNow()) {
+        // Known before the payment is abandoned, so that a completion which finds it abandoned knows why. Should a
+        // settlement win the race instead, its answer is already committed and answerEnded leaves it alone.
+        if (state.get() == OPEN) {
             endedWith = status;
         }
+        abandonNow();
         if (state.get() == FINISHING) {
             try {
                 done.await(finishing.toMillis(), TimeUnit.MILLISECONDS);
@@ -431,12 +373,22 @@ final class PaidAsync implements AsyncListener {
 
         @Override
         public void onTimeout(AsyncEvent event) throws IOException {
-            listener.onTimeout(withContext(event));
+            eventThread = Thread.currentThread();
+            try {
+                listener.onTimeout(withContext(event));
+            } finally {
+                eventThread = null;
+            }
         }
 
         @Override
         public void onError(AsyncEvent event) throws IOException {
-            listener.onError(withContext(event));
+            eventThread = Thread.currentThread();
+            try {
+                listener.onError(withContext(event));
+            } finally {
+                eventThread = null;
+            }
         }
 
         /** A new cycle: the event carries its context, as Tollgate hands it out, so the listener can join it. */

@@ -51,7 +51,6 @@ final class PaidRequest extends HttpServletRequestWrapper {
         synchronized (this) {
             if (async == null) {
                 async = asyncFactory.start(started);
-                buffered.asynchronous(async);
             }
             return async.context(started);
         }

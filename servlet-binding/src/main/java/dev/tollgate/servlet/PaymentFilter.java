@@ -41,9 +41,8 @@ import java.util.Optional;
  * async-supported): what it writes is held as usual, and the payment is settled when it calls
  * {@code complete()}, or when its {@code AsyncContext.dispatch} returns (which is why ASYNC must be mapped: a
  * cycle that ends past the filter leaves the answer withheld, charges nothing, and is logged as an error). A
- * timeout or error settles nothing. Non-blocking writes ({@code setWriteListener}) go into the held body too:
- * it is in memory, so {@code isReady()} is always true and the listener hears {@code onWritePossible} once, after
- * the pass that set it; if that throws, the answer is refused and nothing is charged.
+ * timeout or error settles nothing. Non-blocking writes ({@code setWriteListener}) are not supported on paid
+ * routes.
  */
 public class PaymentFilter implements Filter {
     /** Set on a request once its payment was admitted, so inner dispatches are not charged twice. */
@@ -187,13 +186,12 @@ public class PaymentFilter implements Filter {
     /** After the handler: settles and sends its buffered response, or withholds it. */
     static void finish(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
                        BufferedResponse buffered) throws IOException {
-        if (buffered.overflowed() || buffered.failed()) {
+        if (buffered.overflowed()) {
             session.abandon();
             response.reset();
-            String why = buffered.overflowed() ? "the response exceeded the configured bufferLimit"
-                    : "the handler's non-blocking write failed";
             write(response, new HttpAnswer(500, Map.of("Cache-Control", "no-store"), "application/json",
-                    ("{\"error\":\"" + why + "; nothing was charged\"}").getBytes(StandardCharsets.UTF_8)));
+                    ("{\"error\":\"the response exceeded the configured bufferLimit; nothing was charged\"}")
+                            .getBytes(StandardCharsets.UTF_8)));
             return;
         }
         Completion completion = session.complete(buffered.status());
