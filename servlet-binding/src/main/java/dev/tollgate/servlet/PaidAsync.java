@@ -353,6 +353,11 @@ final class PaidAsync implements AsyncListener {
      * A listener the handler added, hearing events that carry the context it was given: completing that one (in its
      * onTimeout, say) goes through Tollgate, which answers what the container's own context would leave empty.
      */
+    @FunctionalInterface
+    private interface ListenerCall {
+        void run() throws IOException;
+    }
+
     private final class HandlersListener implements AsyncListener {
         private final AsyncListener listener;
         private final AsyncContext context;
@@ -373,19 +378,19 @@ final class PaidAsync implements AsyncListener {
 
         @Override
         public void onTimeout(AsyncEvent event) throws IOException {
-            eventThread = Thread.currentThread();
-            try {
-                listener.onTimeout(withContext(event));
-            } finally {
-                eventThread = null;
-            }
+            deliveringContainersEvent(() -> listener.onTimeout(withContext(event)));
         }
 
         @Override
         public void onError(AsyncEvent event) throws IOException {
+            deliveringContainersEvent(() -> listener.onError(withContext(event)));
+        }
+
+        /** Runs a listener's handling of the container's event, marking this thread as the one delivering it. */
+        private void deliveringContainersEvent(ListenerCall call) throws IOException {
             eventThread = Thread.currentThread();
             try {
-                listener.onError(withContext(event));
+                call.run();
             } finally {
                 eventThread = null;
             }

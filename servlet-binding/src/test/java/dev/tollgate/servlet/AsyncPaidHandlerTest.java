@@ -313,29 +313,26 @@ class AsyncPaidHandlerTest {
 
     @Test
     void aHandlerAnsweringItsOwnTimeoutGetsItsErrorStatusWithNothingChargedNorWritten() throws Exception {
-        HttpResponse<String> r = get("/async/own-timeout", Proofs.proof().v1());
-
-        assertEquals(504, r.statusCode(), r.body());
-        assertTrue(r.body().contains("did not finish before its asynchronous timeout; nothing was charged"), r.body());
-        assertFalse(r.body().contains(PAID), r.body());
-        assertEquals(0, facilitator.settleRequests().size());
+        assertTimeoutAnsweredByTollgate("/async/own-timeout");
     }
 
     @Test
     void aHandlerCompletingAfterItsTimeoutWithASuccessGetsA504AndNoFreeContent() throws Exception {
-        HttpResponse<String> r = get("/async/own-timeout?late=success", Proofs.proof().v1());
-
-        assertEquals(504, r.statusCode(), r.body());
-        assertFalse(r.body().contains(PAID), r.body());
-        assertEquals(0, facilitator.settleRequests().size());
+        assertTimeoutAnsweredByTollgate("/async/own-timeout?late=success");
     }
 
     @Test
     void aListenerThatJoinsTheNextCycleAnswersItsTimeoutThroughTollgateToo() throws Exception {
-        HttpResponse<String> r = get("/async/second-cycle-timeout", Proofs.proof().v1());
+        assertTimeoutAnsweredByTollgate("/async/second-cycle-timeout");
+    }
+
+    /** Tollgate's answer to a cycle the handler completed after its timeout: 504, saying so, nothing charged. */
+    private void assertTimeoutAnsweredByTollgate(String path) throws Exception {
+        HttpResponse<String> r = get(path, Proofs.proof().v1());
 
         assertEquals(504, r.statusCode(), r.body());
-        assertTrue(r.body().contains("nothing was charged"), r.body());
+        assertTrue(r.body().contains("did not finish before its asynchronous timeout; nothing was charged"), r.body());
+        assertFalse(r.body().contains(PAID), r.body());
         assertEquals(0, facilitator.settleRequests().size());
     }
 
@@ -352,7 +349,7 @@ class AsyncPaidHandlerTest {
                 return;
             }
             AsyncContext first = req.startAsync();
-            first.addListener(new AsyncListener() {
+            first.addListener(new TimeoutListener() {
                 @Override
                 public void onStartAsync(AsyncEvent event) {
                     event.getAsyncContext().addListener(this);
@@ -362,14 +359,6 @@ class AsyncPaidHandlerTest {
                 public void onTimeout(AsyncEvent event) throws IOException {
                     ((HttpServletResponse) event.getAsyncContext().getResponse()).sendError(504);
                     event.getAsyncContext().complete();
-                }
-
-                @Override
-                public void onComplete(AsyncEvent event) {
-                }
-
-                @Override
-                public void onError(AsyncEvent event) {
                 }
             });
             first.dispatch();
@@ -397,7 +386,7 @@ class AsyncPaidHandlerTest {
             AsyncContext ctx = req.startAsync();
             ctx.setTimeout(200);
             ctx.getResponse().getWriter().write(PAID);
-            ctx.addListener(new AsyncListener() {
+            ctx.addListener(new TimeoutListener() {
                 @Override
                 public void onTimeout(AsyncEvent event) {
                     Thread worker = new Thread(() -> {
@@ -414,18 +403,6 @@ class AsyncPaidHandlerTest {
                         Thread.currentThread().interrupt();
                     }
                 }
-
-                @Override
-                public void onComplete(AsyncEvent event) {
-                }
-
-                @Override
-                public void onError(AsyncEvent event) {
-                }
-
-                @Override
-                public void onStartAsync(AsyncEvent event) {
-                }
             });
         }
     }
@@ -441,7 +418,7 @@ class AsyncPaidHandlerTest {
             boolean success = "success".equals(req.getParameter("late"));
             AsyncContext ctx = req.startAsync();
             ctx.setTimeout(200);
-            ctx.addListener(new AsyncListener() {
+            ctx.addListener(new TimeoutListener() {
                 @Override
                 public void onTimeout(AsyncEvent event) throws IOException {
                     HttpServletResponse answer = (HttpServletResponse) event.getAsyncContext().getResponse();
@@ -453,19 +430,22 @@ class AsyncPaidHandlerTest {
                     }
                     event.getAsyncContext().complete();
                 }
-
-                @Override
-                public void onComplete(AsyncEvent event) {
-                }
-
-                @Override
-                public void onError(AsyncEvent event) {
-                }
-
-                @Override
-                public void onStartAsync(AsyncEvent event) {
-                }
             });
+        }
+    }
+
+    /** A handler's listener that acts on the timeout (and on a new cycle, where it says so). */
+    private abstract static class TimeoutListener implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
         }
     }
 
