@@ -247,6 +247,7 @@ load_targets() {
   fi
   if any_selected t6.double_verify; then warm "$D/verify" post.lua "$T/sample.txt"; fi
   if any_selected t6.relay t6.relay_settle; then warm "$B/bench/relay" get.lua; fi
+  if any_selected t6.relay_core; then warm "$B/bench/relay-core" get.lua; fi
   if any_selected t6.double_settle; then warm "$D/settle" post.lua "$T/sample-local.txt"; fi
   # The hybrid sample, warmed at the moderate load its run uses (signed proofs are costly to make: this keeps
   # the file small), with proofs of its own; only when its run is selected.
@@ -297,6 +298,12 @@ load_targets() {
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.relay "$MODERATE_CONNS" "$B/bench/relay" get.lua
     #    and the /settle call alone, as a paid request would make it if /verify were skipped (an open option)
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.relay_settle "$MODERATE_CONNS" "$B/bench/relay?calls=settle" get.lua
+    #    and the same two calls over httpcore5's own requester, without HttpClient's execution chain: the client's
+    #    share of the calls (a yardstick for a lighter client, not something the gate uses)
+    if selected t6.relay_core && [ "$MODERATE_WARMUP" -gt 0 ]; then
+      WARMUP=$MODERATE_WARMUP WRK_DELAY_MS=$MODERATE_DELAY_MS WARM_CONNS=$MODERATE_CONNS warm "$B/bench/relay-core" get.lua
+    fi
+    WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.relay_core "$MODERATE_CONNS" "$B/bench/relay-core" get.lua
     # 6, hybrid: the sample with verify=local (signature checked in process, only /settle crosses to the
     #    double) with validly signed, unique proofs made just before, vs the double answering /settle itself
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.double_settle "$MODERATE_CONNS" "$D/settle" post.lua "$T/sample-local.txt"

@@ -90,7 +90,7 @@ jmh() {
     print "### Load runs (wrk, mean over rounds)\n"
     print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) | server CPU µs/request | steal % |"
     print "|---|---|---|---|---|---|---|---|"
-    split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.servlet_free_headers t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free t6.relay t6.relay_settle t6.double_settle t6.local_paid", order, " ")
+    split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.servlet_free_headers t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free t6.relay t6.relay_settle t6.relay_core t6.double_settle t6.local_paid", order, " ")
     for (i = 1; i in order; i++) row(order[i])
     if ("challenge_body_bytes" in v) printf "\n402 body: %d bytes; PAYMENT-REQUIRED header value: %d bytes.\n", v["challenge_body_bytes"], v["challenge_header_bytes"]
     if (NOSTEAL) print "\nSteal: not reported by this machine (0 since boot when the run began), so its column reads 0 whatever the neighbours did, and no verdict is given on calm rounds."
@@ -150,6 +150,10 @@ jmh() {
     if (has("t6.relay_settle") && has("t6.double_verify")) {
       d = P99("t6.relay_settle") - P99("t6.double_verify")
       printf "| 6 | the /settle call alone, by the same handler, no gate (/bench/relay?calls=settle): what the calls would take if /verify were skipped, %.0f req/s | %.2f vs %.2f ms (%+.2f ms); rounds %s | ≤ +1 ms | – (an open option, not what the gate does) |\n", R("t6.relay_settle"), P99("t6.relay_settle"), P99("t6.double_verify"), d, tails("t6.relay_settle", "t6.double_verify")
+    }
+    if (has("t6.relay_core") && has("t6.double_verify")) {
+      d = P99("t6.relay_core") - P99("t6.double_verify")
+      printf "| 6 | the same two calls over httpcore5'"'"'s own requester, without HttpClient'"'"'s execution chain (/bench/relay-core): the client'"'"'s share, %.0f req/s | %.2f vs %.2f ms (%+.2f ms); rounds %s | ≤ +1 ms | – (a yardstick, not what the gate uses) |\n", R("t6.relay_core"), P99("t6.relay_core"), P99("t6.double_verify"), d, tails("t6.relay_core", "t6.double_verify")
     }
     if (has("t6.local_paid") && has("t6.double_settle")) {
       d = P99("t6.local_paid") - P99("t6.double_settle")

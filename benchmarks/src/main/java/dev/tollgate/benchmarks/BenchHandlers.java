@@ -1,5 +1,8 @@
 package dev.tollgate.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.core.verify.HttpFacilitatorClient;
 import dev.tollgate.core.verify.PaymentAttempt;
 import dev.tollgate.core.verify.SettleOutcome;
@@ -15,9 +18,27 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.impl.bootstrap.HttpRequester;
+import org.apache.hc.core5.http.impl.bootstrap.RequesterBootstrap;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.http.protocol.HttpProcessorBuilder;
+import org.apache.hc.core5.http.protocol.RequestConnControl;
+import org.apache.hc.core5.http.protocol.RequestContent;
+import org.apache.hc.core5.http.protocol.RequestTargetHost;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * Copies of the sample's BenchServlet and BenchResource (sample-webapp is a shaded jar, not a library), for
@@ -125,6 +146,67 @@ final class BenchHandlers {
             resp.setContentType("application/json");
             resp.setContentLength(body.length);
             resp.getOutputStream().write(body);
+        }
+    }
+
+    /**
+     * The relay's calls over httpcore5's own classic requester: the library Apache HttpClient 5 is built on, with
+     * a connection pool and keep-alive but without the client's execution chain (route planning, request
+     * interceptors, exec handlers). The same JSON bodies, read with Jackson. Beside {@link Relay} at target 6's
+     * rate it shows how much of the calls' cost is the client's, without writing an HTTP client by hand. Not a
+     * replacement for Tollgate's client: it has none of its deadlines, size limits or failure handling.
+     */
+    public static final class CoreRelay extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static final Timeout TIMEOUT = Timeout.ofSeconds(5);
+        private final transient HttpRequester requester;
+        private final transient HttpHost facilitator;
+        private final transient byte[] requestBody;
+        private final transient ObjectMapper json = new ObjectMapper();
+
+        CoreRelay(URI facilitator, PaymentAttempt attempt) throws IOException {
+            this.facilitator = new HttpHost(facilitator.getScheme(), facilitator.getHost(), facilitator.getPort());
+            this.requester = RequesterBootstrap.bootstrap()
+                    // The default processor adds "Expect: 100-continue" to every request with a body, which costs
+                    // an extra exchange per call; Tollgate's client sends none either.
+                    .setHttpProcessor(HttpProcessorBuilder.create()
+                            .addAll(new RequestContent(), new RequestTargetHost(), new RequestConnControl()).build())
+                    .setSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(TIMEOUT).build())
+                    .setMaxTotal(64).setDefaultMaxPerRoute(64)
+                    .create();
+            ObjectNode body = json.createObjectNode().put("x402Version", attempt.x402Version());
+            body.set("paymentPayload", attempt.paymentPayload());
+            body.set("paymentRequirements", json.valueToTree(attempt.requirements()));
+            this.requestBody = json.writeValueAsBytes(body);
+        }
+
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            boolean verify = !"settle".equals(req.getParameter("calls"));
+            if (verify && !call("/verify").path("isValid").asBoolean()) {
+                resp.sendError(502, "the facilitator did not answer valid");
+                return;
+            }
+            byte[] body = body(req.getParameter("bytes"));
+            if (!call("/settle").path("success").asBoolean()) {
+                resp.sendError(502, "the facilitator did not settle");
+                return;
+            }
+            resp.setContentType("application/json");
+            resp.setContentLength(body.length);
+            resp.getOutputStream().write(body);
+        }
+
+        private JsonNode call(String path) throws IOException {
+            ClassicHttpRequest request = ClassicRequestBuilder.post().setHttpHost(facilitator).setPath(path)
+                    .setHeader("Accept", "application/json")
+                    .setEntity(new ByteArrayEntity(requestBody, ContentType.APPLICATION_JSON)).build();
+            try (ClassicHttpResponse response = requester.execute(facilitator, request, TIMEOUT,
+                    HttpCoreContext.create())) {
+                return json.readTree(EntityUtils.toByteArray(response.getEntity()));
+            } catch (HttpException e) {
+                throw new IOException(e);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.verify.FacilitatorSettings;
 import dev.tollgate.core.verify.HttpFacilitatorClient;
+import dev.tollgate.core.verify.PaymentAttempt;
 import dev.tollgate.core.verify.PaymentSettler;
 import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.verify.SettleOutcome;
@@ -33,7 +34,8 @@ import org.glassfish.jersey.servlet.ServletContainer;
  * it still refuses to listen anywhere but on the loopback interface.
  *
  * <p>Given a facilitator's URL (the double), it also serves {@code /bench/relay}: the unprotected handler making
- * the paid path's two facilitator calls itself, with no gate ({@link BenchHandlers.Relay}).
+ * the paid path's two facilitator calls itself, with no gate ({@link BenchHandlers.Relay}), and
+ * {@code /bench/relay-core}: the same calls over httpcore5's own requester ({@link BenchHandlers.CoreRelay}).
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.tollgate.benchmarks.BenchServer [port [facilitator]]}
  */
@@ -91,9 +93,11 @@ public final class BenchServer {
             long now = System.currentTimeMillis() / 1000;
             JsonNode proof = new PaidOffer(null, json.valueToTree(PaidOffer.BENCH_OPTION.requirementsV2()))
                     .proof(json, now - PaidOffer.VALID_SINCE_SECONDS, now + PaidOffer.VALID_FOR_SECONDS, nonce);
+            PaymentAttempt attempt = PaidOffer.benchAttempt(json, proof);
             context.addServlet(new ServletHolder(new BenchHandlers.Relay(
-                    new HttpFacilitatorClient(FacilitatorSettings.of(facilitator)),
-                    PaidOffer.benchAttempt(json, proof))), "/bench/relay");
+                    new HttpFacilitatorClient(FacilitatorSettings.of(facilitator)), attempt)), "/bench/relay");
+            context.addServlet(new ServletHolder(new BenchHandlers.CoreRelay(facilitator, attempt)),
+                    "/bench/relay-core");
         }
         context.addFilter(new FilterHolder(new PaymentFilter(Tollgate.create(servletConfig))), "/bench/paid",
                 EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE));
