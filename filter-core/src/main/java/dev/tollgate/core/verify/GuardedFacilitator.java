@@ -19,6 +19,10 @@ import java.util.function.Supplier;
  * plus one when Tollgate wires them), not the pool itself: a call that cannot get a permit within
  * {@code permitWait} is answered "unavailable" at once (503 + Retry-After), without touching the circuit,
  * where waiting for a pooled connection would spend the call's whole deadline.
+ *
+ * <p>{@code /verify} calls may hold at most three quarters of the permits (all of them when the bound is 1): the
+ * rest are kept for {@code /settle}. Anyone can send proofs that make Tollgate ask {@code /verify}; a flood of
+ * them must not keep requests that were verified and served from settling.
  */
 public final class GuardedFacilitator implements PaymentVerifier, PaymentSettler {
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 32;
@@ -28,7 +32,10 @@ public final class GuardedFacilitator implements PaymentVerifier, PaymentSettler
     private final PaymentSettler settler;
     private final CircuitBreaker circuit;
     private final Semaphore permits;
+    /** What /verify calls may hold of {@link #permits}; the rest is kept for /settle. */
+    private final Semaphore verifyPermits;
     private final int maxConcurrentCalls;
+    private final int maxConcurrentVerifications;
     private final Duration permitWait;
     private final boolean retryVerify;
 
@@ -42,6 +49,8 @@ public final class GuardedFacilitator implements PaymentVerifier, PaymentSettler
         }
         this.maxConcurrentCalls = maxConcurrentCalls;
         this.permits = new Semaphore(maxConcurrentCalls, true);
+        this.maxConcurrentVerifications = Math.max(1, maxConcurrentCalls - maxConcurrentCalls / 4);
+        this.verifyPermits = new Semaphore(maxConcurrentVerifications, true);
         this.permitWait = Objects.requireNonNull(permitWait, "permitWait");
         this.retryVerify = retryVerify;
     }
@@ -60,32 +69,35 @@ public final class GuardedFacilitator implements PaymentVerifier, PaymentSettler
     }
 
     private VerifyOutcome verifyOnce(PaymentAttempt attempt) {
-        return guarded(() -> verifier.verify(attempt), o -> o instanceof VerifyOutcome.Unavailable,
+        return guarded(verifyPermits, () -> verifier.verify(attempt), o -> o instanceof VerifyOutcome.Unavailable,
                 VerifyOutcome.Unavailable::new);
     }
 
     @Override
     public SettleOutcome settle(PaymentAttempt attempt) {
-        return guarded(() -> settler.settle(attempt), o -> o instanceof SettleOutcome.Unavailable,
+        return guarded(null, () -> settler.settle(attempt), o -> o instanceof SettleOutcome.Unavailable,
                 SettleOutcome.Unavailable::new);
     }
 
-    private <T> T guarded(Supplier<T> call, Predicate<T> unavailable, BiFunction<Duration, String, T> refused) {
+    /** {@code share}: a second semaphore the call must also get a permit of (null: none). */
+    private <T> T guarded(Semaphore share, Supplier<T> call, Predicate<T> unavailable,
+                          BiFunction<Duration, String, T> refused) {
         Optional<Duration> open = circuit.refuse();
         if (open.isPresent()) {
             return refused.apply(open.get(), "facilitator circuit open: failing fast after repeated failures");
         }
-        boolean permitted;
-        try {
-            permitted = permits.tryAcquire(permitWait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            permitted = false;
-        }
+        long deadline = System.nanoTime() + permitWait.toNanos();
+        boolean shared = share == null || acquire(share, deadline);
+        boolean permitted = shared && acquire(permits, deadline);
         if (!permitted) {
+            if (shared && share != null) {
+                share.release();
+            }
             circuit.abandoned();
-            return refused.apply(Duration.ofSeconds(1),
-                    "too many concurrent facilitator calls (limit " + maxConcurrentCalls + ")");
+            return refused.apply(Duration.ofSeconds(1), share == null || shared
+                    ? "too many concurrent facilitator calls (limit " + maxConcurrentCalls + ")"
+                    : "too many concurrent facilitator verifications (limit " + maxConcurrentVerifications
+                            + "; the rest of " + maxConcurrentCalls + " are kept for settlements)");
         }
         T outcome;
         try {
@@ -95,6 +107,9 @@ public final class GuardedFacilitator implements PaymentVerifier, PaymentSettler
             throw e;
         } finally {
             permits.release();
+            if (share != null) {
+                share.release();
+            }
         }
         if (unavailable.test(outcome)) {
             circuit.failed();
@@ -102,5 +117,14 @@ public final class GuardedFacilitator implements PaymentVerifier, PaymentSettler
             circuit.succeeded();
         }
         return outcome;
+    }
+
+    private static boolean acquire(Semaphore semaphore, long deadline) {
+        try {
+            return semaphore.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

@@ -102,6 +102,41 @@ class FacilitatorResilienceTest {
     }
 
     @Test
+    void aFloodOfVerificationsLeavesPermitsForSettlements() throws Exception {
+        CountDownLatch inside = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger settled = new AtomicInteger();
+        GuardedFacilitator g = new GuardedFacilitator(a -> {
+            inside.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new VerifyOutcome.Valid(null);
+        }, a -> {
+            settled.incrementAndGet();
+            return new SettleOutcome.Unavailable(null, "answered");
+        }, new CircuitBreaker(5, Duration.ofSeconds(10), clock), 4, Duration.ofMillis(50), false);
+        Thread[] flood = new Thread[3];
+        for (int i = 0; i < flood.length; i++) {
+            flood[i] = new Thread(() -> g.verify(ATTEMPT));
+            flood[i].start();
+        }
+        assertTrue(inside.await(5, TimeUnit.SECONDS), "three verifications hold three of the four permits");
+
+        VerifyOutcome.Unavailable fourth = assertInstanceOf(VerifyOutcome.Unavailable.class, g.verify(ATTEMPT));
+        g.settle(ATTEMPT);
+
+        assertTrue(fourth.detail().contains("kept for settlements"), fourth.detail());
+        assertEquals(1, settled.get(), "the settlement got the permit kept for it");
+        release.countDown();
+        for (Thread t : flood) {
+            t.join(5000);
+        }
+    }
+
+    @Test
     void verifyIsRetriedOnceAfterATransportFailureWhenEnabled() {
         AtomicInteger calls = new AtomicInteger();
         GuardedFacilitator g = guard(a -> calls.incrementAndGet() == 1
