@@ -80,15 +80,8 @@ class FacilitatorResilienceTest {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         CircuitBreaker c = new CircuitBreaker(5, Duration.ofSeconds(10), clock);
-        GuardedFacilitator g = new GuardedFacilitator(a -> {
-            inside.countDown();
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new VerifyOutcome.Valid(null);
-        }, a -> null, c, 1, Duration.ofMillis(50), false);
+        GuardedFacilitator g = new GuardedFacilitator(blocking(inside, release), a -> null, c, 1, Duration.ofMillis(50),
+                false);
         Thread busy = new Thread(() -> g.verify(ATTEMPT));
         busy.start();
         assertTrue(inside.await(5, TimeUnit.SECONDS));
@@ -106,15 +99,7 @@ class FacilitatorResilienceTest {
         CountDownLatch inside = new CountDownLatch(3);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger settled = new AtomicInteger();
-        GuardedFacilitator g = new GuardedFacilitator(a -> {
-            inside.countDown();
-            try {
-                release.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new VerifyOutcome.Valid(null);
-        }, a -> {
+        GuardedFacilitator g = new GuardedFacilitator(blocking(inside, release), a -> {
             settled.incrementAndGet();
             return new SettleOutcome.Unavailable(null, "answered");
         }, new CircuitBreaker(5, Duration.ofSeconds(10), clock), 4, Duration.ofMillis(50), false);
@@ -134,6 +119,19 @@ class FacilitatorResilienceTest {
         for (Thread t : flood) {
             t.join(5000);
         }
+    }
+
+    /** A verifier that says it is inside, then answers valid once released (or after 5 s). */
+    private static PaymentVerifier blocking(CountDownLatch inside, CountDownLatch release) {
+        return a -> {
+            inside.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new VerifyOutcome.Valid(null);
+        };
     }
 
     @Test
