@@ -161,6 +161,21 @@ class GateWithLocalVerificationTest {
     }
 
     @Test
+    void aFacilitatorNamingAnotherPayerForASmartWalletIsRejectedAs502AndNothingSettles() throws Exception {
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            facilitator.onVerify(FacilitatorDouble.answer(200,
+                    "{\"isValid\":true,\"payer\":\"0x1111111111111111111111111111111111111111\"}"));
+            Tollgate tollgate = Tollgate.create(config().set("verify", "local").facilitatorUrl(facilitator.url()).build());
+
+            Decision d = tollgate.check(Request.paying(X402Headers.PAYMENT_SIGNATURE,
+                    Proofs.proof().smartWallet(Proofs.SMART_WALLET).v2()), tollgate.termsFor("GET", PATH).orElseThrow());
+
+            assertEquals(502, assertInstanceOf(Decision.Reject.class, d).answer().status());
+            assertTrue(facilitator.settleRequests().isEmpty());
+        }
+    }
+
+    @Test
     void whileTheFacilitatorCannotVerifyASmartWalletWaitsWith503AndAccountsStillPay() throws Exception {
         try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
             facilitator.onVerify(FacilitatorDouble.answer(503, "{}"));

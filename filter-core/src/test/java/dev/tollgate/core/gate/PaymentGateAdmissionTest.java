@@ -337,6 +337,27 @@ class PaymentGateAdmissionTest {
     }
 
     @Test
+    void aLongSignatureIsBoundedByTheHeaderLimitAlone() {
+        // Grown until the header is just under, then just over, the 16 KiB limit (base64: 4 characters per 3 bytes).
+        String under = withSignatureOfHeaderLength(16 * 1024 - 4);
+        String over = withSignatureOfHeaderLength(16 * 1024 + 4);
+
+        assertTrue(under.length() <= 16 * 1024 && over.length() > 16 * 1024, under.length() + " / " + over.length());
+        assertRefusedWithoutAskingTheFacilitator(v2(over), "larger than");
+        gate.admitted(v2(under));
+    }
+
+    /** A v2 proof whose signature is padded with whole bytes until the header is about {@code length} long. */
+    private static String withSignatureOfHeaderLength(int length) {
+        String proof = Proofs.proof().v2();
+        int bytes = (length - proof.length()) * 3 / 4 / 2;
+        return edited(proof, t -> {
+            ObjectNode payload = (ObjectNode) t.get("payload");
+            payload.put("signature", payload.get("signature").asText() + "ab".repeat(bytes));
+        });
+    }
+
+    @Test
     void aSignatureThatIsNotWholeBytesOfHexIsRefused() {
         for (String signature : new String[] {"0x", "0x" + "ab".repeat(65) + "c", "0x" + "zz".repeat(65), "ab".repeat(66)}) {
             assertRefusedWithoutAskingTheFacilitator(v1(edited(Proofs.proof().v1(),
