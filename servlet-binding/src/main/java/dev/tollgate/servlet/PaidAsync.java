@@ -1,6 +1,5 @@
 package dev.tollgate.servlet;
 
-import dev.tollgate.core.gate.HttpAnswer;
 import dev.tollgate.core.gate.PaymentSession;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -12,9 +11,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,18 +98,11 @@ final class PaidAsync implements AsyncListener {
 
     /** The cycle ended without the handler finishing: nothing is charged, the claim is released. */
     void abandon() {
-        abandonNow();
-    }
-
-    /** Whether this call abandoned the payment (false when it was already finished or abandoned). */
-    private boolean abandonNow() {
         if (state.compareAndSet(OPEN, DONE)) {
             // The held arrays are not given back for reuse: the handler's thread may still be writing into them.
             session.abandon();
             done.countDown();
-            return true;
         }
-        return false;
     }
 
     /** An asynchronous dispatch of this request enters the filter. */
@@ -203,8 +193,7 @@ final class PaidAsync implements AsyncListener {
                 ? "the paid handler did not finish before its asynchronous timeout"
                 : "the paid handler's asynchronous cycle failed";
         response.reset();
-        PaymentFilter.write(response, new HttpAnswer(status, Map.of("Cache-Control", "no-store"), "application/json",
-                ("{\"error\":\"" + why + "; nothing was charged\"}").getBytes(StandardCharsets.UTF_8)));
+        PaymentFilter.write(response, PaymentFilter.nothingCharged(status, why));
     }
 
     AsyncContext context(AsyncContext started) {
@@ -261,7 +250,7 @@ final class PaidAsync implements AsyncListener {
         if (state.get() == OPEN) {
             endedWith = status;
         }
-        abandonNow();
+        abandon();
         if (state.get() == FINISHING) {
             try {
                 done.await(finishing.toMillis(), TimeUnit.MILLISECONDS);
@@ -349,15 +338,16 @@ final class PaidAsync implements AsyncListener {
         }
     }
 
-    /**
-     * A listener the handler added, hearing events that carry the context it was given: completing that one (in its
-     * onTimeout, say) goes through Tollgate, which answers what the container's own context would leave empty.
-     */
+    /** One call of a handler's listener, which may throw what a listener may. */
     @FunctionalInterface
     private interface ListenerCall {
         void run() throws IOException;
     }
 
+    /**
+     * A listener the handler added, hearing events that carry the context it was given: completing that one (in its
+     * onTimeout, say) goes through Tollgate, which answers what the container's own context would leave empty.
+     */
     private final class HandlersListener implements AsyncListener {
         private final AsyncListener listener;
         private final AsyncContext context;

@@ -189,9 +189,7 @@ public class PaymentFilter implements Filter {
         if (buffered.overflowed()) {
             session.abandon();
             response.reset();
-            write(response, new HttpAnswer(500, Map.of("Cache-Control", "no-store"), "application/json",
-                    ("{\"error\":\"the response exceeded the configured bufferLimit; nothing was charged\"}")
-                            .getBytes(StandardCharsets.UTF_8)));
+            write(response, nothingCharged(500, "the response exceeded the configured bufferLimit"));
             return;
         }
         Completion completion = session.complete(buffered.status());
@@ -204,6 +202,12 @@ public class PaymentFilter implements Filter {
             response.reset();
             write(response, ((Completion.Withhold) completion).answer());
         }
+    }
+
+    /** Tollgate's own answer in place of a paid handler's that was not charged for: status, and why, as JSON. */
+    static HttpAnswer nothingCharged(int status, String why) {
+        return new HttpAnswer(status, Map.of("Cache-Control", "no-store"), "application/json",
+                ("{\"error\":\"" + why + "; nothing was charged\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * {@code permitWait} is answered "unavailable" at once (503 + Retry-After), without touching the circuit,
  * where waiting for a pooled connection would spend the call's whole deadline.
  *
- * <p>{@code /verify} calls may hold at most three quarters of the permits (all of them when the bound is 1): the
- * rest are kept for {@code /settle}. Anyone can send proofs that make Tollgate ask {@code /verify}; a flood of
+ * <p>{@code /verify} calls may hold the permits less a quarter of them, rounded down (so all of them when the
+ * bound is below four): the rest are kept for {@code /settle}. Anyone can send proofs that make Tollgate ask {@code /verify}; a flood of
  * them must not keep requests that were verified and served from settling.
  */
 public final class GuardedFacilitator implements PaymentVerifier, PaymentSettler {
