@@ -27,7 +27,7 @@ final class ContextRequestView implements RequestView {
 
     @Override
     public String method() {
-        return request.getMethod();
+        return ReceivedMethod.of(request);
     }
 
     @Override

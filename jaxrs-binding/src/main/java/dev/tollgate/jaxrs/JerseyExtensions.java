@@ -10,6 +10,9 @@ import java.util.function.Supplier;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.internal.inject.PerLookup;
 import org.glassfish.jersey.server.ContainerRequest;
+import org.glassfish.jersey.server.ExtendedUriInfo;
+import org.glassfish.jersey.server.model.Invocable;
+import org.glassfish.jersey.server.model.ResourceMethod;
 import org.glassfish.jersey.server.monitoring.ApplicationEvent;
 import org.glassfish.jersey.server.monitoring.ApplicationEventListener;
 import org.glassfish.jersey.server.monitoring.RequestEvent;
@@ -35,6 +38,11 @@ final class JerseyExtensions {
         }
     }
 
+    /** Whether Jersey matched, on the way to this request's method, a locator annotated {@link PaymentRequired}. */
+    static boolean paidLocator(ContainerRequestContext request) {
+        return JERSEY && Jersey.paidLocator(request);
+    }
+
     private static boolean present(String name) {
         try {
             Class.forName(name, false, JerseyExtensions.class.getClassLoader());
@@ -55,6 +63,20 @@ final class JerseyExtensions {
                 }
             });
             context.register(new SessionJanitor(onDestroy));
+        }
+
+        static boolean paidLocator(ContainerRequestContext request) {
+            if (!(request.getUriInfo() instanceof ExtendedUriInfo info)) {
+                return false;
+            }
+            for (ResourceMethod locator : info.getMatchedResourceLocators()) {
+                Invocable invocable = locator.getInvocable();
+                if (invocable.getHandlingMethod().getAnnotation(PaymentRequired.class) != null
+                        || invocable.getDefinitionMethod().getAnnotation(PaymentRequired.class) != null) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Providers;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -70,11 +71,22 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
                 RenderedEntity.render(response, (Providers) request.getProperty(ProvidersProperty.PROPERTY),
                         tollgate.config().bufferLimit());
             } catch (RenderedEntity.RenderingFailed e) {
-                session.complete(500); // nothing was produced, so nothing is charged
-                replace(response, new HttpAnswer(500, Map.of("Cache-Control", "no-store"), "application/json",
-                        "{\"error\":\"the paid response could not be produced; nothing was charged\"}"
-                                .getBytes(StandardCharsets.UTF_8)));
+                // Nothing was produced, so nothing is charged, unless the route settled before its method ran:
+                // then the payer is told so, with the settlement's receipt.
+                Completion ended = session.complete(500);
+                Map<String, String> headers = new LinkedHashMap<>(Map.of("Cache-Control", "no-store"));
+                String error = "the paid response could not be produced; nothing was charged";
+                if (ended instanceof Completion.Deliver d && !d.headers().isEmpty()) {
+                    headers.putAll(d.headers());
+                    error = "the paid response could not be produced after the payment was settled; its receipt is "
+                            + "in the PAYMENT-RESPONSE header";
+                }
+                replace(response, new HttpAnswer(500, headers, "application/json",
+                        ("{\"error\":\"" + error + "\"}").getBytes(StandardCharsets.UTF_8)));
                 return;
+            } catch (Error e) {
+                session.abandon(); // or the proof stays claimed until its claim expires
+                throw e;
             }
         }
         Completion completion = session.complete(response.getStatus());

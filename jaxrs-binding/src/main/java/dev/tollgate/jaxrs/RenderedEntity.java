@@ -36,6 +36,10 @@ final class RenderedEntity {
         if (entity instanceof byte[]) {
             return;
         }
+        if (SubResources.isChunkedOutput(entity.getClass())) {
+            // Refused at start-up for methods declared to return one; this is a Response or Object carrying it.
+            throw new RenderingFailed("a ChunkedOutput writes its content after the method returns", null);
+        }
         MediaType type = response.getMediaType() != null ? response.getMediaType() : MediaType.APPLICATION_OCTET_STREAM_TYPE;
         if (providers == null) {
             throw new RenderingFailed("TollgateFeature's ProvidersProperty filter did not run", null);

@@ -5,6 +5,8 @@ import dev.tollgate.core.config.ConfigFile;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.gate.PaymentTerms;
 import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Configuration;
@@ -14,6 +16,8 @@ import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Puts Tollgate in front of every resource method annotated {@link PaymentRequired} (on the method or its
@@ -41,9 +45,14 @@ public final class TollgateFeature implements Feature, DynamicFeature {
     /** Property naming a settings file, loaded with {@link ConfigFile}. */
     public static final String CONFIG_PROPERTY = PROPERTY_PREFIX + "config";
 
+    /** The response side's priority: the lowest Jersey orders reliably (0 and below are not). */
+    static final int RESPONSE_PRIORITY = 1;
+
     /** The configuration given in code; null when it is read from the application's properties. */
     private final TollgateConfig given;
     private Tollgate tollgate;
+    /** Resource classes whose locators were checked. */
+    private final Set<Class<?>> checkedLocators = ConcurrentHashMap.newKeySet();
     /** Applications started with {@link #tollgate} and not yet destroyed. */
     private int applications;
 
@@ -72,6 +81,8 @@ public final class TollgateFeature implements Feature, DynamicFeature {
         JerseyExtensions.register(context, () -> release(made));
         context.register(ProvidersProperty.class);
         context.register(AmbiguousPathFilter.class);
+        context.register(ReceivedMethod.class);
+        context.register(LocatorGuard.class);
         return true;
     }
 
@@ -82,6 +93,10 @@ public final class TollgateFeature implements Feature, DynamicFeature {
             return;
         }
         Class<?> type = info.getResourceClass() != null ? info.getResourceClass() : method.getDeclaringClass();
+        if (!checkedLocators.contains(type)) {
+            failStartUp(context.getConfiguration(), () -> SubResources.checkLocators(type));
+            checkedLocators.add(type);
+        }
         PaymentRequired onMethod = AnnotationTerms.onMethod(type, method);
         PaymentRequired onClass = AnnotationTerms.onClass(type, method);
         if (onMethod == null && onClass == null) {
@@ -91,13 +106,27 @@ public final class TollgateFeature implements Feature, DynamicFeature {
         Tollgate t = tollgate(context.getConfiguration());
         PaymentTerms terms;
         try {
+            SubResources.checkBuffered(method, resource);
             terms = AnnotationTerms.terms(t.config(), resource, onClass, onMethod);
         } catch (RuntimeException e) {
             // The application will not start, so Jersey will never report its destruction: let go of its share now.
             release(t);
             throw e;
         }
-        context.register(new PaymentFilter(t, terms, resource), Priorities.AUTHENTICATION);
+        // Response filters run in descending priority: at 1 the settlement comes after the application's own
+        // response filters (which may still change the status or fail), not before those below AUTHENTICATION.
+        context.register(new PaymentFilter(t, terms, resource), Map.of(ContainerRequestFilter.class,
+                Priorities.AUTHENTICATION, ContainerResponseFilter.class, RESPONSE_PRIORITY));
+    }
+
+    /** Runs a start-up check; when it fails the application will not start, so its share is let go now. */
+    private void failStartUp(Configuration configuration, Runnable check) {
+        try {
+            check.run();
+        } catch (RuntimeException e) {
+            release(tollgate(configuration));
+            throw e;
+        }
     }
 
     private synchronized Tollgate tollgate(Configuration configuration) {

@@ -68,7 +68,8 @@ abstract class PaidResourceSpec extends JerseyTest {
                 .set("accept.sepolia.network", "base-sepolia")
                 .set("accept.mainnet.network", "base")
                 .build();
-        return new ResourceConfig(Resources.Api.class, Resources.Reports.class)
+        return new ResourceConfig(Resources.Api.class, Resources.Reports.class, Resources.Locators.class,
+                Resources.PaidLocators.class, Resources.MaintenanceFilter.class)
                 .register(TollgateFeature.from(config));
     }
 
@@ -330,6 +331,111 @@ abstract class PaidResourceSpec extends JerseyTest {
         Response last = again;
         assertEquals(200, last.getStatus(), () -> last.readEntity(String.class));
         assertEquals(1, facilitator().settleRequests().size());
+    }
+
+    // --- what JAX-RS does not route through a paid method's filter
+
+    @Test
+    void aResourceReachedThroughAPaidLocatorButNotPaidItselfIsRefusedNotServed() {
+        for (String path : List.of("locators/annotated", "paid-locators/dynamic")) {
+            Response unpaid = get(path, null, null);
+            assertEquals(500, unpaid.getStatus(), path);
+            assertFalse(unpaid.readEntity(String.class).contains(Resources.CONTENT), path);
+            Response paid = get(path, V1, Proofs.proof().v1());
+            assertEquals(500, paid.getStatus(), path);
+            assertTrue(paid.readEntity(String.class).contains("nothing was charged"), path);
+        }
+        assertEquals(0, Resources.PRODUCED.get());
+        assertTrue(facilitator().settleRequests().isEmpty());
+    }
+
+    @Test
+    void aLocatorReturningAPaidClassIsGatedByThatClass() throws IOException {
+        assertEquals(402, get("locators/paid-class", null, null).getStatus());
+        assertEquals(0, Resources.PRODUCED.get());
+        Response r = get("locators/paid-class", V1, Proofs.proof().v1());
+        assertEquals(200, r.getStatus());
+        assertSettled(r);
+    }
+
+    @Test
+    void aHeadRequestWithAProofIsChallengedUnchargedAndTheProofStillPaysForTheGet() {
+        String proof = Proofs.proof().v1();
+        Response head = target("report").request().header(V1, proof).head();
+        assertEquals(402, head.getStatus());
+        assertNull(head.getHeaderString("PAYMENT-RESPONSE"));
+        assertTrue(facilitator().verifyRequests().isEmpty());
+        assertTrue(facilitator().settleRequests().isEmpty());
+        assertEquals(0, Resources.PRODUCED.get());
+        assertEquals(200, get("report", V1, proof).getStatus());
+        assertEquals(1, facilitator().settleRequests().size());
+    }
+
+    @Test
+    void anApplicationResponseFilterThatTurnsTheAnswerIntoAnErrorRunsBeforeTheSettlement() {
+        String proof = Proofs.proof().v1();
+        Response r = target("report").request().header(V1, proof).header("X-Test-Maintenance", "1").get();
+        assertEquals(503, r.getStatus());
+        assertNull(r.getHeaderString("PAYMENT-RESPONSE"));
+        assertTrue(facilitator().settleRequests().isEmpty());
+        assertEquals(200, get("report", V1, proof).getStatus(), "the proof was released for another try");
+    }
+
+    @Test
+    void anApplicationResponseFilterThatFailsRunsBeforeTheSettlement() throws InterruptedException {
+        String proof = Proofs.proof().v1();
+        try {
+            Response r = target("report").request().header(V1, proof).header("X-Test-Filter-Fails", "1").get();
+            assertEquals(500, r.getStatus());
+            assertFalse(r.readEntity(String.class).contains(Resources.CONTENT));
+        } catch (jakarta.ws.rs.ProcessingException e) {
+            // the in-memory connector hands the container's failure to the client as is
+        }
+        assertTrue(facilitator().settleRequests().isEmpty());
+        // The session is ended when the request finishes, just after the 500 reached the client.
+        int status = 0;
+        for (int i = 0; i < 40 && status != 200; i++) {
+            status = get("report", V1, proof).getStatus();
+            if (status != 200) {
+                Thread.sleep(50);
+            }
+        }
+        assertEquals(200, status);
+    }
+
+    @Test
+    void aMethodSettledBeforeItRanThatThenFailsToRenderSaysSoAndKeepsTheReceipt() throws IOException {
+        Response r = get("prepaid-failing", V2, Proofs.proof().v2());
+        assertEquals(500, r.getStatus());
+        String body = r.readEntity(String.class);
+        assertTrue(body.contains("after the payment was settled"), body);
+        assertFalse(body.contains("nothing was charged"), body);
+        assertSettled(r);
+        assertEquals(1, facilitator().settleRequests().size());
+    }
+
+    @Test
+    void aWriterThatThrowsAnErrorSettlesNothingAndReleasesTheProof() {
+        String proof = Proofs.proof().v1();
+        int status;
+        try {
+            status = get("stream-error", V1, proof).getStatus();
+        } catch (jakarta.ws.rs.ProcessingException e) {
+            status = 500; // the in-memory connector hands the container's failure to the client as is
+        }
+        assertEquals(500, status);
+        assertTrue(facilitator().settleRequests().isEmpty());
+        assertEquals(200, get("report", V1, proof).getStatus(), "the proof was released for another try");
+    }
+
+    @Test
+    void aChunkedOutputEntityOfAPaidMethodIsRefusedAndNotCharged() {
+        String proof = Proofs.proof().v1();
+        Response r = get("chunked-entity", V1, proof);
+        assertEquals(500, r.getStatus());
+        assertTrue(r.readEntity(String.class).contains("nothing was charged"));
+        assertTrue(facilitator().settleRequests().isEmpty());
+        assertEquals(200, get("report", V1, proof).getStatus(), "the proof was released for another try");
     }
 
     // --- helpers

@@ -134,10 +134,97 @@ final class Resources {
         }
 
         @GET
+        @Path("prepaid-failing")
+        @PaymentRequired(price = "$0.01", settlement = PaymentRequired.Settlement.BEFORE)
+        public StreamingOutput prepaidFailing() {
+            return out -> {
+                throw new java.io.IOException("disk gone after the payment was settled");
+            };
+        }
+
+        @GET
+        @Path("stream-error")
+        @PaymentRequired(price = "$0.01")
+        public StreamingOutput streamError() {
+            return out -> {
+                throw new AssertionError("writer broke");
+            };
+        }
+
+        @GET
+        @Path("chunked-entity")
+        @PaymentRequired(price = "$0.01")
+        public Response chunkedEntity() {
+            return Response.ok(new org.glassfish.jersey.server.ChunkedOutput<>(String.class)).build();
+        }
+
+        @GET
         @Path("prepaid")
         @PaymentRequired(price = "$0.01", settlement = PaymentRequired.Settlement.BEFORE)
         public String prepaid(@Context PaymentReceipt receipt) {
             return "tx=" + receipt.transaction();
+        }
+    }
+
+    /** Reached through a locator; free by its own annotations. */
+    public static class UnpaidSub {
+        @GET
+        public String get() {
+            PRODUCED.incrementAndGet();
+            return CONTENT;
+        }
+    }
+
+    /** Reached through a locator; paid by its own annotation. */
+    @PaymentRequired(price = "$0.01")
+    public static class PaidSub {
+        @GET
+        public String get() {
+            PRODUCED.incrementAndGet();
+            return CONTENT;
+        }
+    }
+
+    /**
+     * Locators only: JAX-RS asks the feature about none of them, and what they return is known only when they
+     * run, so start-up cannot see what these two lead to.
+     */
+    @Path("locators")
+    public static class Locators {
+        @Path("paid-class")
+        public PaidSub paidClass() {
+            return new PaidSub();
+        }
+
+        @Path("annotated")
+        @PaymentRequired(price = "$0.01")
+        public Object annotated() {
+            return new UnpaidSub();
+        }
+    }
+
+    @Path("paid-locators")
+    @PaymentRequired(price = "$0.01")
+    public static class PaidLocators {
+        @Path("dynamic")
+        public Object dynamic() {
+            return new UnpaidSub();
+        }
+    }
+
+    /** An application's response filter that turns answers into errors, below Tollgate's request priority. */
+    @jakarta.annotation.Priority(100)
+    public static class MaintenanceFilter implements jakarta.ws.rs.container.ContainerResponseFilter {
+        @Override
+        public void filter(jakarta.ws.rs.container.ContainerRequestContext request,
+                           jakarta.ws.rs.container.ContainerResponseContext response) {
+            if (request.getHeaderString("X-Test-Maintenance") != null) {
+                response.setStatus(503);
+                response.setEntity("down for maintenance");
+            }
+            if (request.getHeaderString("X-Test-Filter-Fails") != null) {
+                throw new IllegalStateException("response filter failed");
+            }
         }
     }
 

@@ -114,6 +114,82 @@ class StartupValidationTest {
         assertNotNull(app);
     }
 
+    public static class Unpaid {
+        @GET
+        public String get() {
+            return "";
+        }
+    }
+
+    @Path("locator")
+    public static class AnnotatedLocator {
+        @GET
+        public String own() {
+            return "";
+        }
+
+        @Path("sub")
+        @PaymentRequired(price = "$0.01")
+        public Unpaid sub() {
+            return new Unpaid();
+        }
+    }
+
+    @Path("paid-parent")
+    @PaymentRequired(price = "$0.01")
+    public static class PaidParentOfUnpaid {
+        @GET
+        public String own() {
+            return "";
+        }
+
+        @Path("sub")
+        public Unpaid sub() {
+            return new Unpaid();
+        }
+    }
+
+    @Path("chunked")
+    public static class Chunked {
+        @GET
+        @PaymentRequired(price = "$0.01")
+        public org.glassfish.jersey.server.ChunkedOutput<String> get() {
+            return new org.glassfish.jersey.server.ChunkedOutput<>(String.class);
+        }
+    }
+
+    @Path("events")
+    public static class Events {
+        @GET
+        @PaymentRequired(price = "$0.01")
+        public void get(@jakarta.ws.rs.core.Context jakarta.ws.rs.sse.SseEventSink sink) {
+            sink.close();
+        }
+    }
+
+    @Test
+    void paymentRequiredOnASubResourceLocatorStopsTheStartUp() {
+        ConfigurationException e = startupFailure(new ResourceConfig(AnnotatedLocator.class).register(feature()));
+        assertEquals("@PaymentRequired on " + AnnotatedLocator.class.getName() + ".sub()", e.setting());
+        assertTrue(e.problem().contains("would be free"), e.problem());
+    }
+
+    @Test
+    void aPaidClassWhoseLocatorReturnsAnUnannotatedClassStopsTheStartUp() {
+        ConfigurationException e = startupFailure(new ResourceConfig(PaidParentOfUnpaid.class).register(feature()));
+        assertEquals("@PaymentRequired on " + PaidParentOfUnpaid.class.getName(), e.setting());
+        assertTrue(e.problem().contains(Unpaid.class.getName()), e.problem());
+    }
+
+    @Test
+    void aPaidMethodAnsweringThroughAChunkedOutputOrAnSseEventSinkStopsTheStartUp() {
+        ConfigurationException chunked = startupFailure(new ResourceConfig(Chunked.class).register(feature()));
+        assertEquals("@PaymentRequired on " + Chunked.class.getName() + ".get()", chunked.setting());
+        assertTrue(chunked.problem().contains("ChunkedOutput"), chunked.problem());
+        ConfigurationException sse = startupFailure(new ResourceConfig(Events.class).register(feature()));
+        assertTrue(sse.problem().contains("SseEventSink"), sse.problem());
+    }
+
     private static TollgateFeature feature() {
         return TollgateFeature.from(TollgateConfig.builder().withoutRoutes().facilitatorUrl(FACILITATOR)
                 .payTo(Proofs.PAY_TO).build());

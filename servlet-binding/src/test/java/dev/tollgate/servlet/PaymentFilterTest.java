@@ -134,6 +134,21 @@ class PaymentFilterTest {
     }
 
     @Test
+    void aHeadRequestWithAProofIsChallengedUnchargedAndTheProofStillPaysForTheGet() throws Exception {
+        // HttpServlet answers HEAD with doGet and drops the body: paying for it would buy nothing.
+        String proof = Proofs.proof().v1();
+        String head = server.rawHead("HEAD", "/premium/report", "X-PAYMENT: " + proof);
+
+        assertTrue(head.startsWith("HTTP/1.1 402 "), head);
+        assertEquals(0, server.paidHandlerRuns.get());
+        assertEquals(0, facilitator.verifyRequests().size());
+        assertEquals(0, facilitator.settleRequests().size());
+        HttpResponse<String> r = server.get("/premium/report", "X-PAYMENT", proof);
+        assertEquals(200, r.statusCode());
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
     void aV2PaymentIsVerifiedServedAndSettled() throws Exception {
         HttpResponse<String> r = server.get("/premium/report", "PAYMENT-SIGNATURE",
                 Proofs.proof().resource(server.url("/premium/report")).v2());

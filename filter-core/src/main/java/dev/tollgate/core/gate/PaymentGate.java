@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PaymentGate {
     static final String REASON_REPLAYED = "payment_already_used";
+    static final String REASON_HEAD = "a HEAD request is never charged, as its answer has no body: send the payment with GET";
     private static final Duration BYPASS_REPORT_EVERY = Duration.ofSeconds(10);
     private static final Duration CLAIM_SKEW = Duration.ofMinutes(1);
     /** Longer than any chain's transaction id (an EVM hash is 66 characters, a Solana signature about 88). */
@@ -99,7 +100,13 @@ public final class PaymentGate {
         List<String> v2 = view.headers(X402Headers.PAYMENT_SIGNATURE);
         List<String> v1 = view.headers(X402Headers.X_PAYMENT);
         List<String> opaque = proofApi == null ? List.of() : view.headers(ProofApiSupport.HEADER);
-        if (CodeAdmission.presented(view)) {
+        boolean presented = CodeAdmission.presented(view);
+        if ("HEAD".equals(view.method()) && (presented || !v1.isEmpty() || !v2.isEmpty() || !opaque.isEmpty())) {
+            // Both bindings run the GET handler for HEAD and the container drops its body: a payment admitted
+            // here would be settled for nothing. The proof is left unclaimed, to be sent again with GET.
+            return challenge(view, terms, REASON_HEAD);
+        }
+        if (presented) {
             return code.check(this, view, terms, v1.size() + v2.size() + opaque.size());
         }
         if (v1.isEmpty() && v2.isEmpty() && opaque.isEmpty()) {

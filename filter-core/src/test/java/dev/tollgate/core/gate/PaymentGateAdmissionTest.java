@@ -119,6 +119,28 @@ class PaymentGateAdmissionTest {
         gate.admitted(GateHarness.paid().with("x-payment", Proofs.proof().v1()));
     }
 
+    // --- HEAD ----------------------------------------------------------------------------------------------
+
+    @Test
+    void aProofSentWithHeadIsNeitherVerifiedNorClaimedAndStillPaysForTheGet() {
+        String proof = Proofs.proof().v1();
+        TestRequest head = v1(proof);
+        head = new TestRequest("HEAD", head.path(), head.resourceUrl(), head.headerMap());
+        assertRefusedWithoutAskingTheFacilitator(head, "HEAD");
+        // Unclaimed: the same proof is admitted with GET and then settled once.
+        gate.admitted(v1(proof)).complete(200);
+        assertEquals(1, gate.facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aHeadWithoutProofIsTheUsualChallenge() {
+        TestRequest get = GateHarness.paid();
+        TestRequest head = new TestRequest("HEAD", get.path(), get.resourceUrl(), get.headerMap());
+        Decision.Challenge c = gate.challenged(head);
+        assertEquals(402, c.answer().status());
+        assertNull(c.reason());
+    }
+
     // --- replay -------------------------------------------------------------------------------------------
 
     @Test
