@@ -392,15 +392,7 @@ abstract class PaidResourceSpec extends JerseyTest {
             // the in-memory connector hands the container's failure to the client as is
         }
         assertTrue(facilitator().settleRequests().isEmpty());
-        // The session is ended when the request finishes, just after the 500 reached the client.
-        int status = 0;
-        for (int i = 0; i < 40 && status != 200; i++) {
-            status = get("report", V1, proof).getStatus();
-            if (status != 200) {
-                Thread.sleep(50);
-            }
-        }
-        assertEquals(200, status);
+        assertEquals(200, reportOnceReleased(proof));
     }
 
     @Test
@@ -439,6 +431,21 @@ abstract class PaidResourceSpec extends JerseyTest {
     }
 
     // --- helpers
+
+    /**
+     * The status of a paid request with {@code proof}, retried briefly: a session the response side never ended
+     * is released when the request finishes, just after its answer reached the client.
+     */
+    int reportOnceReleased(String proof) throws InterruptedException {
+        int status = 0;
+        for (int i = 0; i < 40 && status != 200; i++) {
+            status = get("report", V1, proof).getStatus();
+            if (status != 200) {
+                Thread.sleep(50);
+            }
+        }
+        return status;
+    }
 
     private static void sleepBriefly() {
         try {
