@@ -1,6 +1,7 @@
 package dev.tollgate.core.code;
 
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.Hold;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.ledger.ReplayLedger;
 import java.time.Clock;
@@ -8,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,12 +19,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ol>
  *   <li>this server created it (it is in the {@link CodeIntentStore}, not expired),</li>
  *   <li>for that option's route, amount, currency and destination,</li>
- *   <li>it was not redeemed before (the {@link ReplayLedger} key {@code code:<id>} can be claimed), and</li>
- *   <li>the sequencer's {@code getStatus} says it was submitted (confirmed).</li>
+ *   <li>the sequencer's {@code getStatus} says it was submitted (confirmed), and</li>
+ *   <li>it was not redeemed before (the {@link ReplayLedger} key {@code code:<id>} can be claimed).</li>
  * </ol>
- * The intent is claimed before the sequencer is asked, so concurrent presentations of one id cost one
- * status call and win once. A Code payment is complete when confirmed, so "settling" a redemption only
- * marks it used in the ledger; releasing it lets the payer present it again.
+ * The sequencer is asked before the intent is claimed: a claim taken while the intent was still unpaid would
+ * outlive a failed release or a crashed instance and refuse the payment once made, and would make an
+ * overlapping poll read as "already used". Of concurrent presentations of a paid intent one wins the claim;
+ * the others are told to ask again while the winner has not settled, and "already used" only once it has. A
+ * Code payment is complete when confirmed, so "settling" a redemption only marks it used in the ledger;
+ * releasing it lets the payer present it again.
  */
 public final class CodeIntentVerifier {
     public static final String LEDGER_PREFIX = "code:";
@@ -56,7 +62,10 @@ public final class CodeIntentVerifier {
     public record Refused(Reason reason, String message) implements Verdict {
     }
 
-    /** Could not be decided now (sequencer or store unreachable): ask again after {@code retryAfter}. */
+    /**
+     * Could not be decided now (sequencer or store unreachable, or another request is redeeming the intent): ask
+     * again after {@code retryAfter}.
+     */
     public record Unavailable(String message, Duration retryAfter) implements Verdict {
     }
 
@@ -84,6 +93,9 @@ public final class CodeIntentVerifier {
     private final ReplayLedger ledger;
     private final Clock clock;
     private final Duration intentLifetime;
+    // Keys this instance claimed and has not settled or released: an overlapping request here is told to retry
+    // without asking the ledger, and before the ledger's claim exists.
+    private final Set<String> redeeming = ConcurrentHashMap.newKeySet();
 
     public CodeIntentVerifier(CodeIntentApi api, CodeIntentStore store, ReplayLedger ledger, Clock clock,
                               Duration intentLifetime) {
@@ -151,29 +163,6 @@ public final class CodeIntentVerifier {
                     + " to " + intent.destination() + "; this costs " + option.price() + " to "
                     + option.destination());
         }
-        String key = LEDGER_PREFIX + intentId;
-        Instant until = claimUntil(intent);
-        try {
-            if (ledger.claim(key, until) == ClaimResult.DUPLICATE) {
-                return new Refused(Reason.ALREADY_USED, "payment intent " + intentId + " was already used");
-            }
-        } catch (LedgerUnavailableException e) {
-            return new Unavailable("the payment ledger is unavailable", RETRY_AFTER);
-        }
-        Verdict verdict;
-        try {
-            verdict = status(intentId, intent, key, until);
-        } catch (RuntimeException e) {
-            release(key);
-            throw e;
-        }
-        if (!(verdict instanceof Redeemable)) {
-            release(key);
-        }
-        return verdict;
-    }
-
-    private Verdict status(String intentId, CreatedIntent intent, String key, Instant until) {
         IntentStatus status;
         try {
             status = api.getStatus(intentId);
@@ -190,7 +179,46 @@ public final class CodeIntentVerifier {
             return new Refused(Reason.PENDING, "payment pending: intent " + intentId + " has not been paid yet"
                     + (status.codeScanned() ? " (the code was scanned)" : ""));
         }
-        return new Redeemable(new Redemption(intent, key, until));
+        return claim(intentId, intent);
+    }
+
+    private Verdict claim(String intentId, CreatedIntent intent) {
+        String key = LEDGER_PREFIX + intentId;
+        Instant until = claimUntil(intent);
+        if (!redeeming.add(key)) {
+            return inProgress(intentId);
+        }
+        try {
+            if (ledger.claim(key, until) == ClaimResult.CLAIMED) {
+                return new Redeemable(new Redemption(intent, key, until));
+            }
+        } catch (LedgerUnavailableException e) {
+            redeeming.remove(key);
+            return new Unavailable("the payment ledger is unavailable", RETRY_AFTER);
+        } catch (RuntimeException e) {
+            redeeming.remove(key);
+            throw e;
+        }
+        redeeming.remove(key);
+        Hold hold;
+        try {
+            hold = ledger.hold(key);
+        } catch (LedgerUnavailableException e) {
+            return new Unavailable("the payment ledger is unavailable", RETRY_AFTER);
+        }
+        // UNKNOWN: a ledger that cannot tell is one instance's own (a shared one should answer), and no request
+        // of this instance holds the key, so it was settled.
+        if (hold == Hold.SETTLED || hold == Hold.UNKNOWN) {
+            return new Refused(Reason.ALREADY_USED, "payment intent " + intentId + " was already used");
+        }
+        // CLAIMED: another instance is redeeming it (or died doing so: the claim lapses at its expiry). NONE: that
+        // redemption was released since, so asking again may win.
+        return inProgress(intentId);
+    }
+
+    private static Unavailable inProgress(String intentId) {
+        return new Unavailable("payment intent " + intentId + " is being redeemed by another request",
+                RETRY_AFTER);
     }
 
     /** The redeemed mark must outlive the store's memory of the intent, or the intent could pay twice. */
@@ -204,7 +232,8 @@ public final class CodeIntentVerifier {
         try {
             ledger.release(key);
         } catch (LedgerUnavailableException e) {
-            // The claim lapses at its expiry; until then the intent stays unusable, which fails closed.
+            // The claim lapses at its expiry; until then the intent cannot be redeemed, which fails closed. A ledger
+            // that reports holds answers "try again" meanwhile, not "already used".
         }
     }
 
@@ -244,6 +273,9 @@ public final class CodeIntentVerifier {
                     ledger.settled(key, until);
                 } catch (LedgerUnavailableException e) {
                     // The claim already holds the key until the same instant.
+                } finally {
+                    // After the mark, so that an overlapping request here never finds neither.
+                    redeeming.remove(key);
                 }
             }
         }
@@ -251,7 +283,11 @@ public final class CodeIntentVerifier {
         /** Nothing was delivered: the payer may present the intent again. */
         public void release() {
             if (finished.compareAndSet(false, true)) {
-                CodeIntentVerifier.this.release(key);
+                try {
+                    CodeIntentVerifier.this.release(key);
+                } finally {
+                    redeeming.remove(key);
+                }
             }
         }
     }

@@ -21,6 +21,15 @@ public interface ReplayLedger extends AutoCloseable {
     void release(String key) throws LedgerUnavailableException;
 
     /**
+     * What holds {@code key} now: asked after a {@link ClaimResult#DUPLICATE}, to tell a used proof from one that
+     * another request (possibly on another instance) is redeeming. A shared ledger should answer it, or an
+     * overlapping redemption elsewhere reads as a used payment; the default cannot tell.
+     */
+    default Hold hold(String key) throws LedgerUnavailableException {
+        return Hold.UNKNOWN;
+    }
+
+    /**
      * Where this ledger keeps x402 v2 {@code payment-identifier} ids, in the same store; null if it keeps none
      * (the default), in which case the {@code paymentIdentifier} setting cannot be used with it.
      */

@@ -7,14 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.code.testing.CodeSequencerDouble;
+import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.Hold;
 import dev.tollgate.core.ledger.InMemoryReplayLedger;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.testing.HandClock;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +141,119 @@ class CodeIntentVerifierTest {
     }
 
     @Test
+    void pollingAnUnpaidIntentClaimsNothingSoAFailedReleaseCannotLoseTheLaterPayment() throws Exception {
+        // Every release fails, as a ledger blip would: an unpaid poll must have had nothing to release.
+        StubbornLedger ledger = new StubbornLedger(new InMemoryReplayLedger(clock), Hold.UNKNOWN);
+        CodeIntentVerifier v = new CodeIntentVerifier(new CodeSequencerClient(CodeSequencerClient.Config.defaults()
+                .withEndpoint(sequencer.endpoint())), store, ledger, clock, Duration.ofMinutes(30));
+        PaymentIntent intent = v.create(option);
+
+        CodeIntentVerifier.Refused r = assertInstanceOf(CodeIntentVerifier.Refused.class, v.redeem(intent.id(), option));
+        assertEquals(CodeIntentVerifier.Reason.PENDING, r.reason(), r.message());
+        assertEquals(0, ledger.claims.get(), "an unpaid intent is not claimed");
+        sequencer.markSubmitted(intent.id());
+        assertInstanceOf(CodeIntentVerifier.Redeemable.class, v.redeem(intent.id(), option));
+    }
+
+    @Test
+    void aPollOverlappingAnotherPollOfAnUnpaidIntentIsPendingNotUsed() throws Exception {
+        PaymentIntent intent = verifier.create(option);
+        CodeIntentApi api = new CodeSequencerClient(CodeSequencerClient.Config.defaults()
+                .withEndpoint(sequencer.endpoint()));
+        AtomicReference<CodeIntentVerifier> self = new AtomicReference<>();
+        AtomicReference<CodeIntentVerifier.Verdict> overlapping = new AtomicReference<>();
+        AtomicInteger calls = new AtomicInteger();
+        // The second poll arrives while the first waits for the sequencer's answer.
+        CodeIntentVerifier v = verifierWith(new CodeIntentApi() {
+            @Override
+            public PaymentIntent createIntent(PaymentIntent i) {
+                return api.createIntent(i);
+            }
+
+            @Override
+            public IntentStatus getStatus(String id) {
+                if (calls.incrementAndGet() == 1) {
+                    overlapping.set(self.get().redeem(id, option));
+                }
+                return api.getStatus(id);
+            }
+        });
+        self.set(v);
+
+        CodeIntentVerifier.Refused first = assertInstanceOf(CodeIntentVerifier.Refused.class, v.redeem(intent.id(), option));
+        CodeIntentVerifier.Refused second = assertInstanceOf(CodeIntentVerifier.Refused.class, overlapping.get());
+        assertEquals(CodeIntentVerifier.Reason.PENDING, first.reason(), first.message());
+        assertEquals(CodeIntentVerifier.Reason.PENDING, second.reason(), second.message());
+    }
+
+    @Test
+    void aRedemptionOverlappingOneNotYetSettledIsToldToRetryNotThatThePaymentWasUsed() throws Exception {
+        PaymentIntent intent = paid();
+        CodeIntentVerifier.Redeemable first = assertInstanceOf(CodeIntentVerifier.Redeemable.class,
+                verifier.redeem(intent.id(), option));
+
+        CodeIntentVerifier.Unavailable overlapping = assertInstanceOf(CodeIntentVerifier.Unavailable.class,
+                verifier.redeem(intent.id(), option));
+        assertEquals("payment intent " + intent.id() + " is being redeemed by another request", overlapping.message());
+        assertFalse(overlapping.retryAfter().isZero());
+        first.redemption().release();
+        CodeIntentVerifier.Redeemable retried = assertInstanceOf(CodeIntentVerifier.Redeemable.class,
+                verifier.redeem(intent.id(), option));
+        retried.redemption().settle();
+        refused(intent.id(), option, CodeIntentVerifier.Reason.ALREADY_USED);
+    }
+
+    @Test
+    void anIntentClaimedByAnotherInstanceIsRetryableUntilThatInstanceSettlesIt() throws Exception {
+        // Two instances over one ledger that tells claims from settlements, as Redis and PostgreSQL do.
+        StubbornLedger shared = new StubbornLedger(new InMemoryReplayLedger(clock), Hold.CLAIMED);
+        CodeIntentApi api = new CodeSequencerClient(CodeSequencerClient.Config.defaults()
+                .withEndpoint(sequencer.endpoint()));
+        CodeIntentVerifier here = new CodeIntentVerifier(api, store, shared, clock, Duration.ofMinutes(30));
+        CodeIntentVerifier there = new CodeIntentVerifier(api, store, shared, clock, Duration.ofMinutes(30));
+        PaymentIntent intent = paid();
+        CodeIntentVerifier.Redeemable r = assertInstanceOf(CodeIntentVerifier.Redeemable.class,
+                there.redeem(intent.id(), option));
+
+        assertInstanceOf(CodeIntentVerifier.Unavailable.class, here.redeem(intent.id(), option));
+        shared.hold = Hold.SETTLED;
+        r.redemption().settle();
+        CodeIntentVerifier.Refused used = assertInstanceOf(CodeIntentVerifier.Refused.class,
+                here.redeem(intent.id(), option));
+        assertEquals(CodeIntentVerifier.Reason.ALREADY_USED, used.reason(), used.message());
+    }
+
+    @Test
+    void ofConcurrentRedemptionsOfAPaidIntentExactlyOneWinsAndNoneIsToldItWasUsed() throws Exception {
+        PaymentIntent intent = paid();
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<CodeIntentVerifier.Verdict>> verdicts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                verdicts.add(pool.submit(() -> {
+                    go.await();
+                    return verifier.redeem(intent.id(), option);
+                }));
+            }
+            go.countDown();
+            int won = 0;
+            for (Future<CodeIntentVerifier.Verdict> f : verdicts) {
+                CodeIntentVerifier.Verdict v = f.get();
+                if (v instanceof CodeIntentVerifier.Redeemable) {
+                    won++;
+                } else {
+                    assertInstanceOf(CodeIntentVerifier.Unavailable.class, v);
+                }
+            }
+            assertEquals(1, won);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void anIntentForAnotherAmountOrRouteDoesNotPay() throws Exception {
         PaymentIntent intent = paid();
 
@@ -235,4 +359,37 @@ class CodeIntentVerifierTest {
         assertEquals("0.50", option("r", "0.5").amount().toPlainString());
     }
 
+
+    /** A ledger whose releases always fail, reporting a fixed hold for any duplicate; it counts claims. */
+    private static final class StubbornLedger implements ReplayLedger {
+        private final InMemoryReplayLedger inner;
+        final AtomicInteger claims = new AtomicInteger();
+        volatile Hold hold;
+
+        StubbornLedger(InMemoryReplayLedger inner, Hold hold) {
+            this.inner = inner;
+            this.hold = hold;
+        }
+
+        @Override
+        public ClaimResult claim(String key, Instant until) {
+            claims.incrementAndGet();
+            return inner.claim(key, until);
+        }
+
+        @Override
+        public void settled(String key, Instant until) {
+            inner.settled(key, until);
+        }
+
+        @Override
+        public void release(String key) throws LedgerUnavailableException {
+            throw new LedgerUnavailableException("ledger at 127.0.0.1 unavailable (release)", null);
+        }
+
+        @Override
+        public Hold hold(String key) {
+            return hold;
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.tollgate.core.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.Hold;
 import dev.tollgate.core.ledger.ReplayLedger;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -127,5 +128,24 @@ public abstract class SharedReplayLedgerContract<L extends ReplayLedger> {
         assertEquals(ClaimResult.CLAIMED, ledger.claim("mine", inSeconds(60)));
         other.release("mine");
         assertEquals(ClaimResult.DUPLICATE, other.claim("mine", inSeconds(60)));
+    }
+
+    @Test
+    void anotherInstanceTellsAClaimInProgressFromASettledKey() throws Exception {
+        assertEquals(Hold.NONE, other.hold("told"));
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("told", inSeconds(60)));
+        assertEquals(Hold.CLAIMED, other.hold("told"));
+        ledger.settled("told", inSeconds(60));
+        assertEquals(Hold.SETTLED, other.hold("told"));
+    }
+
+    @Test
+    void aReleasedOrLapsedClaimHoldsNothing() throws Exception {
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("let-go", inSeconds(60)));
+        ledger.release("let-go");
+        assertEquals(Hold.NONE, other.hold("let-go"));
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("lapsed", Instant.now().plusMillis(100)));
+        Thread.sleep(250);
+        assertEquals(Hold.NONE, other.hold("lapsed"));
     }
 }

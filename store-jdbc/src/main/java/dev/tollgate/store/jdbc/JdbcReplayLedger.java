@@ -3,6 +3,7 @@ package dev.tollgate.store.jdbc;
 import dev.tollgate.core.code.CodeIntentStore;
 import dev.tollgate.core.ledger.HeldClaims;
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.Hold;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.ledger.PaymentIdentifierStore;
 import dev.tollgate.core.ledger.ReplayLedger;
@@ -72,6 +73,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
     private final String claimSql;
     private final String settledSql;
     private final String releaseSql;
+    private final String holdSql;
     private final String purgeSql;
     private final AutoCloseable resources;
     private final JdbcPaymentIdentifierStore identifiers;
@@ -93,6 +95,8 @@ public final class JdbcReplayLedger implements ReplayLedger {
                 + " ON CONFLICT (proof_key) DO UPDATE SET state = 's', claim_token = NULL,"
                 + " expires_at = GREATEST(l.expires_at, EXCLUDED.expires_at)";
         this.releaseSql = "DELETE FROM " + table + " WHERE proof_key = ? AND state = 'c' AND claim_token = ?";
+        // A lapsed row may not be purged yet; it holds nothing.
+        this.holdSql = "SELECT state FROM " + table + " WHERE proof_key = ? AND expires_at > now()";
         // Rows are locked by the inner select and skipped if another instance is purging them; the outer
         // condition is checked again so that a row re-claimed meanwhile is never deleted.
         this.purgeSql = "DELETE FROM " + table + " WHERE proof_key IN (SELECT proof_key FROM " + table
@@ -159,6 +163,19 @@ public final class JdbcReplayLedger implements ReplayLedger {
             ps.setString(1, key);
             ps.setString(2, token);
         });
+    }
+
+    @Override
+    public Hold hold(String key) throws LedgerUnavailableException {
+        String state = queryOne("hold", holdSql, ps -> ps.setString(1, key), rs -> rs.getString(1));
+        if (state == null) {
+            return Hold.NONE;
+        }
+        return switch (state) {
+            case "s" -> Hold.SETTLED;
+            case "c" -> Hold.CLAIMED;
+            default -> Hold.UNKNOWN;
+        };
     }
 
     /** Deletes at most {@code purgeBatch} expired rows in one statement; returns how many. */

@@ -3,6 +3,7 @@ package dev.tollgate.store.redis;
 import dev.tollgate.core.code.CodeIntentStore;
 import dev.tollgate.core.ledger.HeldClaims;
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.Hold;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.ledger.PaymentIdentifierStore;
 import dev.tollgate.core.ledger.ReplayLedger;
@@ -135,6 +136,24 @@ public final class RedisReplayLedger implements ReplayLedger {
         } catch (RedisException e) {
             throw unavailable("release", e);
         }
+    }
+
+    /** One {@code GET}: the value says settled ({@code s}) or claimed ({@code c:<token>}); Redis drops lapsed keys. */
+    @Override
+    public Hold hold(String key) throws LedgerUnavailableException {
+        String value;
+        try {
+            value = commands().get(keyPrefix + key);
+        } catch (RedisException e) {
+            throw unavailable("hold", e);
+        }
+        if (value == null) {
+            return Hold.NONE;
+        }
+        if (SETTLED.equals(value)) {
+            return Hold.SETTLED;
+        }
+        return value.startsWith(CLAIMED_PREFIX) ? Hold.CLAIMED : Hold.UNKNOWN;
     }
 
     /** Payment identifiers under {@code <keyPrefix>payid:<id>}, on the same connection. */
