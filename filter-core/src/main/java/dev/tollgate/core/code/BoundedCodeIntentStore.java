@@ -60,6 +60,16 @@ public final class BoundedCodeIntentStore implements CodeIntentStore {
         return shared.find(intentId);
     }
 
+    /** Uncounted only once the shared store dropped it: while it is there, it takes room there. */
+    @Override
+    public void forget(CreatedIntent intent) throws LedgerUnavailableException {
+        shared.forget(intent);
+        synchronized (open) {
+            // Intents with the same expiry are interchangeable here: only how many there are matters.
+            open.removeLastOccurrence(intent.expiresAt());
+        }
+    }
+
     /** Open intents this instance created. */
     public int openHere() {
         synchronized (open) {

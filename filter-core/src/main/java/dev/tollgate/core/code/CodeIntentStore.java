@@ -15,7 +15,7 @@ import java.util.Optional;
  * <p>{@link InMemoryCodeIntentStore} serves one instance. Behind a load balancer, where the intent may be
  * created on one node and redeemed on another, the store must be shared: a shared ledger offers one
  * ({@link dev.tollgate.core.ledger.ReplayLedger#codeIntents()}; Redis and PostgreSQL do), or supply your own.
- * Both operations must be single round trips with a timeout.
+ * Every operation must be a single round trip with a timeout.
  */
 public interface CodeIntentStore {
 
@@ -33,4 +33,12 @@ public interface CodeIntentStore {
      * @throws LedgerUnavailableException if a shared store cannot be reached in time
      */
     Optional<CreatedIntent> find(String intentId) throws LedgerUnavailableException;
+
+    /**
+     * Drops {@code intent}, which its creation failed to hand out: nobody holds its client secret, so nobody can
+     * pay it, and kept it would take a place among the open intents until it expired.
+     *
+     * @throws LedgerUnavailableException if a shared store cannot be reached in time
+     */
+    void forget(CreatedIntent intent) throws LedgerUnavailableException;
 }

@@ -112,7 +112,8 @@ public final class CodeIntentVerifier {
     /**
      * Creates a fresh intent for {@code option}, remembers it, and announces it to the sequencer. The terms
      * come from the option alone: nothing a browser sends can change them. The intent is remembered before
-     * it is announced, so an announcement that reached the sequencer but timed out here still pays.
+     * it is announced, so that the sequencer never knows an intent this server could not redeem; if the
+     * announcement fails, it is forgotten again.
      *
      * @return the intent; give the browser its {@code clientSecret} (and id), never keep the secret
      */
@@ -131,8 +132,24 @@ public final class CodeIntentVerifier {
         try {
             return api.createIntent(intent);
         } catch (CodeApiException e) {
+            forget(record);
             throw new CreationException("the Code sequencer did not accept the intent: " + e.getMessage(),
                     e.isRetryable(), e);
+        } catch (RuntimeException e) {
+            forget(record);
+            throw e;
+        }
+    }
+
+    /**
+     * Any failed announcement, a timed-out one included (the sequencer may know the intent), leaves an intent
+     * nobody can pay: its client secret is only handed out on success.
+     */
+    private void forget(CreatedIntent record) {
+        try {
+            store.forget(record);
+        } catch (LedgerUnavailableException e) {
+            // It expires with its lifetime; until then it takes one place among the open intents.
         }
     }
 

@@ -58,6 +58,11 @@ public final class InMemoryCodeIntentStore implements CodeIntentStore {
         return Optional.of(intent);
     }
 
+    @Override
+    public synchronized void forget(CreatedIntent intent) {
+        intents.remove(intent.id());
+    }
+
     public synchronized int size() {
         return intents.size();
     }

@@ -37,6 +37,20 @@ class BoundedCodeIntentStoreTest {
     }
 
     @Test
+    void aForgottenIntentFreesItsPlaceAndLeavesTheSharedStore() throws Exception {
+        InMemoryCodeIntentStore shared = new InMemoryCodeIntentStore(100, clock);
+        BoundedCodeIntentStore bounded = new BoundedCodeIntentStore(shared, 1, clock);
+        CreatedIntent failed = intent("a");
+        assertTrue(bounded.remember(failed));
+
+        bounded.forget(failed);
+
+        assertEquals(0, bounded.openHere());
+        assertEquals(Optional.empty(), shared.find("a"));
+        assertTrue(bounded.remember(intent("b")));
+    }
+
+    @Test
     void aWriteTheSharedStoreRefusedOrFailedIsNotCounted() {
         BoundedCodeIntentStore bounded = new BoundedCodeIntentStore(new CodeIntentStore() {
             @Override
@@ -47,6 +61,10 @@ class BoundedCodeIntentStoreTest {
             @Override
             public Optional<CreatedIntent> find(String intentId) {
                 return Optional.empty();
+            }
+
+            @Override
+            public void forget(CreatedIntent intent) {
             }
         }, 1, clock);
         assertThrows(LedgerUnavailableException.class, () -> bounded.remember(intent("a")));

@@ -327,6 +327,10 @@ class CodeIntentVerifierTest {
             public Optional<CreatedIntent> find(String intentId) {
                 return Optional.empty();
             }
+
+            @Override
+            public void forget(CreatedIntent intent) {
+            }
         };
         CodeIntentVerifier unreachable = new CodeIntentVerifier(new CodeSequencerClient(CodeSequencerClient.Config
                 .defaults().withEndpoint(sequencer.endpoint())), down, new InMemoryReplayLedger(clock), clock,
@@ -348,6 +352,19 @@ class CodeIntentVerifierTest {
         CodeIntentVerifier.CreationException e = assertThrows(CodeIntentVerifier.CreationException.class,
                 () -> verifier.create(option));
         assertTrue(e.retryable(), e.getMessage());
+    }
+
+    @Test
+    void anIntentTheSequencerDidNotAcceptIsForgottenAndTakesNoPlaceAmongTheOpenOnes() throws Exception {
+        sequencer.respondWith(503, new byte[0]);
+        for (int i = 0; i < 3; i++) {
+            assertThrows(CodeIntentVerifier.CreationException.class, () -> verifier.create(option));
+        }
+        assertEquals(0, store.size());
+
+        sequencer.behaveNormally();
+        PaymentIntent intent = verifier.create(option);
+        assertEquals(intent.id(), store.find(intent.id()).orElseThrow().id());
     }
 
     @Test

@@ -54,6 +54,20 @@ public abstract class SharedCodeIntentStoreContract<L extends ReplayLedger> {
     }
 
     @Test
+    void anIntentForgottenOnOneInstanceIsFoundOnNone() throws Exception {
+        CreatedIntent failed = intent(60_000);
+        CreatedIntent kept = intent(60_000);
+        store().remember(failed);
+        store().remember(kept);
+
+        store().forget(failed);
+
+        assertEquals(Optional.empty(), other().find(failed.id()));
+        assertEquals(Optional.empty(), store().find(failed.id()));
+        assertEquals(Optional.of(kept), other().find(kept.id()));
+    }
+
+    @Test
     void anIdNoInstanceCreatedIsNotFound() throws Exception {
         assertEquals(Optional.empty(), other().find("intentNobodyMade"));
     }

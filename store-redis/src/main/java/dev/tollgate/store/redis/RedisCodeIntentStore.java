@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Code intents in the ledger's Redis, under {@code <keyPrefix>intent:<id>}: one string ({@link StoredIntent})
- * that Redis expires itself at the intent's expiry ({@code PXAT}). Both operations are one command each, with
+ * that Redis expires itself at the intent's expiry ({@code PXAT}). Each operation is one command, with
  * the ledger's timeout. The number of open intents each instance creates is bounded in front of this store
  * ({@code code.maxOpenIntents}, {@link dev.tollgate.core.code.BoundedCodeIntentStore}).
  */
@@ -47,6 +47,15 @@ final class RedisCodeIntentStore implements CodeIntentStore {
             throw ledger.unavailable("find Code intent", e);
         }
         return StoredIntent.found(intentId, text);
+    }
+
+    @Override
+    public void forget(CreatedIntent intent) throws LedgerUnavailableException {
+        try {
+            ledger.commands().del(key(intent.id()));
+        } catch (RedisException e) {
+            throw ledger.unavailable("forget Code intent", e);
+        }
     }
 
     private String key(String id) {
