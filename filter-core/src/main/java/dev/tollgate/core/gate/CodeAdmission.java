@@ -10,7 +10,9 @@ import java.util.Map;
 /**
  * The gate's path for a Code payment: the {@value CodeOption#PROOF_HEADER} header names an intent, which
  * {@link CodeIntentVerifier} checks and claims. Refusals are 402s with the reason (pending included, so the
- * client can poll), an unreachable sequencer or store is a 503 with Retry-After.
+ * client can poll), an unreachable sequencer or store is a 503 with Retry-After. The intent is marked used
+ * only after a successful handler, in either {@link SettlementMode}: {@code BEFORE} exists so that a costly
+ * handler never runs unpaid, and a confirmed Code payment has been paid before the handler runs.
  */
 final class CodeAdmission {
     static final String RECEIPT_NETWORK = "code";
@@ -66,9 +68,8 @@ final class CodeAdmission {
             gate.listener().settled(path, r, true, intent.id(), Duration.ZERO);
             return new Completion.Deliver(Map.of(), intent.id());
         }, redemption::release, redemption::settle);
-        if (terms.settlement() == SettlementMode.BEFORE) {
-            session.settleNow();
-        }
+        // No settleNow() for SettlementMode.BEFORE: the payment is final already, so marking it used early
+        // protects nothing and would use it up for a handler that then fails.
         gate.listener().admitted(path, session.receipt());
         return new Decision.Admit(session);
     }

@@ -34,11 +34,13 @@ class PaymentGateCodeTest {
     void start() throws IOException {
         sequencer = CodeSequencerDouble.start();
         gate = new GateHarness(
-                "routes", "premium,pricier,plain",
+                "routes", "premium,pricier,plain,costly",
                 "route.pricier.path", "/pricier/*",
                 "route.pricier.code.amount", "0.10",
                 "route.plain.path", "/plain/*",
                 "route.plain.code.enabled", "false",
+                "route.costly.path", "/costly/*",
+                "route.costly.settlement", "before",
                 "code.destination", DESTINATION,
                 "code.amount", "0.05",
                 "code.createIntentUrl", "/create-intent?route=premium",
@@ -135,6 +137,19 @@ class PaymentGateCodeTest {
         gate.admitted(paid().with(HEADER, intent.id())).complete(500);
 
         gate.admitted(paid().with(HEADER, intent.id())).complete(200);
+    }
+
+    @Test
+    void withSettlementBeforeAFailedHandlerStillLeavesTheIntentUsable() throws Exception {
+        PaymentIntent intent = create("/costly/x");
+        sequencer.markSubmitted(intent.id());
+        assertEquals(SettlementMode.BEFORE, terms("/costly/x").settlement());
+
+        gate.admitted(TestRequest.get("/costly/x").with(HEADER, intent.id())).complete(500);
+
+        gate.admitted(TestRequest.get("/costly/x").with(HEADER, intent.id())).complete(200);
+        assertEquals("payment intent " + intent.id() + " was already used",
+                refused(TestRequest.get("/costly/x").with(HEADER, intent.id())).reason());
     }
 
     @Test
