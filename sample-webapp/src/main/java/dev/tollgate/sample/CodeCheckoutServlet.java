@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  *       answered as {@code {clientSecret, id}}; a request body is refused, so nothing the browser sends can
  *       change the terms;</li>
  *   <li>{@code GET /verify/{id}} — the paid page if the intent is one of ours, confirmed, and not used before;
- *       otherwise an explanation (pending, unknown, for another price, already used).</li>
+ *       otherwise an explanation (pending, unknown, for another price, already used). Viewing it uses the
+ *       payment, so {@code HEAD} is refused (405) rather than run as a GET.</li>
  * </ul>
  * Init-params (each may read the environment as {@code ${VAR:-default}}): {@code destination}, {@code amount},
  * {@code currency}, {@code sequencerUrl}, {@code scriptUrl}, {@code intentLifetime} (minutes), {@code ledger} (the
@@ -163,6 +164,23 @@ public class CodeCheckoutServlet extends HttpServlet {
         } else {
             resp.sendError(404);
         }
+    }
+
+    /**
+     * HttpServlet answers HEAD by running GET and dropping the body, which for {@code /verify/{id}} would use
+     * up the payment and deliver nothing. Link checkers and prefetchers send HEAD, so it must change nothing:
+     * a verification is refused with 405 (its GET is not safe), everything else answers as GET would.
+     */
+    @Override
+    protected void doHead(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
+        if (path.startsWith("/verify/")) {
+            resp.setHeader("Allow", "GET");
+            resp.setHeader("Cache-Control", "no-store");
+            resp.setStatus(405);
+            return;
+        }
+        super.doHead(req, resp);
     }
 
     @Override

@@ -141,6 +141,30 @@ class CodeCheckoutTest {
     }
 
     @Test
+    void aHeadRequestForTheVerifyPageIsRefusedWithoutUsingThePayment() throws Exception {
+        String id = createIntent().path("id").asText();
+        sequencer.markSubmitted(id);
+
+        HttpResponse<Void> head = CLIENT.send(HttpRequest.newBuilder(sample.uri("/verify/" + id))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+
+        assertEquals(405, head.statusCode());
+        assertEquals("GET", head.headers().firstValue("Allow").orElse(null));
+        HttpResponse<String> paid = get("/verify/" + id);
+        assertEquals(200, paid.statusCode(), paid.body());
+        assertTrue(paid.body().contains("Premium market report"), paid.body());
+    }
+
+    @Test
+    void aHeadRequestForTheButtonPageAnswersAsItsGet() throws Exception {
+        HttpResponse<Void> head = CLIENT.send(HttpRequest.newBuilder(sample.uri("/"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+
+        assertEquals(200, head.statusCode());
+        assertTrue(head.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), head.headers().toString());
+    }
+
+    @Test
     void anUnpaidIntentIsPending() throws Exception {
         String id = createIntent().path("id").asText();
 
