@@ -42,9 +42,18 @@ final class CodeAdmission {
             return gate.reject(view, 500, "Code payments are not configured on this server", null);
         }
         long start = System.nanoTime();
-        CodeIntentVerifier.Verdict verdict = verifier.redeem(ids.get(0).strip(), option);
-        Duration latency = Duration.ofNanos(System.nanoTime() - start);
         String path = view.path();
+        CodeIntentVerifier.Verdict verdict;
+        try {
+            verdict = verifier.redeem(ids.get(0).strip(), option);
+        } catch (RuntimeException e) {
+            // A broken store, ledger or API client supplied in code: answered like a failing x402 verifier, so the
+            // adapter never sees an exception. Nothing is claimed: redeem claims only as its last step.
+            gate.listener().rejected(path, 500, "verifier failed: " + e.getClass().getSimpleName());
+            return new Decision.Reject(gate.answers.error(500, "payment verification failed", null),
+                    "verifier failed");
+        }
+        Duration latency = Duration.ofNanos(System.nanoTime() - start);
         if (verdict instanceof CodeIntentVerifier.Refused refused) {
             gate.listener().verified(path, "Invalid", refused.message(), latency);
             return gate.challenge(view, terms, refused.message());

@@ -11,13 +11,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tollgate.core.code.CodeIntentStore;
 import dev.tollgate.core.code.CodeIntentVerifier;
 import dev.tollgate.core.code.CodeOption;
+import dev.tollgate.core.code.CreatedIntent;
 import dev.tollgate.core.code.PaymentIntent;
+import dev.tollgate.core.code.PaymentIntents;
 import dev.tollgate.core.code.testing.CodeSequencerDouble;
 import dev.tollgate.core.config.ConfigurationException;
 import dev.tollgate.core.testing.Proofs;
 import java.io.IOException;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -215,6 +219,34 @@ class PaymentGateCodeTest {
         assertTrue(Integer.parseInt(r.answer().headers().get("Retry-After")) > 0);
         sequencer.behaveNormally();
         gate.admitted(paid().with(HEADER, intent.id()));
+    }
+
+    @Test
+    void aVerifierThatThrowsIsA500JsonAnswerLikeTheX402Path() throws Exception {
+        CodeIntentStore broken = new CodeIntentStore() {
+            @Override
+            public boolean remember(CreatedIntent intent) {
+                return true;
+            }
+
+            @Override
+            public Optional<CreatedIntent> find(String intentId) {
+                throw new IllegalStateException("a store supplied in code broke");
+            }
+
+            @Override
+            public void forget(CreatedIntent intent) {
+            }
+        };
+        try (GateHarness g = new GateHarness(b -> b.codeIntentStore(broken), "code.destination", DESTINATION,
+                "code.amount", "0.05", "code.sequencerUrl", sequencer.endpoint().toString())) {
+            String id = PaymentIntents.random(DESTINATION, 0.05, "usd").id();
+
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class, g.check(paid().with(HEADER, id)));
+
+            assertEquals(500, r.answer().status());
+            assertEquals("payment verification failed", body(r.answer()).path("error").asText());
+        }
     }
 
     @Test
