@@ -81,8 +81,17 @@ final class BoundedHttp {
                         call + " timed out: " + cause.getMessage(), cause);
             }
             throw new CodeApiException(CodeApiException.Kind.UNAVAILABLE,
-                    call + " to " + request.uri() + " failed: " + cause, cause);
+                    call + " to " + withoutSecrets(request.uri()) + " failed: " + cause, cause);
         }
+    }
+
+    /**
+     * The address as a message may show it: the configured URL may carry a token in its user info or query, and
+     * these messages are logged and reach the gate's listeners.
+     */
+    static String withoutSecrets(java.net.URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
     }
 
     private static final class ResponseTooLargeException extends IOException {
