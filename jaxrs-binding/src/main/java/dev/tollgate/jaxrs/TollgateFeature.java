@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Puts Tollgate in front of every resource method annotated {@link PaymentRequired} (on the method or its
@@ -93,8 +94,12 @@ public final class TollgateFeature implements Feature, DynamicFeature {
             return;
         }
         Class<?> type = info.getResourceClass() != null ? info.getResourceClass() : method.getDeclaringClass();
+        Tollgate t = tollgate(context.getConfiguration());
         if (!checkedLocators.contains(type)) {
-            failStartUp(context.getConfiguration(), () -> SubResources.checkLocators(type));
+            whileStarting(t, () -> {
+                SubResources.checkLocators(type);
+                return type;
+            });
             checkedLocators.add(type);
         }
         PaymentRequired onMethod = AnnotationTerms.onMethod(type, method);
@@ -103,28 +108,25 @@ public final class TollgateFeature implements Feature, DynamicFeature {
             return;
         }
         String resource = type.getName() + "." + method.getName() + "()";
-        Tollgate t = tollgate(context.getConfiguration());
-        PaymentTerms terms;
-        try {
+        PaymentTerms terms = whileStarting(t, () -> {
             SubResources.checkBuffered(method, resource);
-            terms = AnnotationTerms.terms(t.config(), resource, onClass, onMethod);
-        } catch (RuntimeException e) {
-            // The application will not start, so Jersey will never report its destruction: let go of its share now.
-            release(t);
-            throw e;
-        }
+            return AnnotationTerms.terms(t.config(), resource, onClass, onMethod);
+        });
         // Response filters run in descending priority: at 1 the settlement comes after the application's own
         // response filters (which may still change the status or fail), not before those below AUTHENTICATION.
         context.register(new PaymentFilter(t, terms, resource), Map.of(ContainerRequestFilter.class,
                 Priorities.AUTHENTICATION, ContainerResponseFilter.class, RESPONSE_PRIORITY));
     }
 
-    /** Runs a start-up check; when it fails the application will not start, so its share is let go now. */
-    private void failStartUp(Configuration configuration, Runnable check) {
+    /**
+     * A start-up check or step. When it fails the application will not start, so Jersey will never report its
+     * destruction: its share of {@code t} is let go now.
+     */
+    private <T> T whileStarting(Tollgate t, Supplier<T> step) {
         try {
-            check.run();
+            return step.get();
         } catch (RuntimeException e) {
-            release(tollgate(configuration));
+            release(t);
             throw e;
         }
     }
