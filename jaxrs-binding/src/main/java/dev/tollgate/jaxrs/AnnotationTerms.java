@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns {@link PaymentRequired} into terms through the core's configuration model: the attributes become the
@@ -17,23 +18,99 @@ final class AnnotationTerms {
     private AnnotationTerms() {
     }
 
-    /** The annotation that governs a resource method: its own, else its class's; null when unpaid. */
+    /**
+     * The annotation that governs a resource method: that of the method which runs, else that of the nearest method
+     * it overrides (superclasses first, then interfaces, as JAX-RS inherits its own annotations); null when none
+     * has one. Java does not inherit method annotations, but JAX-RS serves an override that repeats none of the
+     * overridden method's annotations with that method's {@code @GET} and {@code @Path}, and reports either one;
+     * an override must not serve for free what the method it replaces sells, nor sell at the overridden price.
+     */
     static PaymentRequired onMethod(Class<?> type, Method method) {
-        PaymentRequired own = method.getAnnotation(PaymentRequired.class);
-        if (own == null && type != null && !method.getDeclaringClass().equals(type)) {
-            // The method JAX-RS reports may be the interface's that carries the JAX-RS annotations.
+        Method runs = method;
+        if (type != null && !method.getDeclaringClass().equals(type)) {
             try {
-                own = type.getMethod(method.getName(), method.getParameterTypes()).getAnnotation(PaymentRequired.class);
+                runs = type.getMethod(method.getName(), method.getParameterTypes());
             } catch (NoSuchMethodException e) {
-                // not public on the resource class: only the reported method's annotations count
+                // not public on the resource class: the reported method is the one that runs
             }
+        }
+        return nearest(runs, m -> m.getAnnotation(PaymentRequired.class));
+    }
+
+    /**
+     * The first non-null answer of {@code look} for {@code runs} or a method it overrides: its own class's, then each
+     * superclass's, then the interfaces' (nearest first), the order in which JAX-RS looks for inherited annotations.
+     */
+    static <T> T nearest(Method runs, Function<Method, T> look) {
+        for (Class<?> c = runs.getDeclaringClass(); c != null; c = c.getSuperclass()) {
+            Method declared = declared(c, runs);
+            T found = declared == null ? null : look.apply(declared);
+            if (found != null) {
+                return found;
+            }
+        }
+        for (Class<?> c = runs.getDeclaringClass(); c != null; c = c.getSuperclass()) {
+            T found = onInterfaces(c.getInterfaces(), runs, look);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static <T> T onInterfaces(Class<?>[] interfaces, Method runs, Function<Method, T> look) {
+        for (Class<?> i : interfaces) {
+            Method declared = declared(i, runs);
+            T found = declared == null ? null : look.apply(declared);
+            if (found == null) {
+                found = onInterfaces(i.getInterfaces(), runs, look);
+            }
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    /** {@code type}'s own method of the same signature, if it declares one. */
+    private static Method declared(Class<?> type, Method like) {
+        try {
+            return type.getDeclaredMethod(like.getName(), like.getParameterTypes());
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The class-level annotation that governs a resource method: the resource class's or a superclass's, else an
+     * interface's, else that of the class declaring the reported method. Java inherits class annotations from
+     * superclasses only; an interface sold as a whole must not be served free by a class implementing it.
+     */
+    static PaymentRequired onClass(Class<?> type, Method method) {
+        PaymentRequired found = type == null ? null : onType(type);
+        return found != null ? found : onType(method.getDeclaringClass());
+    }
+
+    /** A class's own annotation, a superclass's, else an interface's (nearest first); null when none. */
+    static PaymentRequired onType(Class<?> type) {
+        PaymentRequired own = type.getAnnotation(PaymentRequired.class); // @Inherited: a superclass's counts
+        for (Class<?> c = type; own == null && c != null; c = c.getSuperclass()) {
+            own = onInterfaceTypes(c.getInterfaces());
         }
         return own;
     }
 
-    static PaymentRequired onClass(Class<?> type, Method method) {
-        PaymentRequired onType = type == null ? null : type.getAnnotation(PaymentRequired.class);
-        return onType != null ? onType : method.getDeclaringClass().getAnnotation(PaymentRequired.class);
+    private static PaymentRequired onInterfaceTypes(Class<?>[] interfaces) {
+        for (Class<?> i : interfaces) {
+            PaymentRequired found = i.getAnnotation(PaymentRequired.class);
+            if (found == null) {
+                found = onInterfaceTypes(i.getInterfaces());
+            }
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     /**

@@ -71,8 +71,8 @@ final class JerseyExtensions {
             }
             for (ResourceMethod locator : info.getMatchedResourceLocators()) {
                 Invocable invocable = locator.getInvocable();
-                if (invocable.getHandlingMethod().getAnnotation(PaymentRequired.class) != null
-                        || invocable.getDefinitionMethod().getAnnotation(PaymentRequired.class) != null) {
+                if (AnnotationTerms.onMethod(null, invocable.getHandlingMethod()) != null
+                        || AnnotationTerms.onMethod(null, invocable.getDefinitionMethod()) != null) {
                     return true;
                 }
             }

@@ -45,7 +45,7 @@ final class LocatorGuard implements ContainerRequestFilter {
         }
         boolean paidAbove = JerseyExtensions.paidLocator(request);
         for (int i = 1; i < matched.size() && !paidAbove; i++) {
-            paidAbove = matched.get(i).getClass().getAnnotation(PaymentRequired.class) != null;
+            paidAbove = AnnotationTerms.onType(matched.get(i).getClass()) != null;
         }
         if (!paidAbove) {
             return;

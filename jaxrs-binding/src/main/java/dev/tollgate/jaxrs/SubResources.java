@@ -27,19 +27,19 @@ final class SubResources {
      * @throws ConfigurationException naming the locator whose resources would be served unpaid
      */
     static void checkLocators(Class<?> type) {
-        boolean paidClass = type.getAnnotation(PaymentRequired.class) != null;
+        boolean paidClass = AnnotationTerms.onType(type) != null;
         for (Method m : type.getMethods()) {
             if (!isLocator(m)) {
                 continue;
             }
             String locator = type.getName() + "." + m.getName() + "()";
-            if (m.getAnnotation(PaymentRequired.class) != null) {
+            if (AnnotationTerms.onMethod(type, m) != null) {
                 throw new ConfigurationException("@PaymentRequired on " + locator, "JAX-RS applies no filter to a "
                         + "sub-resource locator, so its resources would be free: annotate the class it returns, or "
                         + "that class's methods");
             }
             Class<?> returned = m.getReturnType();
-            if (paidClass && returned.getAnnotation(PaymentRequired.class) == null) {
+            if (paidClass && AnnotationTerms.onType(returned) == null) {
                 throw new ConfigurationException("@PaymentRequired on " + type.getName(), "its sub-resource "
                         + "locator " + locator + " returns " + returned.getName() + ", which is not annotated, so "
                         + "its resources would be free: annotate " + returned.getName() + " (or declare the locator "
@@ -75,16 +75,31 @@ final class SubResources {
         return false;
     }
 
-    /** A public method with {@code @Path} and no HTTP method designator. */
+    /**
+     * A public method with {@code @Path} and no HTTP method designator, judged on the annotations JAX-RS uses for it:
+     * its own when it has any, else those of the nearest method it overrides that has some.
+     */
     static boolean isLocator(Method m) {
-        if (Modifier.isStatic(m.getModifiers()) || m.getAnnotation(Path.class) == null) {
+        if (Modifier.isStatic(m.getModifiers())) {
             return false;
         }
+        Method annotated = AnnotationTerms.nearest(m, SubResources::withJaxRsAnnotations);
+        if (annotated == null || annotated.getAnnotation(Path.class) == null) {
+            return false;
+        }
+        return !hasMethodDesignator(annotated);
+    }
+
+    private static Method withJaxRsAnnotations(Method m) {
+        return m.getAnnotation(Path.class) != null || hasMethodDesignator(m) ? m : null;
+    }
+
+    private static boolean hasMethodDesignator(Method m) {
         for (Annotation a : m.getAnnotations()) {
             if (a.annotationType().getAnnotation(HttpMethod.class) != null) {
-                return false;
+                return true;
             }
         }
-        return true;
+        return false;
     }
 }

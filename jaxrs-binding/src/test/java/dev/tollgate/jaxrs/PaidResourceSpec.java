@@ -69,7 +69,8 @@ abstract class PaidResourceSpec extends JerseyTest {
                 .set("accept.mainnet.network", "base")
                 .build();
         return new ResourceConfig(Resources.Api.class, Resources.Reports.class, Resources.Locators.class,
-                Resources.PaidLocators.class, Resources.MaintenanceFilter.class)
+                Resources.PaidLocators.class, Resources.MaintenanceFilter.class, Resources.Repriced.class,
+                Resources.RepricedImpl.class, Resources.InheritedPrice.class, Resources.PaidApiImpl.class)
                 .register(TollgateFeature.from(config));
     }
 
@@ -130,6 +131,28 @@ abstract class PaidResourceSpec extends JerseyTest {
         JsonNode offer = body(r).path("accepts").get(0);
         assertEquals("20000", offer.path("maxAmountRequired").asText());
         assertEquals("Reports", offer.path("description").asText(), "unset on the method: the class's value");
+    }
+
+    @Test
+    void anOverridingMethodsOwnPriceWinsOverTheOverriddenMethodsWhoseJaxRsAnnotationsItInherits() throws IOException {
+        // JAX-RS reports the overridden method (it carries @GET and @Path), but the override is what runs.
+        for (String path : List.of("repriced/report", "repriced-impl/report")) {
+            Response r = get(path, null, null);
+            assertEquals(402, r.getStatus(), path);
+            assertEquals("50000", body(r).path("accepts").get(0).path("maxAmountRequired").asText(), path);
+            assertEquals("50000", header(r, "PAYMENT-REQUIRED").path("accepts").get(0).path("amount").asText(), path);
+        }
+        Response inherited = get("inherited-price/report", null, null);
+        assertEquals(402, inherited.getStatus());
+        assertEquals("10000", body(inherited).path("accepts").get(0).path("maxAmountRequired").asText(),
+                "an override without @PaymentRequired keeps the overridden method's price");
+    }
+
+    @Test
+    void anInterfacesClassAnnotationProtectsTheMethodsOfItsImplementation() throws IOException {
+        Response r = get("paid-api-impl/report", null, null);
+        assertEquals(402, r.getStatus());
+        assertEquals("20000", body(r).path("accepts").get(0).path("maxAmountRequired").asText());
     }
 
     @Test

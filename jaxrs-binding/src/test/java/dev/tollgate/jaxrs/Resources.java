@@ -245,4 +245,65 @@ final class Resources {
             return "special";
         }
     }
+
+    /** A base whose JAX-RS method an overriding subclass reprices: JAX-RS reports the base's method. */
+    public abstract static class PricedBase {
+        @GET
+        @Path("report")
+        @PaymentRequired(price = "$0.01")
+        public String report() {
+            return "base report";
+        }
+    }
+
+    @Path("repriced")
+    public static class Repriced extends PricedBase {
+        @Override
+        @PaymentRequired(price = "$0.05")
+        public String report() {
+            return "premium report";
+        }
+    }
+
+    /** An interface with the JAX-RS annotations and a price, implemented at another price. */
+    public interface PricedApi {
+        @GET
+        @Path("report")
+        @PaymentRequired(price = "$0.01")
+        String report();
+    }
+
+    @Path("repriced-impl")
+    public static class RepricedImpl implements PricedApi {
+        @Override
+        @PaymentRequired(price = "$0.05")
+        public String report() {
+            return "premium report";
+        }
+    }
+
+    /** An override without an annotation of its own keeps the price of the method it overrides. */
+    @Path("inherited-price")
+    public static class InheritedPrice extends PricedBase {
+        @Override
+        public String report() {
+            return "inherited report";
+        }
+    }
+
+    /** A whole interface sold: its implementation repeats none of its annotations. */
+    @PaymentRequired(price = "$0.02")
+    public interface PaidApi {
+        @GET
+        @Path("report")
+        String report();
+    }
+
+    @Path("paid-api-impl")
+    public static class PaidApiImpl implements PaidApi {
+        @Override
+        public String report() {
+            return "interface report";
+        }
+    }
 }

@@ -149,6 +149,35 @@ class StartupValidationTest {
         }
     }
 
+    /** A locator override repeating none of the annotations: JAX-RS still serves it as the annotated locator. */
+    @Path("locator-override")
+    public static class LocatorOverride extends AnnotatedLocator {
+        @Override
+        public Unpaid sub() {
+            return new Unpaid();
+        }
+    }
+
+    /** Sold as a whole through an interface, with a locator to an unpaid class. */
+    @PaymentRequired(price = "$0.01")
+    public interface PaidApiWithLocator {
+        @Path("sub")
+        Unpaid sub();
+    }
+
+    @Path("paid-interface-parent")
+    public static class PaidInterfaceParentOfUnpaid implements PaidApiWithLocator {
+        @GET
+        public String own() {
+            return "";
+        }
+
+        @Override
+        public Unpaid sub() {
+            return new Unpaid();
+        }
+    }
+
     @Path("chunked")
     public static class Chunked {
         @GET
@@ -179,6 +208,16 @@ class StartupValidationTest {
         ConfigurationException e = startupFailure(new ResourceConfig(PaidParentOfUnpaid.class).register(feature()));
         assertEquals("@PaymentRequired on " + PaidParentOfUnpaid.class.getName(), e.setting());
         assertTrue(e.problem().contains(Unpaid.class.getName()), e.problem());
+    }
+
+    @Test
+    void annotationsInheritedFromAnOverriddenLocatorOrAnInterfaceStopTheStartUpToo() {
+        ConfigurationException override = startupFailure(new ResourceConfig(LocatorOverride.class).register(feature()));
+        assertEquals("@PaymentRequired on " + LocatorOverride.class.getName() + ".sub()", override.setting());
+        ConfigurationException viaInterface = startupFailure(new ResourceConfig(PaidInterfaceParentOfUnpaid.class)
+                .register(feature()));
+        assertEquals("@PaymentRequired on " + PaidInterfaceParentOfUnpaid.class.getName(), viaInterface.setting());
+        assertTrue(viaInterface.problem().contains(Unpaid.class.getName()), viaInterface.problem());
     }
 
     @Test
