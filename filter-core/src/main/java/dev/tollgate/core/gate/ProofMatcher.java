@@ -57,7 +57,7 @@ final class ProofMatcher {
         JsonNode tree = parseTree(X402Headers.X_PAYMENT, json);
         requireVersion(tree, 1, X402Headers.X_PAYMENT);
         PaymentPayloadV1 p = bind(X402Headers.X_PAYMENT, tree, PaymentPayloadV1.class);
-        if (p.scheme() == null || p.network() == null || p.payload() == null) {
+        if (p.scheme() == null || p.network() == null || absent(p.payload())) {
             throw new Refusal("X-PAYMENT needs scheme, network and payload");
         }
         return matchV1(p.scheme(), p.network(), new TreePayload(tree, p.payload()), view, terms);
@@ -96,7 +96,7 @@ final class ProofMatcher {
         if (p == null) {
             p = bind(X402Headers.PAYMENT_SIGNATURE, tree, PaymentPayloadV2.class);
         }
-        if (p.accepted() == null || p.payload() == null) {
+        if (p.accepted() == null || absent(p.payload())) {
             throw new Refusal("PAYMENT-SIGNATURE needs accepted and payload");
         }
         return matchV2(p.resource(), p.accepted(), new TreePayload(tree, p.payload()), view, terms);
@@ -218,6 +218,14 @@ final class ProofMatcher {
         } catch (MalformedPaymentException e) {
             throw new Refusal(e.getMessage());
         }
+    }
+
+    /**
+     * Jackson binds a JSON {@code null} to a {@code JsonNode} field as a NullNode, not as null; binding that to a
+     * payload record gives null, which must be refused here rather than fail later as a NullPointerException.
+     */
+    private static boolean absent(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode();
     }
 
     private static void requireVersion(JsonNode tree, int version, String header) throws Refusal {

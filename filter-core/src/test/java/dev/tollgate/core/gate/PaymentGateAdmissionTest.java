@@ -344,6 +344,15 @@ class PaymentGateAdmissionTest {
     }
 
     @Test
+    void aProofWhosePayloadIsJsonNullIsRefusedNotAnError() {
+        // Jackson binds a JSON null to a JsonNode field as NullNode, not as null: it must still count as absent.
+        assertRefusedWithoutAskingTheFacilitator(v1(edited(Proofs.proof().v1(), t -> t.putNull("payload"))),
+                "payload");
+        assertRefusedWithoutAskingTheFacilitator(v2(edited(Proofs.proof().v2(), t -> t.putNull("payload"))),
+                "payload");
+    }
+
+    @Test
     void aSmartWalletsProofGoesToTheFacilitatorWithItsSignatureAsItCame() {
         String proof = Proofs.proof().smartWallet(Proofs.SMART_WALLET).v2();
         String signature = GateHarness.decodeHeader(proof).path("payload")
