@@ -11,6 +11,8 @@ import java.util.Optional;
  * specific level that sets either wins; setting both at one level is a contradiction.
  */
 final class PriceSetting {
+    private static final int UINT256_BITS = 256;
+
     private PriceSetting() {
     }
 
@@ -22,17 +24,24 @@ final class PriceSetting {
                 throw new ConfigurationException(prefix + "amount", "give either " + prefix + "price or "
                         + prefix + "amount, not both");
             }
+            if (price.isEmpty() && amount.isEmpty()) {
+                continue;
+            }
             String key = prefix + (price.isPresent() ? "price" : "amount");
+            BigInteger units;
             try {
-                if (price.isPresent()) {
-                    return Price.parse(price.get()).atomicUnits(network.decimals());
-                }
-                if (amount.isPresent()) {
-                    return Price.atomic(amount.get()).atomicUnits(network.decimals());
-                }
+                units = price.isPresent() ? Price.parse(price.get()).atomicUnits(network.decimals())
+                        : Price.atomic(amount.get()).atomicUnits(network.decimals());
             } catch (InvalidPriceException e) {
                 throw new ConfigurationException(key, e.getMessage());
             }
+            // An EIP-3009 value is a uint256: a larger price could never be paid, and the in-process verifier
+            // would fail on every proof for it, so it is refused here, naming the setting.
+            if (units.bitLength() > UINT256_BITS) {
+                throw new ConfigurationException(key, "is more than a uint256 can hold (at most 2^256 - 1 atomic"
+                        + " units)");
+            }
+            return units;
         }
         throw new ConfigurationException(prefixes.get(0) + "price",
                 "is required: a price such as \"$0.01\" (or an amount in the asset's atomic units)");

@@ -127,6 +127,15 @@ class TollgateConfigTest {
     }
 
     @Test
+    void anAmountNoUint256CanHoldIsNamedAtStartUp() {
+        // 78 digits pass the digits-only check, but from 2^256 on no authorization can carry the amount.
+        String tooLarge = BigInteger.ONE.shiftLeft(256).toString();
+        assertEquals("amount", failingSetting(minimalWith("price", null, "amount", tooLarge)));
+        String largest = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE).toString();
+        assertEquals(new BigInteger(largest), onlyOption(build(minimalWith("price", null, "amount", largest))).amount());
+    }
+
+    @Test
     void theNetworkDecidesTheAssetAndItsEip712Domain() {
         PaymentOption o = onlyOption(build(minimalWith("network", "base")));
         assertEquals("eip155:8453", o.network().caip2());
