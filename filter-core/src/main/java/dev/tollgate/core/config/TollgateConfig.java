@@ -1,6 +1,7 @@
 package dev.tollgate.core.config;
 
 import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.evm.EvmAddress;
 import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
 import dev.tollgate.core.gate.LedgerFailurePolicy;
 import dev.tollgate.core.gate.PaymentIdentifierPolicy;
@@ -230,16 +231,31 @@ public final class TollgateConfig {
             throw new ConfigurationException(payTo.getKey(), "must be a 0x-prefixed 20-byte EVM address, was \""
                     + payTo.getValue() + "\"");
         }
+        requireChecksum(payTo);
         Map.Entry<String, String> asset = look.find("asset").orElse(Map.entry("asset", network.usdcAddress()));
         if (!asset.getValue().matches("0x[0-9a-fA-F]{40}")) {
             throw new ConfigurationException(asset.getKey(), "must be a 0x-prefixed token contract address");
         }
+        requireChecksum(asset);
         java.math.BigInteger amount = PriceSetting.atomicAmount(s, prefixes, network);
         int timeout = look.find("maxTimeoutSeconds").map(e -> Settings.positiveInt(e.getKey(), e.getValue()))
                 .orElse(DEFAULT_MAX_TIMEOUT_SECONDS);
         String name = look.find("eip712.name").map(Map.Entry::getValue).orElse(network.eip712Name());
         String version = look.find("eip712.version").map(Map.Entry::getValue).orElse(network.eip712Version());
         return new PaymentOption(scheme, network, amount, asset.getValue(), payTo.getValue(), timeout, name, version);
+    }
+
+    /**
+     * An address in mixed case claims to be EIP-55 and must be: a wrong one is usually a typo in where money goes,
+     * wallets refuse to pay it, and the in-process verifier, which parses the option's addresses, would fail on
+     * every proof. All-lowercase and all-uppercase addresses carry no checksum and pass.
+     */
+    private static void requireChecksum(Map.Entry<String, String> address) {
+        try {
+            EvmAddress.parse(address.getValue());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(address.getKey(), e.getMessage());
+        }
     }
 
     /**

@@ -338,6 +338,16 @@ class TollgateConfigTest {
     }
 
     @Test
+    void anAddressInMixedCaseThatIsNoValidChecksumIsNamedAtStartUp() {
+        // Mixed case claims EIP-55; one letter's case changed breaks it. Clients refuse such an address, and the
+        // in-process verifier failed on it for every proof, as a 500.
+        assertEquals("payTo", failingSetting(minimalWith("payTo", "0x209693bc6afc0C5328bA36FaF03C514EF312287C")));
+        assertEquals("asset", failingSetting(minimalWith("asset", "0x036cbD53842c5426634e7929541eC2318f3dCF7e")));
+        assertEquals(PAY_TO.toLowerCase(java.util.Locale.ROOT),
+                onlyOption(build(minimalWith("payTo", PAY_TO.toLowerCase(java.util.Locale.ROOT)))).payTo());
+    }
+
+    @Test
     void aBadAssetIsNamed() {
         assertEquals("asset", failingSetting(minimalWith("asset", "USDC")));
     }
