@@ -35,7 +35,15 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         return status;
     }
 
+    /**
+     * Whether the handler wrote more than the limit. The writer's encoder keeps the last few KiB it was given
+     * until it is flushed, which a handler leaves to the container; so it is flushed first, or a body that only
+     * that flush would find too large would be settled and then sent cut short.
+     */
     boolean overflowed() {
+        if (writer != null) {
+            writer.flush();
+        }
         return overflowed;
     }
 

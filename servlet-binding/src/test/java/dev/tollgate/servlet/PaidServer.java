@@ -52,6 +52,7 @@ final class PaidServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new Report()), "/premium/*");
         context.addServlet(new ServletHolder(new Failing()), "/broken/*");
         context.addServlet(new ServletHolder(new Big()), "/big/*");
+        context.addServlet(new ServletHolder(new Unflushed()), "/unflushed/*");
         context.addServlet(new ServletHolder(new Free()), "/free/*");
         context.addServlet(new ServletHolder(new Dispatching()), "/dispatch/*");
         server.setHandler(context);
@@ -155,6 +156,21 @@ final class PaidServer implements AutoCloseable {
             } catch (IOException swallowed) {
                 // A careless handler: ignores the failure and returns normally.
             }
+        }
+    }
+
+    /**
+     * Writes {@code ?bytes=n} bytes of paid content through its writer and returns without flushing it, as most
+     * servlets do: the container flushes a writer it handed out when the response is completed.
+     */
+    private final class Unflushed extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            paidHandlerRuns.incrementAndGet();
+            int n = Integer.parseInt(req.getParameter("bytes"));
+            String line = PAID_MARKER + "\n";
+            resp.setContentType("text/plain");
+            resp.getWriter().write(line.repeat(n / line.length() + 1), 0, n);
         }
     }
 

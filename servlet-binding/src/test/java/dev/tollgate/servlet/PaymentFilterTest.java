@@ -51,6 +51,7 @@ class PaymentFilterTest {
                 .route("GET", "/premium/*", "$0.01")
                 .route("*", "/broken/*", "$0.01")
                 .route("*", "/big/*", "$0.01")
+                .route("GET", "/unflushed/*", "$0.01")
                 .build();
     }
 
@@ -313,6 +314,28 @@ class PaymentFilterTest {
         assertFalse(r.body().contains(PAID_MARKER));
         assertTrue(r.body().contains("bufferLimit"));
         assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aWrittenBodyOverTheLimitThatTheHandlerLeftUnflushedFailsClosedWithoutCharging() throws Exception {
+        // The writer keeps the last few KiB it was given until it is flushed, which handlers leave to the container.
+        HttpResponse<String> r = server.get("/unflushed/report?bytes=" + (65_536 + 100), "X-PAYMENT",
+                Proofs.proof().v1());
+
+        assertEquals(500, r.statusCode(), "status with a body of " + r.body().length() + " characters");
+        assertFalse(r.body().contains(PAID_MARKER));
+        assertTrue(r.body().contains("bufferLimit"), r.body());
+        assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aWrittenBodyOfExactlyTheLimitThatTheHandlerLeftUnflushedIsSentWhole() throws Exception {
+        HttpResponse<String> r = server.get("/unflushed/report?bytes=65536", "X-PAYMENT", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode());
+        assertEquals(65_536, r.body().length());
+        assertTrue(r.body().startsWith(PAID_MARKER));
+        assertEquals(1, facilitator.settleRequests().size());
     }
 
     @Test
