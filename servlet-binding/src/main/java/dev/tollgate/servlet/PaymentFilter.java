@@ -187,9 +187,11 @@ public class PaymentFilter implements Filter {
     static void finish(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
                        BufferedResponse buffered) throws IOException {
         if (buffered.overflowed()) {
-            session.abandon();
+            // Not abandon(): a route that settled before its handler ran stays paid, and complete() hands back the
+            // receipt the payer must then be given.
+            Completion ended = session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             response.reset();
-            write(response, nothingCharged(500, "the response exceeded the configured bufferLimit"));
+            write(response, undelivered(500, "the response exceeded the configured bufferLimit", ended));
             return;
         }
         Completion completion = session.complete(buffered.status());
@@ -202,6 +204,22 @@ public class PaymentFilter implements Filter {
             response.reset();
             write(response, ((Completion.Withhold) completion).answer());
         }
+    }
+
+    /**
+     * Tollgate's own answer in place of a paid handler's that is not delivered, once its session has {@code ended}.
+     * Nothing was charged, unless the route settled before its handler ran (settlement=before): then the answer
+     * says so and carries the settlement's receipt, as the JAX-RS binding's does.
+     */
+    static HttpAnswer undelivered(int status, String why, Completion ended) {
+        if (!(ended instanceof Completion.Deliver settled) || settled.headers().isEmpty()) {
+            return nothingCharged(status, why);
+        }
+        Map<String, String> headers = new LinkedHashMap<>(settled.headers());
+        headers.put("Cache-Control", "no-store");
+        String json = "{\"error\":\"" + why + "; the payment was settled before the handler ran, its receipt is in "
+                + "the PAYMENT-RESPONSE header\"}";
+        return new HttpAnswer(status, headers, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Tollgate's own answer in place of a paid handler's that was not charged for: status, and why, as JSON. */

@@ -393,6 +393,23 @@ class PaymentFilterTest {
     }
 
     @Test
+    void settlementBeforeTheHandlerThenAResponseOverTheLimitTellsThePayerItWasChargedAndGivesTheReceipt()
+            throws Exception {
+        server.close();
+        server = new PaidServer(Tollgate.create(config(SettlementMode.BEFORE)));
+
+        HttpResponse<String> r = server.get("/big/file", "X-PAYMENT", Proofs.proof().v1());
+
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains(PAID_MARKER));
+        assertEquals(1, facilitator.settleRequests().size());
+        assertFalse(r.body().contains("nothing was charged"), r.body());
+        assertTrue(r.body().contains("bufferLimit"), r.body());
+        assertTrue(decodeHeader(r.headers().firstValue("PAYMENT-RESPONSE").orElseThrow()).get("success").booleanValue());
+        assertTrue(r.headers().firstValue("X-PAYMENT-RESPONSE").isPresent());
+    }
+
+    @Test
     void theReceiptHeaderNamesNoSecretAndTheBodyIsTheHandlersOwn() throws Exception {
         HttpResponse<String> r = server.get("/premium/report", "X-PAYMENT", Proofs.proof().v1());
 
