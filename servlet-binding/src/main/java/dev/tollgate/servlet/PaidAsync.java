@@ -1,5 +1,6 @@
 package dev.tollgate.servlet;
 
+import dev.tollgate.core.gate.Completion;
 import dev.tollgate.core.gate.PaymentSession;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -55,6 +56,8 @@ final class PaidAsync implements AsyncListener {
     private volatile int endedWith;
     /** The thread delivering a container's timeout or error event to the handler's listeners; null otherwise. */
     private volatile Thread eventThread;
+    /** How the session ended when the cycle was abandoned; null before. */
+    private volatile Completion abandoned;
     /** dispatch() was called since the current pass began: another pass follows. */
     private boolean dispatchPending;
     /** Where that dispatch goes, for the log when it never reaches the filter. */
@@ -96,11 +99,16 @@ final class PaidAsync implements AsyncListener {
         }
     }
 
-    /** The cycle ended without the handler finishing: nothing is charged, the claim is released. */
+    /**
+     * The cycle ended without the handler finishing: nothing is charged, the claim is released (a payment settled
+     * before the handler ran stays settled).
+     */
     void abandon() {
         if (state.compareAndSet(OPEN, DONE)) {
             // The held arrays are not given back for reuse: the handler's thread may still be writing into them.
-            session.abandon();
+            // complete(), not abandon(): it releases the claim alike, and hands back the receipt of a payment settled
+            // before the handler ran (settlement=before), which Tollgate's answer must then carry.
+            abandoned = session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             done.countDown();
         }
     }
@@ -181,8 +189,9 @@ final class PaidAsync implements AsyncListener {
 
     /**
      * The handler completes a cycle the container already ended (its timeout, or an error), typically from its own
-     * AsyncListener. Nothing was charged, so nothing it wrote may go out: the client gets Tollgate's answer, with
-     * the handler's status when that is an error status, and the container's cause's otherwise.
+     * AsyncListener. Nothing was charged (or, settled before the handler ran, the answer says so with the receipt),
+     * and nothing it wrote may go out: the client gets Tollgate's answer, with the handler's status when that is an
+     * error status, and the container's cause's otherwise.
      */
     private void answerEnded() throws IOException {
         if (response.isCommitted()) {
@@ -193,7 +202,7 @@ final class PaidAsync implements AsyncListener {
                 ? "the paid handler did not finish before its asynchronous timeout"
                 : "the paid handler's asynchronous cycle failed";
         response.reset();
-        PaymentFilter.write(response, PaymentFilter.nothingCharged(status, why));
+        PaymentFilter.write(response, PaymentFilter.undelivered(status, why, abandoned));
     }
 
     AsyncContext context(AsyncContext started) {

@@ -83,7 +83,8 @@ class AsyncPaidHandlerTest {
         asyncLog.addHandler(capture);
         facilitator = new FacilitatorDouble();
         tollgate = Tollgate.create(TollgateConfig.builder().facilitatorUrl(facilitator.url()).payTo(Proofs.PAY_TO)
-                .route("GET", "/async/*", "$0.01").build());
+                .route("GET", "/async/*", "$0.01")
+                .route("GET", "/before/*", "$0.01").set("route.r1.settlement", "before").build());
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -103,6 +104,7 @@ class AsyncPaidHandlerTest {
         context.addServlet(async(new AnsweringItsOwnTimeout()), "/async/own-timeout");
         context.addServlet(async(new CompletingFromAnotherThreadDuringItsTimeout()), "/async/timeout-race");
         context.addServlet(async(new AnsweringTheTimeoutOfItsSecondCycle()), "/async/second-cycle-timeout");
+        context.addServlet(async(new AnsweringItsOwnTimeout()), "/before/own-timeout");
         // A deployment that forgot the ASYNC mapping: a paid handler's dispatch goes past the filter.
         ServletContextHandler unmapped = context("/unmapped", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(new ContextHandlerCollection(context, unmapped));
@@ -324,6 +326,18 @@ class AsyncPaidHandlerTest {
     @Test
     void aListenerThatJoinsTheNextCycleAnswersItsTimeoutThroughTollgateToo() throws Exception {
         assertTimeoutAnsweredByTollgate("/async/second-cycle-timeout");
+    }
+
+    @Test
+    void aHandlerSettledBeforeItRanThatAnswersItsOwnTimeoutIsToldItWasChargedAndGivenTheReceipt() throws Exception {
+        HttpResponse<String> r = get("/before/own-timeout", Proofs.proof().v1());
+
+        assertEquals(504, r.statusCode(), r.body());
+        assertFalse(r.body().contains(PAID), r.body());
+        assertEquals(1, facilitator.settleRequests().size());
+        assertFalse(r.body().contains("nothing was charged"), r.body());
+        assertTrue(r.body().contains("did not finish before its asynchronous timeout"), r.body());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
     }
 
     /** Tollgate's answer to a cycle the handler completed after its timeout: 504, saying so, nothing charged. */
