@@ -59,6 +59,13 @@ final class BufferedResponse extends HttpServletResponseWrapper {
 
     @Override
     public void sendError(int sc, String msg) {
+        if (sc >= 100 && sc < 200) {
+            // An interim answer (Jetty sends sendError(102) and sendError(103) at once, as Processing and Early Hints)
+            // does not end the handler's answer: recorded as one, it would be settled and then sent alone, the
+            // content dropped. It may not go out before the payment is settled either, with the handler's headers;
+            // interim answers are optional, so it is left out.
+            return;
+        }
         status = sc;
         error = true;
         errorMessage = msg;

@@ -6,10 +6,12 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,6 +55,7 @@ final class PaidServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new Failing()), "/broken/*");
         context.addServlet(new ServletHolder(new Big()), "/big/*");
         context.addServlet(new ServletHolder(new Unflushed()), "/unflushed/*");
+        context.addServlet(new ServletHolder(new EarlyHints()), "/hints/*");
         context.addServlet(new ServletHolder(new Free()), "/free/*");
         context.addServlet(new ServletHolder(new Dispatching()), "/dispatch/*");
         server.setHandler(context);
@@ -75,16 +78,28 @@ final class PaidServer implements AutoCloseable {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Sends a request target byte for byte, as an attacker would, and returns the whole raw response. */
-    String raw(String method, String target) throws IOException {
+    /**
+     * Sends a request target byte for byte, as an attacker would, with the given extra header lines, and returns
+     * the whole raw response (interim ones included), or what came of it before the server fell silent.
+     */
+    String raw(String method, String target, String... headerLines) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port())) {
             s.setSoTimeout(10_000);
+            StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            for (String line : headerLines) {
+                head.append(line).append("\r\n");
+            }
             OutputStream out = s.getOutputStream();
-            out.write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(head.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = s.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            try {
+                in.transferTo(got);
+            } catch (SocketTimeoutException fellSilent) {
+                // Jetty keeps a connection open after an interim answer, even when asked to close it.
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -171,6 +186,18 @@ final class PaidServer implements AutoCloseable {
             String line = PAID_MARKER + "\n";
             resp.setContentType("text/plain");
             resp.getWriter().write(line.repeat(n / line.length() + 1), 0, n);
+        }
+    }
+
+    /** Sends a 103 Early Hints interim answer (Jetty's sendError(103)), then its paid content. */
+    private final class EarlyHints extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            paidHandlerRuns.incrementAndGet();
+            resp.setHeader("Link", "</report.css>; rel=preload; as=style");
+            resp.sendError(103);
+            resp.setContentType("text/plain");
+            resp.getWriter().write(PAID_MARKER + " after early hints");
         }
     }
 

@@ -52,6 +52,7 @@ class PaymentFilterTest {
                 .route("*", "/broken/*", "$0.01")
                 .route("*", "/big/*", "$0.01")
                 .route("GET", "/unflushed/*", "$0.01")
+                .route("GET", "/hints/*", "$0.01")
                 .build();
     }
 
@@ -407,6 +408,17 @@ class PaymentFilterTest {
         assertTrue(r.body().contains("bufferLimit"), r.body());
         assertTrue(decodeHeader(r.headers().firstValue("PAYMENT-RESPONSE").orElseThrow()).get("success").booleanValue());
         assertTrue(r.headers().firstValue("X-PAYMENT-RESPONSE").isPresent());
+    }
+
+    @Test
+    void aHandlerThatSendsEarlyHintsIsChargedOnlyWithItsContentDelivered() throws Exception {
+        String response = server.raw("GET", "/hints/report", "X-PAYMENT: " + Proofs.proof().v1());
+
+        int last = response.lastIndexOf("HTTP/1.1 ");
+        assertTrue(response.startsWith("HTTP/1.1 200 ", last), response);
+        assertTrue(response.substring(last).contains(PAID_MARKER + " after early hints"), response);
+        assertTrue(response.substring(last).contains("PAYMENT-RESPONSE: "), response);
+        assertEquals(1, facilitator.settleRequests().size());
     }
 
     @Test
