@@ -20,6 +20,8 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     private final LimitedBytes bytes = new LimitedBytes();
     private ServletOutputStream stream;
     private PrintWriter writer;
+    /** The charset the writer encodes in, once there is one. */
+    private String writerEncoding;
     private int status = SC_OK;
     private String errorMessage;
     private boolean error;
@@ -148,6 +150,12 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         if (writer == null) {
             String encoding = getCharacterEncoding();
             Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
+            // A container fixes the charset when it hands out its writer, and names it in Content-Type (Jetty does
+            // for text/html and text/plain, whose charset it otherwise only infers). The container's writer is never
+            // asked for here, so the charset is fixed the same way, or the body would go out in a charset its
+            // Content-Type does not name.
+            writerEncoding = encoding == null ? charset.name() : encoding;
+            super.setCharacterEncoding(writerEncoding);
             stream = null;
             writer = new PrintWriter(new OutputStreamWriter(new java.io.OutputStream() {
                 @Override
@@ -164,6 +172,22 @@ final class BufferedResponse extends HttpServletResponseWrapper {
             }, charset));
         }
         return writer;
+    }
+
+    /** Once the writer is out, its charset stays (as the Servlet specification has it): the body is encoded in it. */
+    @Override
+    public void setCharacterEncoding(String encoding) {
+        if (writer == null) {
+            super.setCharacterEncoding(encoding);
+        }
+    }
+
+    @Override
+    public void setContentType(String type) {
+        super.setContentType(type);
+        if (writer != null && type != null) {
+            super.setCharacterEncoding(writerEncoding);
+        }
     }
 
     @Override

@@ -56,6 +56,8 @@ final class PaidServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new Big()), "/big/*");
         context.addServlet(new ServletHolder(new Unflushed()), "/unflushed/*");
         context.addServlet(new ServletHolder(new EarlyHints()), "/hints/*");
+        context.addServlet(new ServletHolder(new Accented()), "/text/*");
+        context.addServlet(new ServletHolder(new Accented()), "/free/text/*");
         context.addServlet(new ServletHolder(new Free()), "/free/*");
         context.addServlet(new ServletHolder(new Dispatching()), "/dispatch/*");
         server.setHandler(context);
@@ -71,11 +73,20 @@ final class PaidServer implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path, String... headers) throws Exception {
+        return client.send(request(path, headers), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The answer's body as it came, not decoded by a charset the answer may or may not name. */
+    HttpResponse<byte[]> getBytes(String path, String... headers) throws Exception {
+        return client.send(request(path, headers), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpRequest request(String path, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20)).GET();
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return b.build();
     }
 
     /**
@@ -198,6 +209,15 @@ final class PaidServer implements AutoCloseable {
             resp.sendError(103);
             resp.setContentType("text/plain");
             resp.getWriter().write(PAID_MARKER + " after early hints");
+        }
+    }
+
+    /** Text with accents, of the type {@code ?type=} names (no charset), written through the writer. */
+    private static final class Accented extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            resp.setContentType(req.getParameter("type"));
+            resp.getWriter().write(PAID_MARKER + ": caf\u00e9 cr\u00e8me");
         }
     }
 

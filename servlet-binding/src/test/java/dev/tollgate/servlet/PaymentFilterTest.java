@@ -1,6 +1,7 @@
 package dev.tollgate.servlet;
 
 import static dev.tollgate.servlet.PaidServer.PAID_MARKER;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -20,6 +21,8 @@ import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PaymentFilterTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +56,7 @@ class PaymentFilterTest {
                 .route("*", "/big/*", "$0.01")
                 .route("GET", "/unflushed/*", "$0.01")
                 .route("GET", "/hints/*", "$0.01")
+                .route("GET", "/text/*", "$0.01")
                 .build();
     }
 
@@ -419,6 +423,18 @@ class PaymentFilterTest {
         assertTrue(response.substring(last).contains(PAID_MARKER + " after early hints"), response);
         assertTrue(response.substring(last).contains("PAYMENT-RESPONSE: "), response);
         assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/html", "text/plain"})
+    void aPaidTextAnswerNamesTheCharsetOfItsBodyAsTheSameServletUnpaidDoes(String type) throws Exception {
+        HttpResponse<byte[]> unpaid = server.getBytes("/free/text/page?type=" + type);
+        HttpResponse<byte[]> paid = server.getBytes("/text/page?type=" + type, "X-PAYMENT", Proofs.proof().v1());
+
+        assertEquals(200, paid.statusCode());
+        assertEquals(unpaid.headers().firstValue("Content-Type").orElse(null),
+                paid.headers().firstValue("Content-Type").orElse(null));
+        assertArrayEquals(unpaid.body(), paid.body());
     }
 
     @Test
