@@ -146,6 +146,10 @@ final class PaidAsync implements AsyncListener {
             completeAfterPass = null;
         }
         abandon();
+        // A payment settled before the handler ran stays charged: the container's error answer carries its receipt.
+        if (abandoned instanceof Completion.Deliver settled && !response.isCommitted()) {
+            settled.headers().forEach(response::setHeader);
+        }
     }
 
     private void completeRequested(AsyncContext started) {

@@ -160,7 +160,13 @@ public class PaymentFilter implements Filter {
                 if (async != null) {
                     async.passThrew();
                 } else {
-                    session.abandon();
+                    // Not abandon(): complete() releases a claim alike, and hands back the receipt of a payment
+                    // settled before the handler ran (settlement=before), which the container's error answer
+                    // then carries: the payer was charged, and keeps the evidence.
+                    Completion ended = session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+                    if (ended instanceof Completion.Deliver settled && !response.isCommitted()) {
+                        settled.headers().forEach(response::setHeader);
+                    }
                 }
                 throw e;
             }

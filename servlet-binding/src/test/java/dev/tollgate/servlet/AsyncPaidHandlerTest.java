@@ -105,6 +105,7 @@ class AsyncPaidHandlerTest {
         context.addServlet(async(new CompletingFromAnotherThreadDuringItsTimeout()), "/async/timeout-race");
         context.addServlet(async(new AnsweringTheTimeoutOfItsSecondCycle()), "/async/second-cycle-timeout");
         context.addServlet(async(new AnsweringItsOwnTimeout()), "/before/own-timeout");
+        context.addServlet(async(new CompletingThenThrowing()), "/before/complete-then-throw");
         // A deployment that forgot the ASYNC mapping: a paid handler's dispatch goes past the filter.
         ServletContextHandler unmapped = context("/unmapped", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(new ContextHandlerCollection(context, unmapped));
@@ -337,6 +338,16 @@ class AsyncPaidHandlerTest {
         assertEquals(1, facilitator.settleRequests().size());
         assertFalse(r.body().contains("nothing was charged"), r.body());
         assertTrue(r.body().contains("did not finish before its asynchronous timeout"), r.body());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+    }
+
+    @Test
+    void aHandlerSettledBeforeItRanThatThrowsAfterGoingAsynchronousLeavesThePayerItsReceipt() throws Exception {
+        HttpResponse<String> r = get("/before/complete-then-throw", Proofs.proof().v1());
+
+        assertEquals(500, r.statusCode(), r.body());
+        assertFalse(r.body().contains(PAID), r.body());
+        assertEquals(1, facilitator.settleRequests().size());
         assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
     }
 

@@ -425,6 +425,20 @@ class PaymentFilterTest {
         assertEquals(1, facilitator.settleRequests().size());
     }
 
+    @Test
+    void settlementBeforeTheHandlerThenAHandlerThatThrowsLeavesThePayerItsReceipt() throws Exception {
+        server.close();
+        server = new PaidServer(Tollgate.create(config(SettlementMode.BEFORE)));
+
+        HttpResponse<String> r = server.get("/broken/throw", "X-PAYMENT", Proofs.proof().v1());
+
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains(PAID_MARKER));
+        assertEquals(1, facilitator.settleRequests().size());
+        assertTrue(decodeHeader(r.headers().firstValue("PAYMENT-RESPONSE").orElseThrow()).get("success").booleanValue());
+        assertTrue(r.headers().firstValue("X-PAYMENT-RESPONSE").isPresent());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"text/html", "text/plain"})
     void aPaidTextAnswerNamesTheCharsetOfItsBodyAsTheSameServletUnpaidDoes(String type) throws Exception {
