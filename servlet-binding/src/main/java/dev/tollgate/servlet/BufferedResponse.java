@@ -23,6 +23,8 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     /** The charset the writer encodes in, once there is one. */
     private String writerEncoding;
     private int status = SC_OK;
+    /** What the handler passed to sendError (status is 500 for a negative one). */
+    private int errorCode;
     private String errorMessage;
     private boolean error;
     private String redirect;
@@ -68,7 +70,10 @@ final class BufferedResponse extends HttpServletResponseWrapper {
             // interim answers are optional, so it is left out.
             return;
         }
-        status = sc;
+        // Jetty's sendError(-1) aborts the connection: a failed answer, so nothing may be settled for it (status
+        // -1 is below 400). The abort itself is passed on when the response is committed.
+        status = sc < 0 ? SC_INTERNAL_SERVER_ERROR : sc;
+        errorCode = sc;
         error = true;
         errorMessage = msg;
     }
@@ -237,7 +242,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
             return;
         }
         if (error) {
-            response.sendError(status, errorMessage);
+            response.sendError(errorCode, errorMessage);
             return;
         }
         response.setStatus(status);

@@ -164,6 +164,11 @@ final class PaidServer implements AutoCloseable {
                 resp.getWriter().write(PAID_MARKER);
                 throw new IllegalStateException("handler blew up");
             }
+            if (req.getPathInfo() != null && req.getPathInfo().contains("abort")) {
+                resp.getWriter().write(PAID_MARKER);
+                resp.sendError(-1, "backend lost"); // Jetty: abort the connection
+                return;
+            }
             resp.getWriter().write(PAID_MARKER + " partial");
             resp.sendError(500, "backend down");
         }

@@ -14,6 +14,7 @@ import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.gate.SettlementMode;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -309,6 +310,22 @@ class PaymentFilterTest {
         assertEquals(500, r.statusCode());
         assertFalse(r.body().contains(PAID_MARKER));
         assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aHandlerThatAbortsTheConnectionSettlesNothingAndTheProofCanBeUsedAgain() throws Exception {
+        String proof = Proofs.proof().v1();
+
+        String answer;
+        try {
+            answer = server.raw("GET", "/broken/abort", "X-PAYMENT: " + proof);
+        } catch (IOException reset) {
+            answer = "";
+        }
+
+        assertFalse(answer.contains(PAID_MARKER), answer);
+        assertEquals(0, facilitator.settleRequests().size());
+        assertEquals(200, server.get("/premium/report", "X-PAYMENT", proof).statusCode());
     }
 
     @Test
