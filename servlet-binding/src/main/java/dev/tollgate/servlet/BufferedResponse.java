@@ -51,9 +51,15 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         return overflowed;
     }
 
+    /**
+     * Ignored once the handler sent an error or a redirect, as the container ignores it then (that answer is
+     * committed): the status the payment is settled or released on must be the one the answer goes out with.
+     */
     @Override
     public void setStatus(int sc) {
-        status = sc;
+        if (!error && redirect == null) {
+            status = sc;
+        }
     }
 
     @Override

@@ -164,6 +164,12 @@ final class PaidServer implements AutoCloseable {
                 resp.getWriter().write(PAID_MARKER);
                 throw new IllegalStateException("handler blew up");
             }
+            if (req.getPathInfo() != null && req.getPathInfo().contains("status-after")) {
+                // A helper on the way out sets the usual status; the container ignores it after sendError.
+                resp.sendError(503, "backend down");
+                resp.setStatus(200);
+                return;
+            }
             if (req.getPathInfo() != null && req.getPathInfo().contains("abort")) {
                 resp.getWriter().write(PAID_MARKER);
                 resp.sendError(-1, "backend lost"); // Jetty: abort the connection

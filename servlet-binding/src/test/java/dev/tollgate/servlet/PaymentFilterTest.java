@@ -313,6 +313,18 @@ class PaymentFilterTest {
     }
 
     @Test
+    void aStatusSetAfterTheHandlerSentAnErrorIsIgnoredAsTheContainerIgnoresItAndNothingIsSettled() throws Exception {
+        String proof = Proofs.proof().v1();
+
+        HttpResponse<String> r = server.get("/broken/status-after", "X-PAYMENT", proof);
+
+        assertEquals(503, r.statusCode());
+        assertEquals(0, facilitator.settleRequests().size());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isEmpty());
+        assertEquals(200, server.get("/premium/report", "X-PAYMENT", proof).statusCode());
+    }
+
+    @Test
     void aHandlerThatAbortsTheConnectionSettlesNothingAndTheProofCanBeUsedAgain() throws Exception {
         String proof = Proofs.proof().v1();
 
