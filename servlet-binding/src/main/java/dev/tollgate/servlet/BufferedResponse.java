@@ -19,7 +19,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     private final long limit;
     private final LimitedBytes bytes = new LimitedBytes();
     private ServletOutputStream stream;
-    private PrintWriter writer;
+    private HandlersWriter writer;
     /** The charset the writer encodes in, once there is one. */
     private String writerEncoding;
     private int status = SC_OK;
@@ -29,6 +29,8 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     private boolean error;
     private String redirect;
     private boolean overflowed;
+    /** The handler flushed or closed its output, which commits a container's response. */
+    private boolean flushedByHandler;
 
     BufferedResponse(HttpServletResponse response, long limit) {
         super(response);
@@ -46,18 +48,21 @@ final class BufferedResponse extends HttpServletResponseWrapper {
      */
     boolean overflowed() {
         if (writer != null) {
-            writer.flush();
+            writer.drain();
         }
         return overflowed;
     }
 
     /**
-     * Ignored once the handler sent an error or a redirect, as the container ignores it then (that answer is
-     * committed): the status the payment is settled or released on must be the one the answer goes out with.
+     * Ignored once the container would have committed the answer (the handler sent an error or a redirect, flushed
+     * or closed its output, or wrote more than the response buffer holds), as the container ignores it then: the
+     * status the payment is settled or released on must be the one the answer goes out with. A 500 set after the
+     * paid content was flushed would otherwise send that content uncharged. A reset of the buffer, which drops that
+     * content, lets the handler set it again.
      */
     @Override
     public void setStatus(int sc) {
-        if (!error && redirect == null) {
+        if (!error && redirect == null && !flushedByHandler && bytes.size() <= getBufferSize()) {
             status = sc;
         }
     }
@@ -148,6 +153,16 @@ final class BufferedResponse extends HttpServletResponseWrapper {
                     bytes.checkRoom(len);
                     bytes.write(b, off, len);
                 }
+
+                @Override
+                public void flush() {
+                    flushedByHandler = true;
+                }
+
+                @Override
+                public void close() {
+                    flushedByHandler = true;
+                }
             };
         }
         return stream;
@@ -168,7 +183,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
             writerEncoding = encoding == null ? charset.name() : encoding;
             super.setCharacterEncoding(writerEncoding);
             stream = null;
-            writer = new PrintWriter(new OutputStreamWriter(new java.io.OutputStream() {
+            writer = new HandlersWriter(new OutputStreamWriter(new java.io.OutputStream() {
                 @Override
                 public void write(int b) throws IOException {
                     bytes.checkRoom(1);
@@ -203,8 +218,9 @@ final class BufferedResponse extends HttpServletResponseWrapper {
 
     @Override
     public void flushBuffer() {
+        flushedByHandler = true;
         if (writer != null) {
-            writer.flush();
+            writer.drain();
         }
     }
 
@@ -216,8 +232,10 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     @Override
     public void resetBuffer() {
         if (writer != null) {
-            writer.flush();
+            writer.drain();
         }
+        // What a container would have sent is gone: the status is the handler's to set again.
+        flushedByHandler = false;
         bytes.reset();
     }
 
@@ -241,7 +259,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     /** Sends the handler's response, as the handler meant it, to the real response. */
     void commitTo(HttpServletResponse response) throws IOException {
         if (writer != null) {
-            writer.flush();
+            writer.drain();
         }
         if (redirect != null) {
             response.sendRedirect(redirect);
@@ -254,6 +272,30 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         response.setStatus(status);
         response.setContentLength(bytes.size());
         bytes.writeTo(response.getOutputStream());
+    }
+
+    /** The handler's writer: its flush() and close() would commit a container's response; Tollgate's drain() not. */
+    private final class HandlersWriter extends PrintWriter {
+        HandlersWriter(java.io.Writer out) {
+            super(out);
+        }
+
+        @Override
+        public void flush() {
+            flushedByHandler = true;
+            super.flush();
+        }
+
+        @Override
+        public void close() {
+            flushedByHandler = true;
+            super.close();
+        }
+
+        /** Moves what the encoder still holds into the buffer. */
+        void drain() {
+            super.flush();
+        }
     }
 
     /**

@@ -56,6 +56,7 @@ final class PaidServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new Big()), "/big/*");
         context.addServlet(new ServletHolder(new Unflushed()), "/unflushed/*");
         context.addServlet(new ServletHolder(new EarlyHints()), "/hints/*");
+        context.addServlet(new ServletHolder(new FailingLate()), "/late/*");
         context.addServlet(new ServletHolder(new Accented()), "/text/*");
         context.addServlet(new ServletHolder(new Accented()), "/free/text/*");
         context.addServlet(new ServletHolder(new Free()), "/free/*");
@@ -229,6 +230,31 @@ final class PaidServer implements AutoCloseable {
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             resp.setContentType(req.getParameter("type"));
             resp.getWriter().write(PAID_MARKER + ": caf\u00e9 cr\u00e8me");
+        }
+    }
+
+    /**
+     * Writes its paid content, which commits the container's response ({@code ?commit=flush}: it flushes;
+     * {@code ?commit=size}: it writes more than the response buffer holds), then fails and sets 500, which the
+     * container ignores once the response is committed.
+     */
+    private final class FailingLate extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            paidHandlerRuns.incrementAndGet();
+            resp.setContentType("text/plain");
+            if ("size".equals(req.getParameter("commit"))) {
+                resp.getOutputStream().write((PAID_MARKER + "\n").repeat(resp.getBufferSize() / 10)
+                        .getBytes(StandardCharsets.US_ASCII));
+            } else {
+                resp.getWriter().write(PAID_MARKER);
+                resp.flushBuffer();
+            }
+            try {
+                throw new IllegalStateException("the audit log is down");
+            } catch (IllegalStateException e) {
+                resp.setStatus(500);
+            }
         }
     }
 

@@ -58,6 +58,7 @@ class PaymentFilterTest {
                 .route("GET", "/unflushed/*", "$0.01")
                 .route("GET", "/hints/*", "$0.01")
                 .route("GET", "/text/*", "$0.01")
+                .route("GET", "/late/*", "$0.01")
                 .build();
     }
 
@@ -322,6 +323,18 @@ class PaymentFilterTest {
         assertEquals(0, facilitator.settleRequests().size());
         assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isEmpty());
         assertEquals(200, server.get("/premium/report", "X-PAYMENT", proof).statusCode());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"flush", "size"})
+    void anErrorStatusSetAfterThePaidContentWasCommittedLeavesTheContentPaidFor(String commit) throws Exception {
+        // Unfiltered, the container ignores the late status and sends the content with 200; it is never free.
+        HttpResponse<String> r = server.get("/late/report?commit=" + commit, "X-PAYMENT", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().startsWith(PAID_MARKER));
+        assertEquals(1, facilitator.settleRequests().size());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
     }
 
     @Test
