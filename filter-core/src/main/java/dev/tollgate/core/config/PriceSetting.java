@@ -4,6 +4,7 @@ import dev.tollgate.core.pricing.InvalidPriceException;
 import dev.tollgate.core.pricing.Network;
 import dev.tollgate.core.pricing.Price;
 import java.math.BigInteger;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,7 +17,12 @@ final class PriceSetting {
     private PriceSetting() {
     }
 
-    static BigInteger atomicAmount(Settings s, java.util.List<String> prefixes, Network network) {
+    /**
+     * @param asset the option's token: a price in dollars is only taken for the network's own stablecoin, whose
+     *              decimals turn dollars into atomic units; any other token's price must be given as {@code amount}
+     */
+    static BigInteger atomicAmount(Settings s, java.util.List<String> prefixes, Network network,
+                                   Map.Entry<String, String> asset) {
         for (String prefix : prefixes) {
             Optional<String> price = s.get(prefix + "price");
             Optional<String> amount = s.get(prefix + "amount");
@@ -28,6 +34,13 @@ final class PriceSetting {
                 continue;
             }
             String key = prefix + (price.isPresent() ? "price" : "amount");
+            // Dollars are converted with the network's USDC decimals: for a token of 18 decimals, $1 would ask a
+            // trillionth of a token. So another token's price is never read from dollars.
+            if (price.isPresent() && !asset.getValue().equalsIgnoreCase(network.usdcAddress())) {
+                throw new ConfigurationException(key, "is in dollars, which only the network's USDC is paid in; with "
+                        + asset.getKey() + "=" + asset.getValue() + " give " + prefixes.get(0) + "amount in that token's "
+                        + "atomic units instead");
+            }
             BigInteger units;
             try {
                 units = price.isPresent() ? Price.parse(price.get()).atomicUnits(network.decimals())

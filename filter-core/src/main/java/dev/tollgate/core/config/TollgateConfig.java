@@ -237,7 +237,7 @@ public final class TollgateConfig {
             throw new ConfigurationException(asset.getKey(), "must be a 0x-prefixed token contract address");
         }
         requireChecksum(asset);
-        java.math.BigInteger amount = PriceSetting.atomicAmount(s, prefixes, network);
+        java.math.BigInteger amount = PriceSetting.atomicAmount(s, prefixes, network, asset);
         int timeout = look.find("maxTimeoutSeconds").map(e -> Settings.positiveInt(e.getKey(), e.getValue()))
                 .orElse(DEFAULT_MAX_TIMEOUT_SECONDS);
         String name = look.find("eip712.name").map(Map.Entry::getValue).orElse(network.eip712Name());

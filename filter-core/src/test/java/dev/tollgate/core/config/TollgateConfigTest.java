@@ -151,11 +151,29 @@ class TollgateConfigTest {
     @Test
     void assetTimeoutAndEip712DomainMayBeOverridden() {
         PaymentOption o = onlyOption(build(minimalWith("asset", "0x1111111111111111111111111111111111111111",
+                "price", null, "amount", "10000",
                 "maxTimeoutSeconds", "120", "eip712.name", "Token", "eip712.version", "1")));
         assertEquals("0x1111111111111111111111111111111111111111", o.asset());
         assertEquals(120, o.maxTimeoutSeconds());
         assertEquals("Token", o.eip712Name());
         assertEquals("1", o.eip712Version());
+    }
+
+    @Test
+    void anotherTokensPriceMustBeGivenInItsAtomicUnitsNotInDollars() {
+        // Dollars are converted with USDC's 6 decimals: "$1" for an 18-decimal token would ask 10^-12 of one.
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> build(minimalWith(
+                "route.other.path", "/other/*", "routes", "other",
+                "route.other.asset", "0x1111111111111111111111111111111111111111")));
+        assertEquals("price", e.setting(), "the dollar price the route inherits is named");
+        assertTrue(e.problem().contains("route.other.amount"), e.problem());
+        PaymentOption own = onlyOption(build(minimalWith("asset", "0x1111111111111111111111111111111111111111",
+                "price", null, "amount", "1000000000000000000")));
+        assertEquals(new java.math.BigInteger("1000000000000000000"), own.amount());
+        PaymentOption usdcNamed = onlyOption(build(minimalWith("asset",
+                "0x036CBD53842C5426634E7929541EC2318F3DCF7E")));
+        assertEquals("0x036CBD53842C5426634E7929541EC2318F3DCF7E", usdcNamed.asset(),
+                "the network's USDC, named in another case, still takes a dollar price");
     }
 
     @Test

@@ -76,6 +76,7 @@ class TamperingMatrixTest {
         s.put("route.other.payTo", OTHER);
         s.put("route.asset.path", "/asset/*");
         s.put("route.asset.asset", OTHER_TOKEN);
+        s.put("route.asset.amount", "10000"); // another token's price is never read from dollars
         s.put("route.multi.path", "/multi/*");
         s.put("route.multi.accepts", "sepolia,mainnet");
         s.put("accept.sepolia.network", "base-sepolia");
