@@ -90,6 +90,11 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
             }
             return new VerifyOutcome.Invalid(known.reason(), message);
         }
+        if (r.status() != 200) {
+            // Only a 200 can say yes, as in the x402 dialect: an error status claiming a valid payment is not an
+            // answer to deliver content on.
+            return new VerifyOutcome.Malfunction("facilitator /verify answered valid:true with HTTP " + r.status());
+        }
         String tx = text(json, "transactionId");
         String amount = text(json, "amount");
         String network = text(json, "network");
@@ -121,6 +126,10 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
         if (!success.booleanValue()) {
             String reason = ProofApiCode.ofCode(text(r.json(), "code")).orElse(ProofApiCode.INVALID_PAYMENT).reason();
             return new SettleOutcome.Failed(SettleResponse.failure(reason, network, null));
+        }
+        if (r.status() != 200) {
+            // Likewise for a settlement: a success under an error status is a malfunction, never a payment.
+            return new SettleOutcome.Malfunction("facilitator /settle answered success:true with HTTP " + r.status());
         }
         String answeredNetwork = text(r.json(), "network");
         return new SettleOutcome.Settled(new SettleResponse(true, null, text(r.json(), "transactionId"),

@@ -274,6 +274,29 @@ class ProofApiGateTest {
         assertEquals(502, r.answer().status());
     }
 
+    @ParameterizedTest(name = "HTTP {0}")
+    @CsvSource({"400", "402"})
+    void aValidAnswerWithAnErrorStatusIsAMalfunctionNotAPayment(int status) {
+        tollgate();
+        facilitator.onVerify(FacilitatorDouble.answer(status, "{\"valid\":true,\"transactionId\":\"tx_1\","
+                + "\"amount\":\"0.01\",\"network\":\"base-sepolia\"}"));
+        Decision.Reject r = assertInstanceOf(Decision.Reject.class, check(paid(PROOF)));
+        assertEquals(502, r.answer().status());
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @CsvSource({"400", "402"})
+    void aSettlementSuccessWithAnErrorStatusWithholdsTheContent(int status) {
+        tollgate("facilitator.proofApi.settle", "true");
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+        facilitator.onSettle(FacilitatorDouble.answer(status, "{\"success\":true,\"transactionId\":\"tx_9\"}"));
+        PaymentSession s = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+
+        Completion.Withhold w = assertInstanceOf(Completion.Withhold.class, s.complete(200));
+
+        assertEquals(502, w.answer().status());
+    }
+
     @Test
     void aSettledPaymentCannotBeUsedAgainWithTheSameOrAnotherProof() {
         tollgate();
