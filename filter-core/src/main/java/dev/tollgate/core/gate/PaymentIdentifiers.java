@@ -20,21 +20,23 @@ import java.util.regex.Pattern;
 /**
  * The x402 v2 {@code payment-identifier} extension (coinbase/x402 {@code specs/extensions/payment_identifier.md}):
  * a client puts an idempotency key in its payload's {@code extensions["payment-identifier"].info.id} and reuses
- * it when it retries. Per id, the store keeps the SHA-256 of the canonical payload and, once the request is over,
- * its outcome:
+ * it when it retries. Per id, the store keeps the SHA-256 of the canonical payload with the request's method and
+ * path and, once the request is over, its outcome:
  * <ul>
  *   <li>new id: the request goes through the gate as usual, the id held "in progress" meanwhile;</li>
  *   <li>same id, same payload, settled: the request is admitted again <em>without verifying or settling
  *       again</em>; the handler runs and the answer carries the stored settlement headers. The spec asks for the
  *       cached response; Tollgate caches no bodies, so it regenerates the response for the same resource. This is
- *       no free content: the payload pins the resource, the amount and a single on-chain authorization that was
- *       paid for this very request, whose client evidently did not get (or lost) the answer. Answering 402
+ *       no free content: the payload with the request's method and path pins the resource, the amount and a
+ *       single on-chain authorization that was paid for this very request, whose client evidently did not get
+ *       (or lost) the answer. Answering 402
  *       instead would leave a client who paid without what it paid for. Repeats are bounded by
  *       {@code paymentIdentifier.ttl}; a handler with side effects must itself be idempotent;</li>
  *   <li>same id, same payload, settlement refused by the facilitator: the same 402 with the same failed
  *       {@code PAYMENT-RESPONSE}, without asking the facilitator again (a new attempt takes a new id);</li>
  *   <li>same id, same payload, still in progress: 409 with {@code Retry-After} (never a second settlement);</li>
- *   <li>same id, different payload: 409 Conflict, as the spec says.</li>
+ *   <li>same id, different payload, or the same payload for another method or path: 409 Conflict, as the spec
+ *       says.</li>
  * </ul>
  * Anything that ends a request without a definitive result (invalid proof, replayed proof, facilitator
  * unavailable, handler error) frees the id, so the client may retry it.
@@ -91,7 +93,11 @@ final class PaymentIdentifiers {
                             + EXTENSION + " extension in the payment payload"), null)
                     : new Step(null, null);
         }
-        String fingerprint = ProofMatcher.sha256(ProofMatcher.canonical(payload));
+        // The payload's resource is optional, and its accepted requirement is the same for every resource of the
+        // same terms: the payload alone does not pin what was paid for. The request's method and path do, so they
+        // are fingerprinted with it; otherwise one settled id would replay as payment for every such resource.
+        String fingerprint = ProofMatcher.sha256(view.method() + ' ' + view.path() + '\n'
+                + ProofMatcher.canonical(payload));
         IdentifierRecord existing;
         try {
             existing = store.begin(id, fingerprint, until);
@@ -105,7 +111,8 @@ final class PaymentIdentifiers {
         }
         if (!existing.fingerprint().equals(fingerprint)) {
             return new Step(gate.reject(view, 409, REASON_CONFLICT
-                    + ": this payment identifier was already used with a different payment payload", null), null);
+                    + ": this payment identifier was already used with a different payment payload or for another"
+                    + " resource", null), null);
         }
         if (existing.inProgress()) {
             return new Step(gate.reject(view, 409, REASON_IN_PROGRESS

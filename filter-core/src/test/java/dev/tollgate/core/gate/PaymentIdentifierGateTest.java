@@ -133,6 +133,22 @@ class PaymentIdentifierGateTest {
     }
 
     @Test
+    void aSettledIdentifierIsNoPaymentForAnotherResourceOfTheSameTerms() throws IOException {
+        try (GateHarness gate = new GateHarness("paymentIdentifier", "optional")) {
+            // A v2 payload need not name its resource: then only the request it was settled for pins it.
+            String proof = withId(Proofs.proof().v2(), newId());
+            gate.admitted(v2(proof)).complete(200);
+
+            Decision elsewhere = gate.check(TestRequest.get("/premium/other").with("PAYMENT-SIGNATURE", proof));
+
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class, elsewhere);
+            assertEquals(409, r.answer().status());
+            assertTrue(r.reason().startsWith(PaymentIdentifiers.REASON_CONFLICT), r.reason());
+            assertEquals(1, gate.facilitator.settleRequests().size());
+        }
+    }
+
+    @Test
     void withoutAnIdentifierTheSameProofIsAReplay() throws IOException {
         try (GateHarness gate = new GateHarness("paymentIdentifier", "optional")) {
             String proof = Proofs.proof().v2();
