@@ -210,7 +210,7 @@ public final class PaymentGate {
         VerifyOutcome.Valid valid = (VerifyOutcome.Valid) outcome;
         String payer = valid.payer();
         if (valid.payment() != null) {
-            return admitPaid(view, terms, proof, until, valid, latency, ticket);
+            return admitPaid(view, terms, proof, valid, latency, ticket);
         }
         if (proof.payer() != null && payer != null && !payer.equalsIgnoreCase(proof.payer())) {
             listener.verified(view.path(), "Malfunction", "verifier named payer " + payer, latency);
@@ -244,8 +244,8 @@ public final class PaymentGate {
      * against the option, then re-keys the claim from the proof to the paid transaction, so that any other
      * proof of the same payment is a replay.
      */
-    private Decision admitPaid(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
-                               VerifyOutcome.Valid valid, Duration latency, PaymentIdentifiers.Ticket ticket) {
+    private Decision admitPaid(RequestView view, PaymentTerms terms, MatchedProof proof, VerifyOutcome.Valid valid,
+                               Duration latency, PaymentIdentifiers.Ticket ticket) {
         PaymentAttempt attempt = proof.attempt();
         String wrong;
         if (ProofApiSupport.opaque(attempt)) {
@@ -266,8 +266,11 @@ public final class PaymentGate {
         }
         listener.verified(view.path(), "Valid", valid.detail(), latency);
         String txKey = ProofApiSupport.transactionKey(valid.payment(), attempt.option());
+        // The payment is final whichever proof showed it: its key is kept as long as any used proof (maxClaim), not
+        // until this proof's validBefore, after which another proof of the same payment would be admitted again.
+        Instant paidUntil = claimUntil(null);
         try {
-            if (ledger.claim(txKey, until) == ClaimResult.DUPLICATE) {
+            if (ledger.claim(txKey, paidUntil) == ClaimResult.DUPLICATE) {
                 return challenge(view, terms, REASON_REPLAYED);
             }
         } catch (LedgerUnavailableException e) {
@@ -278,7 +281,7 @@ public final class PaymentGate {
         }
         release(proof.ledgerKey());
         MatchedProof paid = new MatchedProof(attempt, txKey, proof.validBefore(), proof.payer());
-        Decision d = admit(view, terms, paid, until, ProofApiSupport.receipt(attempt, valid.payment()), ticket);
+        Decision d = admit(view, terms, paid, paidUntil, ProofApiSupport.receipt(attempt, valid.payment()), ticket);
         if (!(d instanceof Decision.Admit)) {
             release(txKey);
         }

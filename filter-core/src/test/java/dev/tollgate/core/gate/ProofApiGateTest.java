@@ -313,6 +313,24 @@ class ProofApiGateTest {
     }
 
     @Test
+    void aPaymentFirstShownByAnX402ProofStaysUsedAfterThatProofsAuthorizationExpired() {
+        tollgate();
+        // One payment, tx_9, which the facilitator finds from the x402 proof and from the dialect's own proof alike.
+        facilitator.onVerify((ex, req) -> FacilitatorDouble.respond(ex, 200, "{\"valid\":true,\"transactionId\":\"tx_9\","
+                + "\"amount\":\"0.01\",\"network\":\"base-sepolia\"}"));
+        String header = Proofs.proof().at(clock.instant()).v1();
+        PaymentSession s = assertInstanceOf(Decision.Admit.class,
+                check(TestRequest.get("/premium/data").with("X-PAYMENT", header))).session();
+        assertInstanceOf(Completion.Deliver.class, s.complete(200));
+
+        // The authorization's validBefore is long past; the payment it showed is as final as ever.
+        clock.advance(Duration.ofMinutes(5));
+        Decision.Challenge again = assertInstanceOf(Decision.Challenge.class, check(paid("another-proof-of-tx_9")));
+
+        assertEquals("ALREADY_USED", GateHarness.body(again.answer()).path("code").asText());
+    }
+
+    @Test
     void aRetryAfterAFailedHandlerIsAdmittedWithoutAskingTheFacilitatorAgain() {
         tollgate();
         facilitator.pay(PROOF, "0.01", "base-sepolia");
