@@ -101,10 +101,12 @@ public final class RedisReplayLedger implements ReplayLedger {
     @Override
     public ClaimResult claim(String key, Instant until) throws LedgerUnavailableException {
         String token = HeldClaims.newToken();
+        StatefulRedisConnection<String, String> connection = connection();
         String reply;
         try {
-            reply = commands().set(keyPrefix + key, CLAIMED_PREFIX + token, SetArgs.Builder.nx().pxAt(until.toEpochMilli()));
+            reply = connection.sync().set(keyPrefix + key, CLAIMED_PREFIX + token, SetArgs.Builder.nx().pxAt(until.toEpochMilli()));
         } catch (RedisException e) {
+            undoIfLanded(connection, key, token);
             throw unavailable("claim", e);
         }
         if (reply == null) {
@@ -112,6 +114,21 @@ public final class RedisReplayLedger implements ReplayLedger {
         }
         held.remember(key, token, until);
         return ClaimResult.CLAIMED;
+    }
+
+    /**
+     * A claim that failed with a timeout may still have been sent, and run: the caller answers 503 and will never
+     * release it, so it would keep the proof until it lapses (a day for a proof-API payment), and the payer's retry
+     * would be told "already used". Its release is queued on the same connection, hence run after the SET if that
+     * runs at all, and deletes only this very claim. Nobody waits for it; if it cannot be sent, the claim lapses.
+     */
+    private void undoIfLanded(StatefulRedisConnection<String, String> connection, String key, String token) {
+        try {
+            connection.async().eval(RELEASE_IF_OURS, ScriptOutputType.INTEGER,
+                    new String[] {keyPrefix + key}, CLAIMED_PREFIX + token);
+        } catch (RuntimeException e) {
+            // Not sent: the claim, if it was made, lapses at its expiry, as before.
+        }
     }
 
     @Override
@@ -190,6 +207,10 @@ public final class RedisReplayLedger implements ReplayLedger {
     }
 
     RedisCommands<String, String> commands() throws LedgerUnavailableException {
+        return connection().sync();
+    }
+
+    private StatefulRedisConnection<String, String> connection() throws LedgerUnavailableException {
         CompletableFuture<StatefulRedisConnection<String, String>> current;
         synchronized (connecting) {
             if (closed) {
@@ -203,7 +224,7 @@ public final class RedisReplayLedger implements ReplayLedger {
         }
         try {
             // Everyone waits on the same attempt, each at most the connect timeout: no queue behind a lock.
-            return current.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS).sync();
+            return current.get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw unavailable("connect", e.getCause());
         } catch (TimeoutException e) {

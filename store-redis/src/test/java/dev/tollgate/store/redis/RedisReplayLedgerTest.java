@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.ledger.ClaimResult;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.testing.SharedReplayLedgerContract;
 import io.lettuce.core.RedisClient;
@@ -76,6 +77,27 @@ class RedisReplayLedgerTest extends SharedReplayLedgerContract<RedisReplayLedger
         assertTrue(redis.get(prefix + "k").startsWith("c:"));
         long pttl = redis.pttl(prefix + "k");
         assertTrue(pttl > 28_000 && pttl <= 30_000, "pttl " + pttl);
+    }
+
+    @Test
+    void aClaimWhoseAnswerCameTooLateDoesNotHoldTheProofUntilItLapses() throws Exception {
+        try (StallingRelay relay = new StallingRelay();
+             RedisReplayLedger slow = RedisReplayLedger.create(relay.url(), prefix, Duration.ofMillis(500),
+                     Duration.ofSeconds(2))) {
+            assertEquals(ClaimResult.CLAIMED, slow.claim("warm-up", Instant.now().plusSeconds(60)));
+            relay.stall(true);
+            // The SET reaches Redis and runs; its "OK" does not come back in time, so the gate answers 503.
+            assertThrows(LedgerUnavailableException.class, () -> slow.claim("late", Instant.now().plusSeconds(60)));
+
+            // No request holds that claim, and none will release it: it must not keep the proof for its minute
+            // (a day for a proof-API payment), refusing the payer's retry as "already used".
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (redis.get(prefix + "late") != null && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(ClaimResult.CLAIMED, other.claim("late", Instant.now().plusSeconds(60)));
+            relay.stall(false);
+        }
     }
 
     @Test
