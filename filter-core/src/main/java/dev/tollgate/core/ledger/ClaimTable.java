@@ -12,6 +12,9 @@ package dev.tollgate.core.ledger;
  * the one expiry that cannot, {@code Long.MIN_VALUE}, is stored as the next value, and both lie some
  * 292 million years before any clock reading. Removal shifts the rest of the probe run back (no tombstones).
  *
+ * <p>The lowest bit of {@code high} is not part of the key: the stored word carries in it whether the entry was
+ * settled, which {@link #release} must never free (so keys are 127 bits; the segment bits are the top ones).
+ *
  * <p>Expired entries make room without a sweep of the whole ledger: an insert takes the first expired slot on
  * its probe path, and a segment is swept after as many claims as a quarter of its slots, and before it would
  * grow; it grows only if live entries still fill three eighths of it, and shrinks when a sweep leaves it less
@@ -22,6 +25,8 @@ final class ClaimTable {
     static final int MIN_CAPACITY = 16;
     private static final int SEGMENT_SHIFT = Long.SIZE - Integer.numberOfTrailingZeros(SEGMENTS);
     private static final long EMPTY = Long.MIN_VALUE;
+    /** Set in a stored {@code high} word when the entry was settled; cleared in the key a caller gives. */
+    private static final long SETTLED = 1L;
 
     private final Segment[] segments = new Segment[SEGMENTS];
 
@@ -33,16 +38,17 @@ final class ClaimTable {
 
     /** Holds the key until {@code expiry}; false if it is already held beyond {@code now}. */
     boolean claim(long high, long low, long expiry, long now) {
-        return segment(high).claim(high, low, storable(expiry), now);
+        return segment(high).claim(high & ~SETTLED, low, storable(expiry), now);
     }
 
     /** Holds the key until the later of its current expiry and {@code until}, inserting it if absent. */
     void settled(long high, long low, long until, long now) {
-        segment(high).settled(high, low, storable(until), now);
+        segment(high).settled(high & ~SETTLED, low, storable(until), now);
     }
 
+    /** Frees the key if it holds an unsettled claim; a settled entry stays until its expiry. */
     void release(long high, long low) {
-        segment(high).release(high, low);
+        segment(high).release(high & ~SETTLED, low);
     }
 
     /** Drops every entry whose expiry is at or before {@code now}. */
@@ -72,7 +78,7 @@ final class ClaimTable {
 
     /** The stored expiry of the key, or {@code Long.MIN_VALUE} if it is not held; for tests. */
     long heldUntil(long high, long low) {
-        return segment(high).heldUntil(high, low);
+        return segment(high).heldUntil(high & ~SETTLED, low);
     }
 
     private Segment segment(long high) {
@@ -101,22 +107,24 @@ final class ClaimTable {
             if (slots[3 * i + 2] > now) {
                 return false;
             }
-            slots[3 * i + 2] = expiry; // the held claim had expired
+            slots[3 * i] = high; // the held claim or settlement had expired: a plain claim again
+            slots[3 * i + 2] = expiry;
             return true;
         }
 
         synchronized void settled(long high, long low, long until, long now) {
             int i = probe(high, low, now);
             if (i < 0) {
-                insert(-1 - i, high, low, until, now);
+                insert(-1 - i, high | SETTLED, low, until, now);
             } else {
+                slots[3 * i] = high | SETTLED;
                 slots[3 * i + 2] = Math.max(slots[3 * i + 2], until);
             }
         }
 
         synchronized void release(long high, long low) {
             int i = probe(high, low, EMPTY); // no entry is older than EMPTY: only the key's own slot is wanted
-            if (i >= 0) {
+            if (i >= 0 && (slots[3 * i] & SETTLED) == 0) {
                 delete(i);
             }
         }
@@ -149,7 +157,7 @@ final class ClaimTable {
                 if (expiry == EMPTY) {
                     return -1 - (reusable >= 0 ? reusable : i);
                 }
-                if (slots[3 * i] == high && slots[3 * i + 1] == low) {
+                if ((slots[3 * i] & ~SETTLED) == high && slots[3 * i + 1] == low) {
                     return i;
                 }
                 if (reusable < 0 && expiry <= now) {
@@ -161,7 +169,7 @@ final class ClaimTable {
         private void insert(int slot, long high, long low, long expiry, long now) {
             if (slots[3 * slot + 2] == EMPTY && count >= (mask + 1) / 2) {
                 makeRoom(now);
-                slot = -1 - probe(high, low, now);
+                slot = -1 - probe(high & ~SETTLED, low, now);
             }
             if (slots[3 * slot + 2] == EMPTY) {
                 count++;

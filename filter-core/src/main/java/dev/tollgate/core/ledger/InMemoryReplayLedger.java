@@ -10,9 +10,9 @@ import java.time.Instant;
  * the number of proofs still inside their validity window. Behind a load balancer use a shared ledger.
  *
  * <p>Sized for a million live claims: an entry holds a 128-bit SHA-256 prefix of its key, not the key itself
- * (gate keys are about 170 characters), and its expiry in epoch milliseconds, rounded up. Two keys with the
- * same prefix can only make the later one a duplicate, never admit a proof twice; finding such a pair takes
- * about 2^64 hashes. The entries live in a {@link ClaimTable}, three longs each in open-addressed arrays, not
+ * (gate keys are about 170 characters; one of the bits marks a settled entry, which a release leaves alone), and
+ * its expiry in epoch milliseconds, rounded up. Two keys with the same prefix can only make the later one a
+ * duplicate, never admit a proof twice; finding such a pair takes about 2^63 hashes. The entries live in a {@link ClaimTable}, three longs each in open-addressed arrays, not
  * in a map of objects: at a million entries a map's claim chased table slot, node, key and boxed expiry, a
  * cache miss each, and the collector had three million objects to trace, which made claims 2.5 times slower
  * than in an empty ledger. Sweeps go a segment at a time, after as many claims as a quarter of its slots and

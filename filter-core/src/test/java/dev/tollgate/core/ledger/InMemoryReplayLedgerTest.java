@@ -56,6 +56,26 @@ class InMemoryReplayLedgerTest {
     }
 
     @Test
+    void aSettledKeyCannotBeReleased() {
+        // ReplayLedger.settled: "never release it". The gate releases only unsettled claims, but an exception after
+        // a settlement (settlement=before) takes the path that releases; a paid proof must stay used regardless.
+        ledger.claim("paid", T0.plusSeconds(60));
+        ledger.settled("paid", T0.plusSeconds(60));
+        ledger.release("paid");
+        assertEquals(ClaimResult.DUPLICATE, ledger.claim("paid", T0.plusSeconds(60)));
+    }
+
+    @Test
+    void aKeyClaimedAgainAfterItsSettlementLapsedIsAPlainClaimAgain() {
+        ledger.claim("k", T0.plusSeconds(60));
+        ledger.settled("k", T0.plusSeconds(60));
+        clock.advance(Duration.ofSeconds(60));
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("k", T0.plusSeconds(120)));
+        ledger.release("k");
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("k", T0.plusSeconds(120)));
+    }
+
+    @Test
     void keysAreIndependent() {
         ledger.claim("a", T0.plusSeconds(60));
         assertEquals(ClaimResult.CLAIMED, ledger.claim("b", T0.plusSeconds(60)));
