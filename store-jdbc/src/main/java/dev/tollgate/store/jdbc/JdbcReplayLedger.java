@@ -136,12 +136,29 @@ public final class JdbcReplayLedger implements ReplayLedger {
             ps.setString(1, key);
             ps.setString(2, token);
             ps.setObject(3, timestamp(until));
-        });
+        }, () -> undoClaim(key, token));
         if (changed == 0) {
             return ClaimResult.DUPLICATE;
         }
         held.remember(key, token, until);
         return ClaimResult.CLAIMED;
+    }
+
+    /**
+     * A claim statement that was sent and then failed may have committed all the same (the connection broke
+     * while its answer was on the way): the caller answers 503 and will never release it, so it would keep the
+     * proof until it lapses (a day for a proof-API payment) and the payer's retry would be told "already used".
+     * It is deleted at once, on another connection, if it is there with this very token.
+     */
+    private void undoClaim(String key, String token) {
+        try {
+            update("claim undo", releaseSql, ps -> {
+                ps.setString(1, key);
+                ps.setString(2, token);
+            });
+        } catch (LedgerUnavailableException e) {
+            // The claim, if it was made, lapses at its expiry, as before.
+        }
     }
 
     @Override
@@ -368,9 +385,18 @@ public final class JdbcReplayLedger implements ReplayLedger {
     }
 
     int update(String what, String sql, Binder binder) throws LedgerUnavailableException {
+        return update(what, sql, binder, null);
+    }
+
+    /**
+     * {@code mayHaveRun}, if not null, is called (after the connection is given back) when the statement was sent
+     * and then failed other than by being cancelled: its effect may have been committed all the same.
+     */
+    private int update(String what, String sql, Binder binder, Runnable mayHaveRun) throws LedgerUnavailableException {
         if (!tableReady) {
             ensureTable();
         }
+        boolean sent = false;
         try (Connection c = dataSource.getConnection()) {
             if (!c.getAutoCommit()) {
                 c.setAutoCommit(true);
@@ -378,9 +404,14 @@ public final class JdbcReplayLedger implements ReplayLedger {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setQueryTimeout(queryTimeoutSeconds);
                 binder.bind(ps);
+                sent = true;
                 return ps.executeUpdate();
             }
         } catch (SQLException | RuntimeException e) {
+            // 57014: the query timeout cancelled the statement, and PostgreSQL rolled it back.
+            if (sent && mayHaveRun != null && !(e instanceof SQLException s && "57014".equals(s.getSQLState()))) {
+                mayHaveRun.run();
+            }
             throw new LedgerUnavailableException("JDBC ledger unavailable (" + what + " on " + table + "): " + e, e);
         }
     }

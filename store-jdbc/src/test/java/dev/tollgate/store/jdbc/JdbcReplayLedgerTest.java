@@ -1,15 +1,18 @@
 package dev.tollgate.store.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.testing.SharedReplayLedgerContract;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The shared-ledger contract in the local PostgreSQL, through two ledgers on two pools sharing a table, and what
@@ -55,6 +58,22 @@ class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> 
         ledger.purgeExpired();
         ledger.settled("gone", inSeconds(60));
         assertEquals(ClaimResult.DUPLICATE, other.claim("gone", inSeconds(60)));
+    }
+
+    @Test
+    void aClaimWhoseAnswerWasLostDoesNotHoldTheProofUntilItLapses() throws Exception {
+        try (CuttingRelay relay = new CuttingRelay()) {
+            PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
+            direct.setUrl(relay.url());
+            try (JdbcReplayLedger cut = JdbcReplayLedger.builder(direct).table(table).build()) {
+                relay.cutAfter("INSERT INTO " + table + " AS l");
+                // The row is committed; the connection breaks before its answer arrives, so the gate answers 503.
+                assertThrows(LedgerUnavailableException.class, () -> cut.claim("lost", inSeconds(60)));
+
+                // No request holds that claim and none will release it: the payer's retry must not be "already used".
+                assertEquals(ClaimResult.CLAIMED, other.claim("lost", inSeconds(60)));
+            }
+        }
     }
 
     @Test
