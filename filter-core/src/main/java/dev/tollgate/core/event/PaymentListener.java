@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * Observes every step a payment goes through; logging and metrics are built on this, the gate logs nothing
- * itself. Methods are called on the request thread and must be quick and must not throw.
+ * itself. Methods are called on the request thread and must be quick; what one throws is logged (once per kind of
+ * event) and changes nothing the gate decides.
  */
 public interface PaymentListener {
     PaymentListener NONE = new PaymentListener() {

@@ -80,7 +80,7 @@ public final class PaymentGate {
         this.settler = Objects.requireNonNull(settler, "settler");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.listener = Objects.requireNonNull(listener, "listener");
+        this.listener = ListenerGuard.around(Objects.requireNonNull(listener, "listener"));
         this.maxClaim = Objects.requireNonNull(maxClaim, "maxClaim");
         this.onLedgerFailure = Objects.requireNonNull(onLedgerFailure, "onLedgerFailure");
         if (identifiers.enabled() && ledger.paymentIdentifiers() == null) {

@@ -99,6 +99,45 @@ class PaymentObservabilityTest {
         assertEquals(1, registry.counter("tollgate.rejected", "status", "503").count());
     }
 
+    @Test
+    void aListenerThatThrowsChangesNoOutcomeAndLosesNoPaidAnswer() throws IOException {
+        PaymentListener broken = new PaymentListener() {
+            @Override
+            public void challenged(String path, String reason) {
+                throw new IllegalStateException("metrics backend down");
+            }
+
+            @Override
+            public void verified(String path, String outcome, String reason, java.time.Duration latency) {
+                throw new IllegalStateException("metrics backend down");
+            }
+
+            @Override
+            public void admitted(String path, PaymentReceipt receipt) {
+                throw new IllegalStateException("metrics backend down");
+            }
+
+            @Override
+            public void settled(String path, PaymentReceipt receipt, boolean success, String detail,
+                                java.time.Duration latency) {
+                throw new IllegalStateException("metrics backend down");
+            }
+        };
+        try (ProofApiFacilitatorDouble f = new ProofApiFacilitatorDouble(); Tollgate t = tollgate(f, broken)) {
+            f.pay(PROOF, "0.01", "base-sepolia");
+            TestRequest unpaid = TestRequest.get("/data");
+            PaymentTerms terms = t.termsFor("GET", "/data").orElseThrow();
+            assertTrue(t.check(unpaid, terms) instanceof Decision.Challenge);
+            Decision paid = t.check(unpaid.with("x-402-payment", PROOF), terms);
+            assertTrue(paid instanceof Decision.Admit, "admitted despite the listener: " + paid);
+            Completion done = ((Decision.Admit) paid).session().complete(200);
+            assertTrue(done instanceof Completion.Deliver, "the settled answer is delivered: " + done);
+            assertEquals(1, f.verifyRequests().size());
+            Decision replay = t.check(unpaid.with("x-402-payment", PROOF), terms);
+            assertTrue(replay instanceof Decision.Challenge, "still used once: " + replay);
+        }
+    }
+
     /** A System.Logger that formats and keeps every line at every level. */
     static final class CapturingLogger implements System.Logger {
         final List<String> lines = new CopyOnWriteArrayList<>();
