@@ -260,6 +260,9 @@ public final class PaymentGate {
         } else {
             wrong = ProofApiSupport.mismatch(valid.payment(), attempt.option());
         }
+        if (wrong == null) {
+            wrong = tooOld(valid.payment().timestamp());
+        }
         if (wrong != null) {
             listener.verified(view.path(), "Invalid", wrong, latency);
             return challenge(view, terms, wrong);
@@ -286,6 +289,21 @@ public final class PaymentGate {
             release(txKey);
         }
         return d;
+    }
+
+    /**
+     * A paid transaction is remembered as used for {@code maxClaim} from its first use, and the facilitator may
+     * confirm it again on any later day: a payment made longer ago than that could have been used and forgotten, so
+     * it pays for nothing. A minute of slack covers the facilitator's clock running ahead of ours. Null when the
+     * facilitator gave no timestamp (it cannot be judged) or the payment is young enough.
+     */
+    private String tooOld(Long madeAt) {
+        long oldest = clock.instant().getEpochSecond() - maxClaim.getSeconds() + 60;
+        if (madeAt == null || madeAt >= oldest) {
+            return null;
+        }
+        return "payment_too_old: the payment was made longer ago than maxClaim (" + maxClaim + "), the time for which "
+                + "a used payment is remembered, so it cannot be told from one already used; pay again";
     }
 
     private Decision admit(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,

@@ -70,6 +70,18 @@ class ProofApiGateTest {
     }
 
     @Test
+    void aPaymentMadeLongerAgoThanMaxClaimIsRefusedSinceNoLedgerStillKnowsWhetherItWasUsed() {
+        tollgate("maxClaim", "1h");
+        // The ledger keeps a used payment for maxClaim: past that (or after a restart of an in-memory ledger) a
+        // proof of an old payment would be admitted again. The facilitator's timestamp tells its age.
+        facilitator.pay(PROOF, "0.01", "base-sepolia", clock.instant().minus(Duration.ofHours(2)));
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+        assertTrue(c.reason().contains("maxClaim"), c.reason());
+        facilitator.pay("proof-recent", "0.01", "base-sepolia", clock.instant().minus(Duration.ofMinutes(30)));
+        assertInstanceOf(Decision.Admit.class, check(paid("proof-recent")));
+    }
+
+    @Test
     void anUnpaidRequestGetsTheX402ChallengeAndTheDialectsFields() {
         tollgate();
         Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(TestRequest.get("/premium/data")));

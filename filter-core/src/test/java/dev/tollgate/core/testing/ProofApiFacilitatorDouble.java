@@ -27,7 +27,7 @@ public final class ProofApiFacilitatorDouble implements AutoCloseable {
     public record Received(JsonNode body, Map<String, List<String>> headers) {
     }
 
-    private record Payment(String transactionId, String amount, String network) {
+    private record Payment(String transactionId, String amount, String network, long timestamp) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,9 +68,14 @@ public final class ProofApiFacilitatorDouble implements AutoCloseable {
     }
 
     /** Registers a payment the facilitator will vouch for when asked on its network; returns its transaction id. */
+    /** A payment made now (its {@code timestamp}, in Unix seconds, is the machine's clock). */
     public String pay(String proof, String amount, String network) {
+        return pay(proof, amount, network, java.time.Instant.now());
+    }
+
+    public String pay(String proof, String amount, String network, java.time.Instant madeAt) {
         String tx = "tx_" + transactions.incrementAndGet();
-        payments.put(proof, new Payment(tx, amount, network));
+        payments.put(proof, new Payment(tx, amount, network, madeAt.getEpochSecond()));
         return tx;
     }
 
@@ -133,7 +138,7 @@ public final class ProofApiFacilitatorDouble implements AutoCloseable {
             return;
         }
         ObjectNode body = JSON.createObjectNode().put("valid", true).put("transactionId", p.transactionId())
-                .put("amount", p.amount()).put("network", p.network()).put("timestamp", 1699564800L)
+                .put("amount", p.amount()).put("network", p.network()).put("timestamp", p.timestamp())
                 .put("status", "confirmed");
         FacilitatorDouble.respond(ex, 200, body.toString());
     }
