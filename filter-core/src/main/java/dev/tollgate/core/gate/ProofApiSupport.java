@@ -11,7 +11,6 @@ import dev.tollgate.core.verify.VerifyOutcome;
 import dev.tollgate.core.wire.SettleResponse;
 import dev.tollgate.core.wire.WireJson;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,6 +40,8 @@ public final class ProofApiSupport {
     static final String INVALID_PAYMENT = "Invalid payment";
     /** The x402 version an opaque proof's attempt carries: it has none. */
     private static final int OPAQUE = 0;
+    /** The longest amount a facilitator's answer may write ("1000000.000000" is 14). */
+    private static final int MAX_AMOUNT_CHARS = 64;
 
     private final URI facilitator;
     private final int maxProofBytes;
@@ -159,15 +160,27 @@ public final class ProofApiSupport {
             return ProofApiCode.INVALID_NETWORK.reason() + ": paid on " + paid.network() + ", this resource takes "
                     + o.network().v1Name();
         }
-        BigInteger atomic;
+        String text = paid.amount().strip();
+        BigDecimal units;
         try {
-            BigDecimal units = new BigDecimal(paid.amount().strip()).movePointRight(o.network().decimals());
-            atomic = units.toBigIntegerExact();
+            if (text.length() > MAX_AMOUNT_CHARS) {
+                throw new NumberFormatException(); // no amount is written this long; its digits would cost below
+            }
+            // scaleByPowerOfTen, not movePointRight: that one gives a negative scale up as zero, which writes
+            // out every digit of an exponent.
+            units = new BigDecimal(text).scaleByPowerOfTen(o.network().decimals());
         } catch (NumberFormatException | ArithmeticException e) {
             return ProofApiCode.AMOUNT_MISMATCH.reason() + ": paid " + paid.amount() + ", price is "
                     + price(o);
         }
-        int c = atomic.compareTo(o.amount());
+        // Compared as decimals, never made an exact integer: the facilitator's "1e20000000" (or "1e-20000000")
+        // would cost a BigInteger of tens of millions of bits, and the request thread seconds to minutes of work,
+        // before any comparison. A fraction of an atomic unit pays no price.
+        if (units.stripTrailingZeros().scale() > 0) {
+            return ProofApiCode.AMOUNT_MISMATCH.reason() + ": paid " + paid.amount() + ", price is "
+                    + price(o);
+        }
+        int c = units.compareTo(new BigDecimal(o.amount()));
         if (c < 0) {
             return ProofApiCode.INSUFFICIENT_AMOUNT.reason() + ": paid " + paid.amount() + ", price is " + price(o);
         }

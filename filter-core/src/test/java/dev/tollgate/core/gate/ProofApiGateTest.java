@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -173,6 +174,22 @@ class ProofApiGateTest {
         tollgate();
         facilitator.pay(PROOF, "0.010000", "base-sepolia");
         assertInstanceOf(Decision.Admit.class, check(paid(PROOF)));
+    }
+
+    /**
+     * Ten characters from the facilitator must not buy it a minute of a request thread: turned into an exact
+     * integer, 1e20000000 is a number of 66 million bits, computed before it can be compared with the price.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"1e20000000", "1e-20000000", "0.01e20000000"})
+    void anAmountWithAHugeExponentIsRefusedAtOnce(String amount) {
+        tollgate();
+        facilitator.onVerify(validOn("base-sepolia", amount));
+
+        Decision.Challenge c = assertTimeoutPreemptively(Duration.ofSeconds(2),
+                () -> assertInstanceOf(Decision.Challenge.class, check(paid(PROOF))));
+
+        assertEquals("AMOUNT_MISMATCH", GateHarness.body(c.answer()).path("code").asText());
     }
 
     @Test
