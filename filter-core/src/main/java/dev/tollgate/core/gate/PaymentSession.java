@@ -12,6 +12,7 @@ import java.util.function.Function;
  * the claim so nothing is charged.
  */
 public final class PaymentSession {
+    private static final System.Logger LOG = System.getLogger("dev.tollgate.ledger");
     private final PaymentTerms terms;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Function<PaymentReceipt, Completion> settler;
@@ -108,6 +109,14 @@ public final class PaymentSession {
 
     private void markSettled(Completion.Deliver d) {
         receipt = receipt.withTransaction(d.transaction());
-        marker.run();
+        try {
+            marker.run();
+        } catch (RuntimeException e) {
+            // The payment is made: a ledger supplied in code that throws here must not turn it into an error that
+            // loses the paid answer and its receipt (with settlement BEFORE, the gate would even release the proof
+            // and answer 500). The claim already holds the key until the same instant, so the proof stays used.
+            LOG.log(System.Logger.Level.ERROR, "the ledger threw while marking a settled payment used; its claim "
+                    + "keeps it used, and the paid answer goes out", e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tollgate.core.gate;
 
 import static dev.tollgate.core.gate.GateHarness.v1;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,13 +19,15 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** When a part the gate depends on breaks, no content leaves and no proof is burnt. */
 class PaymentGateFailClosedTest {
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
 
     /** The in-memory ledger, recording every claim's expiry and every release. */
-    static final class RecordingLedger implements ReplayLedger {
+    static class RecordingLedger implements ReplayLedger {
         final InMemoryReplayLedger inner;
         final List<Instant> claimedUntil = new CopyOnWriteArrayList<>();
         final List<String> released = new CopyOnWriteArrayList<>();
@@ -94,6 +97,33 @@ class PaymentGateFailClosedTest {
         }))) {
             Completion c = gate.admitted(v1(Proofs.proof().v1())).complete(200);
             assertEquals(502, assertInstanceOf(Completion.Withhold.class, c).answer().status());
+        }
+    }
+
+    /**
+     * The mark after a settlement only confirms what the claim already holds: a ledger supplied in code that throws
+     * there must not turn a payment the facilitator has made into an error without the answer or its receipt.
+     */
+    @ParameterizedTest(name = "settlement={0}")
+    @ValueSource(strings = {"after", "before"})
+    void aLedgerThatThrowsWhileMarkingASettledPaymentLosesNoPaidAnswer(String mode) throws IOException {
+        RecordingLedger ledger = new RecordingLedger(Clock.systemUTC()) {
+            @Override
+            public void settled(String key, Instant until) {
+                throw new IllegalStateException("bug in a ledger");
+            }
+        };
+        try (GateHarness gate = new GateHarness(b -> b.ledger(ledger), "settlement", mode)) {
+            String header = Proofs.proof().v1();
+            PaymentSession session = gate.admitted(v1(header));
+
+            Completion c = assertDoesNotThrow(() -> session.complete(200));
+
+            Completion.Deliver d = assertInstanceOf(Completion.Deliver.class, c);
+            assertTrue(d.headers().containsKey("PAYMENT-RESPONSE"));
+            assertEquals(1, gate.facilitator.settleRequests().size());
+            assertEquals(List.of(), ledger.released, "the claim keeps the settled proof used");
+            assertEquals("payment_already_used", gate.challenged(v1(header)).reason());
         }
     }
 
