@@ -35,6 +35,9 @@ final class Answers {
     /** Plain challenges kept at most; a real deployment has one per paid URL and host name. */
     static final int MAX_CACHED = 1024;
 
+    /** The longest reason a 402 repeats; see {@link #reason}. */
+    static final int MAX_REASON_CHARS = 256;
+
     private final HeaderCodec codec;
     private final ProofApiSupport proofApi;
     private final Map<String, ObjectNode> extensions;
@@ -125,6 +128,36 @@ final class Answers {
         ObjectNode tree = WireJson.mapper().valueToTree(body);
         tree.set(CodeOption.EXTENSION, code);
         return tree;
+    }
+
+    /**
+     * A refusal's reason as a 402 may carry it. The reason is repeated in up to three headers, base64 each
+     * (PAYMENT-REQUIRED, PAYMENT-RESPONSE, X-PAYMENT-RESPONSE), and a facilitator's may be a revert message or a
+     * stack trace of kilobytes: past the 8 KiB servlet containers allow a response's headers by default, the
+     * payer would get the container's 500 instead of the 402. So it is kept to one line of
+     * {@value #MAX_REASON_CHARS} characters; the reasons x402 clients act on are short codes, which pass unchanged.
+     */
+    static String reason(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        boolean clean = reason.length() <= MAX_REASON_CHARS;
+        for (int i = 0; clean && i < reason.length(); i++) {
+            clean = !Character.isISOControl(reason.charAt(i));
+        }
+        if (clean) {
+            return reason;
+        }
+        int end = Math.min(reason.length(), MAX_REASON_CHARS);
+        if (end < reason.length() && Character.isHighSurrogate(reason.charAt(end - 1))) {
+            end--; // never half a character
+        }
+        StringBuilder line = new StringBuilder(end + 3);
+        for (int i = 0; i < end; i++) {
+            char c = reason.charAt(i);
+            line.append(Character.isISOControl(c) ? ' ' : c);
+        }
+        return end < reason.length() ? line.append("...").toString() : line.toString();
     }
 
     HttpAnswer error(int status, String message, Duration retryAfter) {

@@ -342,7 +342,8 @@ public final class PaymentGate {
             outcome = new SettleOutcome.Malfunction(wrong);
         }
         if (outcome instanceof SettleOutcome.Failed f) {
-            String reason = f.response().errorReason() == null ? "settlement_failed" : f.response().errorReason();
+            String reason = f.response().errorReason() == null ? "settlement_failed"
+                    : Answers.reason(f.response().errorReason());
             // A failure can name a transaction the facilitator broadcast (settlement_pending, a reverted
             // transfer): the payer's evidence and the operator's key to reconcile, so it is passed on.
             String tx = evidence(f.response().transaction());
@@ -418,7 +419,8 @@ public final class PaymentGate {
         return until.isBefore(now.plus(CLAIM_SKEW)) ? now.plus(CLAIM_SKEW) : until;
     }
 
-    Decision challenge(RequestView view, PaymentTerms terms, String reason) {
+    Decision challenge(RequestView view, PaymentTerms terms, String refusal) {
+        String reason = Answers.reason(refusal);
         listener.challenged(view.path(), reason);
         return new Decision.Challenge(answers.challenge(view, terms, reason, null, null), reason);
     }

@@ -155,6 +155,42 @@ class PaymentGateSettlementTest {
         assertEquals("no-store", a.headers().get("Cache-Control"));
     }
 
+    /**
+     * A facilitator's reason is repeated in three headers of the 402 (PAYMENT-REQUIRED, PAYMENT-RESPONSE,
+     * X-PAYMENT-RESPONSE), base64 each: a revert message or stack trace of a few kilobytes would pass the 8 KiB
+     * that servlet containers allow a response's headers by default (Jetty's responseHeaderSize, Tomcat's
+     * maxHttpResponseHeaderSize), and the payer would get the container's 500 instead of the failure.
+     */
+    @Test
+    void aLongFailureReasonFromTheFacilitatorStillFitsTheHeadersOfA402() {
+        String revert = "execution reverted: " + "0123456789abcdef".repeat(250);
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200, "{\"success\":false,\"errorReason\":\"" + revert
+                + "\",\"transaction\":\"\",\"network\":\"base-sepolia\"}"));
+
+        HttpAnswer a = withheld(gate.admitted(v1(Proofs.proof().v1())).complete(200)).answer();
+
+        assertEquals(402, a.status());
+        int headerBytes = a.headers().entrySet().stream()
+                .mapToInt(e -> e.getKey().length() + e.getValue().length() + 4).sum();
+        assertTrue(headerBytes < 8 * 1024, headerBytes + " bytes of headers");
+        String reported = decodeHeader(a.headers().get("PAYMENT-RESPONSE")).path("errorReason").asText();
+        assertTrue(reported.startsWith("execution reverted: 0123456789abcdef"), reported);
+        assertFalse(decodeHeader(a.headers().get("PAYMENT-RESPONSE")).path("success").booleanValue());
+    }
+
+    @Test
+    void aLongRefusalReasonFromTheFacilitatorStillFitsTheHeadersOfA402() {
+        gate.facilitator.onVerify(FacilitatorDouble.answer(200, "{\"isValid\":false,\"invalidReason\":\""
+                + "x".repeat(20_000) + "\"}"));
+
+        HttpAnswer a = gate.challenged(v1(Proofs.proof().v1())).answer();
+
+        int headerBytes = a.headers().entrySet().stream()
+                .mapToInt(e -> e.getKey().length() + e.getValue().length() + 4).sum();
+        assertTrue(headerBytes < 8 * 1024, headerBytes + " bytes of headers");
+        assertTrue(decodeHeader(a.headers().get("PAYMENT-REQUIRED")).path("error").asText().startsWith("xxxx"));
+    }
+
     @Test
     void aRefusedSettlementReleasesTheProof() {
         String header = Proofs.proof().v1();
