@@ -26,7 +26,16 @@ public final class PaymentSession {
         this(terms, receipt, r -> {
             Completion c = gate.settle(view, terms, proof, r);
             if (ticket != null) {
-                ticket.settled(c, r);
+                try {
+                    ticket.settled(c, r);
+                } catch (RuntimeException e) {
+                    // Recording the outcome for retries comes after the settlement: a store supplied in code that
+                    // throws must not lose the answer of a payment just made (settlement BEFORE: a 500 with the
+                    // proof released). The id stays in progress until its expiry, so a retry meanwhile gets a 409,
+                    // never a second settlement.
+                    LOG.log(System.Logger.Level.ERROR, "the payment identifier store threw while recording a "
+                            + "settlement's outcome; the id lapses at its expiry", e);
+                }
             }
             return c;
         }, () -> {

@@ -5,6 +5,7 @@ import static dev.tollgate.core.gate.GateHarness.decodeHeader;
 import static dev.tollgate.core.gate.GateHarness.edited;
 import static dev.tollgate.core.gate.GateHarness.v1;
 import static dev.tollgate.core.gate.GateHarness.v2;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,10 +18,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.core.config.ConfigurationException;
 import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.IdentifierRecord;
+import dev.tollgate.core.ledger.InMemoryReplayLedger;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.ledger.PaymentIdentifierStore;
 import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +38,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The x402 v2 payment-identifier extension: idempotent retries, conflicts, and the 402's declaration. */
 class PaymentIdentifierGateTest {
@@ -65,6 +73,64 @@ class PaymentIdentifierGateTest {
             }
         };
         return new GateHarness(b -> b.listener(l), settings);
+    }
+
+    /** The in-memory ledger, whose identifier store throws when it records an outcome (a store supplied in code). */
+    private static final class OutcomeFailsLedger implements ReplayLedger {
+        final InMemoryReplayLedger inner = new InMemoryReplayLedger(Clock.systemUTC());
+        final PaymentIdentifierStore ids = inner.paymentIdentifiers();
+
+        @Override
+        public ClaimResult claim(String key, Instant until) {
+            return inner.claim(key, until);
+        }
+
+        @Override
+        public void settled(String key, Instant until) {
+            inner.settled(key, until);
+        }
+
+        @Override
+        public void release(String key) {
+            inner.release(key);
+        }
+
+        @Override
+        public PaymentIdentifierStore paymentIdentifiers() {
+            return new PaymentIdentifierStore() {
+                @Override
+                public IdentifierRecord begin(String id, String fingerprint, Instant until)
+                        throws LedgerUnavailableException {
+                    return ids.begin(id, fingerprint, until);
+                }
+
+                @Override
+                public void finish(String id, String fingerprint, String outcome, Instant until) {
+                    throw new IllegalStateException("bug in an identifier store");
+                }
+
+                @Override
+                public void abandon(String id, String fingerprint) throws LedgerUnavailableException {
+                    ids.abandon(id, fingerprint);
+                }
+            };
+        }
+    }
+
+    /** Recording the outcome for later retries comes after the payment: a store that throws there loses no answer. */
+    @ParameterizedTest(name = "settlement={0}")
+    @ValueSource(strings = {"after", "before"})
+    void anIdentifierStoreThatThrowsWhileRecordingASettlementLosesNoPaidAnswer(String mode) throws IOException {
+        OutcomeFailsLedger ledger = new OutcomeFailsLedger();
+        try (GateHarness gate = new GateHarness(b -> b.ledger(ledger), "paymentIdentifier", "optional",
+                "settlement", mode)) {
+            PaymentSession session = gate.admitted(v2(withId(Proofs.proof().v2(), newId())));
+
+            Completion c = assertDoesNotThrow(() -> session.complete(200));
+
+            assertTrue(assertInstanceOf(Completion.Deliver.class, c).headers().containsKey("PAYMENT-RESPONSE"));
+            assertEquals(1, gate.facilitator.settleRequests().size());
+        }
     }
 
     @Test
