@@ -12,6 +12,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
+import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.core.Application;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.filter.HttpMethodOverrideFilter;
 import org.glassfish.jersey.test.JerseyTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +73,8 @@ abstract class PaidResourceSpec extends JerseyTest {
         return new ResourceConfig(Resources.Api.class, Resources.Reports.class, Resources.Locators.class,
                 Resources.PaidLocators.class, Resources.MaintenanceFilter.class, Resources.Repriced.class,
                 Resources.RepricedImpl.class, Resources.InheritedPrice.class, Resources.PaidApiImpl.class)
-                .register(TollgateFeature.from(config));
+                .register(TollgateFeature.from(config))
+                .register(HttpMethodOverrideFilter.class);
     }
 
     @BeforeEach
@@ -387,6 +390,22 @@ abstract class PaidResourceSpec extends JerseyTest {
         Response head = target("report").request().header(V1, proof).head();
         assertEquals(402, head.getStatus());
         assertNull(head.getHeaderString("PAYMENT-RESPONSE"));
+        assertTrue(facilitator().verifyRequests().isEmpty());
+        assertTrue(facilitator().settleRequests().isEmpty());
+        assertEquals(0, Resources.PRODUCED.get());
+        assertEquals(200, get("report", V1, proof).getStatus());
+        assertEquals(1, facilitator().settleRequests().size());
+    }
+
+    @Test
+    void aPostThatJerseysMethodOverrideTurnsIntoAHeadIsChallengedUnchargedLikeAHead() {
+        // HttpMethodOverrideFilter is itself a pre-matching filter, of a later priority than Tollgate's own: the
+        // gate must see the HEAD that Jersey dispatches, not the POST that came, or it charges for no body.
+        String proof = Proofs.proof().v1();
+        Response overridden = target("report").request().header(V1, proof)
+                .header("X-HTTP-Method-Override", "HEAD").post(Entity.text(""));
+        assertEquals(402, overridden.getStatus());
+        assertNull(overridden.getHeaderString("PAYMENT-RESPONSE"));
         assertTrue(facilitator().verifyRequests().isEmpty());
         assertTrue(facilitator().settleRequests().isEmpty());
         assertEquals(0, Resources.PRODUCED.get());
