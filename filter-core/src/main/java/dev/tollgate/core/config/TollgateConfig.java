@@ -177,9 +177,43 @@ public final class TollgateConfig {
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException(pathKey, e.getMessage());
             }
-            out.add(new Route(name, Set.copyOf(s.list(prefix + "methods")), pattern, terms(s, prefix)));
+            out.add(new Route(name, methods(s.list(prefix + "methods"), prefix + "methods"), pattern, terms(s, prefix)));
         }
         return new RouteTable(out);
+    }
+
+    /**
+     * A route's methods; empty for every method. A route applies only to the methods it lists, so a listed "method"
+     * that no request can have ("GET POST", or "*" taken literally) would leave the route charging nothing: "*" alone
+     * means every method, as in {@link Builder#route}, and anything else must be an HTTP method token (RFC 9110).
+     */
+    private static Set<String> methods(List<String> listed, String key) {
+        if (listed.equals(List.of("*"))) {
+            return Set.of();
+        }
+        for (String method : listed) {
+            if (!isToken(method) || method.equals("*")) {
+                throw new ConfigurationException(key, "\"" + method + "\" is not an HTTP method; list methods separated by "
+                        + "commas (GET,POST), or give \"*\" alone or nothing for every method");
+            }
+        }
+        return Set.copyOf(listed);
+    }
+
+    /** RFC 9110's token: one or more tchar. */
+    private static boolean isToken(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!tchar) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private PaymentTerms terms(Settings s, String routePrefix) {

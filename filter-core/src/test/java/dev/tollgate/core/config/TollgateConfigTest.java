@@ -448,6 +448,24 @@ class TollgateConfigTest {
     }
 
     @Test
+    void aRouteWhoseMethodsAreAStarAppliesToEveryMethodAsInTheBuilder() {
+        // Before, "*" was taken for a method named "*": no request has it, so the route charged nothing.
+        TollgateConfig config = build(minimalWith("routes", "all", "route.all.path", "/premium/*",
+                "route.all.methods", "*"));
+        assertTrue(config.routes().match("GET", "/premium/x").isPresent());
+        assertTrue(config.routes().match("POST", "/premium/x").isPresent());
+        assertTrue(config.routes().match("PROPFIND", "/premium/x").isPresent());
+    }
+
+    @Test
+    void aRouteMethodThatNoRequestCanHaveFailsAtStartUpInsteadOfLeavingTheRouteFree() {
+        for (String methods : List.of("GET POST", "GET;POST", "GET,*", "GET/POST", "\"GET\"")) {
+            assertEquals("route.r.methods", failingSetting(minimalWith("routes", "r", "route.r.path", "/premium/*",
+                    "route.r.methods", methods)), methods);
+        }
+    }
+
+    @Test
     void aRouteInheritsTopLevelSettingsItDoesNotOverride() {
         TollgateConfig config = build(minimalWith("network", "base", "description", "All of it",
                 "routes", "r", "route.r.path", "/r", "route.r.description", "Just r"));
