@@ -45,7 +45,10 @@ import java.util.Optional;
  * routes.
  */
 public class PaymentFilter implements Filter {
-    /** Set on a request once its payment was admitted, so inner dispatches are not charged twice. */
+    /**
+     * Set on a request once its payment was admitted, to the Tollgate that admitted it, so inner dispatches are not
+     * charged twice.
+     */
     static final String ADMITTED = PaymentFilter.class.getName() + ".admitted";
     /** Beyond a settlement's own bound (two facilitator calls), what a timeout waits for one under way. */
     private static final Duration SETTLING_MARGIN = Duration.ofSeconds(5);
@@ -100,7 +103,20 @@ public class PaymentFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        if (request.getAttribute(ADMITTED) != null) {
+        Object admittedBy = request.getAttribute(ADMITTED);
+        if (admittedBy != null && admittedBy != tollgate) {
+            // Paid for through another Tollgate filter of this application, at that one's terms: it pays for nothing
+            // this one charges for, or overlapping filters would sell the dearer content at the cheaper price. No
+            // single proof can pay two prices, so such a path is refused (500), and the other filter charges nothing.
+            String path = ServletRequestView.dispatchedPath(request);
+            if (tollgate.termsFor(request.getMethod(), path).isPresent()) {
+                throw new ServletException("a resource (" + path + ") that this Tollgate filter charges for was reached "
+                        + "with a payment admitted by another Tollgate filter; map each path to one Tollgate only");
+            }
+            chain.doFilter(req, res);
+            return;
+        }
+        if (admittedBy != null) {
             if (request.getDispatcherType() == DispatcherType.ASYNC
                     && request.getAttribute(PaidAsync.ATTRIBUTE) instanceof PaidAsync async) {
                 // A paid handler's AsyncContext.dispatch: the pass may end the handler, or go on asynchronously.
@@ -146,7 +162,7 @@ public class PaymentFilter implements Filter {
 
     private void serve(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
                        PaymentSession session) throws IOException, ServletException {
-        request.setAttribute(ADMITTED, Boolean.TRUE);
+        request.setAttribute(ADMITTED, tollgate);
         request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
         BufferedResponse buffered = new BufferedResponse(response, tollgate.config().bufferLimit());
         PaidRequest paid = new PaidRequest(request, buffered,
