@@ -164,22 +164,25 @@ public final class TollgateConfig {
         List<Route> out = new ArrayList<>();
         if (names.isEmpty()) {
             // No route list: the filter protects everything it is mapped to, at the top-level terms.
-            out.add(new Route("default", Set.of(), RoutePattern.parse(s.get("path").orElse("/*")), terms(s, "")));
+            out.add(new Route("default", Set.of(), pattern(s.get("path").orElse("/*"), "path"), terms(s, "")));
         }
         for (String name : names) {
             String prefix = "route." + name + ".";
             String pathKey = prefix + "path";
             String path = s.get(pathKey).orElseThrow(() -> new ConfigurationException(pathKey,
                     "is required for route '" + name + "' (for example /premium/*)"));
-            RoutePattern pattern;
-            try {
-                pattern = RoutePattern.parse(path);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigurationException(pathKey, e.getMessage());
-            }
-            out.add(new Route(name, methods(s.list(prefix + "methods"), prefix + "methods"), pattern, terms(s, prefix)));
+            out.add(new Route(name, methods(s.list(prefix + "methods"), prefix + "methods"), pattern(path, pathKey),
+                    terms(s, prefix)));
         }
         return new RouteTable(out);
+    }
+
+    private static RoutePattern pattern(String path, String key) {
+        try {
+            return RoutePattern.parse(path);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(key, e.getMessage());
+        }
     }
 
     /**

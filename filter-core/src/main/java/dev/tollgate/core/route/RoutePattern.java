@@ -40,6 +40,14 @@ public final class RoutePattern {
             if (s.equals(".") || s.equals("..")) {
                 throw new IllegalArgumentException("dot segments are not allowed in path pattern \"" + pattern + "\"");
             }
+            // Patterns meet the decoded path, in which PathFirewall lets no '%', ';' or '\' through (it refuses
+            // %25, ';', %3B, %5C and '\'): a pattern holding one, such as an encoded "/my%20docs/*", would match
+            // no request, and its route would charge nothing.
+            if (s.indexOf('%') >= 0 || s.indexOf(';') >= 0 || s.indexOf('\\') >= 0) {
+                throw new IllegalArgumentException("path pattern \"" + pattern + "\" holds '%', ';' or '\\', which no "
+                        + "request path matched here can contain: write the path decoded (\"/my docs/*\", not "
+                        + "\"/my%20docs/*\")");
+            }
         }
         return new RoutePattern(pattern, List.copyOf(segs), prefix);
     }

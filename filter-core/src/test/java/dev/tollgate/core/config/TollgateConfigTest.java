@@ -466,6 +466,12 @@ class TollgateConfigTest {
     }
 
     @Test
+    void aPathPatternWrittenPercentEncodedFailsAtStartUpNamingTheSetting() {
+        assertEquals("route.docs.path", failingSetting(minimalWith("routes", "docs", "route.docs.path", "/my%20docs/*")));
+        assertEquals("path", failingSetting(minimalWith("path", "/my%20docs/*")));
+    }
+
+    @Test
     void aRouteInheritsTopLevelSettingsItDoesNotOverride() {
         TollgateConfig config = build(minimalWith("network", "base", "description", "All of it",
                 "routes", "r", "route.r.path", "/r", "route.r.description", "Just r"));

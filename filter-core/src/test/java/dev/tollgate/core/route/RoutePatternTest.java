@@ -79,6 +79,18 @@ class RoutePatternTest {
         assertThrows(IllegalArgumentException.class, () -> RoutePattern.parse(pattern));
     }
 
+    /**
+     * Patterns are matched against the decoded path, and the firewall refuses {@code %25}, {@code %3B}, {@code ;},
+     * {@code %5C} and {@code \}: a pattern holding '%', ';' or '\' (an encoded "/my%20docs/*", say) matched no
+     * request at all, and its route silently charged nothing.
+     */
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"/my%20docs/*", "/premium/%7Bid%7D", "/premium;v=1/*", "/premium/report;", "/premium\\report"})
+    void aPatternThatNoDecodedRequestPathCanMatchIsRefusedWhenParsed(String pattern) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RoutePattern.parse(pattern));
+        assertTrue(e.getMessage().contains(pattern), e.getMessage());
+    }
+
     @Test
     void aMissingPatternIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> RoutePattern.parse(null));
