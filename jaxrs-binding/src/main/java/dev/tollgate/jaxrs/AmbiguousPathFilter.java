@@ -8,14 +8,15 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Refuses (400) a request whose path the servlet container and JAX-RS could read differently, before any
- * resource is matched: the same strict firewall the servlet filter applies. Pre-matching, because a
- * {@code ;} parameter or a dot segment may steer matching itself; for every resource of the application,
- * because a path that would not match a paid method here may match one after another decoder's repair.
+ * resource is matched: the same strict firewall the servlet filter applies, and percent-encoded letters, digits,
+ * '-', '_' and '~', which JAX-RS (matching the encoded path) reads otherwise than the decoded path. Pre-matching,
+ * because a {@code ;} parameter or a dot segment may steer matching itself; for every resource of the
+ * application, because a path that would not match a paid method here may match one after another decoder's
+ * repair.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
@@ -23,8 +24,10 @@ final class AmbiguousPathFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        URI uri = request.getUriInfo().getRequestUri();
-        PathFirewall.check(uri.getRawPath()).ifPresent(problem -> {
+        String rawPath = request.getUriInfo().getRequestUri().getRawPath();
+        // JAX-RS matches the encoded path: beyond what the servlet filter refuses, a needlessly encoded letter or
+        // digit would steer matching away from the resource the decoded path names.
+        PathFirewall.check(rawPath).or(() -> PathFirewall.checkEncodedMatching(rawPath)).ifPresent(problem -> {
             byte[] body = ("{\"error\":\"" + problem.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
             request.abortWith(UnreadBody.closeIfDeclared(request, Response.status(400)

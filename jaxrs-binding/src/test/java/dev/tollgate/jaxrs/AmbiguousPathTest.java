@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,7 +47,7 @@ class AmbiguousPathTest {
         TollgateConfig config = TollgateConfig.builder().withoutRoutes()
                 .facilitatorUrl(facilitator.url()).payTo(Proofs.PAY_TO)
                 .set("accept.sepolia.network", "base-sepolia").set("accept.mainnet.network", "base").build();
-        context.addServlet(new ServletHolder(new ServletContainer(new ResourceConfig(Resources.Api.class)
+        context.addServlet(new ServletHolder(new ServletContainer(new ResourceConfig(Resources.Api.class, Pages.class)
                 .register(TollgateFeature.from(config)))), "/api/*");
         server.setHandler(context);
         server.start();
@@ -76,6 +79,68 @@ class AmbiguousPathTest {
         String response = raw(target);
         assertEquals("HTTP/1.1 " + status, response.substring(0, 12), target + " -> " + response);
         assertFalse(response.contains(Resources.CONTENT), target);
+    }
+
+    /** A paid page, a paid numbered item, and free catch-alls beside them, as a site serving pages by name has. */
+    @Path("pages")
+    public static class Pages {
+        static final String PAID = "PAID-PAGE-CONTENT";
+
+        @GET
+        @Path("report")
+        @PaymentRequired(price = "$0.01")
+        public String report() {
+            return PAID;
+        }
+
+        @GET
+        @Path("items/{id: [0-9]+}")
+        @PaymentRequired(price = "$0.01")
+        public String item(@PathParam("id") String id) {
+            return PAID + " " + id;
+        }
+
+        @GET
+        @Path("items/{name}")
+        public String itemByName(@PathParam("name") String name) {
+            return "free item " + name;
+        }
+
+        @GET
+        @Path("{page}")
+        public String page(@PathParam("page") String page) {
+            return "free page " + page;
+        }
+    }
+
+    /**
+     * JAX-RS matches the request path in its encoded form, while the container and every decoder after it read the
+     * decoded one: {@code /api/pages/repor%74} was matched to the free {@code {page}} method, which was handed the
+     * paid page's name, "report", and {@code /api/pages/items/%31} reached the free by-name method with "1". A
+     * character that may stand unencoded has two spellings, so its percent-encoding is refused; an encoding that
+     * is the only spelling of its character (a space, a non-ASCII letter) is not.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "/api/pages/report, 402",
+        "/api/pages/items/1, 402",
+        "/api/pages/repor%74, 400",
+        "/api/pages/%72eport, 400",
+        "/api/pages/%52eport, 400",
+        "/api/pages/items/%31, 400",
+        "/api/pages/re%2Dport, 400",
+        "/api/pages/re%5Fport, 400",
+        "/api/pages/re%7Eport, 400",
+        "/api/%70ages/report, 400",
+        "/api/pages/caf%C3%A9, 200",
+        "/api/pages/a%20b, 200",
+    })
+    void anEncodedCharacterThatMayStandUnencodedIsRefusedBeforeMatching(String target, int status) throws IOException {
+        String response = raw(target);
+        assertEquals("HTTP/1.1 " + status, response.substring(0, 12), target + " -> " + response);
+        assertFalse(response.contains(Pages.PAID), target);
+        assertFalse(response.contains("free page report") || response.contains("free item 1"),
+                target + " was handed to a free method under the paid one's name: " + response);
     }
 
     @Test

@@ -117,4 +117,28 @@ class PathFirewallTest {
     void theVerdictNamesTheEncodingInUpperCase(String path, String enc) {
         refused(path, "%" + enc);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/api/repor%74", "/api/%72eport", "/api/%52EPORT", "/items/%31", "/a%2Db", "/a%5fb", "/a%7Eb"})
+    void forEncodedMatchingAPercentEncodedUnreservedCharacterIsRefused(String path) {
+        Optional<String> verdict = PathFirewall.checkEncodedMatching(path);
+        assertTrue(verdict.isPresent(), () -> path + " was let through");
+        assertTrue(verdict.get().contains("percent-encodes"), verdict.get());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/api/report", "/caf%C3%A9", "/a%20b", "/100%", "/%zz"})
+    void forEncodedMatchingAnEncodingThatIsTheOnlySpellingOfItsCharacterIsLetThrough(String path) {
+        assertEquals(Optional.empty(), PathFirewall.checkEncodedMatching(path));
+    }
+
+    /**
+     * ':', '@' and the sub-delimiters may stand unencoded too, but common clients encode them (JavaScript's
+     * encodeURIComponent does, in an e-mail address say): refusing them would refuse ordinary requests.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/users/a%40b.example", "/a%3Ab", "/a%2Bb", "/a%3Db", "/a%26b", "/a%2Cb"})
+    void forEncodedMatchingTheEncodingsCommonClientsProduceAreLetThrough(String path) {
+        assertEquals(Optional.empty(), PathFirewall.checkEncodedMatching(path));
+    }
 }
