@@ -1,6 +1,7 @@
 package dev.tollgate.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The filter configured the web.xml way: init-params, optionally over a properties file. */
 class PaymentFilterInitTest {
@@ -117,6 +120,22 @@ class PaymentFilterInitTest {
             assertEquals("50000", offer.get("maxAmountRequired").asText(), "price from the file");
             assertEquals("From web.xml", offer.get("description").asText(), "init-param wins over the file");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"redis://:hunter2@127.0.0.1:6379/0", "rediss://tollgate:hunter2@cache.internal:6380",
+            "jdbc:postgresql://db.internal/shop?user=tollgate&password=hunter2"})
+    void aLedgerUrlThatNoModuleAcceptsFailsInitWithoutPrintingItsPassword(String url) {
+        // Without store-redis / store-jdbc on the class path no provider accepts these URLs; the start-up error
+        // ends up in the container's log and must not carry the credentials embedded in them.
+        Map<String, String> params = valid();
+        params.put("ledger", url);
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertTrue(e.getMessage().contains("'ledger'"), e.getMessage());
+        assertTrue(e.getMessage().contains("store-redis"), "still says what is missing: " + e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     }
 
     @Test

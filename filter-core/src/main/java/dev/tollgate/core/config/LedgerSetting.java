@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code ledger} setting: {@code memory} (the default), the name of a provider found with
@@ -16,6 +18,8 @@ import java.util.ServiceLoader;
 final class LedgerSetting {
     static final String KEY = "ledger";
     static final String MEMORY = "memory";
+    /** "redis:", "jdbc:postgresql:", "jdbc:oracle:thin:": the words before the host, user or path. */
+    private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*:)+");
 
     private LedgerSetting() {
     }
@@ -32,9 +36,10 @@ final class LedgerSetting {
         ReplayLedgerProvider chosen = providers.stream()
                 .filter(p -> url ? p.acceptsUrl(value) : p.name().equalsIgnoreCase(value))
                 .findFirst()
-                .orElseThrow(() -> new ConfigurationException(KEY, "no ledger " + (url ? "accepts the URL" : "is named")
-                        + " \"" + value + "\"; available: " + names(providers) + ". A shared ledger is a module of"
-                        + " its own: put dev.tollgate:store-redis or dev.tollgate:store-jdbc on the classpath"));
+                .orElseThrow(() -> new ConfigurationException(KEY, "no ledger "
+                        + (url ? "accepts URLs starting \"" + scheme(value) + "\"" : "is named \"" + value + "\"")
+                        + "; available: " + names(providers) + ". A shared ledger is a module of its own: put"
+                        + " dev.tollgate:store-redis or dev.tollgate:store-jdbc on the classpath"));
         Map<String, String> settings = new LinkedHashMap<>(s.asMap());
         if (url) {
             if (s.get(KEY + ".url").filter(u -> !u.equals(value)).isPresent()) {
@@ -48,8 +53,31 @@ final class LedgerSetting {
         } catch (ConfigurationException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ConfigurationException(KEY, "the " + chosen.name() + " ledger could not be set up: " + e);
+            throw new ConfigurationException(KEY, "the " + chosen.name() + " ledger could not be set up: "
+                    + withoutSecrets(e.toString(), s));
         }
+    }
+
+    /**
+     * What a message may show of a ledger URL: its scheme ("redis:", "jdbc:postgresql:"). The rest may hold a
+     * password ({@code redis://:pw@host}, {@code ?password=pw}), and these messages end up in start-up logs.
+     */
+    static String scheme(String url) {
+        Matcher m = SCHEME.matcher(url);
+        return m.lookingAt() ? m.group() : "";
+    }
+
+    /** {@code message} with the configured URL and password cut out: a provider's exception may quote them. */
+    private static String withoutSecrets(String message, Settings s) {
+        String out = message;
+        for (String key : List.of(KEY, KEY + ".url", KEY + ".password")) {
+            String secret = s.get(key).orElse("");
+            // "ledger" is a secret only as a URL; as a name ("redis") it is not, and cutting it would garble.
+            if (!secret.isEmpty() && (!key.equals(KEY) || secret.contains(":"))) {
+                out = out.replace(secret, "<" + key + ">");
+            }
+        }
+        return out;
     }
 
     private static List<String> names(List<ReplayLedgerProvider> providers) {
