@@ -11,6 +11,8 @@ import dev.tollgate.core.testing.FacilitatorDouble;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -136,6 +139,25 @@ class PaymentFilterInitTest {
         assertTrue(e.getMessage().contains("'ledger'"), e.getMessage());
         assertTrue(e.getMessage().contains("store-redis"), "still says what is missing: " + e.getMessage());
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
+    void aJsonConfigFileWithASyntaxErrorFailsInitWithoutQuotingTheValueAtFault(@TempDir Path dir) throws Exception {
+        // A forgotten pair of quotes around a credential is the typical syntax error of a hand-written file.
+        Path file = dir.resolve("tollgate.json");
+        Files.writeString(file, "{\n  \"payTo\": \"0x209693Bc6afc0C5328bA36FaF03C514EF312287C\",\n"
+                + "  \"facilitator\": {\"header\": {\"X-Api-Key\": sk_live_hunter2}}\n}\n");
+        Map<String, String> params = valid();
+        params.put("config", file.toString());
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        assertTrue(e.getMessage().contains("'config'"), e.getMessage());
+        assertTrue(e.getMessage().contains("line 3"), "says where: " + e.getMessage());
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains("hunter2"), "a logged cause: " + t);
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.tollgate.core.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.wire.WireJson;
 import java.io.IOException;
@@ -31,6 +33,12 @@ public final class ConfigFile {
             Map<String, String> out = new LinkedHashMap<>();
             p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
             return out;
+        } catch (JsonProcessingException e) {
+            // Jackson's message quotes the token at fault, which in a hand-written file is often a credential
+            // whose quotes were forgotten; the position is enough to find it, and this message is logged.
+            JsonLocation at = e.getLocation();
+            throw new ConfigurationException("config", "\"" + location + "\" is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw new ConfigurationException("config", "cannot read \"" + location + "\": " + e.getMessage());
         }
