@@ -160,6 +160,21 @@ class PaymentFilterInitTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://tollgate:hunter2/x+y@facilitator.example", "https://facilitator.example/?apiKey=hunter2 x",
+            "ftp://tollgate:hunter2@facilitator.example", "https://tollgate:hunter2#1@facilitator.example"})
+    void aMalformedFacilitatorUrlFailsInitWithoutPrintingTheCredentialsInIt(String url) {
+        // A generated password or key often holds "/", "+", "#" or a space; unescaped, the URL does not parse, and
+        // the start-up error the container logs must still not carry it.
+        Map<String, String> params = valid();
+        params.put("facilitator.url", url);
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        assertTrue(e.getMessage().contains("'facilitator.url'"), e.getMessage());
+    }
+
     @Test
     void aConfigFileThatDoesNotExistFailsInitNamingIt() {
         Map<String, String> params = valid();
