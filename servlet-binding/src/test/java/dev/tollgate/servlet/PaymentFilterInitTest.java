@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The filter configured the web.xml way: init-params, optionally over a properties file. */
@@ -173,6 +174,22 @@ class PaymentFilterInitTest {
 
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         assertTrue(e.getMessage().contains("'facilitator.url'"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '=', value = {"network.test.decimals=99",
+            "facilitator.requestTimeout=999999999h"})
+    void anInvalidValueThatOnlyALowerLayerNoticesStillFailsInitNamingTheParameter(String key, String value) {
+        Map<String, String> params = valid();
+        if (key.startsWith("network.test.")) {
+            params.put("network.test.chainId", "8453");
+            params.put("network.test.asset", "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913");
+        }
+        params.put(key, value);
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
     }
 
     @Test

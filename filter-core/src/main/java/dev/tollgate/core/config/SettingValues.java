@@ -31,6 +31,12 @@ public final class SettingValues {
         if (d.isZero()) {
             throw new ConfigurationException(key, "must be longer than zero");
         }
+        try {
+            // Deadlines are counted in nanoseconds; past 292 years they overflow where they are used, far from here.
+            d.toNanos();
+        } catch (ArithmeticException e) {
+            throw new ConfigurationException(key, "is too long, was \"" + value + "\"");
+        }
         return d;
     }
 

@@ -357,8 +357,15 @@ public final class TollgateConfig {
             String asset = s.get(p + "asset").orElseThrow(() -> new ConfigurationException(p + "asset",
                     "is required to define network " + n));
             int decimals = s.get(p + "decimals").map(v -> Settings.positiveInt(p + "decimals", v)).orElse(6);
-            registry = registry.with(new Network(n, s.get(p + "caip2").orElse("eip155:" + chainId), chainId, asset,
-                    decimals, s.get(p + "eip712.name").orElse("USDC"), s.get(p + "eip712.version").orElse("2")));
+            Network network;
+            try {
+                network = new Network(n, s.get(p + "caip2").orElse("eip155:" + chainId), chainId, asset, decimals,
+                        s.get(p + "eip712.name").orElse("USDC"), s.get(p + "eip712.version").orElse("2"));
+            } catch (IllegalArgumentException e) {
+                // Network refuses only decimals beyond what a price can be scaled by.
+                throw new ConfigurationException(p + "decimals", e.getMessage());
+            }
+            registry = registry.with(network);
         }
         return registry;
     }
