@@ -192,6 +192,20 @@ class PaymentFilterInitTest {
         assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"https://cash.example/v1/api/?token=hunter2 x", "https://tollgate:hunter2/x@cash.example/v1/api/"})
+    void aMalformedCodeSequencerUrlFailsInitWithoutPrintingTheCredentialsInIt(String url) {
+        Map<String, String> params = valid();
+        params.put("code.destination", "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR");
+        params.put("code.amount", "0.05");
+        params.put("code.sequencerUrl", url);
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        assertTrue(e.getMessage().contains("'code.sequencerUrl'"), e.getMessage());
+    }
+
     @Test
     void aConfigFileThatDoesNotExistFailsInitNamingIt() {
         Map<String, String> params = valid();

@@ -80,7 +80,7 @@ final class CodeSettings {
             CodeSequencerClient.Config config = CodeSequencerClient.Config.defaults();
             Optional<String> url = s.get("code.sequencerUrl");
             if (url.isPresent()) {
-                URI uri = httpUrl("code.sequencerUrl", url.get());
+                URI uri = SettingValues.httpUrl("code.sequencerUrl", url.get());
                 config = config.withEndpoint(uri);
             }
             Duration connect = s.get("code.connectTimeout").map(v -> Settings.duration("code.connectTimeout", v))
@@ -138,18 +138,5 @@ final class CodeSettings {
                     : m.contains("createIntentUrl") ? look.key("code.createIntentUrl") : amountSetting.getKey();
             throw new ConfigurationException(key, m);
         }
-    }
-
-    private static URI httpUrl(String key, String url) {
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(key, "is not a URL: \"" + url + "\"");
-        }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new ConfigurationException(key, "must be an http(s) URL with a host, was \"" + url + "\"");
-        }
-        return uri;
     }
 }

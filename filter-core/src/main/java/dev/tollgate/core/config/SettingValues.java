@@ -1,5 +1,7 @@
 package dev.tollgate.core.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +40,26 @@ public final class SettingValues {
             throw new ConfigurationException(key, "is too long, was \"" + value + "\"");
         }
         return d;
+    }
+
+    /**
+     * An http(s) URL with a host. Neither message quotes the URL: one that fails here often does so because of a
+     * user's password or an API key in it with an unescaped "/", "#" or space, and start-up errors are logged.
+     */
+    static URI httpUrl(String key, String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new ConfigurationException(key, "is not a URL: " + e.getReason() + " at index " + e.getIndex()
+                    + " (escape reserved characters of a user name, password or key as %XX)");
+        }
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new ConfigurationException(key, "must be an http(s) URL with a host, was "
+                    + (uri.getScheme() == null ? "one without a scheme" : "a \"" + uri.getScheme() + ":\" URL")
+                    + (uri.getRawAuthority() != null && uri.getHost() == null ? " whose host could not be read" : ""));
+        }
+        return uri;
     }
 
     public static int positiveInt(String key, String value) {

@@ -20,7 +20,6 @@ import dev.tollgate.core.verify.PaymentSettler;
 import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.wire.HeaderCodec;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -311,20 +310,7 @@ public final class TollgateConfig {
     }
 
     private static FacilitatorSettings facilitator(Settings s, String url) {
-        // Neither message quotes the URL: one that fails here often does so because of a user's password or an
-        // API key in it with an unescaped "/", "#" or space, and start-up errors are logged.
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new ConfigurationException("facilitator.url", "is not a URL: " + e.getReason() + " at index "
-                    + e.getIndex() + " (escape reserved characters of a user name, password or key as %XX)");
-        }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new ConfigurationException("facilitator.url", "must be an http(s) URL with a host, was "
-                    + (uri.getScheme() == null ? "one without a scheme" : "a \"" + uri.getScheme() + ":\" URL")
-                    + (uri.getRawAuthority() != null && uri.getHost() == null ? " whose host could not be read" : ""));
-        }
+        URI uri = SettingValues.httpUrl("facilitator.url", url);
         Map<String, String> headers = new LinkedHashMap<>();
         s.asMap().forEach((k, v) -> {
             if (k.startsWith("facilitator.header.") && !v.isEmpty()) {
