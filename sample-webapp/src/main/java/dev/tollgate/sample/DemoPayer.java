@@ -186,8 +186,10 @@ public final class DemoPayer {
             seen.add(describe(r));
             if ("exact".equals(r.path("scheme").asText()) && networks.find(r.path("network").asText()).isPresent()
                     && r.path("extra").path("name").isTextual() && r.path("extra").path("version").isTextual()) {
-                JsonNode resource = required.get("resource");
-                String resourceUrl = version == 2 ? resource.path("url").asText(null) : r.path("resource").asText(null);
+                // A v2 challenge without "resource" is paid without one (servers match a proof on its terms).
+                JsonNode resource = required.path("resource").isObject() ? required.get("resource") : null;
+                String resourceUrl = version == 2 ? (resource == null ? null : resource.path("url").asText(null))
+                        : r.path("resource").asText(null);
                 return new Offer(version, r, resource, resourceUrl);
             }
         }
