@@ -207,6 +207,25 @@ class PaymentFilterInitTest {
     }
 
     @Test
+    void theConfigInitParamReadsTheEnvironmentLikeEveryOtherValue() throws Exception {
+        // One web.xml for every deployment: the file is named by the environment (here a system property, which
+        // ${NAME} falls back to), with a default for the others.
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("config", "${TOLLGATE_INIT_TEST_CONFIG:-classpath:no-such-file.properties}");
+        params.put("facilitator.url", facilitator.url());
+        System.setProperty("TOLLGATE_INIT_TEST_CONFIG", "classpath:tollgate-test.properties");
+        PaymentFilter filter = new PaymentFilter();
+        try {
+            filter.init(initParams(params));
+        } finally {
+            System.clearProperty("TOLLGATE_INIT_TEST_CONFIG");
+        }
+        try (PaidServer server = new PaidServer(filter)) {
+            assertEquals("50000", firstOffer(server).get("maxAmountRequired").asText(), "price from the file");
+        }
+    }
+
+    @Test
     void aConfigFileThatDoesNotExistFailsInitNamingIt() {
         Map<String, String> params = valid();
         params.put("config", "classpath:no-such-file.properties");

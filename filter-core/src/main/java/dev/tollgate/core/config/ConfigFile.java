@@ -23,9 +23,14 @@ public final class ConfigFile {
     private ConfigFile() {
     }
 
+    /**
+     * @param location {@code classpath:name} or a file path; like any setting it may read the environment as
+     *                 {@code ${NAME}} or {@code ${NAME:-default}}, so that one web.xml names each deployment's file
+     */
     public static Map<String, String> load(String location, ClassLoader loader) {
-        try (InputStream in = open(location, loader)) {
-            if (location.toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+        String resolved = Settings.expand(location, Settings.ENVIRONMENT).strip();
+        try (InputStream in = open(resolved, loader)) {
+            if (resolved.toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
                 return flatten(WireJson.mapper().readTree(in));
             }
             Properties p = new Properties();
@@ -37,10 +42,10 @@ public final class ConfigFile {
             // Jackson's message quotes the token at fault, which in a hand-written file is often a credential
             // whose quotes were forgotten; the position is enough to find it, and this message is logged.
             JsonLocation at = e.getLocation();
-            throw new ConfigurationException("config", "\"" + location + "\" is not valid JSON"
+            throw new ConfigurationException("config", "\"" + resolved + "\" is not valid JSON"
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new ConfigurationException("config", "cannot read \"" + location + "\": " + e.getMessage());
+            throw new ConfigurationException("config", "cannot read \"" + resolved + "\": " + e.getMessage());
         }
     }
 

@@ -18,6 +18,13 @@ import java.util.regex.Pattern;
 final class Settings {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(:-([^}]*))?}");
 
+    /** Where {@code ${NAME}} is looked up by default: the environment, then system properties. */
+    static final UnaryOperator<String> ENVIRONMENT = name -> {
+        String v = System.getenv(name);
+        // A blank variable counts as unset (as the sample launcher treats it), so a property can stand in.
+        return v != null && !v.isBlank() ? v : System.getProperty(name);
+    };
+
     private final Map<String, String> values;
 
     Settings(Map<String, String> raw, UnaryOperator<String> environment) {
@@ -88,6 +95,11 @@ final class Settings {
     /** "2s", "500ms", "10m", "1h"; a bare number is milliseconds. */
     static Duration duration(String key, String value) {
         return SettingValues.duration(key, value);
+    }
+
+    /** {@code value} with its {@code ${NAME}} and {@code ${NAME:-default}} references resolved. */
+    static String expand(String value, UnaryOperator<String> environment) {
+        return expand(null, value, environment);
     }
 
     private static String expand(String key, String value, UnaryOperator<String> environment) {

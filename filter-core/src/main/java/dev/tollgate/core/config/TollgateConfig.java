@@ -477,11 +477,7 @@ public final class TollgateConfig {
     /** Programmatic face of the same settings, plus the parts only code can supply. */
     public static final class Builder {
         private final Map<String, String> settings = new LinkedHashMap<>();
-        private UnaryOperator<String> environment = name -> {
-            String v = System.getenv(name);
-            // A blank variable counts as unset (as the sample launcher treats it), so a property can stand in.
-            return v != null && !v.isBlank() ? v : System.getProperty(name);
-        };
+        private UnaryOperator<String> environment = Settings.ENVIRONMENT;
         private PaymentVerifier verifier;
         private PaymentSettler settler;
         private ReplayLedger ledger;
