@@ -225,6 +225,24 @@ class PaymentFilterInitTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"GET|POST", "GET+POST", "GET&POST", "GET.POST"})
+    void aMethodsListJoinedWithASymbolFailsInitInsteadOfLeavingTheRouteFree(String methods) throws Exception {
+        // Each is one RFC 9110 token, so one method name, which no client sends: the route would charge for nothing.
+        Map<String, String> params = valid();
+        params.put("route.premium.methods", methods);
+
+        PaymentFilter filter = new PaymentFilter();
+        ServletException e = assertThrows(ServletException.class, () -> {
+            filter.init(initParams(params));
+            try (PaidServer server = new PaidServer(filter)) {
+                assertEquals(402, server.get("/premium/report").statusCode(), "started, and GET is not charged");
+            }
+        });
+
+        assertTrue(e.getMessage().contains("'route.premium.methods'"), e.getMessage());
+    }
+
     @Test
     void aConfigFileThatDoesNotExistFailsInitNamingIt() {
         Map<String, String> params = valid();

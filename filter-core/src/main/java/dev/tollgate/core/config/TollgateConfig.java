@@ -195,12 +195,27 @@ public final class TollgateConfig {
             return Set.of();
         }
         for (String method : listed) {
-            if (!isToken(method) || method.equals("*")) {
+            if (!isToken(method) || method.equals("*") || !isMethodName(method)) {
                 throw new ConfigurationException(key, "\"" + method + "\" is not an HTTP method; list methods separated by "
                         + "commas (GET,POST), or give \"*\" alone or nothing for every method");
             }
         }
         return Set.copyOf(listed);
+    }
+
+    /**
+     * Written as every registered HTTP method is: letters, digits, "-", "_". RFC 9110 lets a token hold "|", "+",
+     * "&", "." and more, but in a methods list they are separators typed by mistake ("GET|POST" is one token), and
+     * the route would charge for nothing.
+     */
+    private static boolean isMethodName(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '-' && c != '_') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 9110's token: one or more tchar. */
