@@ -32,6 +32,9 @@ final class DevMode {
     /** Server attribute holding the running {@link DevFacilitator}, for tests and tooling. */
     static final String ATTRIBUTE = DevFacilitator.class.getName();
     static final String FACILITATOR_URL = "TOLLGATE_FACILITATOR_URL";
+    static final String PAY_TO = "TOLLGATE_PAY_TO";
+    /** The x402 examples' address: where the simulated payments of dev mode go when no payTo is given. */
+    static final String DEMO_PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
     /** Named apart from AbstractLifeCycle.STARTING, which the handler below would otherwise see. */
     static final String STARTING_ANSWER = "{\"error\":\"the sample is starting, try again in a moment\"}";
 
@@ -60,6 +63,12 @@ final class DevMode {
         String url = "http://" + loopbackHost(connector.getHost()) + ":" + connector.getLocalPort() + PATH;
         String before = System.getProperty(FACILITATOR_URL);
         System.setProperty(FACILITATOR_URL, url);
+        // web.xml has no default payTo, so that a war deployed with a real facilitator never pays the demo address;
+        // here no money moves, and the demo address stands in unless one was given.
+        boolean demoPayTo = Main.env(PAY_TO, null) == null;
+        if (demoPayTo) {
+            System.setProperty(PAY_TO, DEMO_PAY_TO);
+        }
         try {
             // The web application first: Server.getURI() names the first context, and the sample is the main thing.
             // It takes the place of the starting answer at "/" once it is started, not before.
@@ -77,6 +86,9 @@ final class DevMode {
                 System.clearProperty(FACILITATOR_URL);
             } else {
                 System.setProperty(FACILITATOR_URL, before);
+            }
+            if (demoPayTo) {
+                System.clearProperty(PAY_TO);
             }
         }
     }

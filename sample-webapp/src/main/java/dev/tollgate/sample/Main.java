@@ -73,7 +73,12 @@ public final class Main {
             return server;
         }
         server.setHandler(webapp);
-        server.start();
+        try {
+            server.start();
+        } catch (Exception | Error e) {
+            server.stop(); // a web application that failed must not leave the port open
+            throw e;
+        }
         return server;
     }
 

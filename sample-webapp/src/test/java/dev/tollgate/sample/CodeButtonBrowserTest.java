@@ -74,6 +74,7 @@ class CodeButtonBrowserTest {
         sequencer = CodeSequencerDouble.start();
         scriptHost = standInScriptHost();
         System.setProperty("TOLLGATE_FACILITATOR_URL", facilitator.url());
+        System.setProperty(DevMode.PAY_TO, DevMode.DEMO_PAY_TO);
         System.setProperty("TOLLGATE_CODE_SEQUENCER_URL", sequencer.endpoint().toString());
         System.setProperty("TOLLGATE_CODE_SCRIPT_URL",
                 "http://127.0.0.1:" + scriptHost.getAddress().getPort() + "/v1/code-stand-in.js");
@@ -142,6 +143,7 @@ class CodeButtonBrowserTest {
             facilitator.close();
         }
         System.clearProperty("TOLLGATE_FACILITATOR_URL");
+        System.clearProperty(DevMode.PAY_TO);
         System.clearProperty("TOLLGATE_CODE_SEQUENCER_URL");
         System.clearProperty("TOLLGATE_CODE_SCRIPT_URL");
         if (profile != null) {
