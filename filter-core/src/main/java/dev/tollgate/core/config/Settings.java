@@ -111,7 +111,11 @@ final class Settings {
                 v = m.group(3);
             }
             if (v == null) {
-                v = "";
+                // Left empty, an optional setting would quietly take its built-in default: network=${NET} would sell
+                // for testnet USDC, ledger=${LEDGER_URL} give each instance a memory of its own. ${NAME:-} asks for
+                // empty on purpose.
+                throw new ConfigurationException(key == null ? "config" : key.strip(), "refers to ${" + m.group(1)
+                        + "}, which is not set; set it, or give a default as ${" + m.group(1) + ":-value}");
             }
             m.appendReplacement(out, Matcher.quoteReplacement(v));
         }

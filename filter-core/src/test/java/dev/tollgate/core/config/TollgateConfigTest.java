@@ -407,11 +407,20 @@ class TollgateConfigTest {
     }
 
     @Test
-    void anUnsetVariableWithoutDefaultLeavesTheSettingEmptyAndSoMissing() {
+    void anUnsetVariableWithoutDefaultFailsStartUpNamingTheSettingAndTheVariable() {
         Map<String, String> settings = minimalWith("payTo", "${TOLLGATE_PAY_TO}");
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> TollgateConfig.builder().environment(name -> null).settings(settings).build());
         assertEquals("payTo", e.setting());
+        assertTrue(e.problem().contains("${TOLLGATE_PAY_TO}"), e.problem());
+        // An optional setting too: left empty, network would quietly be base-sepolia, the testnet.
+        ConfigurationException optional = assertThrows(ConfigurationException.class, () -> TollgateConfig.builder()
+                .environment(name -> null).settings(minimalWith("network", "${NET}")).build());
+        assertEquals("network", optional.setting());
+        // Empty on purpose is said so: ${NAME:-}.
+        assertEquals("", TollgateConfig.builder().environment(name -> null)
+                .settings(minimalWith("description", "${DESCRIPTION:-}")).build()
+                .routes().routes().get(0).terms().description());
     }
 
     @Test
