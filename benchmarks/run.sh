@@ -33,6 +33,7 @@ SAMPLE=${SAMPLE_JAR:-sample-webapp/target/tollgate-sample.jar} # servers: prebui
 SERVERS=${SERVERS_JAR:-$JAR}                                 # compare a before with an after
 NOBUILD=${NOBUILD:-0}
 PAY_TO=0x209693Bc6afc0C5328bA36FaF03C514EF312287C  # the sample needs one beside a facilitator; reference/server.mjs uses the same
+CODE_DESTINATION=E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR  # the Code SDK example account, for the button page
 STALL_SECONDS=${STALL_SECONDS:-10}  # StallProbe before the servers start (0: none); machine.txt and the summary
 P_SAMPLE=$BASE_PORT P_BENCH=$((BASE_PORT + 1)) P_DOUBLE=$((BASE_PORT + 2)) P_REF=$((BASE_PORT + 3))
 P_LOCAL=$((BASE_PORT + 4))   # a second sample in hybrid mode (TOLLGATE_VERIFY=local), same double
@@ -192,7 +193,7 @@ start_servers() {
   PID_DOUBLE=$!; PIDS+=($!)
   wait_http "http://127.0.0.1:$P_DOUBLE/supported"
   # shellcheck disable=SC2086
-  TOLLGATE_PAY_TO=$PAY_TO TOLLGATE_FACILITATOR_URL=http://127.0.0.1:$P_DOUBLE PORT=$P_SAMPLE HOST=127.0.0.1 \
+  TOLLGATE_PAY_TO=$PAY_TO TOLLGATE_CODE_DESTINATION=$CODE_DESTINATION TOLLGATE_FACILITATOR_URL=http://127.0.0.1:$P_DOUBLE PORT=$P_SAMPLE HOST=127.0.0.1 \
     java $SERVER_JVM $(jfr_opts sample) -jar "$SAMPLE" > "$OUT/sample.log" 2>&1 &
   PID_SAMPLE=$!; PIDS+=($!)
   # shellcheck disable=SC2086
@@ -203,7 +204,7 @@ start_servers() {
   PIDS+=($!)
   log "starting sample in hybrid mode (TOLLGATE_VERIFY=local) :$P_LOCAL"
   # shellcheck disable=SC2086
-  TOLLGATE_PAY_TO=$PAY_TO TOLLGATE_VERIFY=local TOLLGATE_FACILITATOR_URL=http://127.0.0.1:$P_DOUBLE PORT=$P_LOCAL HOST=127.0.0.1 \
+  TOLLGATE_PAY_TO=$PAY_TO TOLLGATE_CODE_DESTINATION=$CODE_DESTINATION TOLLGATE_VERIFY=local TOLLGATE_FACILITATOR_URL=http://127.0.0.1:$P_DOUBLE PORT=$P_LOCAL HOST=127.0.0.1 \
     java $SERVER_JVM $(jfr_opts sample-local) -jar "$SAMPLE" > "$OUT/sample-local.log" 2>&1 &
   PID_LOCAL=$!; PIDS+=($!)
   wait_http "http://127.0.0.1:$P_SAMPLE/bench/free"

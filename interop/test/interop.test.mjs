@@ -20,6 +20,8 @@ import { checkSettlementOnChain, decodeB64Json, smartWalletClient, v1Client, v2C
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outDir = path.resolve(here, '..', '.out');
+// The Code button page needs a destination beside a real facilitator; no Code payment is made in the rig.
+const CODE_DESTINATION = 'E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR';
 mkdirSync(outDir, { recursive: true });
 const logFile = path.join(outDir, 'rig.log');
 const log = (line) => appendFileSync(logFile, `${new Date().toISOString()} ${String(line).trimEnd()}\n`);
@@ -45,7 +47,7 @@ before(async () => {
   rig.sample = await startSample({
     name: 'sample',
     log,
-    env: { TOLLGATE_FACILITATOR_URL: rig.facilitator.url, TOLLGATE_PAY_TO: acct.payTo.address },
+    env: { TOLLGATE_FACILITATOR_URL: rig.facilitator.url, TOLLGATE_PAY_TO: acct.payTo.address, TOLLGATE_CODE_DESTINATION: CODE_DESTINATION },
   });
   stopOnExit.push(() => rig.sample.stop());
   log(`sample ${rig.sample.url}`);
@@ -248,7 +250,7 @@ describe('a replayed payment moves nothing and gets 402', () => {
     assert.ok(captured.v1Report && captured.v2Report, 'the payment scenarios ran');
     const second = await startSample({
       name: 'sample-2', log,
-      env: { TOLLGATE_FACILITATOR_URL: rig.facilitator.url, TOLLGATE_PAY_TO: acct.payTo.address },
+      env: { TOLLGATE_FACILITATOR_URL: rig.facilitator.url, TOLLGATE_PAY_TO: acct.payTo.address, TOLLGATE_CODE_DESTINATION: CODE_DESTINATION },
     });
     try {
       await replayAndCheck({ base: second.url, path: '/premium/report', headerName: 'X-PAYMENT', headerValue: captured.v1Report });
@@ -375,7 +377,7 @@ describe('hybrid mode: Tollgate verifies locally, the reference facilitator sett
     }
     const hybrid = await startSample({
       name: 'sample-hybrid', log,
-      env: { TOLLGATE_FACILITATOR_URL: rig.facilitator.url, TOLLGATE_PAY_TO: acct.payTo.address, TOLLGATE_VERIFY: 'local' },
+      env: { TOLLGATE_FACILITATOR_URL: rig.facilitator.url, TOLLGATE_PAY_TO: acct.payTo.address, TOLLGATE_CODE_DESTINATION: CODE_DESTINATION, TOLLGATE_VERIFY: 'local' },
     });
     try {
       const mark = rig.facilitator.calls.length;
@@ -457,7 +459,7 @@ describe('a smart wallet (ERC-1271, and ERC-6492 before it is deployed) pays Tol
     const undeployed = await fundedUndeployedWallet(2n);
     const hybrid = await startSample({
       name: 'sample-hybrid-wallet', log,
-      env: { TOLLGATE_FACILITATOR_URL: rig.facilitator.url, TOLLGATE_PAY_TO: acct.payTo.address, TOLLGATE_VERIFY: 'local' },
+      env: { TOLLGATE_FACILITATOR_URL: rig.facilitator.url, TOLLGATE_PAY_TO: acct.payTo.address, TOLLGATE_CODE_DESTINATION: CODE_DESTINATION, TOLLGATE_VERIFY: 'local' },
     });
     try {
       for (const [address, deployment] of [[wallet, undefined], [undeployed.address, undeployed]]) {

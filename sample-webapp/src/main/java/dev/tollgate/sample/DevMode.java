@@ -8,6 +8,9 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpHeader;
@@ -35,6 +38,11 @@ final class DevMode {
     static final String PAY_TO = "TOLLGATE_PAY_TO";
     /** The x402 examples' address: where the simulated payments of dev mode go when no payTo is given. */
     static final String DEMO_PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
+    static final String CODE_DESTINATION = "TOLLGATE_CODE_DESTINATION";
+    /** The Code SDK example's account, for the button page in dev mode. */
+    static final String DEMO_CODE_DESTINATION = "E8otxw1CVX9bfyddKu3ZB3BVLa4VVF9J7CTPdnUwT9jR";
+    /** What dev mode supplies when it is not given. */
+    static final Map<String, String> DEMO_ACCOUNTS = Map.of(PAY_TO, DEMO_PAY_TO, CODE_DESTINATION, DEMO_CODE_DESTINATION);
     /** Named apart from AbstractLifeCycle.STARTING, which the handler below would otherwise see. */
     static final String STARTING_ANSWER = "{\"error\":\"the sample is starting, try again in a moment\"}";
 
@@ -63,11 +71,14 @@ final class DevMode {
         String url = "http://" + loopbackHost(connector.getHost()) + ":" + connector.getLocalPort() + PATH;
         String before = System.getProperty(FACILITATOR_URL);
         System.setProperty(FACILITATOR_URL, url);
-        // web.xml has no default payTo, so that a war deployed with a real facilitator never pays the demo address;
-        // here no money moves, and the demo address stands in unless one was given.
-        boolean demoPayTo = Main.env(PAY_TO, null) == null;
-        if (demoPayTo) {
-            System.setProperty(PAY_TO, DEMO_PAY_TO);
+        // web.xml names no payTo and no Code destination, so that a war deployed with a real facilitator never pays
+        // the demo accounts; in dev mode they stand in for those not given.
+        List<String> demo = new ArrayList<>();
+        for (Map.Entry<String, String> account : DEMO_ACCOUNTS.entrySet()) {
+            if (Main.env(account.getKey(), null) == null) {
+                System.setProperty(account.getKey(), account.getValue());
+                demo.add(account.getKey());
+            }
         }
         try {
             // The web application first: Server.getURI() names the first context, and the sample is the main thing.
@@ -87,9 +98,7 @@ final class DevMode {
             } else {
                 System.setProperty(FACILITATOR_URL, before);
             }
-            if (demoPayTo) {
-                System.clearProperty(PAY_TO);
-            }
+            demo.forEach(System::clearProperty);
         }
     }
 

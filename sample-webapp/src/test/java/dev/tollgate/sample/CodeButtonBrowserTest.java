@@ -74,7 +74,7 @@ class CodeButtonBrowserTest {
         sequencer = CodeSequencerDouble.start();
         scriptHost = standInScriptHost();
         System.setProperty("TOLLGATE_FACILITATOR_URL", facilitator.url());
-        System.setProperty(DevMode.PAY_TO, DevMode.DEMO_PAY_TO);
+        DevMode.DEMO_ACCOUNTS.forEach(System::setProperty);
         System.setProperty("TOLLGATE_CODE_SEQUENCER_URL", sequencer.endpoint().toString());
         System.setProperty("TOLLGATE_CODE_SCRIPT_URL",
                 "http://127.0.0.1:" + scriptHost.getAddress().getPort() + "/v1/code-stand-in.js");
@@ -143,7 +143,7 @@ class CodeButtonBrowserTest {
             facilitator.close();
         }
         System.clearProperty("TOLLGATE_FACILITATOR_URL");
-        System.clearProperty(DevMode.PAY_TO);
+        DevMode.DEMO_ACCOUNTS.keySet().forEach(System::clearProperty);
         System.clearProperty("TOLLGATE_CODE_SEQUENCER_URL");
         System.clearProperty("TOLLGATE_CODE_SCRIPT_URL");
         if (profile != null) {

@@ -28,11 +28,13 @@ final class SampleServer implements AutoCloseable {
             System.setProperty(settings[i], settings[i + 1]);
             names.add(settings[i]);
         }
-        if (!names.contains(DevMode.PAY_TO) && System.getenv(DevMode.PAY_TO) == null) {
-            // web.xml requires one beside a real facilitator; the tests' facilitators move no money
-            System.setProperty(DevMode.PAY_TO, DevMode.DEMO_PAY_TO);
-            names.add(DevMode.PAY_TO);
-        }
+        // web.xml requires both beside a real facilitator; the tests' doubles move no money
+        DevMode.DEMO_ACCOUNTS.forEach((name, value) -> {
+            if (!names.contains(name) && System.getenv(name) == null) {
+                System.setProperty(name, value);
+                names.add(name);
+            }
+        });
         try {
             server = Main.start("127.0.0.1", 0);
         } catch (Exception | Error e) {

@@ -35,7 +35,7 @@ class SampleSharedLedgerTest {
         try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
             System.setProperty("TOLLGATE_FACILITATOR_URL", facilitator.url());
             System.setProperty("TOLLGATE_LEDGER", "redis://127.0.0.1:6379");
-            System.setProperty(DevMode.PAY_TO, DevMode.DEMO_PAY_TO);
+            DevMode.DEMO_ACCOUNTS.forEach(System::setProperty);
             Server a = Main.start("127.0.0.1", 0);
             Server b = Main.start("127.0.0.1", 0);
             try {
@@ -48,7 +48,7 @@ class SampleSharedLedgerTest {
                 b.stop();
                 System.clearProperty("TOLLGATE_LEDGER");
                 System.clearProperty("TOLLGATE_FACILITATOR_URL");
-                System.clearProperty(DevMode.PAY_TO);
+                DevMode.DEMO_ACCOUNTS.keySet().forEach(System::clearProperty);
             }
         }
     }
