@@ -29,10 +29,9 @@ public final class Main {
             }
             System.exit(DemoPayer.run(java.util.List.of(args).subList(1, args.length), System.out, System.err));
         }
-        int port = Integer.parseInt(env("PORT", "8080"));
         Server server;
         try {
-            server = start(env("HOST", "127.0.0.1"), port);
+            server = start(env("HOST", "127.0.0.1"), port(env("PORT", "8080")));
         } catch (Exception e) {
             System.err.println("Tollgate sample failed to start: " + rootMessage(e));
             System.exit(1);
@@ -43,6 +42,19 @@ public final class Main {
         }
         System.out.println("Tollgate sample listening on " + server.getURI());
         server.join();
+    }
+
+    /** {@code PORT}'s value, or an error that says what is wrong with it (reported like any start-up failure). */
+    static int port(String value) {
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("PORT must be a number from 0 to 65535, was \"" + value + "\"");
     }
 
     /** Starts the sample; {@code port} 0 picks a free port. */
