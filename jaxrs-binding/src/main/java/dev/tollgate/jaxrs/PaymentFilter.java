@@ -7,6 +7,7 @@ import dev.tollgate.core.gate.HttpAnswer;
 import dev.tollgate.core.gate.PaymentReceipt;
 import dev.tollgate.core.gate.PaymentSession;
 import dev.tollgate.core.gate.PaymentTerms;
+import dev.tollgate.core.gate.UndeliveredAnswer;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -16,9 +17,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Providers;
 import java.lang.annotation.Annotation;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The gate in front of one paid resource method, with its terms fixed at start-up. The request side
@@ -73,16 +71,8 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
             } catch (RenderedEntity.RenderingFailed e) {
                 // Nothing was produced, so nothing is charged, unless the route settled before its method ran:
                 // then the payer is told so, with the settlement's receipt.
-                Completion ended = session.complete(500);
-                Map<String, String> headers = new LinkedHashMap<>(Map.of("Cache-Control", "no-store"));
-                String error = "the paid response could not be produced; nothing was charged";
-                if (ended instanceof Completion.Deliver d && !d.headers().isEmpty()) {
-                    headers.putAll(d.headers());
-                    error = "the paid response could not be produced after the payment was settled; its receipt is "
-                            + "in the PAYMENT-RESPONSE header";
-                }
-                replace(response, new HttpAnswer(500, headers, "application/json",
-                        ("{\"error\":\"" + error + "\"}").getBytes(StandardCharsets.UTF_8)));
+                replace(response, UndeliveredAnswer.of(500, "the paid response could not be produced",
+                        session.complete(500)));
                 return;
             } catch (Error e) {
                 session.abandon(); // or the proof stays claimed until its claim expires

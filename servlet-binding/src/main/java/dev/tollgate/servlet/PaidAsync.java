@@ -2,6 +2,7 @@ package dev.tollgate.servlet;
 
 import dev.tollgate.core.gate.Completion;
 import dev.tollgate.core.gate.PaymentSession;
+import dev.tollgate.core.gate.UndeliveredAnswer;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -146,10 +147,7 @@ final class PaidAsync implements AsyncListener {
             completeAfterPass = null;
         }
         abandon();
-        // A payment settled before the handler ran stays charged: the container's error answer carries its receipt.
-        if (abandoned instanceof Completion.Deliver settled && !response.isCommitted()) {
-            settled.headers().forEach(response::setHeader);
-        }
+        PaymentFilter.keepReceipt(abandoned, response);
     }
 
     private void completeRequested(AsyncContext started) {
@@ -206,7 +204,7 @@ final class PaidAsync implements AsyncListener {
                 ? "the paid handler did not finish before its asynchronous timeout"
                 : "the paid handler's asynchronous cycle failed";
         response.reset();
-        PaymentFilter.write(response, PaymentFilter.undelivered(status, why, abandoned));
+        PaymentFilter.write(response, UndeliveredAnswer.of(status, why, abandoned));
     }
 
     AsyncContext context(AsyncContext started) {

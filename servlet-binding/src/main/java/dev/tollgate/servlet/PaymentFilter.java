@@ -9,6 +9,7 @@ import dev.tollgate.core.gate.Decision;
 import dev.tollgate.core.gate.HttpAnswer;
 import dev.tollgate.core.gate.PaymentReceipt;
 import dev.tollgate.core.gate.PaymentSession;
+import dev.tollgate.core.gate.UndeliveredAnswer;
 import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.route.PathFirewall;
 import jakarta.servlet.DispatcherType;
@@ -179,10 +180,7 @@ public class PaymentFilter implements Filter {
                     // Not abandon(): complete() releases a claim alike, and hands back the receipt of a payment
                     // settled before the handler ran (settlement=before), which the container's error answer
                     // then carries: the payer was charged, and keeps the evidence.
-                    Completion ended = session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-                    if (ended instanceof Completion.Deliver settled && !response.isCommitted()) {
-                        settled.headers().forEach(response::setHeader);
-                    }
+                    keepReceipt(session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR), response);
                 }
                 throw e;
             }
@@ -213,7 +211,7 @@ public class PaymentFilter implements Filter {
             // receipt the payer must then be given.
             Completion ended = session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             response.reset();
-            write(response, undelivered(500, "the response exceeded the configured bufferLimit", ended));
+            write(response, UndeliveredAnswer.of(500, "the response exceeded the configured bufferLimit", ended));
             return;
         }
         Completion completion = session.complete(buffered.status());
@@ -229,25 +227,13 @@ public class PaymentFilter implements Filter {
     }
 
     /**
-     * Tollgate's own answer in place of a paid handler's that is not delivered, once its session has {@code ended}.
-     * Nothing was charged, unless the route settled before its handler ran (settlement=before): then the answer
-     * says so and carries the settlement's receipt, as the JAX-RS binding's does.
+     * A handler that threw ends in the container's error answer: where the route settled before the handler ran, the
+     * charge stands, and that answer carries its receipt.
      */
-    static HttpAnswer undelivered(int status, String why, Completion ended) {
-        if (!(ended instanceof Completion.Deliver settled) || settled.headers().isEmpty()) {
-            return nothingCharged(status, why);
+    static void keepReceipt(Completion ended, HttpServletResponse response) {
+        if (ended instanceof Completion.Deliver settled && !response.isCommitted()) {
+            settled.headers().forEach(response::setHeader);
         }
-        Map<String, String> headers = new LinkedHashMap<>(settled.headers());
-        headers.put("Cache-Control", "no-store");
-        String json = "{\"error\":\"" + why + "; the payment was settled before the handler ran, its receipt is in "
-                + "the PAYMENT-RESPONSE header\"}";
-        return new HttpAnswer(status, headers, "application/json", json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Tollgate's own answer in place of a paid handler's that was not charged for: status, and why, as JSON. */
-    static HttpAnswer nothingCharged(int status, String why) {
-        return new HttpAnswer(status, Map.of("Cache-Control", "no-store"), "application/json",
-                ("{\"error\":\"" + why + "; nothing was charged\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     /**
