@@ -34,7 +34,13 @@ public final class ConfigFile {
                 return flatten(WireJson.mapper().readTree(in));
             }
             Properties p = new Properties();
-            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+            try {
+                p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // Properties.load's one complaint about content; it names no line, and quotes nothing of the file.
+                throw new ConfigurationException("config", "\"" + resolved
+                        + "\" is not a valid properties file: a \\u escape needs four hexadecimal digits");
+            }
             Map<String, String> out = new LinkedHashMap<>();
             p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
             return out;

@@ -1,7 +1,9 @@
 package dev.tollgate.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.route.Route;
 import java.io.IOException;
@@ -131,5 +133,16 @@ class ConfigFileTest {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> ConfigFile.load(file, getClass().getClassLoader()));
         assertEquals("config", e.setting());
+    }
+
+    @Test
+    void aPropertiesFileWithABrokenUnicodeEscapeIsAConfigurationErrorNamingTheFile() throws IOException {
+        String file = write("tollgate.properties", "payTo=" + PAY_TO + "\nfacilitator.header.Authorization=Bearer \\u12zz\n");
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ConfigFile.load(file, getClass().getClassLoader()));
+        assertEquals("config", e.setting());
+        assertTrue(e.getMessage().contains(file), e.getMessage());
+        assertTrue(e.getMessage().contains("\\u"), e.getMessage());
+        assertFalse(e.getMessage().contains("Bearer"), e.getMessage());
     }
 }
