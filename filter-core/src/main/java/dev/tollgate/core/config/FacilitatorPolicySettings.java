@@ -21,7 +21,7 @@ final class FacilitatorPolicySettings {
                 ? Duration.ZERO : Settings.duration("facilitator.cache.ttl", v)).orElse(d.cacheTtl());
         return new FacilitatorPolicy(dialect, ttl,
                 positive(s, "facilitator.cache.maxEntries", d.cacheMaxEntries()),
-                positive(s, "facilitator.maxConcurrentCalls", d.maxConcurrentCalls()),
+                concurrentCalls(s, d.maxConcurrentCalls()),
                 bool(s, "facilitator.retryVerify", d.retryVerify()),
                 positive(s, "facilitator.circuit.failureThreshold", d.circuitFailureThreshold()),
                 s.get("facilitator.circuit.openDuration")
@@ -43,6 +43,18 @@ final class FacilitatorPolicySettings {
 
     private static int positive(Settings s, String key, int fallback) {
         return s.get(key).map(v -> Settings.positiveInt(key, v)).orElse(fallback);
+    }
+
+    /** One pooled connection per call: a bound keeps a typo of a few digits from being a pool of billions. */
+    static final int MAX_CONCURRENT_CALLS = 10_000;
+
+    private static int concurrentCalls(Settings s, int fallback) {
+        String key = "facilitator.maxConcurrentCalls";
+        int calls = positive(s, key, fallback);
+        if (calls > MAX_CONCURRENT_CALLS) {
+            throw new ConfigurationException(key, "must be at most " + MAX_CONCURRENT_CALLS + ", was \"" + calls + "\"");
+        }
+        return calls;
     }
 
     private static boolean bool(Settings s, String key, boolean fallback) {

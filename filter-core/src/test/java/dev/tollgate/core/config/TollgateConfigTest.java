@@ -288,6 +288,17 @@ class TollgateConfigTest {
         assertEquals("facilitator.connectTimeout", failingSetting(minimalWith("facilitator.connectTimeout", "2 weeks")));
     }
 
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"0", "-1", "10001", "2147483647", "many"})
+    void aMaxConcurrentCallsOutsideOneToTenThousandIsNamed(String value) {
+        assertEquals("facilitator.maxConcurrentCalls", failingSetting(minimalWith("facilitator.maxConcurrentCalls", value)));
+    }
+
+    @Test
+    void tenThousandConcurrentFacilitatorCallsAreAllowed() {
+        assertEquals(10_000, build(minimalWith("facilitator.maxConcurrentCalls", "10000")).facilitatorPolicy().maxConcurrentCalls());
+    }
+
     @Test
     void aBadMaxClaimIsNamed() {
         assertEquals("maxClaim", failingSetting(minimalWith("maxClaim", "forever")));
