@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Where and how to reach an x402 facilitator. {@code headers} may carry credentials: they are sent, never
- * logged, and {@link #toString()} omits their values.
+ * logged, and {@link #toString()} omits their values, and the URL's user info and query.
  */
 public record FacilitatorSettings(
         URI baseUrl,
@@ -34,7 +34,10 @@ public record FacilitatorSettings(
 
     @Override
     public String toString() {
-        return "FacilitatorSettings[baseUrl=" + baseUrl + ", headers=" + headers.keySet()
+        // User info and a query may hold credentials too; where the facilitator is needs neither.
+        String where = baseUrl.getScheme() + "://" + baseUrl.getHost() + (baseUrl.getPort() == -1 ? "" : ":" + baseUrl.getPort())
+                + (baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath());
+        return "FacilitatorSettings[baseUrl=" + where + ", headers=" + headers.keySet()
                 + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "]";
     }
 }
