@@ -330,7 +330,16 @@ public final class JdbcReplayLedger implements ReplayLedger {
             SQLException last = null;
             // Two instances starting together may both create: one of them loses a catalog race, then finds it made.
             for (int attempt = 0; attempt < 3 && !tableReady; attempt++) {
-                try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                Connection c;
+                try {
+                    c = dataSource.getConnection();
+                } catch (SQLException e) {
+                    // No connection is no race: another attempt would wait the whole connect timeout again, and
+                    // every request waits behind this lock.
+                    last = e;
+                    break;
+                }
+                try (c; Statement s = c.createStatement()) {
                     s.setQueryTimeout(queryTimeoutSeconds);
                     for (String statement : ddl(table)) {
                         s.execute(statement);
@@ -392,7 +401,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
      * {@code mayHaveRun}, if not null, is called (after the connection is given back) when the statement was sent
      * and then failed other than by being cancelled: its effect may have been committed all the same.
      */
-    private int update(String what, String sql, Binder binder, Runnable mayHaveRun) throws LedgerUnavailableException {
+    int update(String what, String sql, Binder binder, Runnable mayHaveRun) throws LedgerUnavailableException {
         if (!tableReady) {
             ensureTable();
         }
