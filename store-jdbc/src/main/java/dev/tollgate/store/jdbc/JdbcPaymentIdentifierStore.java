@@ -47,7 +47,7 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
                 ps.setString(1, id);
                 ps.setString(2, fingerprint);
                 ps.setObject(3, JdbcReplayLedger.timestamp(until));
-            });
+            }, () -> abandonQuietly(id, fingerprint));
             if (taken == 1) {
                 return null;
             }
@@ -68,6 +68,18 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
             ps.setString(3, outcome);
             ps.setObject(4, JdbcReplayLedger.timestamp(until));
         });
+    }
+
+    /**
+     * A begin that was sent and then failed may have committed all the same: the caller answers 503 and never
+     * finishes or abandons it, so the payer's retry would be told "in progress" until the id lapses.
+     */
+    private void abandonQuietly(String id, String fingerprint) {
+        try {
+            abandon(id, fingerprint);
+        } catch (LedgerUnavailableException e) {
+            // The id, if it was taken, lapses at its expiry, as before.
+        }
     }
 
     @Override

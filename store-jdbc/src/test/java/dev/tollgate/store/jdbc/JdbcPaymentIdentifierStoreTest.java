@@ -2,10 +2,13 @@ package dev.tollgate.store.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.testing.SharedPaymentIdentifierStoreContract;
 import java.util.List;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,5 +62,22 @@ class JdbcPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContrac
         store().begin("live", "fp", in(60_000));
         assertEquals(250, ledger.purgeExpired());
         assertEquals(1, LocalPostgres.count("SELECT count(*) FROM " + JdbcReplayLedger.identifierTable(table)));
+    }
+
+    @Test
+    void aBeginWhoseAnswerWasLostDoesNotLeaveTheIdInProgressUntilItLapses() throws Exception {
+        try (CuttingRelay relay = new CuttingRelay()) {
+            PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
+            direct.setUrl(relay.url());
+            try (JdbcReplayLedger cut = JdbcReplayLedger.builder(direct).table(table).build()) {
+                relay.cutAfter("INSERT INTO " + JdbcReplayLedger.identifierTable(table) + " AS p");
+                // The row is committed; the connection breaks before its answer arrives, so the gate answers 503.
+                assertThrows(LedgerUnavailableException.class,
+                        () -> cut.paymentIdentifiers().begin("lost-0123456789ab", "fp", in(60_000)));
+
+                // Nobody will finish or abandon that request: the payer's retry must not be told "in progress".
+                assertNull(other().begin("lost-0123456789ab", "fp", in(60_000)));
+            }
+        }
     }
 }

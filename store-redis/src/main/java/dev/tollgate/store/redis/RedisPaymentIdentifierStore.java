@@ -5,6 +5,7 @@ import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.ledger.PaymentIdentifierStore;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Instant;
 
 /**
@@ -35,14 +36,29 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
 
     @Override
     public IdentifierRecord begin(String id, String fingerprint, Instant until) throws LedgerUnavailableException {
+        StatefulRedisConnection<String, String> connection = ledger.connection();
         String existing;
         try {
-            existing = ledger.commands().eval(BEGIN, ScriptOutputType.VALUE, new String[] {key(id)},
+            existing = connection.sync().eval(BEGIN, ScriptOutputType.VALUE, new String[] {key(id)},
                     inProgress(fingerprint), Long.toString(until.toEpochMilli()));
         } catch (RedisException e) {
+            abandonIfLanded(connection, id, fingerprint);
             throw ledger.unavailable("payment identifier begin", e);
         }
         return existing == null ? null : parse(existing);
+    }
+
+    /**
+     * A begin that timed out may still have run: the caller answers 503 and never finishes or abandons it, so the
+     * payer's retry would be told "in progress" until the id lapses. The abandon is queued on the same connection,
+     * so it runs after the begin if that runs at all; nobody waits for it.
+     */
+    private void abandonIfLanded(StatefulRedisConnection<String, String> connection, String id, String fingerprint) {
+        try {
+            connection.async().eval(ABANDON, ScriptOutputType.INTEGER, new String[] {key(id)}, inProgress(fingerprint));
+        } catch (RuntimeException e) {
+            // Not sent: the id, if it was marked, lapses at its expiry, as before.
+        }
     }
 
     @Override

@@ -210,7 +210,7 @@ public final class RedisReplayLedger implements ReplayLedger {
         return connection().sync();
     }
 
-    private StatefulRedisConnection<String, String> connection() throws LedgerUnavailableException {
+    StatefulRedisConnection<String, String> connection() throws LedgerUnavailableException {
         CompletableFuture<StatefulRedisConnection<String, String>> current;
         synchronized (connecting) {
             if (closed) {

@@ -1,10 +1,15 @@
 package dev.tollgate.store.redis;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.ledger.LedgerUnavailableException;
 
 import dev.tollgate.core.testing.SharedPaymentIdentifierStoreContract;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,6 +35,32 @@ class RedisPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContra
             store().begin("id-1", "fp", in(60_000));
             long ttl = c.sync().pttl(prefix + "payid:id-1");
             assertTrue(ttl > 50_000 && ttl <= 60_000, "pttl " + ttl);
+        } finally {
+            raw.shutdown();
+        }
+    }
+
+    @Test
+    void aBeginWhoseAnswerCameTooLateDoesNotLeaveTheIdInProgressUntilItLapses() throws Exception {
+        RedisClient raw = RedisClient.create(LocalRedis.URL);
+        try (StallingRelay relay = new StallingRelay();
+             RedisReplayLedger slow = RedisReplayLedger.create(relay.url(), prefix, Duration.ofMillis(500),
+                     Duration.ofSeconds(2));
+             StatefulRedisConnection<String, String> c = raw.connect()) {
+            assertNull(slow.paymentIdentifiers().begin("warm-up-0123456789", "fp", in(60_000)));
+            relay.stall(true);
+            // The script runs in Redis; its answer does not come back in time, so the gate answers 503.
+            assertThrows(LedgerUnavailableException.class,
+                    () -> slow.paymentIdentifiers().begin("late-0123456789ab", "fp", in(60_000)));
+
+            // Nobody will finish or abandon that request: the payer's retry must not be told "in progress"
+            // for the id's whole lifetime.
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            while (c.sync().get(prefix + "payid:late-0123456789ab") != null && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertNull(other().begin("late-0123456789ab", "fp", in(60_000)));
+            relay.stall(false);
         } finally {
             raw.shutdown();
         }
