@@ -243,9 +243,10 @@ public class CodeCheckoutServlet extends HttpServlet {
             html(resp, refused.reason() == CodeIntentVerifier.Reason.MALFORMED ? 400 : 402, refusedPage(refused));
         } else if (verdict instanceof CodeIntentVerifier.Unavailable u) {
             resp.setHeader("Retry-After", Long.toString(Math.max(1, u.retryAfter().toSeconds())));
-            // The message may quote what the sequencer sent (an exception's text): text, never markup.
-            html(resp, 503, page("Try again shortly", "The payment could not be checked right now: "
-                    + escape(u.message()) + ". Reload this page in a few seconds."));
+            // The message names the sequencer and may quote what it sent: for the operator's log, not the buyer.
+            log("Code checkout: intent " + id + " could not be checked: " + u.message());
+            html(resp, 503, page("Try again shortly", "The payment could not be checked right now."
+                    + " Reload this page in a few seconds."));
         } else {
             log("Code checkout: " + ((CodeIntentVerifier.Malfunction) verdict).message());
             html(resp, 502, page("Payment check failed", "The Code sequencer answered something unexpected."));
