@@ -6,6 +6,6 @@ cd "$(dirname "$0")"
 jar=sample-webapp/target/tollgate-sample.jar
 if [ ! -f "$jar" ] || [ -n "$(find pom.xml */pom.xml */src -newer "$jar" -print -quit 2>/dev/null)" ]; then
   echo "Building the sample (first run, or sources changed)..." >&2
-  mvn -B -q -DskipTests -pl sample-webapp -am install >&2
+  mvn -B -q -DskipTests -pl sample-webapp -am package >&2
 fi
 exec java -jar "$jar" "$@"
