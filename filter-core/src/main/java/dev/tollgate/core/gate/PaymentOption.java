@@ -70,10 +70,15 @@ public final class PaymentOption {
         return v2;
     }
 
+    /**
+     * The v1 requirement. An unset description or mime type is written as "", not left out: the v1 reference
+     * clients and facilitators (x402 1.x for TypeScript and Python) read both as required strings, and refuse
+     * the whole requirement without them, as the reference servers never send one without.
+     */
     public PaymentRequirementsV1 requirementsV1(String resourceUrl, String description, String mimeType) {
         return new PaymentRequirementsV1(scheme, network.v1Name(), amount.toString(), resourceUrl,
-                description == null ? "" : description, mimeType, null, payTo, maxTimeoutSeconds, asset,
-                extra.deepCopy());
+                description == null ? "" : description, mimeType == null ? "" : mimeType, null, payTo,
+                maxTimeoutSeconds, asset, extra.deepCopy());
     }
 
     public String scheme() {

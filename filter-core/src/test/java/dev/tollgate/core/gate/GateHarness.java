@@ -50,7 +50,11 @@ final class GateHarness implements AutoCloseable {
         settings.put("routes", "premium");
         settings.put("route.premium.path", "/premium/*");
         for (int i = 0; i < extraSettings.length; i += 2) {
-            settings.put(extraSettings[i], extraSettings[i + 1]);
+            if (extraSettings[i + 1] == null) {
+                settings.remove(extraSettings[i]); // a setting the application leaves out
+            } else {
+                settings.put(extraSettings[i], extraSettings[i + 1]);
+            }
         }
         TollgateConfig.Builder builder = TollgateConfig.builder().environment(n -> null).settings(settings);
         customize.accept(builder);

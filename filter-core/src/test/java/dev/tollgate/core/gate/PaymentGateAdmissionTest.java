@@ -103,6 +103,17 @@ class PaymentGateAdmissionTest {
         assertEquals(Proofs.PAY_TO, req.path("payTo").asText());
     }
 
+    /** v1 facilitators built on the reference schemas (x402 1.x, Python x402 1.x) refuse a requirement without it. */
+    @Test
+    void aV1RequirementSentToTheFacilitatorStatesAMimeTypeEvenWhenTheRouteSetsNone() throws IOException {
+        try (GateHarness plain = new GateHarness("mimeType", null)) {
+            plain.admitted(v1(Proofs.proof().v1()));
+            JsonNode req = plain.facilitator.verifyRequests().get(0).path("paymentRequirements");
+            assertTrue(req.path("mimeType").isTextual(), req.toString());
+            assertEquals("", req.path("mimeType").asText());
+        }
+    }
+
     @Test
     void theFacilitatorVerifiesAV2ProofAgainstTheOfferNotTheClientsCopy() {
         String header = Proofs.proof().resource(RESOURCE).v2();

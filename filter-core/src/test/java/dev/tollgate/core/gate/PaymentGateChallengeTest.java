@@ -124,6 +124,23 @@ class PaymentGateChallengeTest {
                 decodeHeader(a.headers().get("PAYMENT-REQUIRED")).path("resource").path("url").asText());
     }
 
+    /**
+     * The v1 specification calls {@code mimeType} optional, but the v1 reference clients (x402-fetch and x402-axios
+     * 1.x, the Python x402 1.x client) parse every requirement with a schema in which it is a required string: a
+     * requirement without it makes them throw instead of paying. The reference servers write "" when none is set.
+     */
+    @Test
+    void aRouteWithoutAMimeTypeStillStatesAnEmptyOneInTheV1Requirement() throws IOException {
+        try (GateHarness plain = new GateHarness("mimeType", null)) {
+            HttpAnswer a = plain.challenged(paid()).answer();
+            JsonNode r = body(a).path("accepts").path(0);
+            assertTrue(r.path("mimeType").isTextual(), r.toString());
+            assertEquals("", r.path("mimeType").asText());
+            assertFalse(decodeHeader(a.headers().get("PAYMENT-REQUIRED")).path("resource").has("mimeType"),
+                    "v2's resource.mimeType is optional and stays out");
+        }
+    }
+
     @Test
     void aRouteWithSeveralOptionsOffersEachInBothGenerations() throws IOException {
         try (GateHarness multi = new GateHarness("route.premium.accepts", "a,b", "accept.a.network", "base-sepolia",
