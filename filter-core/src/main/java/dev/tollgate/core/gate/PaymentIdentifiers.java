@@ -121,14 +121,19 @@ final class PaymentIdentifiers {
         return new Step(replay(view, terms, proof, existing.outcome()), null);
     }
 
-    /** The id in the payload's extensions, null if none; refused if present but malformed. */
+    /** The id in the payload's extensions, null if none (or no id in it); refused if present but malformed. */
     static String read(JsonNode payload) throws Refusal {
         JsonNode ext = payload.path("extensions").get(EXTENSION);
         if (ext == null || ext.isNull()) {
             return null;
         }
         JsonNode id = ext.path("info").get("id");
-        if (id == null || !id.isTextual()) {
+        if (id == null) {
+            // The reference v2 client copies the 402's extensions into its payload whether or not it implements
+            // them: the declaration sent back without an id is a payload without an identifier, not a bad one.
+            return null;
+        }
+        if (!id.isTextual()) {
             throw new Refusal(REASON_INVALID + ": extensions." + EXTENSION + ".info.id must be a string");
         }
         if (!ID.matcher(id.textValue()).matches()) {

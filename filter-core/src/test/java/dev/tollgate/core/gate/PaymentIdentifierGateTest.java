@@ -365,6 +365,35 @@ class PaymentIdentifierGateTest {
         }
     }
 
+    /**
+     * The reference v2 client copies the 402's {@code extensions} into every payload, whether or not it implements
+     * them: a client without the payment-identifier extension sends the declaration back without an id.
+     */
+    static String echoingTheDeclaration(String proof, boolean required) {
+        return edited(proof, tree -> tree.putObject("extensions")
+                .set(PaymentIdentifiers.EXTENSION, PaymentIdentifiers.declaration(required)));
+    }
+
+    @Test
+    void aClientThatEchoesTheDeclarationWithoutAnIdPaysWhenTheIdentifierIsOptional() throws IOException {
+        try (GateHarness gate = new GateHarness("paymentIdentifier", "optional")) {
+            PaymentSession session = gate.admitted(v2(echoingTheDeclaration(Proofs.proof().v2(), false)));
+
+            assertInstanceOf(Completion.Deliver.class, session.complete(200));
+            assertEquals(1, gate.facilitator.settleRequests().size());
+        }
+    }
+
+    @Test
+    void aClientThatEchoesTheDeclarationWithoutAnIdIsToldTheIdIsRequiredWhenItIs() throws IOException {
+        try (GateHarness gate = new GateHarness("paymentIdentifier", "required")) {
+            Decision.Challenge c = gate.challenged(v2(echoingTheDeclaration(Proofs.proof().v2(), true)));
+
+            assertTrue(c.reason().startsWith(PaymentIdentifiers.REASON_REQUIRED), c.reason());
+            assertEquals(0, gate.facilitator.verifyRequests().size());
+        }
+    }
+
     @Test
     void whenRequiredAV2ProofWithoutAnIdentifierIsRefusedButV1IsNot() throws IOException {
         try (GateHarness gate = new GateHarness("paymentIdentifier", "required")) {
