@@ -63,15 +63,21 @@ final class PaymentIdentifiers {
         this.clock = clock;
     }
 
-    /** The declaration in {@code PaymentRequired.extensions}: whether an id is required, and its schema. */
+    /**
+     * The declaration in {@code PaymentRequired.extensions}: whether an id is required, and the schema of
+     * {@code info} as the extension's specification gives it. {@code required} is the one required property; the
+     * id is not, since the declaration itself has none and a client may pay without one unless it is required.
+     */
     static ObjectNode declaration(boolean required) {
         ObjectNode d = JsonNodeFactory.instance.objectNode();
         d.putObject("info").put("required", required);
         ObjectNode schema = d.putObject("schema");
         schema.put("$schema", "https://json-schema.org/draft/2020-12/schema").put("type", "object");
-        schema.putObject("properties").putObject("id").put("type", "string").put("minLength", 16)
+        ObjectNode properties = schema.putObject("properties");
+        properties.putObject("required").put("type", "boolean");
+        properties.putObject("id").put("type", "string").put("minLength", 16)
                 .put("maxLength", 128).put("pattern", "^[a-zA-Z0-9_-]+$");
-        schema.putArray("required").add("id");
+        schema.putArray("required").add("required");
         return d;
     }
 

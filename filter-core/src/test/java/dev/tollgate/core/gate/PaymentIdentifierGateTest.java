@@ -145,13 +145,42 @@ class PaymentIdentifierGateTest {
             assertFalse(ext.path("info").path("required").booleanValue());
             assertEquals(16, ext.path("schema").path("properties").path("id").path("minLength").intValue());
             assertEquals(128, ext.path("schema").path("properties").path("id").path("maxLength").intValue());
-            assertEquals("id", ext.path("schema").path("required").get(0).asText());
         }
         try (GateHarness req = new GateHarness("paymentIdentifier", "required")) {
             JsonNode ext = decodeHeader(req.challenged(GateHarness.paid()).answer().headers().get("PAYMENT-REQUIRED"))
                     .path("extensions").path("payment-identifier");
             assertTrue(ext.path("info").path("required").booleanValue());
         }
+    }
+
+    /**
+     * The schema describes {@code info} (x402 v2 section 5.1.2), so the declared info must satisfy it: the
+     * extension's specification declares {@code required} (a boolean) as the one required property, and the id as
+     * optional. A schema requiring the id refused the very info it came with, and every echo from a client without
+     * the extension.
+     */
+    @ParameterizedTest(name = "paymentIdentifier={0}")
+    @ValueSource(strings = {"optional", "required"})
+    void theDeclaredSchemaIsTheSpecificationsAndAcceptsTheDeclaredInfo(String mode) throws IOException {
+        try (GateHarness on = new GateHarness("paymentIdentifier", mode)) {
+            JsonNode ext = decodeHeader(on.challenged(GateHarness.paid()).answer().headers().get("PAYMENT-REQUIRED"))
+                    .path("extensions").path("payment-identifier");
+            JsonNode schema = ext.path("schema");
+            assertEquals("object", schema.path("type").asText());
+            assertEquals(List.of("required"), texts(schema.path("required")));
+            assertEquals("boolean", schema.path("properties").path("required").path("type").asText());
+            assertTrue(ext.path("info").path("required").isBoolean());
+            assertEquals("string", schema.path("properties").path("id").path("type").asText());
+            for (String property : texts(schema.path("required"))) {
+                assertTrue(ext.path("info").has(property), "the declared info lacks " + property);
+            }
+        }
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     @Test
