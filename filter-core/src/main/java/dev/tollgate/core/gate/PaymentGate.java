@@ -334,6 +334,11 @@ public final class PaymentGate {
         PaymentOption o = proof.attempt().option();
         if (outcome instanceof SettleOutcome.Settled s) {
             SettleResponse r = ProofApiSupport.withTransaction(s.response(), receipt);
+            if (r.payer() == null && receipt.payer() != null) {
+                // v1's settlement response requires payer, v2's does not: a facilitator may leave it out, and the
+                // gate knows it from the verified proof.
+                r = new SettleResponse(r.success(), r.errorReason(), r.transaction(), r.network(), receipt.payer());
+            }
             String wrong = contradiction(r, o, proof);
             if (wrong == null) {
                 listener.settled(view.path(), receipt, true, r.transaction(), latency);

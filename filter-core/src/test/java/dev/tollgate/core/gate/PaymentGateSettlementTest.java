@@ -73,6 +73,19 @@ class PaymentGateSettlementTest {
         assertEquals("eip155:84532", decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("network").asText());
     }
 
+    /**
+     * x402 v1's SettlementResponse requires {@code payer} (v1 section 5.3.2); v2 made it optional, so a facilitator
+     * may leave it out. The gate knows the payer from the proof it verified.
+     */
+    @Test
+    void theSettlementHeadersNameThePayerWhenTheFacilitatorLeftItOut() {
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200,
+                "{\"success\":true,\"transaction\":\"" + TX1 + "\",\"network\":\"base-sepolia\"}"));
+        Completion.Deliver d = delivered(gate.admitted(v1(Proofs.proof().v1())).complete(200));
+        assertEquals(PAYER, decodeHeader(d.headers().get("X-PAYMENT-RESPONSE")).path("payer").asText());
+        assertEquals(PAYER, decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("payer").asText());
+    }
+
     @Test
     void theSettlementHeadersAreExposedToScripts() {
         Completion.Deliver d = delivered(gate.admitted(v1(Proofs.proof().v1())).complete(200));
