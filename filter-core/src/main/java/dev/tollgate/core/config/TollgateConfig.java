@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -292,8 +293,18 @@ public final class TollgateConfig {
         java.math.BigInteger amount = PriceSetting.atomicAmount(s, prefixes, network, asset);
         int timeout = look.find("maxTimeoutSeconds").map(e -> Settings.positiveInt(e.getKey(), e.getValue()))
                 .orElse(DEFAULT_MAX_TIMEOUT_SECONDS);
-        String name = look.find("eip712.name").map(Map.Entry::getValue).orElse(network.eip712Name());
-        String version = look.find("eip712.version").map(Map.Entry::getValue).orElse(network.eip712Version());
+        Optional<Map.Entry<String, String>> nameSetting = look.find("eip712.name");
+        Optional<Map.Entry<String, String>> versionSetting = look.find("eip712.version");
+        if (!asset.getValue().equalsIgnoreCase(network.usdcAddress())
+                && (nameSetting.isEmpty() || versionSetting.isEmpty())) {
+            // Payers sign for the domain the 402 names, the token checks its own: USDC's name and version under
+            // another token make every signature fail, and nothing can be paid.
+            throw new ConfigurationException(asset.getKey(), "is another token than " + network.v1Name()
+                    + "'s USDC, so its EIP-712 domain must be given too: set " + look.key("eip712.name") + " and "
+                    + look.key("eip712.version") + " to the token contract's name() and version()");
+        }
+        String name = nameSetting.map(Map.Entry::getValue).orElse(network.eip712Name());
+        String version = versionSetting.map(Map.Entry::getValue).orElse(network.eip712Version());
         return new PaymentOption(scheme, network, amount, asset.getValue(), payTo.getValue(), timeout, name, version);
     }
 
@@ -358,9 +369,16 @@ public final class TollgateConfig {
             String asset = s.get(p + "asset").orElseThrow(() -> new ConfigurationException(p + "asset",
                     "is required to define network " + n));
             int decimals = s.get(p + "decimals").map(v -> Settings.positiveInt(p + "decimals", v)).orElse(6);
+            String caip2 = s.get(p + "caip2").orElse("eip155:" + chainId);
+            if (!caip2.equals("eip155:" + chainId)) {
+                // The exact scheme signs for chainId; a CAIP-2 id naming another chain (or none) makes x402
+                // clients refuse the whole 402, or pay on the wrong chain.
+                throw new ConfigurationException(p + "caip2", "must be \"eip155:" + chainId + "\" (the CAIP-2 id of chainId "
+                        + chainId + "), or be left out, was \"" + caip2 + "\"");
+            }
             Network network;
             try {
-                network = new Network(n, s.get(p + "caip2").orElse("eip155:" + chainId), chainId, asset, decimals,
+                network = new Network(n, caip2, chainId, asset, decimals,
                         s.get(p + "eip712.name").orElse("USDC"), s.get(p + "eip712.version").orElse("2"));
             } catch (IllegalArgumentException e) {
                 // Network refuses only decimals beyond what a price can be scaled by.

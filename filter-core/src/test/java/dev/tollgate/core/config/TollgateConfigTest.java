@@ -168,12 +168,31 @@ class TollgateConfigTest {
         assertEquals("price", e.setting(), "the dollar price the route inherits is named");
         assertTrue(e.problem().contains("route.other.amount"), e.problem());
         PaymentOption own = onlyOption(build(minimalWith("asset", "0x1111111111111111111111111111111111111111",
-                "price", null, "amount", "1000000000000000000")));
+                "price", null, "amount", "1000000000000000000", "eip712.name", "Token", "eip712.version", "1")));
         assertEquals(new java.math.BigInteger("1000000000000000000"), own.amount());
         PaymentOption usdcNamed = onlyOption(build(minimalWith("asset",
                 "0x036CBD53842C5426634E7929541EC2318F3DCF7E")));
         assertEquals("0x036CBD53842C5426634E7929541EC2318F3DCF7E", usdcNamed.asset(),
                 "the network's USDC, named in another case, still takes a dollar price");
+    }
+
+    @Test
+    void anotherTokenWithoutItsOwnEip712DomainIsNamedAtStartUp() {
+        // Payers would sign for USDC's domain under another token's address: no signature could ever settle.
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> build(minimalWith(
+                "route.other.path", "/other/*", "routes", "other", "route.other.amount", "1000",
+                "route.other.asset", "0x1111111111111111111111111111111111111111", "route.other.eip712.version", "1")));
+        assertEquals("route.other.asset", e.setting());
+        assertTrue(e.problem().contains("route.other.eip712.name"), e.problem());
+        assertEquals("Token", onlyOption(build(minimalWith("asset", "0x1111111111111111111111111111111111111111",
+                "price", null, "amount", "1000", "eip712.name", "Token", "eip712.version", "1"))).eip712Name());
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"eip155:8453", "31337", "eip155", "solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp"})
+    void aNetworksCaip2IdMustBeThatOfItsChainId(String caip2) {
+        assertEquals("network.anvil.caip2", failingSetting(minimalWith("network", "anvil", "network.anvil.chainId", "31337",
+                "network.anvil.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "network.anvil.caip2", caip2)));
     }
 
     @Test
@@ -565,7 +584,7 @@ class TollgateConfigTest {
     @Test
     void aNetworkDefinedInSettingsCanBeUsed() {
         TollgateConfig config = build(minimalWith("network", "anvil", "network.anvil.chainId", "31337",
-                "network.anvil.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3"));
+                "network.anvil.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "network.anvil.caip2", "eip155:31337"));
         PaymentOption o = onlyOption(config);
         assertEquals("eip155:31337", o.network().caip2());
         assertEquals(31337, o.network().chainId());

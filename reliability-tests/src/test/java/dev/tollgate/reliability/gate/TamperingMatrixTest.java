@@ -77,6 +77,8 @@ class TamperingMatrixTest {
         s.put("route.asset.path", "/asset/*");
         s.put("route.asset.asset", OTHER_TOKEN);
         s.put("route.asset.amount", "10000"); // another token's price is never read from dollars
+        s.put("route.asset.eip712.name", "Other Token"); // nor its signing domain from USDC's
+        s.put("route.asset.eip712.version", "1");
         s.put("route.multi.path", "/multi/*");
         s.put("route.multi.accepts", "sepolia,mainnet");
         s.put("accept.sepolia.network", "base-sepolia");
@@ -185,8 +187,15 @@ class TamperingMatrixTest {
     void anAssetChangedAfterSigningIsRefused() throws Exception {
         String v2 = edited(Proofs.proof().v2(), p -> accepted(p).put("asset", OTHER_TOKEN));
         refused(Req.get("/a/x").with(V2, v2), "does not match any requirement");
-        // Where the other token is what the route charges, the USDC-domain signature does not verify for it.
-        refused(Req.get("/asset/x").with(V2, v2), "invalid_exact_evm_payload_signature");
+        // Where the other token is what the route charges (its offer, domain and all), the USDC-domain signature
+        // does not verify for it.
+        String asOffered = edited(Proofs.proof().v2(), p -> {
+            accepted(p).put("asset", OTHER_TOKEN);
+            ((ObjectNode) accepted(p).path("extra"))
+                    .put("name", "Other Token").put("version", "1");
+        });
+        refused(Req.get("/asset/x").with(V2, v2), "does not match any requirement");
+        refused(Req.get("/asset/x").with(V2, asOffered), "invalid_exact_evm_payload_signature");
         refused(Req.get("/asset/x").with(V1, Proofs.proof().v1()), "invalid_exact_evm_payload_signature");
     }
 
