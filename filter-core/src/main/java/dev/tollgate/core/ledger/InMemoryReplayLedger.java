@@ -34,21 +34,21 @@ public final class InMemoryReplayLedger implements ReplayLedger {
 
     @Override
     public ClaimResult claim(String key, Instant until) {
-        Digest d = Digest.of(key);
-        boolean claimed = claims.claim(d.high, d.low, millisUp(until), clock.millis());
+        long[] d = Digest.of(key);
+        boolean claimed = claims.claim(d[0], d[1], millisUp(until), clock.millis());
         return claimed ? ClaimResult.CLAIMED : ClaimResult.DUPLICATE;
     }
 
     @Override
     public void settled(String key, Instant until) {
-        Digest d = Digest.of(key);
-        claims.settled(d.high, d.low, millisUp(until), clock.millis());
+        long[] d = Digest.of(key);
+        claims.settled(d[0], d[1], millisUp(until), clock.millis());
     }
 
     @Override
     public void release(String key) {
-        Digest d = Digest.of(key);
-        claims.release(d.high, d.low);
+        long[] d = Digest.of(key);
+        claims.release(d[0], d[1]);
     }
 
     @Override
@@ -75,30 +75,33 @@ public final class InMemoryReplayLedger implements ReplayLedger {
     }
 
     /**
-     * The key's 128-bit SHA-256 prefix. A paid request claims and then settles (or releases) the very same key
-     * string on the same thread, so each thread remembers its last one: the second digest is free.
+     * The key's 128-bit SHA-256 prefix, as {high, low}. A paid request claims and then settles (or releases) the very
+     * same key string on the same thread, so each thread remembers its last one: the second digest is free.
      */
     private static final class Digest {
-        private static final ThreadLocal<Digest> LAST = new ThreadLocal<>();
-        private final String key;
-        final long high;
-        final long low;
+        /**
+         * {key, words}: JDK types only. A container's request threads outlive the web application, and a value of a
+         * class of this library left in their thread-local maps would keep the application's class loader, and all
+         * it loaded, alive after every undeploy.
+         */
+        private static final ThreadLocal<Object[]> LAST = new ThreadLocal<>();
 
-        private Digest(String key, long high, long low) {
-            this.key = key;
-            this.high = high;
-            this.low = low;
+        private Digest() {
         }
 
-        static Digest of(String key) {
-            Digest last = LAST.get();
-            if (last != null && last.key == key) { // the same instance: its content cannot differ
-                return last;
+        static long[] of(String key) {
+            Object[] last = LAST.get();
+            if (last == null) {
+                last = new Object[2];
+                LAST.set(last);
+            } else if (last[0] == key) { // the same instance: its content cannot differ
+                return (long[]) last[1];
             }
             byte[] d = Sha256.of(key.getBytes(StandardCharsets.UTF_8));
-            Digest made = new Digest(key, word(d, 0), word(d, 8));
-            LAST.set(made);
-            return made;
+            long[] words = {word(d, 0), word(d, 8)};
+            last[0] = key;
+            last[1] = words;
+            return words;
         }
 
         private static long word(byte[] b, int at) {
