@@ -28,21 +28,41 @@ public final class Tollgate implements AutoCloseable {
 
     private Tollgate(TollgateConfig config) {
         this.config = config;
-        this.facilitator = FacilitatorWiring.of(config);
-        PaymentVerifier verifier = config.verifier() != null ? config.verifier() : facilitator.verifier();
-        if (verifier instanceof LocalExactEvmPaymentVerifier local && facilitator.verifier() != null
-                && facilitator.proofApi() == null) {
-            // Hybrid mode: what only the chain can check (a smart wallet's signature) goes to the facilitator's
-            // x402 /verify. The proof-API dialect verifies payments already made, not an authorization.
-            verifier = local.withContractSignaturesFrom(facilitator.verifier());
+        FacilitatorWiring wiring = null;
+        try {
+            wiring = FacilitatorWiring.of(config);
+            PaymentVerifier verifier = config.verifier() != null ? config.verifier() : wiring.verifier();
+            if (verifier instanceof LocalExactEvmPaymentVerifier local && wiring.verifier() != null
+                    && wiring.proofApi() == null) {
+                // Hybrid mode: what only the chain can check (a smart wallet's signature) goes to the facilitator's
+                // x402 /verify. The proof-API dialect verifies payments already made, not an authorization.
+                verifier = local.withContractSignaturesFrom(wiring.verifier());
+            }
+            PaymentSettler settler = config.settler() != null ? config.settler() : wiring.settler();
+            this.ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
+            this.codeIntents = config.codeIntentApi() == null ? null : new CodeIntentVerifier(config.codeIntentApi(),
+                    config.codeIntentStore(), ledger, config.clock(), config.codeIntentLifetime());
+            this.gate = new PaymentGate(verifier, settler, ledger, new HeaderCodec(config.maxHeaderBytes()),
+                    config.clock(), config.listener(), config.maxClaim(), wiring.proofApi(), codeIntents,
+                    config.ledgerFailure(), config.paymentIdentifier());
+        } catch (RuntimeException | Error e) {
+            // The facilitator's start-up check can fail (a facilitator without a configured network) after the
+            // settings made a ledger that only this Tollgate would close. Nobody holds a Tollgate that failed, so a
+            // filter or application failing to start would leave the ledger's client, pool and threads running, and
+            // the web application's class loader with them, on every attempt.
+            if (wiring != null) {
+                wiring.close();
+            }
+            if (config.ownsLedger()) {
+                try {
+                    config.ledger().close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
         }
-        PaymentSettler settler = config.settler() != null ? config.settler() : facilitator.settler();
-        this.ledger = config.ledger() != null ? config.ledger() : new InMemoryReplayLedger(config.clock());
-        this.codeIntents = config.codeIntentApi() == null ? null : new CodeIntentVerifier(config.codeIntentApi(),
-                config.codeIntentStore(), ledger, config.clock(), config.codeIntentLifetime());
-        this.gate = new PaymentGate(verifier, settler, ledger, new HeaderCodec(config.maxHeaderBytes()),
-                config.clock(), config.listener(), config.maxClaim(), facilitator.proofApi(), codeIntents,
-                config.ledgerFailure(), config.paymentIdentifier());
+        this.facilitator = wiring;
         if (config.ledgerFailure().failOpen()) {
             System.getLogger("dev.tollgate.ledger").log(System.Logger.Level.WARNING, "ledger.onUnavailable=open: "
                     + "while the replay ledger is unreachable, paid requests are admitted WITHOUT replay protection");

@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.ConfigurationException;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
+import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +63,21 @@ class RedisLedgerProviderTest {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> base().set("ledger", "redis")
                 .set("ledger.url", "redis://127.0.0.1:6379").set("ledger.timeout", "quick").build());
         assertEquals("ledger.timeout", e.setting());
+    }
+
+    @Test
+    void aTollgateThatFailsToStartClosesTheLedgerItsSettingsMade() throws Exception {
+        try (FacilitatorDouble f = new FacilitatorDouble()) {
+            // The facilitator lacks the configured network (base-sepolia): start-up fails after the ledger was made.
+            f.onSupported(FacilitatorDouble.answer(200, FacilitatorDouble.supportedKinds("base", "eip155:8453")));
+            TollgateConfig config = base().facilitatorUrl(f.url()).set("ledger", "redis://127.0.0.1:6379").build();
+
+            assertThrows(ConfigurationException.class, () -> Tollgate.create(config));
+
+            LedgerUnavailableException e = assertThrows(LedgerUnavailableException.class,
+                    () -> config.ledger().claim("startup-failure", Instant.now().plusSeconds(60)));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        }
     }
 
     @Test
