@@ -56,6 +56,8 @@ public final class TollgateFeature implements Feature, DynamicFeature {
     private final Set<Class<?>> checkedLocators = ConcurrentHashMap.newKeySet();
     /** Applications started with {@link #tollgate} and not yet destroyed. */
     private int applications;
+    /** Whether a Tollgate was made from {@link #given}: it closes a ledger the settings made, with itself. */
+    private boolean givenUsed;
 
     /** Reads its configuration from the application's properties; for registration by class name. */
     public TollgateFeature() {
@@ -133,7 +135,16 @@ public final class TollgateFeature implements Feature, DynamicFeature {
 
     private synchronized Tollgate tollgate(Configuration configuration) {
         if (tollgate == null) {
-            tollgate = Tollgate.create(given != null ? given : fromProperties(configuration.getProperties()));
+            TollgateConfig config;
+            if (given == null) {
+                config = fromProperties(configuration.getProperties());
+            } else {
+                // Started again (reloaded) after its last application closed the first Tollgate, and that Tollgate's
+                // ledger if the settings made it: a new one of those is made, not the closed one handed on.
+                config = givenUsed ? given.forAnotherTollgate() : given;
+                givenUsed = true;
+            }
+            tollgate = Tollgate.create(config);
         }
         return tollgate;
     }

@@ -1,5 +1,6 @@
 package dev.tollgate.jaxrs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -9,9 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.testing.Proofs;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import java.time.Instant;
+import java.util.UUID;
 import org.glassfish.jersey.server.ApplicationHandler;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.Test;
@@ -77,6 +82,22 @@ class FeatureLifecycleTest {
         assertNotSame(before, after);
         assertTrue(before.isClosed());
         assertFalse(after.isClosed());
+    }
+
+    @Test
+    void anApplicationStartedAgainWithAConfigurationWhoseSettingsMadeItsLedgerGetsALedgerThatIsOpen() throws Exception {
+        TollgateFeature feature = TollgateFeature.from(TollgateConfig.builder().withoutRoutes().facilitatorUrl(FACILITATOR)
+                .payTo(Proofs.PAY_TO).set("facilitator.supported.check", "false")
+                .set("ledger", "redis://127.0.0.1:6379").set("ledger.keyPrefix", "tollgate-feature-reload:").build());
+        new ApplicationHandler(new ResourceConfig(Paid.class).register(feature)).onShutdown(null);
+
+        ApplicationHandler reloaded = new ApplicationHandler(new ResourceConfig(Paid.class).register(feature));
+        try {
+            ReplayLedger ledger = feature.current().config().ledger();
+            assertEquals(ClaimResult.CLAIMED, ledger.claim(UUID.randomUUID().toString(), Instant.now().plusSeconds(60)));
+        } finally {
+            reloaded.onShutdown(null);
+        }
     }
 
     @Test

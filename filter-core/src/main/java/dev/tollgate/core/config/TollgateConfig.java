@@ -58,6 +58,10 @@ public final class TollgateConfig {
     private final Settings settings;
     private final UnaryOperator<String> environment;
     private final CodeSettings code;
+    /** The Code settings before they were given the shared ledger's intent store; null when Code is off. */
+    private final CodeSettings codeOwnStore;
+    /** Whether the Code intent store was supplied in code (a shared ledger's then keeps none of the intents). */
+    private final boolean codeStoreGiven;
     private final LedgerFailurePolicy ledgerFailure;
     private final PaymentIdentifierPolicy paymentIdentifier;
 
@@ -100,10 +104,54 @@ public final class TollgateConfig {
             throw new ConfigurationException("paymentIdentifier", "needs a ledger that keeps payment identifiers;"
                     + " ledger=" + s.get("ledger").orElse("") + " keeps none");
         }
-        // A shared ledger keeps the intents too, unless a store was supplied in code: an intent created on one
-        // instance and paid, then presented to another, must be found there.
-        this.code = codeSettings != null && b.codeStore == null && ledger != null && ledger.codeIntents() != null
-                ? codeSettings.withSharedStore(ledger.codeIntents()) : codeSettings;
+        this.codeOwnStore = codeSettings;
+        this.codeStoreGiven = b.codeStore != null;
+        this.code = code(codeSettings, codeStoreGiven, ledger);
+    }
+
+    /** {@code c}, with a ledger made anew from the same settings. */
+    private TollgateConfig(TollgateConfig c) {
+        this.settings = c.settings;
+        this.environment = c.environment;
+        this.networks = c.networks;
+        this.maxHeaderBytes = c.maxHeaderBytes;
+        this.bufferLimit = c.bufferLimit;
+        this.maxClaim = c.maxClaim;
+        this.facilitatorPolicy = c.facilitatorPolicy;
+        this.facilitator = c.facilitator;
+        this.clock = c.clock;
+        this.verifier = c.verifier;
+        this.settler = c.settler;
+        this.listener = c.listener;
+        this.routes = c.routes;
+        this.ledgerFailure = c.ledgerFailure;
+        this.paymentIdentifier = c.paymentIdentifier;
+        this.ledgerFromSettings = LedgerSetting.create(settings, classLoader());
+        this.ledger = ledgerFromSettings;
+        this.codeOwnStore = c.codeOwnStore;
+        this.codeStoreGiven = c.codeStoreGiven;
+        this.code = code(codeOwnStore, codeStoreGiven, ledger);
+    }
+
+    /**
+     * A shared ledger keeps the intents too, unless a store was supplied in code: an intent created on one instance
+     * and paid, then presented to another, must be found there.
+     */
+    private static CodeSettings code(CodeSettings own, boolean storeGiven, ReplayLedger ledger) {
+        return own != null && !storeGiven && ledger != null && ledger.codeIntents() != null
+                ? own.withSharedStore(ledger.codeIntents()) : own;
+    }
+
+    /**
+     * This configuration for one more Tollgate: itself, unless the settings made its ledger. A Tollgate closes such
+     * a ledger when it is closed, so a binding that makes a Tollgate again from the same configuration (a JAX-RS
+     * application that is reloaded) would otherwise get a closed one, and answer every paid request 503. Then a
+     * copy with a ledger of its own, made from the same settings, which that Tollgate owns in turn.
+     *
+     * @throws ConfigurationException naming the ledger setting at fault
+     */
+    public TollgateConfig forAnotherTollgate() {
+        return ownsLedger() ? new TollgateConfig(this) : this;
     }
 
     /** {@code ledger.onUnavailable} (closed|open) and {@code ledger.retryAfter}. */
