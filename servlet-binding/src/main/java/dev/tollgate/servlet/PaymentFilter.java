@@ -12,6 +12,7 @@ import dev.tollgate.core.gate.PaymentSession;
 import dev.tollgate.core.gate.UndeliveredAnswer;
 import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.route.PathFirewall;
+import dev.tollgate.core.verify.FacilitatorSettings;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -200,7 +201,12 @@ public class PaymentFilter implements Filter {
 
     /** The longest a settlement takes: two facilitator calls (a pending one is asked once more), and a margin. */
     private Duration settlingBound() {
-        return tollgate.config().facilitator().requestTimeout().multipliedBy(2).plus(SETTLING_MARGIN);
+        FacilitatorSettings facilitator = tollgate.config().facilitator();
+        // A verifier and settler supplied in code need no facilitator URL: without one, a facilitator call's default
+        // bound. Reading it from the missing settings threw from startAsync, and the paid request hung until the
+        // container's asynchronous timeout.
+        Duration call = facilitator != null ? facilitator.requestTimeout() : FacilitatorSettings.DEFAULT_REQUEST_TIMEOUT;
+        return call.multipliedBy(2).plus(SETTLING_MARGIN);
     }
 
     /** After the handler: settles and sends its buffered response, or withholds it. */
