@@ -6,7 +6,8 @@ import java.util.concurrent.ArrayBlockingQueue;
  * Arrays for large paid bodies, kept for reuse. Every paid response is held in memory until settlement, and a
  * fresh 1 MiB array per request is a humongous G1 allocation, zeroed, then garbage: the buffering alone added
  * about a third to a 1 MiB response's time. Arrays come in power-of-two sizes from 64 KiB to 8 MiB, at most
- * 8 MiB of each size is kept (32 MiB in all), and anything smaller or larger is a plain allocation.
+ * 8 MiB of each size is kept (64 MiB in all, over the eight sizes), and anything smaller or larger is a plain
+ * allocation.
  *
  * <p>A reused array still holds an earlier response's bytes; {@link BufferedResponse} only ever sends what the
  * current handler wrote into it.
