@@ -412,10 +412,17 @@ public final class TollgateConfig {
         for (String n : names) {
             String p = "network." + n + ".";
             String chainKey = p + "chainId";
-            long chainId = s.get(chainKey).map(v -> (long) Settings.positiveInt(chainKey, v))
+            long chainId = s.get(chainKey).map(v -> chainId(chainKey, v))
                     .orElseThrow(() -> new ConfigurationException(chainKey, "is required to define network " + n));
-            String asset = s.get(p + "asset").orElseThrow(() -> new ConfigurationException(p + "asset",
-                    "is required to define network " + n));
+            Map.Entry<String, String> asset = s.get(p + "asset").map(v -> Map.entry(p + "asset", v))
+                    .orElseThrow(() -> new ConfigurationException(p + "asset", "is required to define network " + n));
+            // Checked here, naming this setting: an option on the network would otherwise take it as its default
+            // asset and name "asset", which was never set.
+            if (!asset.getValue().matches("0x[0-9a-fA-F]{40}")) {
+                throw new ConfigurationException(asset.getKey(), "must be a 0x-prefixed token contract address, was \""
+                        + asset.getValue() + "\"");
+            }
+            requireChecksum(asset);
             int decimals = s.get(p + "decimals").map(v -> Settings.positiveInt(p + "decimals", v)).orElse(6);
             String caip2 = s.get(p + "caip2").orElse("eip155:" + chainId);
             if (!caip2.equals("eip155:" + chainId)) {
@@ -426,7 +433,7 @@ public final class TollgateConfig {
             }
             Network network;
             try {
-                network = new Network(n, caip2, chainId, asset, decimals,
+                network = new Network(n, caip2, chainId, asset.getValue(), decimals,
                         s.get(p + "eip712.name").orElse("USDC"), s.get(p + "eip712.version").orElse("2"));
             } catch (IllegalArgumentException e) {
                 // Network refuses only decimals beyond what a price can be scaled by.
@@ -435,6 +442,19 @@ public final class TollgateConfig {
             registry = registry.with(network);
         }
         return registry;
+    }
+
+    /** An EIP-155 chain id: a positive whole number, which may be larger than an int (Palm's is 11297108109). */
+    private static long chainId(String key, String value) {
+        try {
+            long id = Long.parseLong(value.strip());
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigurationException(key, "must be a positive whole number, was \"" + value + "\"");
     }
 
     public RouteTable routes() {

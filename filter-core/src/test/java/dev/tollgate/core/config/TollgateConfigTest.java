@@ -410,6 +410,26 @@ class TollgateConfigTest {
         assertEquals("network.anvil.asset", failingSetting(minimalWith("network.anvil.chainId", "31337")));
     }
 
+    @Test
+    void aBadNetworkAssetIsNamedAsTheNetworksOwnSetting() {
+        // Not "asset", which was never set: the option took the network's asset as its default.
+        assertEquals("network.anvil.asset", failingSetting(minimalWith("network", "anvil",
+                "network.anvil.chainId", "31337", "network.anvil.asset", "USDC")));
+        // Refused even while no option uses the network (here a mixed-case address with a wrong EIP-55 checksum).
+        assertEquals("network.anvil.asset", failingSetting(minimalWith("network.anvil.chainId", "31337",
+                "network.anvil.asset", "0x5fbDB2315678afecb367f032d93F642f64180aa3")));
+    }
+
+    @Test
+    void aChainIdBeyondAnIntDefinesANetwork() {
+        TollgateConfig config = build(minimalWith("network", "palm", "network.palm.chainId", "11297108109",
+                "network.palm.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3"));
+        assertEquals(11297108109L, onlyOption(config).network().chainId());
+        assertEquals("eip155:11297108109", onlyOption(config).network().caip2());
+        assertEquals("network.palm.chainId", failingSetting(minimalWith("network.palm.chainId", "0",
+                "network.palm.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3")));
+    }
+
     // --- environment references ------------------------------------------------------------------------
 
     @Test
