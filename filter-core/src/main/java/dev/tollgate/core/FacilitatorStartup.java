@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * answers and lacks a configured network fails start-up with a message naming {@code network}. One that
  * cannot be reached does not hold start-up: the check is retried in the background (one daemon thread,
  * backing off up to {@code maxRetryDelay}, gone once the check is done) and its verdict is logged, while
- * requests meanwhile get 503 from the facilitator client as usual.
+ * requests meanwhile get 503 from the facilitator client as usual. Options made after start-up (a JAX-RS
+ * resource's annotation) are checked the same way with {@link #checkAlso}.
  */
 public final class FacilitatorStartup implements AutoCloseable {
     public static final Duration DEFAULT_FIRST_RETRY = Duration.ofSeconds(1);
@@ -26,6 +28,7 @@ public final class FacilitatorStartup implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FacilitatorStartup.class.getName());
 
     private final SupportedCatalog catalog;
+    /** Added to by {@link #checkAlso} while a background check may be reading it. */
     private final List<PaymentOption> options;
     private final String facilitator;
     private final Duration firstRetry;
@@ -37,7 +40,7 @@ public final class FacilitatorStartup implements AutoCloseable {
     public FacilitatorStartup(SupportedCatalog catalog, List<PaymentOption> options, String facilitator,
                               Duration firstRetry, Duration maxRetry) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
-        this.options = List.copyOf(options);
+        this.options = new CopyOnWriteArrayList<>(options);
         this.facilitator = facilitator;
         this.firstRetry = firstRetry;
         this.maxRetry = maxRetry;
@@ -61,6 +64,26 @@ public final class FacilitatorStartup implements AutoCloseable {
             retryLater(firstRetry);
         }
         return this;
+    }
+
+    /**
+     * Checks options configured after start-up, such as a JAX-RS resource method's, as {@link #check} checked those
+     * of the routes: against the answer the facilitator gave, or, while it has given none, with the others once it
+     * answers (the verdict is then logged).
+     *
+     * @throws ConfigurationException naming {@code network} when the facilitator's answer lacks one of them
+     */
+    public void checkAlso(List<PaymentOption> more) {
+        // Added before the cached answer is read: a background check that stores its answer after this read
+        // judges these options too.
+        options.addAll(more);
+        Optional<SupportedCatalog.Supported> known = catalog.cached();
+        if (known.isPresent() && known.get().offered()) {
+            String wrong = verdict(known.get(), more);
+            if (wrong != null) {
+                throw new ConfigurationException("network", wrong);
+            }
+        }
     }
 
     /** Whether the facilitator has answered the check. */
@@ -108,6 +131,10 @@ public final class FacilitatorStartup implements AutoCloseable {
     }
 
     private String verdict(SupportedCatalog.Supported s) {
+        return verdict(s, options);
+    }
+
+    private String verdict(SupportedCatalog.Supported s, List<PaymentOption> options) {
         if (!s.offered()) {
             LOG.log(System.Logger.Level.INFO, "Tollgate: facilitator {0} has no /supported; networks not checked",
                     facilitator);

@@ -91,6 +91,20 @@ public final class Tollgate implements AutoCloseable {
         return Optional.ofNullable(codeIntents);
     }
 
+    /**
+     * Checks terms made after start-up (a JAX-RS resource method's) against the facilitator's {@code /supported}, as
+     * the routes' were when this Tollgate was made; nothing when {@code facilitator.supported.check=false} or no
+     * facilitator is used.
+     *
+     * @throws dev.tollgate.core.config.ConfigurationException naming {@code network} when the facilitator answered
+     *         and lacks one of the terms' networks
+     */
+    public void checkSupported(PaymentTerms terms) {
+        if (facilitator.startup() != null) {
+            facilitator.startup().checkAlso(terms.options());
+        }
+    }
+
     public Decision check(RequestView view, PaymentTerms terms) {
         return gate.check(view, terms);
     }

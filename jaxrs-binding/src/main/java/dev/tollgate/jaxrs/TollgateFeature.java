@@ -2,6 +2,7 @@ package dev.tollgate.jaxrs;
 
 import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.ConfigFile;
+import dev.tollgate.core.config.ConfigurationException;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.gate.PaymentTerms;
 import jakarta.ws.rs.Priorities;
@@ -112,7 +113,15 @@ public final class TollgateFeature implements Feature, DynamicFeature {
         String resource = type.getName() + "." + method.getName() + "()";
         PaymentTerms terms = whileStarting(t, () -> {
             SubResources.checkBuffered(method, resource);
-            return AnnotationTerms.terms(t.config(), resource, onClass, onMethod);
+            PaymentTerms made = AnnotationTerms.terms(t.config(), resource, onClass, onMethod);
+            try {
+                // The routes' networks were checked against /supported when the Tollgate was made; an annotation's
+                // are known only now.
+                t.checkSupported(made);
+            } catch (ConfigurationException e) {
+                throw new ConfigurationException(e.setting() + ", for @PaymentRequired on " + resource, e.problem());
+            }
+            return made;
         });
         // Response filters run in descending priority: at 1 the settlement comes after the application's own
         // response filters (which may still change the status or fail), not before those below AUTHENTICATION.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.config.ConfigurationException;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -227,6 +228,39 @@ class StartupValidationTest {
         assertTrue(chunked.problem().contains("ChunkedOutput"), chunked.problem());
         ConfigurationException sse = startupFailure(new ResourceConfig(Events.class).register(feature()));
         assertTrue(sse.problem().contains("SseEventSink"), sse.problem());
+    }
+
+    @Path("mainnet")
+    public static class OnBase {
+        @GET
+        @PaymentRequired(price = "$0.01", network = "base")
+        public String get() {
+            return "";
+        }
+    }
+
+    @Test
+    void aNetworkTheFacilitatorDoesNotSupportStopsTheStartUpNamingTheMethod() throws Exception {
+        try (FacilitatorDouble f = new FacilitatorDouble()) {
+            f.onSupported(FacilitatorDouble.answer(200, FacilitatorDouble.supportedKinds("base-sepolia", "eip155:84532")));
+            TollgateFeature feature = TollgateFeature.from(TollgateConfig.builder().withoutRoutes()
+                    .facilitatorUrl(f.url()).payTo(Proofs.PAY_TO).build());
+            ConfigurationException e = startupFailure(new ResourceConfig(OnBase.class).register(feature));
+            assertEquals("network, for @PaymentRequired on " + OnBase.class.getName() + ".get()", e.setting());
+            assertTrue(e.problem().contains("base (eip155:8453)"), e.problem());
+            // The application's own network is supported: a resource on it starts.
+            assertNotNull(new ApplicationHandler(new ResourceConfig(OnSepolia.class).register(TollgateFeature.from(
+                    TollgateConfig.builder().withoutRoutes().facilitatorUrl(f.url()).payTo(Proofs.PAY_TO).build()))));
+        }
+    }
+
+    @Path("sepolia")
+    public static class OnSepolia {
+        @GET
+        @PaymentRequired(price = "$0.01")
+        public String get() {
+            return "";
+        }
     }
 
     private static TollgateFeature feature() {
