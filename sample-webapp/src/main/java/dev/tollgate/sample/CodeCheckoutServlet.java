@@ -117,7 +117,7 @@ public class CodeCheckoutServlet extends HttpServlet {
 
     private String param(String name, String fallback) throws ServletException {
         String raw = getInitParameter(name);
-        String value = raw == null ? null : expand(raw).strip();
+        String value = raw == null ? null : expand(name, raw).strip();
         if (value == null || value.isEmpty()) {
             value = fallback;
         }
@@ -140,11 +140,20 @@ public class CodeCheckoutServlet extends HttpServlet {
                 + value + "\"");
     }
 
-    static String expand(String value) {
+    /**
+     * {@code value} with its {@code ${NAME}} and {@code ${NAME:-default}} references resolved. A {@code ${NAME}} that
+     * is not set (or blank) is an error naming the variable, as it is for the filter's settings: the deployer sets
+     * TOLLGATE_CODE_DESTINATION, not the init-param that reads it.
+     */
+    static String expand(String name, String value) throws ServletException {
         Matcher m = REFERENCE.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String v = Main.env(m.group(1), m.group(3) == null ? "" : m.group(3));
+            String v = Main.env(m.group(1), m.group(3));
+            if (v == null) {
+                throw new ServletException("Code checkout: init-param '" + name + "' refers to ${" + m.group(1)
+                        + "}, which is not set; set it, or give a default as ${" + m.group(1) + ":-value}");
+            }
             m.appendReplacement(out, Matcher.quoteReplacement(v));
         }
         m.appendTail(out);

@@ -140,9 +140,9 @@ final class DevMode {
                 + " holds 1,000 simulated USDC there. Pay with:");
         out.println("      java -jar sample-webapp/target/tollgate-sample.jar pay " + base + "/premium/report");
         out.println();
-        out.println("  To settle for real, point at an x402 facilitator and your own address:");
+        out.println("  To settle for real, point at an x402 facilitator and your own address and Code account:");
         out.println("      TOLLGATE_FACILITATOR_URL=https://x402.org/facilitator TOLLGATE_PAY_TO=0xYourAddress \\");
-        out.println("          java -jar sample-webapp/target/tollgate-sample.jar");
+        out.println("      TOLLGATE_CODE_DESTINATION=YourCodeAccount java -jar sample-webapp/target/tollgate-sample.jar");
         out.println("  For a proof-API facilitator, also set TOLLGATE_FACILITATOR_DIALECT=proof-api.");
         out.println("  Add TOLLGATE_VERIFY=local to check signatures in-process and only settle there (hybrid mode).");
         out.println(line);

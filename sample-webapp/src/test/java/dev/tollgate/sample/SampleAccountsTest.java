@@ -47,4 +47,25 @@ class SampleAccountsTest {
             System.clearProperty(DevMode.PAY_TO);
         }
     }
+
+    @Test
+    void theMissingCodeDestinationIsNamedByTheVariableToSet() throws Exception {
+        assumeTrue(System.getenv(DevMode.CODE_DESTINATION) == null, "TOLLGATE_CODE_DESTINATION is set here");
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            System.setProperty(DevMode.FACILITATOR_URL, facilitator.url());
+            System.setProperty(DevMode.PAY_TO, DevMode.DEMO_PAY_TO);
+            System.clearProperty(DevMode.CODE_DESTINATION);
+            Exception e = assertThrows(Exception.class, () -> Main.start("127.0.0.1", 0));
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            // What the launcher prints: the deployer sets the variable, not the servlet's init-param.
+            assertTrue(root.getMessage().contains("${" + DevMode.CODE_DESTINATION + "}, which is not set"),
+                    root.getMessage());
+        } finally {
+            System.clearProperty(DevMode.FACILITATOR_URL);
+            System.clearProperty(DevMode.PAY_TO);
+        }
+    }
 }
