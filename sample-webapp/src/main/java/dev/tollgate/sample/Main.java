@@ -1,5 +1,7 @@
 package dev.tollgate.sample;
 
+import java.io.IOException;
+import java.nio.channels.UnresolvedAddressException;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -57,11 +59,23 @@ public final class Main {
         throw new IllegalArgumentException("PORT must be a number from 0 to 65535, was \"" + value + "\"");
     }
 
+    /**
+     * {@code TOLLGATE_TRUST_FORWARDED}'s value. Anything but true or false is an error that names it: read as false,
+     * a "1" or "yes" would leave the 402's resource URLs pointing at the proxy's side without a word.
+     */
+    static boolean trustForwarded(String value) {
+        String v = value.strip();
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return v.equalsIgnoreCase("true");
+        }
+        throw new IllegalArgumentException("TOLLGATE_TRUST_FORWARDED must be true or false, was \"" + value + "\"");
+    }
+
     /** Starts the sample; {@code port} 0 picks a free port. */
     public static Server start(String host, int port) throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
-        if (Boolean.parseBoolean(env("TOLLGATE_TRUST_FORWARDED", "false"))) {
+        if (trustForwarded(env("TOLLGATE_TRUST_FORWARDED", "false"))) {
             // Only behind a proxy you control: resource URLs then follow X-Forwarded-* / Forwarded.
             http.addCustomizer(new ForwardedRequestCustomizer());
         }
@@ -79,6 +93,7 @@ public final class Main {
         webapp.setBaseResource(base);
         webapp.setParentLoaderPriority(true);
         webapp.setThrowUnavailableOnStartupException(true);
+        listen(connector, host, port);
         if (DevMode.wanted()) {
             // No TOLLGATE_FACILITATOR_URL: settle through the built-in, simulated dev facilitator.
             DevMode.start(server, connector, webapp);
@@ -94,6 +109,27 @@ public final class Main {
         return server;
     }
 
+    /**
+     * Opens the port before anything starts (starting finds it open), so that a port in use or a host that is not
+     * this machine's is reported naming HOST and PORT: Jetty's own words name neither ("Address already in use",
+     * or an UnresolvedAddressException without a message).
+     */
+    private static void listen(ServerConnector connector, String host, int port) throws IOException {
+        try {
+            connector.open();
+        } catch (IOException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = root instanceof UnresolvedAddressException ? "no such host"
+                    : root.getMessage() == null ? root.toString() : root.getMessage();
+            IOException named = new IOException("cannot listen on HOST " + host + ", PORT " + port + ": " + why);
+            named.addSuppressed(e);
+            throw named;
+        }
+    }
+
     static String env(String name, String fallback) {
         String v = System.getenv(name);
         if (v == null || v.isBlank()) {
@@ -102,7 +138,7 @@ public final class Main {
         return v == null || v.isBlank() ? fallback : v;
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
