@@ -16,6 +16,7 @@ import dev.tollgate.core.wire.X402Headers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -96,8 +97,12 @@ public final class DemoPayer {
         DemoPayer payer = new DemoPayer(DemoAccounts.DEMO_PAYER_KEY, NetworkRegistry.defaults(), Clock.systemUTC());
         try {
             return payer.pay(URI.create(url), version, replay, out);
+        } catch (ConnectException e) {
+            // The JDK's client gives no message here: "pay: null" would say nothing of what went wrong.
+            err.println("pay: cannot connect to " + url + " (is the sample running?)");
+            return 1;
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            err.println("pay: " + e.getMessage());
+            err.println("pay: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
