@@ -146,13 +146,20 @@ class FacilitatorResilienceTest {
 
     @Test
     void aTimeoutOrRateLimitIsNeverRetried() {
-        AtomicInteger calls = new AtomicInteger();
-        GuardedFacilitator g = guard(a -> {
-            calls.incrementAndGet();
-            return new VerifyOutcome.Unavailable(Duration.ofSeconds(7), "facilitator /verify answered HTTP 429");
-        }, new CircuitBreaker(5, Duration.ofSeconds(1), clock), 4, true);
-        g.verify(ATTEMPT);
-        assertEquals(1, calls.get());
+        // In the clients' own words: a request timeout, a connect timeout, an HTTP 429.
+        for (String detail : new String[] {FacilitatorFailures.timedOut("/verify", Duration.ofSeconds(5)),
+                FacilitatorFailures.timedOut("/verify", Duration.ofSeconds(2)) + " connecting",
+                "facilitator /verify answered HTTP 429"}) {
+            AtomicInteger calls = new AtomicInteger();
+            GuardedFacilitator g = guard(a -> {
+                calls.incrementAndGet();
+                return new VerifyOutcome.Unavailable(Duration.ofSeconds(7), detail);
+            }, new CircuitBreaker(5, Duration.ofSeconds(1), clock), 4, true);
+            VerifyOutcome.Unavailable u = assertInstanceOf(VerifyOutcome.Unavailable.class, g.verify(ATTEMPT), detail);
+            assertEquals(1, calls.get(), detail);
+            assertEquals(detail, u.detail());
+            assertEquals(Duration.ofSeconds(7), u.retryAfter(), detail);
+        }
     }
 
     @Test
