@@ -407,8 +407,9 @@ class ProofApiGateTest {
     void aDefiniteRefusalIsCached() {
         tollgate();
         facilitator.onVerify(ProofApiFacilitatorDouble.refuse("EXPIRED", "expired"));
-        check(paid(PROOF));
-        check(paid(PROOF));
+        assertEquals("payment_expired", assertInstanceOf(Decision.Challenge.class, check(paid(PROOF))).reason());
+        // The same refusal again, from the cache: not "already used" (the refused proof was not kept claimed).
+        assertEquals("payment_expired", assertInstanceOf(Decision.Challenge.class, check(paid(PROOF))).reason());
         assertEquals(1, facilitator.verifyRequests().size());
     }
 
