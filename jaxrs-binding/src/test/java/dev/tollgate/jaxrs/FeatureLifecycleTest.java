@@ -15,8 +15,12 @@ import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.testing.Proofs;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.glassfish.jersey.server.ApplicationHandler;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.Test;
@@ -118,10 +122,21 @@ class FeatureLifecycleTest {
     @Test
     void aLoneApplicationThatFailsToStartClosesTheTollgateItMade() {
         TollgateFeature feature = fromCode();
+        // Configured after the feature (a later priority), it sees the Tollgate the feature made for this start.
+        AtomicReference<Tollgate> made = new AtomicReference<>();
+        Feature watching = new Feature() {
+            @Override
+            public boolean configure(FeatureContext context) {
+                made.set(feature.current());
+                return true;
+            }
+        };
 
-        assertThrows(RuntimeException.class,
-                () -> new ApplicationHandler(new ResourceConfig(StartupValidationTest.BadPrice.class).register(feature)));
+        assertThrows(RuntimeException.class, () -> new ApplicationHandler(new ResourceConfig(
+                StartupValidationTest.BadPrice.class).register(feature).register(watching, Priorities.USER + 1)));
 
+        assertNotNull(made.get(), "the feature made no Tollgate for the failed start");
+        assertTrue(made.get().isClosed(), "the Tollgate made for the failed start was left open");
         assertNull(feature.current());
     }
 
