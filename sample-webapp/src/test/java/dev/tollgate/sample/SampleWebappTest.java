@@ -1,14 +1,21 @@
 package dev.tollgate.sample;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
+import java.io.InputStream;
+import java.net.URL;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,8 +93,17 @@ class SampleWebappTest {
 
     @Test
     void theWarAndTheJarServeTheSameWebXml() throws Exception {
-        // The launcher serves webapp/WEB-INF/web.xml from the class path, the file the war is built from.
-        assertTrue(sample.uri("/").getPort() > 0);
+        // The war is built from src/main/webapp; the launcher serves webapp/ from the class path (the jar).
+        byte[] warSource = Files.readAllBytes(Path.of("src/main/webapp/WEB-INF/web.xml"));
+        URL onClassPath = SampleWebappTest.class.getClassLoader().getResource("webapp/WEB-INF/web.xml");
+        assertNotNull(onClassPath, "no webapp/WEB-INF/web.xml on the class path");
+        try (InputStream in = onClassPath.openStream()) {
+            assertArrayEquals(warSource, in.readAllBytes(), onClassPath + " is not the war's WEB-INF/web.xml");
+        }
+        // ... and the running sample read its descriptor from there.
+        WebAppContext running = sample.server().getDescendant(WebAppContext.class);
+        assertNotNull(running, "the sample runs no WebAppContext");
+        assertEquals(Path.of(onClassPath.toURI()), running.getMetaData().getWebDescriptor().getResource().getPath());
         assertEquals(402, sample.get("/premium/report?x=1").statusCode());
     }
 }
