@@ -2,8 +2,10 @@ package dev.tollgate.reliability.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.gate.Completion;
@@ -15,6 +17,8 @@ import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.core.verify.SettleOutcome;
 import dev.tollgate.core.verify.VerifyOutcome;
 import dev.tollgate.core.wire.SettleResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,7 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 class FlakyFacilitatorLoadTest {
     static final int REQUESTS = 10_000;
-    static final String CONTENT = "PAID-CONTENT-10k";
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void tenThousandDistinctProofsThroughAFlakySettlerReconcile() throws Exception {
@@ -82,16 +86,19 @@ class FlakyFacilitatorLoadTest {
                         return;
                     }
                     PaymentSession session = admit.session();
-                    byte[] buffered = CONTENT.getBytes(StandardCharsets.UTF_8); // the handler's output, held
                     Completion c = session.complete(200);
                     if (c instanceof Completion.Deliver deliver) {
                         delivered.incrementAndGet();
-                        assertTrue(buffered.length > 0);
+                        // Delivered with this proof's own settlement, not another request's.
+                        assertEquals("0x" + nonce.substring(2), deliver.transaction(), nonce);
+                        assertTrue(deliver.headers().containsKey("PAYMENT-RESPONSE"), deliver.headers().toString());
                         deliveredTx.put(nonce, deliver.transaction());
                     } else {
-                        Completion.Withhold w = (Completion.Withhold) c;
+                        Completion.Withhold w = assertInstanceOf(Completion.Withhold.class, c);
                         assertEquals(402, w.answer().status());
-                        assertFalse(w.answer().bodyText().contains(CONTENT));
+                        assertEquals("insufficient_funds", w.reason());
+                        assertFalse(settledAccordingTo(w.answer().headers().get("PAYMENT-RESPONSE")),
+                                "a withheld answer reports a failed settlement");
                         withheld.incrementAndGet();
                     }
                 }));
@@ -114,6 +121,15 @@ class FlakyFacilitatorLoadTest {
         assertTrue(settlements.values().stream().allMatch(n -> n.get() == 1), "a proof settled twice");
         assertEquals(settlements.keySet(), deliveredTx.keySet(), "deliveries and settlements are the same proofs");
         assertTrue(withheld.get() > REQUESTS / 20 && withheld.get() < REQUESTS / 5, "failure rate " + withheld.get());
+    }
+
+    /** The {@code success} a PAYMENT-RESPONSE header reports. */
+    private static boolean settledAccordingTo(String header) {
+        try {
+            return JSON.readTree(Base64.getDecoder().decode(header)).path("success").booleanValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] randomBytes(int n) {
