@@ -127,6 +127,8 @@ class BypassCorpusTest {
         String first = response.isEmpty() ? "(no answer)" : response.substring(0, Math.max(0, response.indexOf('\r')));
         assertFalse(response.contains(MARKER), v + " leaked paid content: " + first);
         assertEquals(before, RUNS.get(), v + " ran a paid handler: " + first);
+        // Without a status line the checks below would have nothing to look at and pass vacuously.
+        assertFalse(statuses.isEmpty(), v + " got no HTTP answer: " + first);
         for (int status : statuses) {
             switch (v.expect()) {
                 case AMBIGUOUS -> {
