@@ -49,6 +49,8 @@ class GateFuzzTest {
         } else {
             PaymentReceipt receipt = ((Decision.Admit) d).session().receipt();
             assertEquals("10000", receipt.amount());
+            assertEquals(receipt.x402Version() == 1 ? "base-sepolia" : "eip155:84532", receipt.network(),
+                    "the configured network, named as the proof's generation names it");
             assertTrue(receipt.payTo().equalsIgnoreCase(Proofs.PAY_TO));
             assertTrue(receipt.asset().equalsIgnoreCase(Proofs.BASE_SEPOLIA_USDC));
             ((Decision.Admit) d).session().abandon();
