@@ -15,7 +15,7 @@ final class FacilitatorFailures {
     }
 
     static String unreachable(String what, Throwable cause) {
-        // Same wording as HttpFacilitatorClient; FacilitatorFailuresTest pins both.
+        // Same wording as HttpFacilitatorClient; FacilitatorResilienceTest pins both.
         return "facilitator " + what + UNREACHABLE + cause.getClass().getSimpleName();
     }
 
