@@ -40,7 +40,8 @@ record FacilitatorWiring(PaymentVerifier verifier, PaymentSettler settler, Proof
         FacilitatorPolicy policy = config.facilitatorPolicy();
         // The guard lets maxConcurrentCalls calls through at once; one more connection serves the /supported
         // checks, which do not go through the guard. No call then waits for a connection.
-        FacilitatorHttp http = new FacilitatorHttp(settings, policy.maxConcurrentCalls() + 1);
+        FacilitatorHttp http = new FacilitatorHttp(settings, policy.maxConcurrentCalls() + 1,
+                config.facilitatorAuthorization());
         try {
             return of(config, settings, policy, http);
         } catch (RuntimeException e) {

@@ -14,6 +14,7 @@ import dev.tollgate.core.pricing.NetworkRegistry;
 import dev.tollgate.core.route.Route;
 import dev.tollgate.core.route.RoutePattern;
 import dev.tollgate.core.route.RouteTable;
+import dev.tollgate.core.verify.FacilitatorAuthorization;
 import dev.tollgate.core.verify.FacilitatorPolicy;
 import dev.tollgate.core.verify.FacilitatorSettings;
 import dev.tollgate.core.verify.PaymentSettler;
@@ -54,6 +55,7 @@ public final class TollgateConfig {
     private final ReplayLedger ledger;
     private final ReplayLedger ledgerFromSettings;
     private final PaymentListener listener;
+    private final FacilitatorAuthorization facilitatorAuthorization;
     private final Clock clock;
     private final Settings settings;
     private final UnaryOperator<String> environment;
@@ -88,6 +90,8 @@ public final class TollgateConfig {
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
         this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
+        this.facilitatorAuthorization = b.facilitatorAuthorization != null ? b.facilitatorAuthorization
+                : authorization(s, classLoader());
         CodeSettings codeSettings = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
         this.ledgerFailure = ledgerFailure(s);
@@ -123,6 +127,7 @@ public final class TollgateConfig {
         this.verifier = c.verifier;
         this.settler = c.settler;
         this.listener = c.listener;
+        this.facilitatorAuthorization = c.facilitatorAuthorization;
         this.routes = c.routes;
         this.ledgerFailure = c.ledgerFailure;
         this.paymentIdentifier = c.paymentIdentifier;
@@ -536,6 +541,42 @@ public final class TollgateConfig {
         return listener;
     }
 
+    /** Headers made for each facilitator request ({@code facilitator.authorization}, or given in code); or null. */
+    public FacilitatorAuthorization facilitatorAuthorization() {
+        return facilitatorAuthorization;
+    }
+
+    /**
+     * {@code facilitator.authorization}: a class implementing {@link FacilitatorAuthorization}, made with its public
+     * constructor without arguments, so that web.xml and properties files can name one.
+     */
+    private static FacilitatorAuthorization authorization(Settings s, ClassLoader loader) {
+        String key = "facilitator.authorization";
+        return s.get(key).map(String::strip).filter(v -> !v.isEmpty()).map(name -> {
+            Class<?> type;
+            try {
+                type = Class.forName(name, true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new ConfigurationException(key, "names no class on the class path: \"" + name + "\"");
+            }
+            if (!FacilitatorAuthorization.class.isAssignableFrom(type)) {
+                throw new ConfigurationException(key, "\"" + name + "\" does not implement "
+                        + FacilitatorAuthorization.class.getName());
+            }
+            try {
+                return (FacilitatorAuthorization) type.getConstructor().newInstance();
+            } catch (NoSuchMethodException e) {
+                throw new ConfigurationException(key, "\"" + name + "\" needs a public constructor without arguments");
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                // Not the message: a constructor that reads a credential may quote it when it fails.
+                throw new ConfigurationException(key, "\"" + name + "\" could not be made: its constructor threw "
+                        + e.getCause().getClass().getName());
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                throw new ConfigurationException(key, "\"" + name + "\" could not be made: " + e.getClass().getName());
+            }
+        }).orElse(null);
+    }
+
     public Clock clock() {
         return clock;
     }
@@ -583,6 +624,7 @@ public final class TollgateConfig {
         private PaymentSettler settler;
         private ReplayLedger ledger;
         private PaymentListener listener;
+        private FacilitatorAuthorization facilitatorAuthorization;
         private Clock clock;
         private NetworkRegistry networks;
         private int routeCount;
@@ -677,6 +719,12 @@ public final class TollgateConfig {
 
         public Builder ledger(ReplayLedger l) {
             this.ledger = l;
+            return this;
+        }
+
+        /** Headers made for each facilitator request, such as a short-lived signed token; wins over the setting. */
+        public Builder facilitatorAuthorization(FacilitatorAuthorization authorization) {
+            this.facilitatorAuthorization = authorization;
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -78,6 +79,8 @@ public final class FacilitatorHttp implements AutoCloseable {
     private static final ContentType JSON = ContentType.create("application/json");
     private static final int MAX_HEADER_LINE = 16 * 1024;
     private static final int MAX_HEADERS = 100;
+    /** An HTTP header name (RFC 9110 token). */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     /** Why an exchange has no answer. */
     enum Failure {
@@ -135,6 +138,7 @@ public final class FacilitatorHttp implements AutoCloseable {
     }
 
     private final FacilitatorSettings settings;
+    private final FacilitatorAuthorization authorization;
     private final String base;
     private final CloseableHttpClient http;
     private final DeadlineWatch deadlines;
@@ -147,10 +151,16 @@ public final class FacilitatorHttp implements AutoCloseable {
      *                       (within their deadline). Size it to the calls that may run at once.
      */
     public FacilitatorHttp(FacilitatorSettings settings, int maxConnections) {
+        this(settings, maxConnections, null);
+    }
+
+    /** @param authorization headers made for each request, or null (see {@link FacilitatorAuthorization}) */
+    public FacilitatorHttp(FacilitatorSettings settings, int maxConnections, FacilitatorAuthorization authorization) {
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1");
         }
         this.settings = settings;
+        this.authorization = authorization;
         this.base = withoutUserInfo(settings.baseUrl()).toString().replaceAll("/+$", "");
         this.timeoutNanos = settings.requestTimeout().toNanos();
         Timeout deadline = Timeout.of(settings.requestTimeout());
@@ -261,6 +271,12 @@ public final class FacilitatorHttp implements AutoCloseable {
         if (closed) {
             return new NoAnswer(Failure.CLOSED, "facilitator " + what + " not called: the client is closed");
         }
+        if (authorization != null) {
+            String refused = authorize(request);
+            if (refused != null) {
+                return new NoAnswer(Failure.UNREACHABLE, "facilitator " + what + " not called: " + refused);
+            }
+        }
         Deadline deadline = new Deadline(request);
         DeadlineWatch.Watched timer = deadlines.watch(deadline, timeoutNanos);
         if (timer == null) {
@@ -292,6 +308,28 @@ public final class FacilitatorHttp implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Adds the authorization's headers to the request; null when they were added, else why none could be. */
+    private String authorize(HttpUriRequestBase request) {
+        Map<String, String> made;
+        try {
+            made = authorization.headers(request.getMethod(), request.getUri());
+        } catch (Exception | LinkageError e) {
+            // Its message could quote the credential it failed to use: the class is enough to find the fault.
+            return "its authorization failed (" + e.getClass().getName() + ")";
+        }
+        if (made == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> h : made.entrySet()) {
+            if (h.getKey() == null || h.getValue() == null || !TOKEN.matcher(h.getKey()).matches()
+                    || h.getValue().indexOf('\r') >= 0 || h.getValue().indexOf('\n') >= 0) {
+                return "its authorization made a header that cannot be sent";
+            }
+        }
+        made.forEach(request::setHeader);
+        return null;
     }
 
     private NoAnswer failure(Exception e, boolean expired, String what) {

@@ -318,6 +318,29 @@ class TollgateConfigTest {
         assertEquals(10_000, build(minimalWith("facilitator.maxConcurrentCalls", "10000")).facilitatorPolicy().maxConcurrentCalls());
     }
 
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"com.example.NoSuchAuthorization", "java.lang.String",
+            "dev.tollgate.core.config.TollgateConfigTest$SecretReadingAuthorization"})
+    void aFacilitatorAuthorizationThatCannotBeMadeIsNamedWithoutQuotingWhatItThrew(String className) {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> build(minimalWith("facilitator.authorization", className)));
+        assertEquals("facilitator.authorization", e.setting());
+        assertTrue(e.getMessage().contains(className), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
+    /** Fails as one that reads a key file might: its message quotes the key. */
+    public static final class SecretReadingAuthorization implements dev.tollgate.core.verify.FacilitatorAuthorization {
+        public SecretReadingAuthorization() {
+            throw new IllegalStateException("not a PEM key: s3cret");
+        }
+
+        @Override
+        public Map<String, String> headers(String method, java.net.URI uri) {
+            return Map.of();
+        }
+    }
+
     @Test
     void aBadMaxClaimIsNamed() {
         assertEquals("maxClaim", failingSetting(minimalWith("maxClaim", "forever")));
