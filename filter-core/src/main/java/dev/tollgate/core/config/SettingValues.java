@@ -63,14 +63,26 @@ public final class SettingValues {
     }
 
     public static int positiveInt(String key, String value) {
+        long l = positiveLong(key, value);
+        if (l > Integer.MAX_VALUE) {
+            throw notPositive(key, value);
+        }
+        return (int) l;
+    }
+
+    public static long positiveLong(String key, String value) {
         try {
-            int i = Integer.parseInt(value.strip());
-            if (i > 0) {
-                return i;
+            long l = Long.parseLong(value.strip());
+            if (l > 0) {
+                return l;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigurationException(key, "must be a positive whole number, was \"" + value + "\"");
+        throw notPositive(key, value);
+    }
+
+    private static ConfigurationException notPositive(String key, String value) {
+        return new ConfigurationException(key, "must be a positive whole number, was \"" + value + "\"");
     }
 }

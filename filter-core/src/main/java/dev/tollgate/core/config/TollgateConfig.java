@@ -451,15 +451,7 @@ public final class TollgateConfig {
 
     /** An EIP-155 chain id: a positive whole number, which may be larger than an int (Palm's is 11297108109). */
     private static long chainId(String key, String value) {
-        try {
-            long id = Long.parseLong(value.strip());
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigurationException(key, "must be a positive whole number, was \"" + value + "\"");
+        return SettingValues.positiveLong(key, value);
     }
 
     public RouteTable routes() {
