@@ -393,7 +393,13 @@ public final class TollgateConfig {
         Map<String, String> headers = new LinkedHashMap<>();
         s.asMap().forEach((k, v) -> {
             if (k.startsWith("facilitator.header.") && !v.isEmpty()) {
-                headers.put(k.substring("facilitator.header.".length()), v);
+                String name = k.substring("facilitator.header.".length());
+                if (!FacilitatorSettings.sendableHeader(name, v)) {
+                    // The value may be a credential: it is not quoted.
+                    throw new ConfigurationException(k, "is no header that can be sent: the name must be an HTTP token"
+                            + " (letters, digits, '-', ...) and the value one line");
+                }
+                headers.put(name, v);
             }
         });
         Duration connect = s.get("facilitator.connectTimeout")

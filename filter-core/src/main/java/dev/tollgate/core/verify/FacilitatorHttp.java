@@ -79,8 +79,6 @@ public final class FacilitatorHttp implements AutoCloseable {
     private static final ContentType JSON = ContentType.create("application/json");
     private static final int MAX_HEADER_LINE = 16 * 1024;
     private static final int MAX_HEADERS = 100;
-    /** An HTTP header name (RFC 9110 token). */
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     /** Why an exchange has no answer. */
     enum Failure {
@@ -323,8 +321,7 @@ public final class FacilitatorHttp implements AutoCloseable {
             return null;
         }
         for (Map.Entry<String, String> h : made.entrySet()) {
-            if (h.getKey() == null || h.getValue() == null || !TOKEN.matcher(h.getKey()).matches()
-                    || h.getValue().indexOf('\r') >= 0 || h.getValue().indexOf('\n') >= 0) {
+            if (!FacilitatorSettings.sendableHeader(h.getKey(), h.getValue())) {
                 return "its authorization made a header that cannot be sent";
             }
         }

@@ -342,6 +342,17 @@ class TollgateConfigTest {
     }
 
     @Test
+    void aFacilitatorHeaderThatCannotBeSentIsNamedWithoutQuotingItsValue() {
+        ConfigurationException name = assertThrows(ConfigurationException.class,
+                () -> build(minimalWith("facilitator.header.X Api Key", "s3cret")));
+        assertEquals("facilitator.header.X Api Key", name.setting());
+        ConfigurationException value = assertThrows(ConfigurationException.class,
+                () -> build(minimalWith("facilitator.header.Authorization", "Bearer s3cret\r\nX-Injected: yes")));
+        assertEquals("facilitator.header.Authorization", value.setting());
+        assertFalse(value.getMessage().contains("s3cret"), value.getMessage());
+    }
+
+    @Test
     void aBadMaxClaimIsNamed() {
         assertEquals("maxClaim", failingSetting(minimalWith("maxClaim", "forever")));
     }
