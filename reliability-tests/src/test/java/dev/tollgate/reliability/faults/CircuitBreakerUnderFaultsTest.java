@@ -59,6 +59,7 @@ class CircuitBreakerUnderFaultsTest {
                         "request " + i + ": " + verifications);
                 assertEquals(calls, facilitator.requests(), "the open circuit still called the facilitator");
             }
+            tollgate.close();
         }
     }
 

@@ -88,6 +88,7 @@ class TamperingMatrixTest {
 
     @AfterAll
     static void stop() {
+        gate.close();
         facilitator.close();
     }
 
@@ -269,8 +270,7 @@ class TamperingMatrixTest {
     @Test
     void aFacilitatorsExpiryVerdictReachesTheClientAndNothingIsSettled() {
         facilitator.onVerify(FacilitatorDouble.invalid("invalid_exact_evm_payload_authorization_valid_before"));
-        try {
-            Tollgate viaFacilitator = Tollgate.create(builder(facilitator.url()).build());
+        try (Tollgate viaFacilitator = Tollgate.create(builder(facilitator.url()).build())) {
             int settles = facilitator.settleRequests().size();
             Decision d = check(viaFacilitator, Req.get("/a/x").with(V1,
                     Proofs.proof().at(Instant.now().minusSeconds(3600)).v1()));
