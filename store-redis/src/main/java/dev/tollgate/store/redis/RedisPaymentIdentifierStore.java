@@ -1,5 +1,6 @@
 package dev.tollgate.store.redis;
 
+import dev.tollgate.core.ledger.HeldClaims;
 import dev.tollgate.core.ledger.IdentifierRecord;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.ledger.PaymentIdentifierStore;
@@ -10,22 +11,29 @@ import java.time.Instant;
 
 /**
  * Payment identifiers in the ledger's Redis, under {@code <keyPrefix>payid:<id>}, one string per id that Redis
- * expires itself: {@code "p\n<fingerprint>"} while the request is in progress, {@code "d\n<fingerprint>\n<outcome>"}
- * once it is over. Each operation is one Lua script, so it is atomic across instances:
+ * expires itself: {@code "p\n<fingerprint>\n<token>"} while the request is in progress (the token is this begin's
+ * own; values written before it had none, {@code "p\n<fingerprint>"}), {@code "d\n<fingerprint>\n<outcome>"} once it
+ * is over. Each operation is one Lua script, so it is atomic across instances:
  * <ul>
  *   <li>begin: returns the value if there is one, else sets the in-progress value with {@code PXAT};</li>
  *   <li>finish: sets the outcome if the key is absent, or holds this fingerprint;</li>
- *   <li>abandon: deletes the key only while it holds this fingerprint's in-progress value.</li>
+ *   <li>abandon: deletes the key only while it holds this fingerprint's in-progress value; after a lost answer,
+ *       only while it holds the very value that begin would have set.</li>
  * </ul>
  */
 final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
     static final String KEY_PART = "payid:";
     private static final String BEGIN = "local v = redis.call('GET', KEYS[1]) if v then return v end "
             + "redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2]) return false";
-    private static final String FINISH = "local v = redis.call('GET', KEYS[1]) "
-            + "if (not v) or v == ARGV[1] or string.sub(v, 1, string.len(ARGV[2])) == ARGV[2] then "
+    /** Lua: whether {@code v} is the in-progress value {@code p} ("p\n<fingerprint>"), with or without a token. */
+    private static final String IN_PROGRESS = "local function inProgress(v, p) "
+            + "return v == p or string.sub(v, 1, string.len(p) + 1) == p .. '\\n' end ";
+    private static final String FINISH = IN_PROGRESS + "local v = redis.call('GET', KEYS[1]) "
+            + "if (not v) or inProgress(v, ARGV[1]) or string.sub(v, 1, string.len(ARGV[2])) == ARGV[2] then "
             + "redis.call('SET', KEYS[1], ARGV[3], 'PXAT', ARGV[4]) return 1 end return 0";
-    private static final String ABANDON =
+    private static final String ABANDON = IN_PROGRESS + "local v = redis.call('GET', KEYS[1]) "
+            + "if v and inProgress(v, ARGV[1]) then return redis.call('DEL', KEYS[1]) end return 0";
+    private static final String ABANDON_EXACT =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
     private final RedisReplayLedger ledger;
@@ -37,12 +45,15 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
     @Override
     public IdentifierRecord begin(String id, String fingerprint, Instant until) throws LedgerUnavailableException {
         StatefulRedisConnection<String, String> connection = ledger.connection();
+        // This begin's own mark: the same id and payload may be in progress for another request (the payer's first
+        // try), and a lost answer's abandon must take away only what this begin set.
+        String mark = inProgress(fingerprint) + "\n" + HeldClaims.newToken();
         String existing;
         try {
             existing = connection.sync().eval(BEGIN, ScriptOutputType.VALUE, new String[] {key(id)},
-                    inProgress(fingerprint), Long.toString(until.toEpochMilli()));
+                    mark, Long.toString(until.toEpochMilli()));
         } catch (RedisException e) {
-            abandonIfLanded(connection, id, fingerprint);
+            abandonIfLanded(connection, id, mark);
             throw ledger.unavailable("payment identifier begin", e);
         }
         return existing == null ? null : parse(existing);
@@ -51,11 +62,12 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
     /**
      * A begin that timed out may still have run: the caller answers 503 and never finishes or abandons it, so the
      * payer's retry would be told "in progress" until the id lapses. The abandon is queued on the same connection,
-     * so it runs after the begin if that runs at all; nobody waits for it.
+     * so it runs after the begin if that runs at all; nobody waits for it. It deletes only this begin's own mark:
+     * a begin that found the id taken set nothing, and the request holding it is still in progress.
      */
-    private void abandonIfLanded(StatefulRedisConnection<String, String> connection, String id, String fingerprint) {
+    private void abandonIfLanded(StatefulRedisConnection<String, String> connection, String id, String mark) {
         try {
-            connection.async().eval(ABANDON, ScriptOutputType.INTEGER, new String[] {key(id)}, inProgress(fingerprint));
+            connection.async().eval(ABANDON_EXACT, ScriptOutputType.INTEGER, new String[] {key(id)}, mark);
         } catch (RuntimeException e) {
             // Not sent: the id, if it was marked, lapses at its expiry, as before.
         }
@@ -95,7 +107,8 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
     static IdentifierRecord parse(String value) {
         int first = value.indexOf('\n');
         if (value.startsWith("p\n")) {
-            return new IdentifierRecord(value.substring(first + 1), null);
+            int token = value.indexOf('\n', first + 1);
+            return new IdentifierRecord(token < 0 ? value.substring(first + 1) : value.substring(first + 1, token), null);
         }
         int second = value.indexOf('\n', first + 1);
         if (!value.startsWith("d\n") || second < 0) {

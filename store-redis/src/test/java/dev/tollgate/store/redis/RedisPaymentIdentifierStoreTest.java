@@ -1,9 +1,11 @@
 package dev.tollgate.store.redis;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.ledger.IdentifierRecord;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 
 import dev.tollgate.core.testing.SharedPaymentIdentifierStoreContract;
@@ -64,5 +66,28 @@ class RedisPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContra
         } finally {
             raw.shutdown();
         }
+    }
+
+    @Test
+    void aBeginWhoseAnswerWasLostLeavesTheIdInProgressForTheRequestThatHoldsIt() throws Exception {
+        // The first request with this id and payload holds it, on another instance, and is still settling.
+        assertNull(other().begin("held-0123456789ab", "fp", in(60_000)));
+        try (StallingRelay relay = new StallingRelay();
+             RedisReplayLedger slow = RedisReplayLedger.create(relay.url(), prefix, Duration.ofMillis(500),
+                     Duration.ofSeconds(2))) {
+            assertNull(slow.paymentIdentifiers().begin("warm-up-0123456789", "fp", in(60_000)));
+            relay.stall(true);
+            // The payer's retry: its begin finds the id taken and changes nothing, but its answer is lost.
+            assertThrows(LedgerUnavailableException.class,
+                    () -> slow.paymentIdentifiers().begin("held-0123456789ab", "fp", in(60_000)));
+            relay.stall(false);
+            // A command on the same connection: whatever was queued behind the lost begin has run when it answers.
+            assertNull(slow.paymentIdentifiers().begin("after-0123456789ab", "fp", in(60_000)));
+        }
+
+        // The retry made no mark, so it must take none away: the request holding the id is still in progress.
+        IdentifierRecord held = other().begin("held-0123456789ab", "fp", in(60_000));
+        assertNotNull(held, "the id of a request still in progress was freed by another request's lost answer");
+        assertTrue(held.inProgress());
     }
 }
