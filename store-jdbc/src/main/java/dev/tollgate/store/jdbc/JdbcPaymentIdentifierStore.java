@@ -1,5 +1,6 @@
 package dev.tollgate.store.jdbc;
 
+import dev.tollgate.core.ledger.HeldClaims;
 import dev.tollgate.core.ledger.IdentifierRecord;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.ledger.PaymentIdentifierStore;
@@ -12,8 +13,11 @@ import java.time.Instant;
  *       or expired id atomically; if no row changed, the live row is read and returned (and should it have gone
  *       meanwhile, the insert is tried again);</li>
  *   <li>finish: an upsert of the outcome where the row holds this fingerprint or has expired;</li>
- *   <li>abandon: deletes the row only while it is this fingerprint's and still in progress.</li>
+ *   <li>abandon: deletes the row only while it is this fingerprint's and still in progress; after a lost answer,
+ *       only while it holds the very mark that begin would have written.</li>
  * </ul>
+ * While in progress, the fingerprint column holds {@code <fingerprint>\n<token>}, the token that begin's own (rows
+ * written before it had none); once finished, the fingerprint alone.
  * Expired rows are purged with the ledger's.
  */
 final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
@@ -24,6 +28,7 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
     private final String readSql;
     private final String finishSql;
     private final String abandonSql;
+    private final String abandonMarkSql;
     final String purgeSql;
 
     JdbcPaymentIdentifierStore(JdbcReplayLedger ledger, String table) {
@@ -34,25 +39,32 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
         this.readSql = "SELECT fingerprint, outcome FROM " + table + " WHERE payment_id = ? AND expires_at > now()";
         this.finishSql = "INSERT INTO " + table + " AS p (payment_id, fingerprint, outcome, expires_at) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (payment_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, outcome = EXCLUDED.outcome,"
-                + " expires_at = EXCLUDED.expires_at WHERE p.fingerprint = EXCLUDED.fingerprint OR p.expires_at <= now()";
-        this.abandonSql = "DELETE FROM " + table + " WHERE payment_id = ? AND fingerprint = ? AND outcome IS NULL";
+                + " expires_at = EXCLUDED.expires_at WHERE p.fingerprint = EXCLUDED.fingerprint"
+                + " OR left(p.fingerprint, length(EXCLUDED.fingerprint) + 1) = EXCLUDED.fingerprint || chr(10)"
+                + " OR p.expires_at <= now()";
+        this.abandonSql = "DELETE FROM " + table + " WHERE payment_id = ? AND (fingerprint = ?"
+                + " OR left(fingerprint, length(?) + 1) = ? || chr(10)) AND outcome IS NULL";
+        this.abandonMarkSql = "DELETE FROM " + table + " WHERE payment_id = ? AND fingerprint = ? AND outcome IS NULL";
         this.purgeSql = "DELETE FROM " + table + " WHERE payment_id IN (SELECT payment_id FROM " + table
                 + " WHERE expires_at <= now() LIMIT ? FOR UPDATE SKIP LOCKED) AND expires_at <= now()";
     }
 
     @Override
     public IdentifierRecord begin(String id, String fingerprint, Instant until) throws LedgerUnavailableException {
+        // This begin's own mark: the same id and payload may be in progress for another request (the payer's first
+        // try), and a lost answer's abandon must take away only what this begin wrote.
+        String mark = mark(fingerprint);
         for (int attempt = 0; attempt < BEGIN_ATTEMPTS; attempt++) {
             int taken = ledger.update("payment identifier begin", beginSql, ps -> {
                 ps.setString(1, id);
-                ps.setString(2, fingerprint);
+                ps.setString(2, mark);
                 ps.setObject(3, JdbcReplayLedger.timestamp(until));
-            }, () -> abandonQuietly(id, fingerprint));
+            }, () -> abandonQuietly(id, mark));
             if (taken == 1) {
                 return null;
             }
             IdentifierRecord existing = ledger.queryOne("payment identifier read", readSql, ps -> ps.setString(1, id),
-                    rs -> new IdentifierRecord(rs.getString(1), rs.getString(2)));
+                    rs -> new IdentifierRecord(withoutToken(rs.getString(1)), rs.getString(2)));
             if (existing != null) {
                 return existing;
             }
@@ -72,11 +84,15 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
 
     /**
      * A begin that was sent and then failed may have committed all the same: the caller answers 503 and never
-     * finishes or abandons it, so the payer's retry would be told "in progress" until the id lapses.
+     * finishes or abandons it, so the payer's retry would be told "in progress" until the id lapses. Only this begin's
+     * own mark is deleted: a begin that found the id taken wrote nothing, and the request holding it goes on.
      */
-    private void abandonQuietly(String id, String fingerprint) {
+    private void abandonQuietly(String id, String mark) {
         try {
-            abandon(id, fingerprint);
+            ledger.update("payment identifier abandon", abandonMarkSql, ps -> {
+                ps.setString(1, id);
+                ps.setString(2, mark);
+            });
         } catch (LedgerUnavailableException e) {
             // The id, if it was taken, lapses at its expiry, as before.
         }
@@ -87,6 +103,20 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
         ledger.update("payment identifier abandon", abandonSql, ps -> {
             ps.setString(1, id);
             ps.setString(2, fingerprint);
+            ps.setString(3, fingerprint);
+            ps.setString(4, fingerprint);
         });
+    }
+
+    private static String mark(String fingerprint) {
+        if (fingerprint.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a fingerprint cannot hold a line break");
+        }
+        return fingerprint + "\n" + HeldClaims.newToken();
+    }
+
+    private static String withoutToken(String stored) {
+        int token = stored.indexOf('\n');
+        return token < 0 ? stored : stored.substring(0, token);
     }
 }

@@ -1,10 +1,12 @@
 package dev.tollgate.store.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.ledger.IdentifierRecord;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.testing.SharedPaymentIdentifierStoreContract;
 import java.util.List;
@@ -79,5 +81,27 @@ class JdbcPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContrac
                 assertNull(other().begin("lost-0123456789ab", "fp", in(60_000)));
             }
         }
+    }
+
+    @Test
+    void aBeginWhoseAnswerWasLostLeavesTheIdInProgressForTheRequestThatHoldsIt() throws Exception {
+        // The first request with this id and payload holds it, on another instance, and is still settling.
+        assertNull(other().begin("held-0123456789ab", "fp", in(60_000)));
+        try (CuttingRelay relay = new CuttingRelay()) {
+            PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
+            direct.setUrl(relay.url());
+            try (JdbcReplayLedger cut = JdbcReplayLedger.builder(direct).table(table).build()) {
+                relay.cutAfter("INSERT INTO " + JdbcReplayLedger.identifierTable(table) + " AS p");
+                // The payer's retry: its begin finds the id taken and changes nothing, but its answer is lost.
+                assertThrows(LedgerUnavailableException.class,
+                        () -> cut.paymentIdentifiers().begin("held-0123456789ab", "fp", in(60_000)));
+            }
+        }
+
+        // The retry made no mark, so it must take none away: the request holding the id is still in progress.
+        IdentifierRecord held = other().begin("held-0123456789ab", "fp", in(60_000));
+        assertNotNull(held, "the id of a request still in progress was freed by another request's lost answer");
+        assertTrue(held.inProgress());
+        assertEquals("fp", held.fingerprint());
     }
 }
