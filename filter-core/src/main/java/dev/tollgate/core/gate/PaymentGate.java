@@ -125,35 +125,42 @@ public final class PaymentGate {
         }
         Instant until = claimUntil(proof.validBefore());
         PaymentIdentifiers.Ticket ticket = null;
+        boolean storeDown = false;
         if (identifiers != null && !v2.isEmpty()) {
             PaymentIdentifiers.Step step = identifiers.begin(view, terms, proof, until);
             if (step.answer() != null) {
                 return step.answer();
             }
             ticket = step.ticket();
+            storeDown = step.storeDown();
         }
-        Decision decision = claimAndVerify(view, terms, proof, until, ticket);
+        Decision decision = claimAndVerify(view, terms, proof, until, ticket, storeDown);
         if (ticket != null && !(decision instanceof Decision.Admit)) {
             ticket.abandon();
         }
         return decision;
     }
 
+    /**
+     * @param storeDown the store was found unreachable earlier in this request and reported, failing open: the
+     *                  request is reported once however many of its store calls fail
+     */
     private Decision claimAndVerify(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
-                                    PaymentIdentifiers.Ticket ticket) {
+                                    PaymentIdentifiers.Ticket ticket, boolean storeDown) {
         try {
             if (ledger.claim(proof.ledgerKey(), until) == ClaimResult.DUPLICATE) {
                 return challenge(view, terms, REASON_REPLAYED);
             }
         } catch (LedgerUnavailableException e) {
-            Decision closed = ledgerUnavailable(view, e);
+            Decision closed = storeDown ? null : ledgerUnavailable(view, e);
             if (closed != null) {
                 return closed;
             }
+            storeDown = true;
         }
         Decision decision;
         try {
-            decision = verifyClaimed(view, terms, proof, until, ticket);
+            decision = verifyClaimed(view, terms, proof, until, ticket, storeDown);
         } catch (RuntimeException e) {
             release(proof.ledgerKey());
             listener.rejected(view.path(), 500, "verifier failed: " + e.getClass().getSimpleName());
@@ -187,7 +194,7 @@ public final class PaymentGate {
     }
 
     private Decision verifyClaimed(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
-                                   PaymentIdentifiers.Ticket ticket) {
+                                   PaymentIdentifiers.Ticket ticket, boolean storeDown) {
         PaymentAttempt attempt = proof.attempt();
         long start = System.nanoTime();
         VerifyOutcome outcome = verifier.verify(attempt);
@@ -210,7 +217,7 @@ public final class PaymentGate {
         VerifyOutcome.Valid valid = (VerifyOutcome.Valid) outcome;
         String payer = valid.payer();
         if (valid.payment() != null) {
-            return admitPaid(view, terms, proof, valid, latency, ticket);
+            return admitPaid(view, terms, proof, valid, latency, ticket, storeDown);
         }
         if (proof.payer() != null && payer != null && !payer.equalsIgnoreCase(proof.payer())) {
             listener.verified(view.path(), "Malfunction", "verifier named payer " + payer, latency);
@@ -245,7 +252,7 @@ public final class PaymentGate {
      * proof of the same payment is a replay.
      */
     private Decision admitPaid(RequestView view, PaymentTerms terms, MatchedProof proof, VerifyOutcome.Valid valid,
-                               Duration latency, PaymentIdentifiers.Ticket ticket) {
+                               Duration latency, PaymentIdentifiers.Ticket ticket, boolean storeDown) {
         PaymentAttempt attempt = proof.attempt();
         String wrong;
         if (ProofApiSupport.opaque(attempt)) {
@@ -277,7 +284,7 @@ public final class PaymentGate {
                 return challenge(view, terms, REASON_REPLAYED);
             }
         } catch (LedgerUnavailableException e) {
-            Decision closed = ledgerUnavailable(view, e);
+            Decision closed = storeDown ? null : ledgerUnavailable(view, e);
             if (closed != null) {
                 return closed;
             }

@@ -81,8 +81,14 @@ final class PaymentIdentifiers {
         return d;
     }
 
-    /** Either an answer to give now, or the request goes on with {@code ticket} (null: no id to track). */
-    record Step(Decision answer, Ticket ticket) {
+    /**
+     * Either an answer to give now, or the request goes on with {@code ticket} (null: no id to track);
+     * {@code storeDown}: the store was unreachable, and that was reported already (failing open).
+     */
+    record Step(Decision answer, Ticket ticket, boolean storeDown) {
+        Step(Decision answer, Ticket ticket) {
+            this(answer, ticket, false);
+        }
     }
 
     Step begin(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until) {
@@ -110,7 +116,8 @@ final class PaymentIdentifiers {
         } catch (LedgerUnavailableException e) {
             // Failing open, the request goes on without idempotency: the ledger (if it is back) or the
             // facilitator's nonce check still stop a second payment with this payload.
-            return new Step(gate.ledgerUnavailable(view, e), null);
+            Decision closed = gate.ledgerUnavailable(view, e);
+            return new Step(closed, null, closed == null);
         }
         if (existing == null) {
             return new Step(null, new Ticket(id, fingerprint));
