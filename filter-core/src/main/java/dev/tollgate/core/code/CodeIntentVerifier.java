@@ -64,9 +64,13 @@ public final class CodeIntentVerifier {
 
     /**
      * Could not be decided now (sequencer or store unreachable, or another request is redeeming the intent): ask
-     * again after {@code retryAfter}.
+     * again after {@code retryAfter}. {@code store} is what the intent store or the ledger threw when it was one of
+     * them that could not be reached, else null.
      */
-    public record Unavailable(String message, Duration retryAfter) implements Verdict {
+    public record Unavailable(String message, Duration retryAfter, LedgerUnavailableException store) implements Verdict {
+        public Unavailable(String message, Duration retryAfter) {
+            this(message, retryAfter, null);
+        }
     }
 
     /** The sequencer answered something that is not a status (an error envelope, a malformed body). */
@@ -164,7 +168,7 @@ public final class CodeIntentVerifier {
         try {
             found = store.find(intentId);
         } catch (LedgerUnavailableException e) {
-            return new Unavailable("the intent store is unavailable", RETRY_AFTER);
+            return new Unavailable("the intent store is unavailable", RETRY_AFTER, e);
         }
         if (found.isEmpty()) {
             return new Refused(Reason.UNKNOWN, "unknown payment intent " + intentId
@@ -211,7 +215,7 @@ public final class CodeIntentVerifier {
             }
         } catch (LedgerUnavailableException e) {
             redeeming.remove(key);
-            return new Unavailable("the payment ledger is unavailable", RETRY_AFTER);
+            return new Unavailable("the payment ledger is unavailable", RETRY_AFTER, e);
         } catch (RuntimeException e) {
             redeeming.remove(key);
             throw e;
@@ -221,7 +225,7 @@ public final class CodeIntentVerifier {
         try {
             hold = ledger.hold(key);
         } catch (LedgerUnavailableException e) {
-            return new Unavailable("the payment ledger is unavailable", RETRY_AFTER);
+            return new Unavailable("the payment ledger is unavailable", RETRY_AFTER, e);
         }
         // UNKNOWN: a ledger that cannot tell is one instance's own (a shared one should answer), and no request
         // of this instance holds the key, so it was settled.

@@ -59,7 +59,13 @@ final class CodeAdmission {
             return gate.challenge(view, terms, refused.message());
         }
         if (verdict instanceof CodeIntentVerifier.Unavailable u) {
-            gate.listener().verified(path, "Unavailable", u.message(), latency);
+            if (u.store() != null) {
+                // The store, not the sequencer, as the x402 path reports it. A Code payment is never redeemed
+                // without its claim, whatever ledger.onUnavailable says: the request is not admitted.
+                gate.listener().ledgerUnavailable(path, false, u.store().getMessage());
+            } else {
+                gate.listener().verified(path, "Unavailable", u.message(), latency);
+            }
             return gate.reject(view, 503, "Code payment verification unavailable, try again shortly", u.retryAfter());
         }
         if (verdict instanceof CodeIntentVerifier.Malfunction m) {

@@ -19,9 +19,12 @@ import dev.tollgate.core.code.PaymentIntent;
 import dev.tollgate.core.code.PaymentIntents;
 import dev.tollgate.core.code.testing.CodeSequencerDouble;
 import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.testing.Proofs;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -219,6 +222,41 @@ class PaymentGateCodeTest {
         assertTrue(Integer.parseInt(r.answer().headers().get("Retry-After")) > 0);
         sequencer.behaveNormally();
         gate.admitted(paid().with(HEADER, intent.id()));
+    }
+
+    @Test
+    void aPaidIntentMeetingAnUnreachableLedgerIsReportedAsTheLedgerNotAsTheVerifier() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        PaymentListener recorder = new PaymentListener() {
+            @Override
+            public void verified(String path, String outcome, String reason, java.time.Duration latency) {
+                events.add("verified " + outcome);
+            }
+
+            @Override
+            public void ledgerUnavailable(String path, boolean admitted, String detail) {
+                events.add("ledgerUnavailable " + admitted + " " + detail);
+            }
+
+            @Override
+            public void rejected(String path, int status, String reason) {
+                events.add("rejected " + status);
+            }
+        };
+        try (GateHarness g = new GateHarness(b -> b.ledger(new LedgerFailurePolicyTest.DownLedger()).listener(recorder),
+                "code.destination", DESTINATION, "code.amount", "0.05",
+                "code.sequencerUrl", sequencer.endpoint().toString())) {
+            PaymentIntent intent = g.tollgate.codeIntents().orElseThrow()
+                    .create(g.tollgate.termsFor("GET", GateHarness.PATH).orElseThrow().code());
+            sequencer.markSubmitted(intent.id());
+
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class, g.check(paid().with(HEADER, intent.id())));
+
+            assertEquals(503, r.answer().status());
+        }
+        // The sequencer answered; the store did not. An operator counting tollgate.ledger.unavailable (or verify
+        // outcomes, to tell a sequencer outage) must see the ledger.
+        assertEquals(List.of("ledgerUnavailable false store down", "rejected 503"), events);
     }
 
     @Test
