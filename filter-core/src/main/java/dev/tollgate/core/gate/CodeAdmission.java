@@ -43,9 +43,10 @@ final class CodeAdmission {
         }
         long start = System.nanoTime();
         String path = view.path();
+        String id = ids.get(0).strip();
         CodeIntentVerifier.Verdict verdict;
         try {
-            verdict = verifier.redeem(ids.get(0).strip(), option);
+            verdict = verifier.redeem(id, option);
         } catch (RuntimeException e) {
             // A broken store, ledger or API client supplied in code: answered like a failing x402 verifier, so the
             // adapter never sees an exception. Nothing is claimed: redeem claims only as its last step.
@@ -55,8 +56,8 @@ final class CodeAdmission {
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         if (verdict instanceof CodeIntentVerifier.Refused refused) {
-            gate.listener().verified(path, "Invalid", refused.message(), latency);
-            return gate.challenge(view, terms, refused.message());
+            gate.listener().verified(path, "Invalid", unspendable(refused.message(), id), latency);
+            return gate.challenge(view, terms, refused.message(), unspendable(refused.message(), id));
         }
         if (verdict instanceof CodeIntentVerifier.Unavailable u) {
             if (u.store() != null) {
@@ -64,12 +65,12 @@ final class CodeAdmission {
                 // without its claim, whatever ledger.onUnavailable says: the request is not admitted.
                 gate.listener().ledgerUnavailable(path, false, u.store().getMessage());
             } else {
-                gate.listener().verified(path, "Unavailable", u.message(), latency);
+                gate.listener().verified(path, "Unavailable", unspendable(u.message(), id), latency);
             }
             return gate.reject(view, 503, "Code payment verification unavailable, try again shortly", u.retryAfter());
         }
         if (verdict instanceof CodeIntentVerifier.Malfunction m) {
-            gate.listener().verified(path, "Malfunction", m.message(), latency);
+            gate.listener().verified(path, "Malfunction", unspendable(m.message(), id), latency);
             return gate.reject(view, 502, "Code sequencer answered incorrectly", null);
         }
         gate.listener().verified(path, "Valid", null, latency);
@@ -87,5 +88,18 @@ final class CodeAdmission {
         // protects nothing and would use it up for a handler that then fails.
         gate.listener().admitted(path, session.receipt());
         return new Decision.Admit(session);
+    }
+
+    /**
+     * {@code text} as the listener may have it: an intent id is the whole proof of a Code payment, and one refused
+     * as pending, or for another route, can still pay, so whoever reads the log must not be able to present it
+     * before its payer does. Its first characters are kept to match a payer's report. The client's own answer
+     * keeps it whole.
+     */
+    static String unspendable(String text, String intentId) {
+        if (text == null || intentId.length() <= 8) {
+            return text;
+        }
+        return text.replace(intentId, intentId.substring(0, 6) + "…");
     }
 }

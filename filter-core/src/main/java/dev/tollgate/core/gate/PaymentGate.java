@@ -432,8 +432,13 @@ public final class PaymentGate {
     }
 
     Decision challenge(RequestView view, PaymentTerms terms, String refusal) {
+        return challenge(view, terms, refusal, refusal);
+    }
+
+    /** A challenge whose event reports {@code reported}: the refusal without what only the client may see. */
+    Decision challenge(RequestView view, PaymentTerms terms, String refusal, String reported) {
         String reason = Answers.reason(refusal);
-        listener.challenged(view.path(), reason);
+        listener.challenged(view.path(), Answers.reason(reported));
         return new Decision.Challenge(answers.challenge(view, terms, reason, null, null), reason);
     }
 

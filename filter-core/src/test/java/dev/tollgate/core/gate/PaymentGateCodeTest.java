@@ -19,6 +19,7 @@ import dev.tollgate.core.code.PaymentIntent;
 import dev.tollgate.core.code.PaymentIntents;
 import dev.tollgate.core.code.testing.CodeSequencerDouble;
 import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.event.LoggingPaymentListener;
 import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.testing.Proofs;
 import java.io.IOException;
@@ -257,6 +258,32 @@ class PaymentGateCodeTest {
         // The sequencer answered; the store did not. An operator counting tollgate.ledger.unavailable (or verify
         // outcomes, to tell a sequencer outage) must see the ledger.
         assertEquals(List.of("ledgerUnavailable false store down", "rejected 503"), events);
+    }
+
+    @Test
+    void theLogNeverCarriesAnIntentIdThatCouldStillPay() throws Exception {
+        PaymentObservabilityTest.CapturingLogger log = new PaymentObservabilityTest.CapturingLogger();
+        try (GateHarness g = new GateHarness(b -> b.listener(new LoggingPaymentListener(log)),
+                "routes", "premium,pricier",
+                "route.pricier.path", "/pricier/*",
+                "route.pricier.code.amount", "0.10",
+                "code.destination", DESTINATION, "code.amount", "0.05",
+                "code.sequencerUrl", sequencer.endpoint().toString())) {
+            PaymentIntent intent = g.tollgate.codeIntents().orElseThrow()
+                    .create(g.tollgate.termsFor("GET", GateHarness.PATH).orElseThrow().code());
+            // The client is told which intent it sent; the log is read by others.
+            Decision.Challenge pending = g.challenged(paid().with(HEADER, intent.id()));
+            assertTrue(pending.reason().contains(intent.id()), pending.reason());
+            sequencer.markSubmitted(intent.id());
+            g.challenged(TestRequest.get("/pricier/x").with(HEADER, intent.id()));
+
+            // Whoever reads it there could still spend the paid intent before its payer does.
+            assertInstanceOf(PaymentSession.class, g.admitted(paid().with(HEADER, intent.id())));
+            String all = String.join("\n", log.lines);
+            assertTrue(all.contains("payment pending"), all);
+            assertTrue(all.contains("another route"), all);
+            assertFalse(all.contains(intent.id()), all);
+        }
     }
 
     @Test
