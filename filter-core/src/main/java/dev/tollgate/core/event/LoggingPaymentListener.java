@@ -63,7 +63,8 @@ public final class LoggingPaymentListener implements PaymentListener {
     @Override
     public void ledgerUnavailable(String path, boolean admitted, String detail) {
         log.log(admitted ? System.Logger.Level.ERROR : System.Logger.Level.WARNING, "ledger {0}: unavailable, {1}: {2}",
-                clean(path), admitted ? "ADMITTED WITHOUT REPLAY PROTECTION (ledger.onUnavailable=open)" : "503",
+                // Reported before the proof is verified: "admitted" would also name the proofs then refused.
+                clean(path), admitted ? "going on WITHOUT REPLAY PROTECTION (ledger.onUnavailable=open)" : "503",
                 clean(detail));
     }
 

@@ -186,8 +186,9 @@ public final class PaymentGate {
         long now = System.nanoTime();
         if (now - last >= BYPASS_REPORT_EVERY.toNanos() && lastBypassReport.compareAndSet(last, now)) {
             bypassed.addAndGet(-n);
+            // Counted before verification, so "went on": a refused proof counts too, and is not admitted.
             log.log(System.Logger.Level.ERROR, "replay ledger unavailable and ledger.onUnavailable=open: {0} paid "
-                    + "request(s) admitted WITHOUT REPLAY PROTECTION since the last report; only the facilitator''s "
+                    + "request(s) went on WITHOUT REPLAY PROTECTION since the last report; only the facilitator''s "
                     + "nonce check stops a replayed proof now ({1})", n, e.getMessage());
         }
         return null;

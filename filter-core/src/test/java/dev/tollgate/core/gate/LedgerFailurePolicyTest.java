@@ -3,8 +3,10 @@ package dev.tollgate.core.gate;
 import static dev.tollgate.core.gate.GateHarness.v1;
 import static dev.tollgate.core.gate.GateHarness.v2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.ConfigurationException;
@@ -116,6 +118,39 @@ class LedgerFailurePolicyTest {
             gate.facilitator.onVerify(dev.tollgate.core.testing.FacilitatorDouble.invalid("invalid_exact_evm_payload_signature"));
             assertEquals("invalid_exact_evm_payload_signature", gate.challenged(v1(Proofs.proof().v1())).reason());
         }
+    }
+
+    @Test
+    void aProofRefusedWhileTheStoreIsDownIsNotLoggedAsAdmitted() throws IOException {
+        PaymentObservabilityTest.CapturingLogger log = new PaymentObservabilityTest.CapturingLogger();
+        java.util.logging.Logger ledgerLog = java.util.logging.Logger.getLogger("dev.tollgate.ledger");
+        List<String> gateLines = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                gateLines.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (GateHarness gate = new GateHarness(b -> b.ledger(new DownLedger())
+                .listener(new dev.tollgate.core.event.LoggingPaymentListener(log)), "ledger.onUnavailable", "open")) {
+            gate.facilitator.onVerify(dev.tollgate.core.testing.FacilitatorDouble.invalid("invalid_exact_evm_payload_signature"));
+            ledgerLog.addHandler(handler); // after start-up, whose warning states the policy
+            gate.challenged(v1(Proofs.proof().v1()));
+        } finally {
+            ledgerLog.removeHandler(handler);
+        }
+        // Nothing was admitted: an operator reading "admitted without replay protection" would hunt for replays.
+        String all = String.join("\n", log.lines) + "\n" + String.join("\n", gateLines);
+        assertTrue(all.contains("WITHOUT REPLAY PROTECTION"), all);
+        assertFalse(all.toLowerCase(java.util.Locale.ROOT).contains("admitted"), all);
     }
 
     @Test
