@@ -40,7 +40,10 @@ public interface PaymentListener {
     default void ledgerUnavailable(String path, boolean admitted, String detail) {
     }
 
-    /** The request got neither content nor a challenge (400, 409, 502, 503). */
+    /**
+     * The request got neither content nor a challenge (409, 500, 502, 503), including a request settled before its
+     * handler ran ({@code settlement=before}) whose handler then failed: charged, not delivered.
+     */
     default void rejected(String path, int status, String reason) {
     }
 }

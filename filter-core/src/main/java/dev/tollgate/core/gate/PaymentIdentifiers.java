@@ -176,7 +176,8 @@ final class PaymentIdentifiers {
             PaymentReceipt receipt = new PaymentReceipt(2, option.scheme(), option.network().caip2(), option.asset(),
                     option.amount().toString(), option.payTo(), payer, tx);
             // Settled already: "settling" hands back the stored headers; nothing is claimed, so nothing to release.
-            PaymentSession session = new PaymentSession(terms, receipt, r -> stored, () -> { }, () -> { });
+            PaymentSession session = new PaymentSession(terms, receipt, r -> stored, () -> { }, () -> { },
+                    gate.listener(), view.path());
             if (terms.settlement() == SettlementMode.BEFORE) {
                 session.settleNow();
             }

@@ -1,5 +1,6 @@
 package dev.tollgate.core.gate;
 
+import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import java.time.Instant;
 import java.util.Map;
@@ -18,6 +19,8 @@ public final class PaymentSession {
     private final Function<PaymentReceipt, Completion> settler;
     private final Runnable releaser;
     private final Runnable marker;
+    private final PaymentListener listener;
+    private final String path;
     private volatile PaymentReceipt receipt;
     private Completion settledBefore;
 
@@ -49,20 +52,23 @@ public final class PaymentSession {
                     } catch (LedgerUnavailableException e) {
                         // The claim already holds the key until the same instant; nothing is lost.
                     }
-                });
+                }, gate.listener(), view.path());
     }
 
     /**
      * A session whose payment is settled by {@code settler}, released by {@code releaser} and, once settled,
-     * kept used by {@code marker} (a Code intent: paid already, so settling only marks it redeemed).
+     * kept used by {@code marker} (a Code intent: paid already, so settling only marks it redeemed). {@code listener}
+     * is told of a request for {@code path} that settled before its handler ran and then got no content.
      */
     PaymentSession(PaymentTerms terms, PaymentReceipt receipt, Function<PaymentReceipt, Completion> settler,
-                   Runnable releaser, Runnable marker) {
+                   Runnable releaser, Runnable marker, PaymentListener listener, String path) {
         this.terms = terms;
         this.receipt = receipt;
         this.settler = settler;
         this.releaser = releaser;
         this.marker = marker;
+        this.listener = listener;
+        this.path = path;
     }
 
     public PaymentReceipt receipt() {
@@ -94,6 +100,9 @@ public final class PaymentSession {
             throw new IllegalStateException("payment session already completed");
         }
         if (settledBefore != null) {
+            if (handlerStatus >= 400) {
+                chargedUndelivered(handlerStatus);
+            }
             return settledBefore;
         }
         if (handlerStatus >= 400) {
@@ -111,9 +120,23 @@ public final class PaymentSession {
 
     /** The handler failed without an answer: release the claim, settle nothing. */
     public void abandon() {
-        if (finished.compareAndSet(false, true) && settledBefore == null) {
-            releaser.run();
+        if (finished.compareAndSet(false, true)) {
+            if (settledBefore == null) {
+                releaser.run();
+            } else {
+                chargedUndelivered(500);
+            }
         }
+    }
+
+    /**
+     * Settled before the handler ran, which then failed: the payer was charged and gets an error with the receipt.
+     * Nothing else tells the operator, who may owe a refund, so it is reported as the rejection it is.
+     */
+    private void chargedUndelivered(int status) {
+        String tx = receipt.transaction();
+        listener.rejected(path, status, "the handler failed after the payment was settled (settlement=before): "
+                + "charged, not delivered" + (tx == null ? "" : ", transaction " + tx));
     }
 
     private void markSettled(Completion.Deliver d) {

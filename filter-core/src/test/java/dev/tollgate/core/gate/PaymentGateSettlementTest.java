@@ -400,6 +400,32 @@ class PaymentGateSettlementTest {
     }
 
     @Test
+    void settlementBeforeTellsTheListenerWhenAPaidRequestEndsInAnErrorInsteadOfTheContent() throws IOException {
+        List<String> events = new CopyOnWriteArrayList<>();
+        PaymentListener recorder = new PaymentListener() {
+            @Override
+            public void settled(String path, PaymentReceipt receipt, boolean success, String detail, Duration latency) {
+                events.add("settled " + success);
+            }
+
+            @Override
+            public void rejected(String path, int status, String reason) {
+                events.add("rejected " + status + " " + reason);
+            }
+        };
+        try (GateHarness before = new GateHarness(b -> b.listener(recorder), "settlement", "before")) {
+            before.admitted(v1(Proofs.proof().v1())).complete(500);
+            before.admitted(v1(Proofs.proof().v1())).abandon();
+        }
+        // Charged and not served: the operator must find these to refund them, by their transaction.
+        assertEquals(4, events.size(), events.toString());
+        assertEquals("settled true", events.get(0));
+        assertTrue(events.get(1).startsWith("rejected 500 ") && events.get(1).contains(TX1), events.get(1));
+        assertEquals("settled true", events.get(2));
+        assertTrue(events.get(3).startsWith("rejected 500 ") && events.get(3).contains("settled"), events.get(3));
+    }
+
+    @Test
     void settlementBeforeThatFailsIsAChallengeAndTheHandlerNeverRuns() throws IOException {
         try (GateHarness before = new GateHarness("settlement", "before")) {
             before.facilitator.onSettle(FacilitatorDouble.answer(200, SETTLE_FAILED));
