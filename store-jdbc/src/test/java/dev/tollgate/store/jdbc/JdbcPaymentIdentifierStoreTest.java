@@ -66,37 +66,34 @@ class JdbcPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContrac
         assertEquals(1, LocalPostgres.count("SELECT count(*) FROM " + JdbcReplayLedger.identifierTable(table)));
     }
 
-    @Test
-    void aBeginWhoseAnswerWasLostDoesNotLeaveTheIdInProgressUntilItLapses() throws Exception {
+    /** Begins {@code id} through a connection that breaks after the statement is sent: its answer is lost. */
+    private void beginWithItsAnswerLost(String id) throws Exception {
         try (CuttingRelay relay = new CuttingRelay()) {
             PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
             direct.setUrl(relay.url());
             try (JdbcReplayLedger cut = JdbcReplayLedger.builder(direct).table(table).build()) {
                 relay.cutAfter("INSERT INTO " + JdbcReplayLedger.identifierTable(table) + " AS p");
-                // The row is committed; the connection breaks before its answer arrives, so the gate answers 503.
+                // The statement runs; the connection breaks before its answer arrives, so the gate answers 503.
                 assertThrows(LedgerUnavailableException.class,
-                        () -> cut.paymentIdentifiers().begin("lost-0123456789ab", "fp", in(60_000)));
-
-                // Nobody will finish or abandon that request: the payer's retry must not be told "in progress".
-                assertNull(other().begin("lost-0123456789ab", "fp", in(60_000)));
+                        () -> cut.paymentIdentifiers().begin(id, "fp", in(60_000)));
             }
         }
+    }
+
+    @Test
+    void aBeginWhoseAnswerWasLostDoesNotLeaveTheIdInProgressUntilItLapses() throws Exception {
+        beginWithItsAnswerLost("lost-0123456789ab");
+
+        // Nobody will finish or abandon that request: the payer's retry must not be told "in progress".
+        assertNull(other().begin("lost-0123456789ab", "fp", in(60_000)));
     }
 
     @Test
     void aBeginWhoseAnswerWasLostLeavesTheIdInProgressForTheRequestThatHoldsIt() throws Exception {
         // The first request with this id and payload holds it, on another instance, and is still settling.
         assertNull(other().begin("held-0123456789ab", "fp", in(60_000)));
-        try (CuttingRelay relay = new CuttingRelay()) {
-            PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
-            direct.setUrl(relay.url());
-            try (JdbcReplayLedger cut = JdbcReplayLedger.builder(direct).table(table).build()) {
-                relay.cutAfter("INSERT INTO " + JdbcReplayLedger.identifierTable(table) + " AS p");
-                // The payer's retry: its begin finds the id taken and changes nothing, but its answer is lost.
-                assertThrows(LedgerUnavailableException.class,
-                        () -> cut.paymentIdentifiers().begin("held-0123456789ab", "fp", in(60_000)));
-            }
-        }
+        // The payer's retry: its begin finds the id taken and changes nothing, but its answer is lost.
+        beginWithItsAnswerLost("held-0123456789ab");
 
         // The retry made no mark, so it must take none away: the request holding the id is still in progress.
         IdentifierRecord held = other().begin("held-0123456789ab", "fp", in(60_000));
