@@ -89,9 +89,11 @@ public final class TollgateConfig {
             throw new ConfigurationException("facilitator.url",
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
-        this.listener = b.listener == null ? PaymentListener.NONE : b.listener;
+        PaymentListener named = b.listener == null ? instanceNamed(s, "listener", PaymentListener.class, classLoader())
+                : null;
+        this.listener = b.listener != null ? b.listener : named != null ? named : PaymentListener.NONE;
         this.facilitatorAuthorization = b.facilitatorAuthorization != null ? b.facilitatorAuthorization
-                : authorization(s, classLoader());
+                : instanceNamed(s, "facilitator.authorization", FacilitatorAuthorization.class, classLoader());
         CodeSettings codeSettings = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
         this.ledgerFailure = ledgerFailure(s);
@@ -545,11 +547,10 @@ public final class TollgateConfig {
     }
 
     /**
-     * {@code facilitator.authorization}: a class implementing {@link FacilitatorAuthorization}, made with its public
-     * constructor without arguments, so that web.xml and properties files can name one.
+     * A setting naming a class to make with its public constructor without arguments (such as
+     * {@code facilitator.authorization} or {@code listener}), so that web.xml and properties files can name one.
      */
-    private static FacilitatorAuthorization authorization(Settings s, ClassLoader loader) {
-        String key = "facilitator.authorization";
+    private static <T> T instanceNamed(Settings s, String key, Class<T> kind, ClassLoader loader) {
         return s.get(key).map(String::strip).filter(v -> !v.isEmpty()).map(name -> {
             Class<?> type;
             try {
@@ -557,12 +558,11 @@ public final class TollgateConfig {
             } catch (ClassNotFoundException | LinkageError e) {
                 throw new ConfigurationException(key, "names no class on the class path: \"" + name + "\"");
             }
-            if (!FacilitatorAuthorization.class.isAssignableFrom(type)) {
-                throw new ConfigurationException(key, "\"" + name + "\" does not implement "
-                        + FacilitatorAuthorization.class.getName());
+            if (!kind.isAssignableFrom(type)) {
+                throw new ConfigurationException(key, "\"" + name + "\" does not implement " + kind.getName());
             }
             try {
-                return (FacilitatorAuthorization) type.getConstructor().newInstance();
+                return kind.cast(type.getConstructor().newInstance());
             } catch (NoSuchMethodException e) {
                 throw new ConfigurationException(key, "\"" + name + "\" needs a public constructor without arguments");
             } catch (java.lang.reflect.InvocationTargetException e) {

@@ -2,6 +2,7 @@ package dev.tollgate.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -327,6 +328,19 @@ class TollgateConfigTest {
         assertEquals("facilitator.authorization", e.setting());
         assertTrue(e.getMessage().contains(className), e.getMessage());
         assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
+    @Test
+    void aListenerClassNamedInTheSettingsIsMadeSoThatWebXmlCanTurnOnPaymentLogs() {
+        TollgateConfig named = build(minimalWith("listener", "dev.tollgate.core.event.LoggingPaymentListener"));
+        assertInstanceOf(dev.tollgate.core.event.LoggingPaymentListener.class, named.listener());
+        dev.tollgate.core.event.PaymentListener inCode = new dev.tollgate.core.event.PaymentListener() {
+        };
+        assertSame(inCode, TollgateConfig.builder().environment(n -> null).settings(minimalWith("listener",
+                "com.example.NotLoadedWhenOneIsGivenInCode")).listener(inCode).build().listener());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> build(minimalWith("listener", "java.lang.String")));
+        assertEquals("listener", e.setting());
     }
 
     /** Fails as one that reads a key file might: its message quotes the key. */
