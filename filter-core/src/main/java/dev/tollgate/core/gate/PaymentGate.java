@@ -342,9 +342,9 @@ public final class PaymentGate {
         PaymentOption o = proof.attempt().option();
         if (outcome instanceof SettleOutcome.Settled s) {
             SettleResponse r = ProofApiSupport.withTransaction(s.response(), receipt);
-            if (r.payer() == null && receipt.payer() != null) {
-                // v1's settlement response requires payer, v2's does not: a facilitator may leave it out, and the
-                // gate knows it from the verified proof.
+            if ((r.payer() == null || r.payer().isEmpty()) && receipt.payer() != null) {
+                // v1's settlement response requires payer, v2's does not: a facilitator may leave it out (or send
+                // it empty), and the gate knows it from the verified proof.
                 r = new SettleResponse(r.success(), r.errorReason(), r.transaction(), r.network(), receipt.payer());
             }
             String wrong = contradiction(r, o, proof);
@@ -393,7 +393,8 @@ public final class PaymentGate {
 
     /** A "success" that names another network or payer did not pay for this request. */
     private static String contradiction(SettleResponse r, PaymentOption o, MatchedProof proof) {
-        if (r.network() != null && !r.network().equals(o.network().caip2())
+        // An empty network says nothing, as an absent one does; only a network named otherwise contradicts.
+        if (r.network() != null && !r.network().isEmpty() && !r.network().equals(o.network().caip2())
                 && !r.network().equals(o.network().v1Name())) {
             return "settlement reported network " + r.network();
         }

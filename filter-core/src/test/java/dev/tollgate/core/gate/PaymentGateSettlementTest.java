@@ -86,6 +86,19 @@ class PaymentGateSettlementTest {
         assertEquals(PAYER, decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("payer").asText());
     }
 
+    /**
+     * An empty payer or network in a successful settlement says nothing, like an absent one: taking it for "another
+     * payer" would withhold the content of a request whose payment went through.
+     */
+    @Test
+    void aSettlementNamingAnEmptyPayerAndNetworkDeliversWithTheProofsPayer() {
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200,
+                "{\"success\":true,\"transaction\":\"" + TX1 + "\",\"network\":\"\",\"payer\":\"\"}"));
+        Completion.Deliver d = delivered(gate.admitted(v1(Proofs.proof().v1())).complete(200));
+        assertEquals(PAYER, decodeHeader(d.headers().get("X-PAYMENT-RESPONSE")).path("payer").asText());
+        assertEquals(TX1, decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("transaction").asText());
+    }
+
     @Test
     void theSettlementHeadersAreExposedToScripts() {
         Completion.Deliver d = delivered(gate.admitted(v1(Proofs.proof().v1())).complete(200));
