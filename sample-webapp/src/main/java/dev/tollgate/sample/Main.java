@@ -118,12 +118,7 @@ public final class Main {
         try {
             connector.open();
         } catch (IOException e) {
-            Throwable root = e;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            String why = root instanceof UnresolvedAddressException ? "no such host"
-                    : root.getMessage() == null ? root.toString() : root.getMessage();
+            String why = root(e) instanceof UnresolvedAddressException ? "no such host" : rootMessage(e);
             IOException named = new IOException("cannot listen on HOST " + host + ", PORT " + port + ": " + why);
             named.addSuppressed(e);
             throw named;
@@ -139,10 +134,15 @@ public final class Main {
     }
 
     static String rootMessage(Throwable e) {
+        Throwable t = root(e);
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    private static Throwable root(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        return t.getMessage() == null ? t.toString() : t.getMessage();
+        return t;
     }
 }

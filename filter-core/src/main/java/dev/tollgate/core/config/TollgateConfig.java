@@ -89,9 +89,9 @@ public final class TollgateConfig {
             throw new ConfigurationException("facilitator.url",
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
-        PaymentListener named = b.listener == null ? instanceNamed(s, "listener", PaymentListener.class, classLoader())
-                : null;
-        this.listener = b.listener != null ? b.listener : named != null ? named : PaymentListener.NONE;
+        PaymentListener listener = b.listener != null ? b.listener
+                : instanceNamed(s, "listener", PaymentListener.class, classLoader());
+        this.listener = listener != null ? listener : PaymentListener.NONE;
         this.facilitatorAuthorization = b.facilitatorAuthorization != null ? b.facilitatorAuthorization
                 : instanceNamed(s, "facilitator.authorization", FacilitatorAuthorization.class, classLoader());
         CodeSettings codeSettings = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
@@ -251,7 +251,7 @@ public final class TollgateConfig {
             return Set.of();
         }
         for (String method : listed) {
-            if (!isToken(method) || method.equals("*") || !isMethodName(method)) {
+            if (method.isEmpty() || !isMethodName(method)) {
                 throw new ConfigurationException(key, "\"" + method + "\" is not an HTTP method; list methods separated by "
                         + "commas (GET,POST), or give \"*\" alone or nothing for every method");
             }
@@ -260,30 +260,14 @@ public final class TollgateConfig {
     }
 
     /**
-     * Written as every registered HTTP method is: letters, digits, "-", "_". RFC 9110 lets a token hold "|", "+",
-     * "&", "." and more, but in a methods list they are separators typed by mistake ("GET|POST" is one token), and
-     * the route would charge for nothing.
+     * Written as every registered HTTP method is: letters, digits, "-", "_" (so never "*", nor empty, which the
+     * caller checks). RFC 9110 lets a method token hold "|", "+", "&", "." and more, but in a methods list they are
+     * separators typed by mistake ("GET|POST" is one token), and the route would charge for nothing.
      */
     private static boolean isMethodName(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '-' && c != '_') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** RFC 9110's token: one or more tchar. */
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!tchar) {
                 return false;
             }
         }
@@ -335,16 +319,9 @@ public final class TollgateConfig {
         }
         Map.Entry<String, String> payTo = look.find("payTo").orElseThrow(() -> new ConfigurationException(
                 look.key("payTo"), "is required: the address that receives payments"));
-        if (!payTo.getValue().matches("0x[0-9a-fA-F]{40}")) {
-            throw new ConfigurationException(payTo.getKey(), "must be a 0x-prefixed 20-byte EVM address, was \""
-                    + payTo.getValue() + "\"");
-        }
-        requireChecksum(payTo);
+        requireAddress(payTo, "20-byte EVM address");
         Map.Entry<String, String> asset = look.find("asset").orElse(Map.entry("asset", network.usdcAddress()));
-        if (!asset.getValue().matches("0x[0-9a-fA-F]{40}")) {
-            throw new ConfigurationException(asset.getKey(), "must be a 0x-prefixed token contract address");
-        }
-        requireChecksum(asset);
+        requireAddress(asset, "token contract address");
         java.math.BigInteger amount = PriceSetting.atomicAmount(s, prefixes, network, asset);
         int timeout = look.find("maxTimeoutSeconds").map(e -> Settings.positiveInt(e.getKey(), e.getValue()))
                 .orElse(DEFAULT_MAX_TIMEOUT_SECONDS);
@@ -364,11 +341,16 @@ public final class TollgateConfig {
     }
 
     /**
-     * An address in mixed case claims to be EIP-55 and must be: a wrong one is usually a typo in where money goes,
-     * wallets refuse to pay it, and the in-process verifier, which parses the option's addresses, would fail on
-     * every proof. All-lowercase and all-uppercase addresses carry no checksum and pass.
+     * A 0x-prefixed 20-byte address ({@code what} says of what). One in mixed case claims to be EIP-55 and must be:
+     * a wrong one is usually a typo in where money goes, wallets refuse to pay it, and the in-process verifier, which
+     * parses the option's addresses, would fail on every proof. All-lowercase and all-uppercase addresses carry no
+     * checksum and pass.
      */
-    private static void requireChecksum(Map.Entry<String, String> address) {
+    private static void requireAddress(Map.Entry<String, String> address, String what) {
+        if (!address.getValue().matches("0x[0-9a-fA-F]{40}")) {
+            throw new ConfigurationException(address.getKey(), "must be a 0x-prefixed " + what + ", was \""
+                    + address.getValue() + "\"");
+        }
         try {
             EvmAddress.parse(address.getValue());
         } catch (IllegalArgumentException e) {
@@ -425,17 +407,14 @@ public final class TollgateConfig {
         for (String n : names) {
             String p = "network." + n + ".";
             String chainKey = p + "chainId";
-            long chainId = s.get(chainKey).map(v -> chainId(chainKey, v))
+            // A positive whole number, which may be larger than an int (Palm's is 11297108109).
+            long chainId = s.get(chainKey).map(v -> SettingValues.positiveLong(chainKey, v))
                     .orElseThrow(() -> new ConfigurationException(chainKey, "is required to define network " + n));
             Map.Entry<String, String> asset = s.get(p + "asset").map(v -> Map.entry(p + "asset", v))
                     .orElseThrow(() -> new ConfigurationException(p + "asset", "is required to define network " + n));
             // Checked here, naming this setting: an option on the network would otherwise take it as its default
             // asset and name "asset", which was never set.
-            if (!asset.getValue().matches("0x[0-9a-fA-F]{40}")) {
-                throw new ConfigurationException(asset.getKey(), "must be a 0x-prefixed token contract address, was \""
-                        + asset.getValue() + "\"");
-            }
-            requireChecksum(asset);
+            requireAddress(asset, "token contract address");
             int decimals = s.get(p + "decimals").map(v -> Settings.positiveInt(p + "decimals", v)).orElse(6);
             String caip2 = s.get(p + "caip2").orElse("eip155:" + chainId);
             if (!caip2.equals("eip155:" + chainId)) {
@@ -455,11 +434,6 @@ public final class TollgateConfig {
             registry = registry.with(network);
         }
         return registry;
-    }
-
-    /** An EIP-155 chain id: a positive whole number, which may be larger than an int (Palm's is 11297108109). */
-    private static long chainId(String key, String value) {
-        return SettingValues.positiveLong(key, value);
     }
 
     public RouteTable routes() {

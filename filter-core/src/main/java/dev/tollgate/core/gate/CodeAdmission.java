@@ -56,8 +56,9 @@ final class CodeAdmission {
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         if (verdict instanceof CodeIntentVerifier.Refused refused) {
-            gate.listener().verified(path, "Invalid", unspendable(refused.message(), id), latency);
-            return gate.challenge(view, terms, refused.message(), unspendable(refused.message(), id));
+            String reported = unspendable(refused.message(), id);
+            gate.listener().verified(path, "Invalid", reported, latency);
+            return gate.challenge(view, terms, refused.message(), reported);
         }
         if (verdict instanceof CodeIntentVerifier.Unavailable u) {
             if (u.store() != null) {

@@ -440,7 +440,7 @@ public final class PaymentGate {
     /** A challenge whose event reports {@code reported}: the refusal without what only the client may see. */
     Decision challenge(RequestView view, PaymentTerms terms, String refusal, String reported) {
         String reason = Answers.reason(refusal);
-        listener.challenged(view.path(), Answers.reason(reported));
+        listener.challenged(view.path(), reported == refusal ? reason : Answers.reason(reported));
         return new Decision.Challenge(answers.challenge(view, terms, reason, null, null), reason);
     }
 

@@ -88,14 +88,10 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
      * own mark is deleted: a begin that found the id taken wrote nothing, and the request holding it goes on.
      */
     private void abandonQuietly(String id, String mark) {
-        try {
-            ledger.update("payment identifier abandon", abandonMarkSql, ps -> {
-                ps.setString(1, id);
-                ps.setString(2, mark);
-            });
-        } catch (LedgerUnavailableException e) {
-            // The id, if it was taken, lapses at its expiry, as before.
-        }
+        ledger.updateQuietly("payment identifier abandon", abandonMarkSql, ps -> {
+            ps.setString(1, id);
+            ps.setString(2, mark);
+        });
     }
 
     @Override

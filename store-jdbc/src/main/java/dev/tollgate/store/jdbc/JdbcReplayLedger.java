@@ -151,13 +151,21 @@ public final class JdbcReplayLedger implements ReplayLedger {
      * It is deleted at once, on another connection, if it is there with this very token.
      */
     private void undoClaim(String key, String token) {
+        updateQuietly("claim undo", releaseSql, ps -> {
+            ps.setString(1, key);
+            ps.setString(2, token);
+        });
+    }
+
+    /**
+     * An update that undoes a write whose answer was lost: if it fails too, what that write left lapses at its expiry,
+     * as it would have, and the caller's own failure is what it reports.
+     */
+    void updateQuietly(String what, String sql, Binder binder) {
         try {
-            update("claim undo", releaseSql, ps -> {
-                ps.setString(1, key);
-                ps.setString(2, token);
-            });
+            update(what, sql, binder);
         } catch (LedgerUnavailableException e) {
-            // The claim, if it was made, lapses at its expiry, as before.
+            // lapses at its expiry
         }
     }
 

@@ -33,8 +33,6 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
             + "redis.call('SET', KEYS[1], ARGV[3], 'PXAT', ARGV[4]) return 1 end return 0";
     private static final String ABANDON = IN_PROGRESS + "local v = redis.call('GET', KEYS[1]) "
             + "if v and inProgress(v, ARGV[1]) then return redis.call('DEL', KEYS[1]) end return 0";
-    private static final String ABANDON_EXACT =
-            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
     private final RedisReplayLedger ledger;
 
@@ -53,24 +51,13 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
             existing = connection.sync().eval(BEGIN, ScriptOutputType.VALUE, new String[] {key(id)},
                     mark, Long.toString(until.toEpochMilli()));
         } catch (RedisException e) {
-            abandonIfLanded(connection, id, mark);
+            // The begin may have run: the caller answers 503 and never finishes or abandons it, so the payer's retry
+            // would be told "in progress" until the id lapses. Only this begin's own mark is taken away: a begin that
+            // found the id taken set nothing, and the request holding it is still in progress.
+            ledger.deleteLaterIfHolds(connection, key(id), mark);
             throw ledger.unavailable("payment identifier begin", e);
         }
         return existing == null ? null : parse(existing);
-    }
-
-    /**
-     * A begin that timed out may still have run: the caller answers 503 and never finishes or abandons it, so the
-     * payer's retry would be told "in progress" until the id lapses. The abandon is queued on the same connection,
-     * so it runs after the begin if that runs at all; nobody waits for it. It deletes only this begin's own mark:
-     * a begin that found the id taken set nothing, and the request holding it is still in progress.
-     */
-    private void abandonIfLanded(StatefulRedisConnection<String, String> connection, String id, String mark) {
-        try {
-            connection.async().eval(ABANDON_EXACT, ScriptOutputType.INTEGER, new String[] {key(id)}, mark);
-        } catch (RuntimeException e) {
-            // Not sent: the id, if it was marked, lapses at its expiry, as before.
-        }
     }
 
     @Override

@@ -52,7 +52,8 @@ public final class RedisReplayLedger implements ReplayLedger {
 
     static final String SETTLED = "s";
     private static final String CLAIMED_PREFIX = "c:";
-    private static final String RELEASE_IF_OURS =
+    /** Lua: deletes KEYS[1] only while it holds ARGV[1] (a claim's, or a payment identifier's, own value). */
+    private static final String DELETE_IF_HOLDS =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
     private final RedisClient client;
@@ -106,7 +107,10 @@ public final class RedisReplayLedger implements ReplayLedger {
         try {
             reply = connection.sync().set(keyPrefix + key, CLAIMED_PREFIX + token, SetArgs.Builder.nx().pxAt(until.toEpochMilli()));
         } catch (RedisException e) {
-            undoIfLanded(connection, key, token);
+            // The SET may have been sent, and run: the caller answers 503 and will never release it, so it would
+            // keep the proof until it lapses (a day for a proof-API payment), and the payer's retry would be told
+            // "already used".
+            deleteLaterIfHolds(connection, keyPrefix + key, CLAIMED_PREFIX + token);
             throw unavailable("claim", e);
         }
         if (reply == null) {
@@ -117,17 +121,15 @@ public final class RedisReplayLedger implements ReplayLedger {
     }
 
     /**
-     * A claim that failed with a timeout may still have been sent, and run: the caller answers 503 and will never
-     * release it, so it would keep the proof until it lapses (a day for a proof-API payment), and the payer's retry
-     * would be told "already used". Its release is queued on the same connection, hence run after the SET if that
-     * runs at all, and deletes only this very claim. Nobody waits for it; if it cannot be sent, the claim lapses.
+     * For a write that timed out but may still run: deletes {@code key} if it then holds {@code value}, this very
+     * write's. Queued on the same connection, the deletion runs after the write if that runs at all. Nobody waits
+     * for it; if it cannot be sent, the value lapses at its expiry, as it would have.
      */
-    private void undoIfLanded(StatefulRedisConnection<String, String> connection, String key, String token) {
+    void deleteLaterIfHolds(StatefulRedisConnection<String, String> connection, String key, String value) {
         try {
-            connection.async().eval(RELEASE_IF_OURS, ScriptOutputType.INTEGER,
-                    new String[] {keyPrefix + key}, CLAIMED_PREFIX + token);
+            connection.async().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {key}, value);
         } catch (RuntimeException e) {
-            // Not sent: the claim, if it was made, lapses at its expiry, as before.
+            // Not sent: the value, if it was written, lapses at its expiry.
         }
     }
 
@@ -148,7 +150,7 @@ public final class RedisReplayLedger implements ReplayLedger {
             return; // not ours (or already ended): it lapses at its expiry
         }
         try {
-            commands().eval(RELEASE_IF_OURS, ScriptOutputType.INTEGER, new String[] {keyPrefix + key},
+            commands().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {keyPrefix + key},
                     CLAIMED_PREFIX + token);
         } catch (RedisException e) {
             throw unavailable("release", e);
