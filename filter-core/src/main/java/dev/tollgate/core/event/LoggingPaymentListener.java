@@ -10,8 +10,8 @@ import java.util.Objects;
  *
  * <p>What it logs cannot hold a secret: the listener is never handed a proof or a facilitator credential,
  * only paths, outcomes, reasons, receipts (network, amount, payer address, transaction id: all public on
- * chain) and latencies. Reasons may quote client input, so they are stripped of control characters and
- * shortened, and a line cannot be forged into two.
+ * chain) and latencies. Reasons, paths and payers may quote client input, so they are shortened and stripped of
+ * control, line-separator and bidi characters: a line cannot be forged into two, nor shown in another order.
  */
 public final class LoggingPaymentListener implements PaymentListener {
     private static final int MAX_TEXT = 200;
@@ -78,13 +78,33 @@ public final class LoggingPaymentListener implements PaymentListener {
             return "-";
         }
         StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_TEXT + 1));
-        for (int i = 0; i < s.length() && b.length() < MAX_TEXT; i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? '?' : c);
+        int i = 0;
+        while (i < s.length() && b.length() < MAX_TEXT) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            if (hidden(c)) {
+                b.append('?');
+            } else {
+                b.appendCodePoint(c);
+            }
         }
-        if (s.length() > MAX_TEXT) {
+        if (i < s.length()) {
             b.append('…');
         }
         return b.toString();
+    }
+
+    /**
+     * What would end the line or change how the rest of it reads: control characters (C0, DEL, C1 with NEL), the
+     * Unicode line and paragraph separators (which many log viewers and JSON log shippers break lines on), and the
+     * format characters (the bidi embeddings, overrides, isolates and marks, which make a viewer show a value in
+     * another order than it was logged; zero-width and tag characters); and half a surrogate pair.
+     */
+    private static boolean hidden(int c) {
+        return switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                    Character.SURROGATE -> true;
+            default -> false;
+        };
     }
 }
