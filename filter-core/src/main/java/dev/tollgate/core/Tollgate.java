@@ -53,6 +53,7 @@ public final class Tollgate implements AutoCloseable {
             if (wiring != null) {
                 wiring.close();
             }
+            TollgateConfig.closeAll(config.madeToClose());
             if (config.ownsLedger()) {
                 try {
                     config.ledger().close();
@@ -111,7 +112,9 @@ public final class Tollgate implements AutoCloseable {
 
     /**
      * Stops the background facilitator check, if one is still running, releases the facilitator's connection
-     * pool, and closes the ledger if it was made from settings; one supplied in code belongs to its supplier.
+     * pool, closes a listener or facilitator authorization that the settings made by class name and that is
+     * {@link AutoCloseable} (a failing close is logged, not thrown), and closes the ledger if it was made from
+     * settings. What was supplied in code belongs to its supplier.
      */
     @Override
     public synchronized void close() {
@@ -120,6 +123,7 @@ public final class Tollgate implements AutoCloseable {
         }
         closed = true;
         facilitator.close();
+        TollgateConfig.closeAll(config.madeToClose());
         if (config.ownsLedger()) {
             ledger.close();
         }

@@ -24,6 +24,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +57,8 @@ public final class TollgateConfig {
     private final ReplayLedger ledgerFromSettings;
     private final PaymentListener listener;
     private final FacilitatorAuthorization facilitatorAuthorization;
+    /** What the settings made by class name and that holds resources, by setting: its Tollgate closes it. */
+    private final Map<String, AutoCloseable> madeToClose;
     private final Clock clock;
     private final Settings settings;
     private final UnaryOperator<String> environment;
@@ -89,11 +92,6 @@ public final class TollgateConfig {
             throw new ConfigurationException("facilitator.url",
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
-        PaymentListener listener = b.listener != null ? b.listener
-                : instanceNamed(s, "listener", PaymentListener.class, classLoader());
-        this.listener = listener != null ? listener : PaymentListener.NONE;
-        this.facilitatorAuthorization = b.facilitatorAuthorization != null ? b.facilitatorAuthorization
-                : instanceNamed(s, "facilitator.authorization", FacilitatorAuthorization.class, classLoader());
         CodeSettings codeSettings = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
         this.ledgerFailure = ledgerFailure(s);
@@ -102,11 +100,25 @@ public final class TollgateConfig {
             throw new ConfigurationException("paymentIdentifier", "needs a ledger that keeps payment identifiers;"
                     + " the one supplied in code (" + b.ledger.getClass().getName() + ") keeps none");
         }
-        // Last, so that no other setting's error leaves a connected ledger behind.
-        this.ledgerFromSettings = b.ledger == null ? LedgerSetting.create(s, classLoader()) : null;
+        // Last, with the ledger, so that no other setting's error leaves an instance holding resources behind.
+        Map<String, AutoCloseable> made = new LinkedHashMap<>();
+        try {
+            PaymentListener listener = b.listener != null ? b.listener
+                    : remember(made, "listener", instanceNamed(s, "listener", PaymentListener.class, classLoader()));
+            this.listener = listener != null ? listener : PaymentListener.NONE;
+            this.facilitatorAuthorization = b.facilitatorAuthorization != null ? b.facilitatorAuthorization
+                    : remember(made, "facilitator.authorization", instanceNamed(s, "facilitator.authorization",
+                            FacilitatorAuthorization.class, classLoader()));
+            this.ledgerFromSettings = b.ledger == null ? LedgerSetting.create(s, classLoader()) : null;
+        } catch (RuntimeException | Error e) {
+            closeAll(made);
+            throw e;
+        }
+        this.madeToClose = Collections.unmodifiableMap(made);
         this.ledger = b.ledger != null ? b.ledger : ledgerFromSettings;
         if (paymentIdentifier.enabled() && ledgerFromSettings != null && ledgerFromSettings.paymentIdentifiers() == null) {
             ledgerFromSettings.close();
+            closeAll(made);
             throw new ConfigurationException("paymentIdentifier", "needs a ledger that keeps payment identifiers;"
                     + " ledger=" + s.get("ledger").orElse("") + " keeps none");
         }
@@ -115,7 +127,7 @@ public final class TollgateConfig {
         this.code = code(codeSettings, codeStoreGiven, ledger);
     }
 
-    /** {@code c}, with a ledger made anew from the same settings. */
+    /** {@code c}, with what a Tollgate closes (a ledger, listener or authorization the settings made) made anew. */
     private TollgateConfig(TollgateConfig c) {
         this.settings = c.settings;
         this.environment = c.environment;
@@ -128,13 +140,26 @@ public final class TollgateConfig {
         this.clock = c.clock;
         this.verifier = c.verifier;
         this.settler = c.settler;
-        this.listener = c.listener;
-        this.facilitatorAuthorization = c.facilitatorAuthorization;
         this.routes = c.routes;
         this.ledgerFailure = c.ledgerFailure;
         this.paymentIdentifier = c.paymentIdentifier;
-        this.ledgerFromSettings = LedgerSetting.create(settings, classLoader());
-        this.ledger = ledgerFromSettings;
+        // What the first Tollgate closed is made anew; what was given in code, or holds nothing, is shared.
+        Map<String, AutoCloseable> made = new LinkedHashMap<>();
+        try {
+            this.listener = c.madeToClose.containsKey("listener")
+                    ? remember(made, "listener", instanceNamed(settings, "listener", PaymentListener.class, classLoader()))
+                    : c.listener;
+            this.facilitatorAuthorization = c.madeToClose.containsKey("facilitator.authorization")
+                    ? remember(made, "facilitator.authorization", instanceNamed(settings, "facilitator.authorization",
+                            FacilitatorAuthorization.class, classLoader()))
+                    : c.facilitatorAuthorization;
+            this.ledgerFromSettings = c.ownsLedger() ? LedgerSetting.create(settings, classLoader()) : null;
+        } catch (RuntimeException | Error e) {
+            closeAll(made);
+            throw e;
+        }
+        this.madeToClose = Collections.unmodifiableMap(made);
+        this.ledger = c.ownsLedger() ? ledgerFromSettings : c.ledger;
         this.codeOwnStore = c.codeOwnStore;
         this.codeStoreGiven = c.codeStoreGiven;
         this.code = code(codeOwnStore, codeStoreGiven, ledger);
@@ -150,15 +175,47 @@ public final class TollgateConfig {
     }
 
     /**
-     * This configuration for one more Tollgate: itself, unless the settings made its ledger. A Tollgate closes such
-     * a ledger when it is closed, so a binding that makes a Tollgate again from the same configuration (a JAX-RS
-     * application that is reloaded) would otherwise get a closed one, and answer every paid request 503. Then a
-     * copy with a ledger of its own, made from the same settings, which that Tollgate owns in turn.
+     * This configuration for one more Tollgate: itself, unless the settings made its ledger, or a listener or
+     * facilitator authorization that holds resources. A Tollgate closes those when it is closed, so a binding that
+     * makes a Tollgate again from the same configuration (a JAX-RS application that is reloaded) would otherwise get
+     * closed ones, and answer every paid request 503. Then a copy with its own, made from the same settings, which
+     * that Tollgate owns in turn.
      *
-     * @throws ConfigurationException naming the ledger setting at fault
+     * @throws ConfigurationException naming the setting at fault
      */
     public TollgateConfig forAnotherTollgate() {
-        return ownsLedger() ? new TollgateConfig(this) : this;
+        return ownsLedger() || !madeToClose.isEmpty() ? new TollgateConfig(this) : this;
+    }
+
+    /**
+     * What the settings made by class name ({@code listener}, {@code facilitator.authorization}) and that holds
+     * resources ({@link AutoCloseable}), by the setting that named it: its Tollgate closes it when it is closed, as
+     * it closes a ledger the settings made. What was given in code belongs to whoever gave it, and is not listed.
+     */
+    public Map<String, AutoCloseable> madeToClose() {
+        return madeToClose;
+    }
+
+    /**
+     * Closes each of {@code made} (see {@link #madeToClose}), all of them whatever one throws; what one throws is
+     * logged by the setting and class, not its message (which could quote a credential), and not thrown.
+     */
+    public static void closeAll(Map<String, AutoCloseable> made) {
+        made.forEach((setting, instance) -> {
+            try {
+                instance.close();
+            } catch (Exception e) {
+                System.getLogger("dev.tollgate").log(System.Logger.Level.WARNING, instance.getClass().getName()
+                        + " (made from the setting '" + setting + "') could not be closed: " + e.getClass().getName());
+            }
+        });
+    }
+
+    private static <T> T remember(Map<String, AutoCloseable> made, String setting, T instance) {
+        if (instance instanceof AutoCloseable closeable) {
+            made.put(setting, closeable);
+        }
+        return instance;
     }
 
     /** {@code ledger.onUnavailable} (closed|open) and {@code ledger.retryAfter}. */
