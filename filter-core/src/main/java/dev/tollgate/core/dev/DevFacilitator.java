@@ -56,6 +56,9 @@ public final class DevFacilitator implements PaymentVerifier, PaymentSettler {
     private final LocalExactEvmVerifier verifier;
     private final ObjectMapper json = WireJson.mapper();
 
+    /**
+     * @param clock judges validBefore and validAfter; give {@code ledger} the same one, as it judges validBefore too
+     */
     public DevFacilitator(SimulatedLedger ledger, NetworkRegistry networks, Clock clock) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.networks = Objects.requireNonNull(networks, "networks");
@@ -67,7 +70,7 @@ public final class DevFacilitator implements PaymentVerifier, PaymentSettler {
      * network's default token.
      */
     public static DevFacilitator withDemoFunds(NetworkRegistry networks, Clock clock) {
-        SimulatedLedger ledger = new SimulatedLedger();
+        SimulatedLedger ledger = new SimulatedLedger(clock);
         for (Network n : networks.all()) {
             ledger.fund(token(n, n.usdcAddress()), DemoAccounts.DEMO_PAYER, DemoAccounts.DEMO_FUNDS);
         }

@@ -2,18 +2,20 @@ package dev.tollgate.core.dev;
 
 import dev.tollgate.core.evm.EvmAddress;
 import dev.tollgate.core.evm.ExactEvmAuthorization;
+import dev.tollgate.core.evm.ExactEvmInvalidReason;
 import dev.tollgate.core.evm.Hex;
 import dev.tollgate.core.evm.Keccak256;
 import dev.tollgate.core.evm.Uint256;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.PriorityQueue;
 
 /**
  * An in-memory stand-in for EIP-3009 token contracts, for development only: balances per token and holder,
@@ -23,6 +25,10 @@ import java.util.Set;
  *
  * <p>A token is identified by chain id and contract address, so one ledger can simulate several networks.
  * All operations are atomic with respect to each other.
+ *
+ * <p>Its memory is bounded for a demo that runs for weeks: like the contract, it refuses an authorization whose
+ * {@code validBefore} has passed, used or not, so a used one is remembered only until then; and it keeps the
+ * {@value #MAX_TRANSFERS_KEPT} most recent transfers. (Balances are kept per holder, as the contract does.)
  */
 public final class SimulatedLedger {
 
@@ -55,10 +61,35 @@ public final class SimulatedLedger {
     public static final String REASON_INSUFFICIENT_FUNDS = "insufficient_funds";
     /** EIP-3009's "authorization is used or canceled"; the x402 specs name no reason, so this follows their style. */
     public static final String REASON_NONCE_USED = "invalid_exact_evm_payload_authorization_nonce_used";
+    /** The contract's "authorization is expired", under the x402 reason for it. */
+    public static final String REASON_EXPIRED = ExactEvmInvalidReason.VALID_BEFORE.code();
 
+    /** How many transfers {@link #transfers()} lists at most: the most recent. */
+    public static final int MAX_TRANSFERS_KEPT = 10_000;
+
+    /** A used authorization, remembered until its validBefore. */
+    private record Used(String key, BigInteger validBefore) {
+    }
+
+    private final Clock clock;
     private final Map<Token, Map<EvmAddress, BigInteger>> balances = new HashMap<>();
-    private final Set<String> usedAuthorizations = new HashSet<>();
-    private final List<Transfer> transfers = new ArrayList<>();
+    private final Map<String, BigInteger> usedAuthorizations = new HashMap<>();
+    /** The same, the first to expire first. */
+    private final PriorityQueue<Used> byExpiry = new PriorityQueue<>(Comparator.comparing(Used::validBefore));
+    private final ArrayDeque<Transfer> transfers = new ArrayDeque<>();
+
+    /** A ledger on the system clock. */
+    public SimulatedLedger() {
+        this(Clock.systemUTC());
+    }
+
+    /**
+     * @param clock what {@code validBefore} is judged by: a facilitator over this ledger must judge it by the same
+     *              clock, as a real one and the chain share the time
+     */
+    public SimulatedLedger(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
 
     /** Mints {@code amount} to {@code holder} (adds to what it has). */
     public synchronized void fund(Token token, EvmAddress holder, BigInteger amount) {
@@ -70,17 +101,27 @@ public final class SimulatedLedger {
         return balances.getOrDefault(token, Map.of()).getOrDefault(holder, BigInteger.ZERO);
     }
 
-    /** EIP-3009 {@code authorizationState}: true when this (authorizer, nonce) has been used on this token. */
+    /**
+     * EIP-3009 {@code authorizationState}: true when this (authorizer, nonce) has been used on this token and its
+     * {@code validBefore} has not passed yet (an expired one is refused whatever this says, and is forgotten).
+     */
     public synchronized boolean authorizationState(Token token, EvmAddress authorizer, byte[] nonce) {
-        return usedAuthorizations.contains(key(token, authorizer, nonce));
+        forgetExpired();
+        return usedAuthorizations.containsKey(key(token, authorizer, nonce));
     }
 
     /**
-     * Checks what the contract would check of its state, without changing it: the nonce is unused and the
-     * payer holds enough.
+     * Checks what the contract would check of its state and the time, without changing it: the authorization has
+     * not expired, its nonce is unused, and the payer holds enough.
      */
     public synchronized void check(Token token, ExactEvmAuthorization authorization) throws Revert {
-        if (usedAuthorizations.contains(key(token, authorization.from(), authorization.nonce()))) {
+        forgetExpired();
+        if (authorization.validBefore().compareTo(now()) <= 0) {
+            // FiatTokenV2: "authorization is expired" (require(now < validBefore)).
+            throw new Revert(REASON_EXPIRED, "authorization of " + authorization.from() + " expired at "
+                    + authorization.validBefore() + " (now " + now() + ")");
+        }
+        if (usedAuthorizations.containsKey(key(token, authorization.from(), authorization.nonce()))) {
             throw new Revert(REASON_NONCE_USED, "authorization nonce " + authorization.nonceHex()
                     + " of " + authorization.from() + " was already used");
         }
@@ -99,18 +140,44 @@ public final class SimulatedLedger {
     public synchronized Transfer transferWithAuthorization(Token token, ExactEvmAuthorization authorization)
             throws Revert {
         check(token, authorization);
-        usedAuthorizations.add(key(token, authorization.from(), authorization.nonce()));
+        String key = key(token, authorization.from(), authorization.nonce());
+        usedAuthorizations.put(key, authorization.validBefore());
+        byExpiry.add(new Used(key, authorization.validBefore()));
         Map<EvmAddress, BigInteger> holders = balances.computeIfAbsent(token, t -> new HashMap<>());
         holders.merge(authorization.from(), authorization.value().negate(), BigInteger::add);
         holders.merge(authorization.to(), authorization.value(), BigInteger::add);
         Transfer transfer = new Transfer(token, authorization.from(), authorization.to(), authorization.value(),
                 authorization.nonceHex(), transactionId(token, authorization));
-        transfers.add(transfer);
+        transfers.addLast(transfer);
+        if (transfers.size() > MAX_TRANSFERS_KEPT) {
+            transfers.removeFirst();
+        }
         return transfer;
     }
 
+    /** The most recent transfers ({@value #MAX_TRANSFERS_KEPT} at most), oldest first. */
     public synchronized List<Transfer> transfers() {
         return List.copyOf(transfers);
+    }
+
+    /** How many used authorizations are remembered; for tests. */
+    synchronized int remembered() {
+        return usedAuthorizations.size();
+    }
+
+    /**
+     * Drops the used authorizations whose validBefore has passed: {@link #check} refuses them as expired before it
+     * would look for them, so forgetting them changes no answer.
+     */
+    private void forgetExpired() {
+        BigInteger now = now();
+        while (!byExpiry.isEmpty() && byExpiry.peek().validBefore().compareTo(now) <= 0) {
+            usedAuthorizations.remove(byExpiry.poll().key());
+        }
+    }
+
+    private BigInteger now() {
+        return BigInteger.valueOf(clock.instant().getEpochSecond());
     }
 
     /** Unique per (token, authorizer, nonce), which is unique per successful transfer. */

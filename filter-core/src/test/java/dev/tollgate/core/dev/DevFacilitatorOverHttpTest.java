@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  * client talks to it as to any facilitator.
  */
 class DevFacilitatorOverHttpTest {
-    private final DevFacilitator facilitator = new DevFacilitator(new SimulatedLedger(), NetworkRegistry.defaults(),
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    private final DevFacilitator facilitator = new DevFacilitator(new SimulatedLedger(Clock.fixed(NOW, ZoneOffset.UTC)),
+            NetworkRegistry.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
     private final HttpServer server;
     private final HttpFacilitatorClient client;
 

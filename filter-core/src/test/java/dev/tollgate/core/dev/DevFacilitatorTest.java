@@ -10,11 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.core.evm.ExactEvmInvalidReason;
 import dev.tollgate.core.pricing.NetworkRegistry;
+import dev.tollgate.core.testing.HandClock;
 import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.core.evm.EvmAddress;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.Test;
 class DevFacilitatorTest {
     private static final BigInteger FUNDS = BigInteger.valueOf(1_000_000);
 
-    private final DevFacilitator facilitator = new DevFacilitator(new SimulatedLedger(), NetworkRegistry.defaults(),
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    private final DevFacilitator facilitator = new DevFacilitator(new SimulatedLedger(Clock.fixed(NOW, ZoneOffset.UTC)),
+            NetworkRegistry.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
     private final SimulatedLedger.Token usdc = DevFacilitator.token(DevRequests.BASE_SEPOLIA, Proofs.BASE_SEPOLIA_USDC);
     private final EvmAddress payer = Proofs.PAYER.address();
     private final EvmAddress payTo = EvmAddress.parse(Proofs.PAY_TO);
@@ -82,6 +84,24 @@ class DevFacilitatorTest {
 
         assertTrue(r.path("success").asBoolean(), r.toString());
         assertEquals("eip155:84532", r.path("network").asText());
+    }
+
+    @Test
+    void aSettledAuthorizationPresentedAgainAfterTheLedgerForgotItIsRefusedAsExpired() {
+        HandClock clock = new HandClock(NOW);
+        DevFacilitator timed = new DevFacilitator(new SimulatedLedger(clock), NetworkRegistry.defaults(), clock);
+        timed.ledger().fund(usdc, payer, FUNDS);
+        ObjectNode request = DevRequests.v2(proof().v2());
+        assertTrue(timed.settle(request).body().path("success").asBoolean());
+        clock.advance(Duration.ofMinutes(10)); // past its validBefore: the next settlement lets the ledger forget it
+        assertTrue(timed.settle(DevRequests.v2(Proofs.proof().at(clock.instant()).v2())).body().path("success").asBoolean());
+        assertEquals(1, timed.ledger().remembered());
+
+        DevFacilitator.Answer again = timed.settle(request);
+
+        assertFalse(again.body().path("success").asBoolean());
+        assertEquals(ExactEvmInvalidReason.VALID_BEFORE.code(), again.body().path("errorReason").asText());
+        assertEquals(FUNDS.subtract(BigInteger.valueOf(20_000)), timed.ledger().balanceOf(usdc, payer));
     }
 
     @Test
@@ -138,8 +158,8 @@ class DevFacilitatorTest {
 
     @Test
     void anUnfundedPayerHasInsufficientFunds() {
-        DevFacilitator empty = new DevFacilitator(new SimulatedLedger(), NetworkRegistry.defaults(),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        DevFacilitator empty = new DevFacilitator(new SimulatedLedger(Clock.fixed(NOW, ZoneOffset.UTC)),
+                NetworkRegistry.defaults(), Clock.fixed(NOW, ZoneOffset.UTC));
 
         JsonNode verify = empty.verify(DevRequests.v2(proof().v2())).body();
         JsonNode settle = empty.settle(DevRequests.v2(proof().v2())).body();
