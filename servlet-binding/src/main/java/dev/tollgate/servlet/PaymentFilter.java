@@ -54,6 +54,10 @@ public class PaymentFilter implements Filter {
     static final String ADMITTED = PaymentFilter.class.getName() + ".admitted";
     /** Beyond a settlement's own bound (two facilitator calls), what a timeout waits for one under way. */
     private static final Duration SETTLING_MARGIN = Duration.ofSeconds(5);
+    /** What a request gets from a filter that was destroyed (or never started). */
+    private static final HttpAnswer OUT_OF_SERVICE = new HttpAnswer(503, Map.of("Cache-Control", "no-store",
+            "Retry-After", "5"), "application/json",
+            "{\"error\":\"the payment filter is not in service\"}".getBytes(StandardCharsets.UTF_8));
 
     private volatile Tollgate tollgate;
     /** Made by {@link #init} from init-params, so closed (with its ledger's connections) by {@link #destroy}. */
@@ -91,10 +95,21 @@ public class PaymentFilter implements Filter {
         }
     }
 
+    /**
+     * Closes the Tollgate {@link #init} made and lets go of it: a container that keeps the filter instance (a
+     * reference in its holder, a filter started again) would otherwise keep it, and with it the web application's
+     * classes, reachable. Started again, the filter makes a new one from its init-params. A Tollgate given in code
+     * belongs to whoever gave it, and stays.
+     */
     @Override
     public void destroy() {
-        if (ownsTollgate && tollgate != null) {
-            tollgate.close();
+        if (ownsTollgate) {
+            Tollgate made = tollgate;
+            tollgate = null;
+            ownsTollgate = false;
+            if (made != null) {
+                made.close();
+            }
         }
     }
 
@@ -103,6 +118,12 @@ public class PaymentFilter implements Filter {
             throws IOException, ServletException {
         if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
             chain.doFilter(req, res);
+            return;
+        }
+        Tollgate tollgate = this.tollgate;
+        if (tollgate == null) {
+            // Destroyed (or never started): which paths are paid is no longer known, so nothing passes.
+            answerUnread(request, response, OUT_OF_SERVICE);
             return;
         }
         Object admittedBy = request.getAttribute(ADMITTED);
@@ -154,7 +175,7 @@ public class PaymentFilter implements Filter {
         }
         Decision decision = tollgate.check(new ServletRequestView(request, path), terms.get());
         if (decision instanceof Decision.Admit admit) {
-            serve(request, response, chain, admit.session());
+            serve(tollgate, request, response, chain, admit.session());
         } else if (decision instanceof Decision.Challenge c) {
             answerUnread(request, response, c.answer());
         } else {
@@ -162,13 +183,13 @@ public class PaymentFilter implements Filter {
         }
     }
 
-    private void serve(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                       PaymentSession session) throws IOException, ServletException {
+    private static void serve(Tollgate tollgate, HttpServletRequest request, HttpServletResponse response,
+                              FilterChain chain, PaymentSession session) throws IOException, ServletException {
         request.setAttribute(ADMITTED, tollgate);
         request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
         BufferedResponse buffered = new BufferedResponse(response, tollgate.config().bufferLimit());
         PaidRequest paid = new PaidRequest(request, buffered,
-                started -> new PaidAsync(request, response, session, buffered, settlingBound(), started));
+                started -> new PaidAsync(request, response, session, buffered, settlingBound(tollgate), started));
         PaidAsync async = null;
         try {
             try {
@@ -200,7 +221,7 @@ public class PaymentFilter implements Filter {
     }
 
     /** The longest a settlement takes: two facilitator calls (a pending one is asked once more), and a margin. */
-    private Duration settlingBound() {
+    private static Duration settlingBound(Tollgate tollgate) {
         FacilitatorSettings facilitator = tollgate.config().facilitator();
         // A verifier and settler supplied in code need no facilitator URL: without one, a facilitator call's default
         // bound. Reading it from the missing settings threw from startAsync, and the paid request hung until the

@@ -35,6 +35,7 @@ final class PaidServer implements AutoCloseable {
 
     final AtomicInteger paidHandlerRuns = new AtomicInteger();
     private final Server server;
+    private final ServletContextHandler context;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     PaidServer(Tollgate tollgate) throws Exception {
@@ -42,14 +43,21 @@ final class PaidServer implements AutoCloseable {
     }
 
     PaidServer(PaymentFilter filter) throws Exception {
+        this(filter, java.util.Map.of());
+    }
+
+    /** With the filter's init-params given to its holder, as a container gives those of web.xml. */
+    PaidServer(PaymentFilter filter, java.util.Map<String, String> initParams) throws Exception {
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
+        context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addFilter(new FilterHolder(filter), "/*",
+        FilterHolder holder = new FilterHolder(filter);
+        holder.setInitParameters(initParams);
+        context.addFilter(holder, "/*",
                 EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE));
         context.addServlet(new ServletHolder(new Report()), "/premium/*");
         context.addServlet(new ServletHolder(new Failing()), "/broken/*");
@@ -63,6 +71,12 @@ final class PaidServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new Dispatching()), "/dispatch/*");
         server.setHandler(context);
         server.start();
+    }
+
+    /** Stops the web application and starts it again, as a container's reload does: the same filter instance. */
+    void restartContext() throws Exception {
+        context.stop();
+        context.start();
     }
 
     int port() {
