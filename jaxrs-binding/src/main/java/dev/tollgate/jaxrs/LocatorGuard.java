@@ -26,8 +26,12 @@ final class LocatorGuard implements ContainerRequestFilter {
     private static final System.Logger LOG = System.getLogger(LocatorGuard.class.getName());
     private static final byte[] BODY = ("{\"error\":\"this resource is reached through a paid sub-resource locator "
             + "but is not itself paid for, so it is not served; nothing was charged\"}").getBytes(StandardCharsets.UTF_8);
-    /** Each misconfigured method is logged once, not once per request. */
-    private static final Set<Method> REPORTED = ConcurrentHashMap.newKeySet();
+    /**
+     * Each misconfigured method is logged once per application, not once per request. Not static: the binding may be
+     * loaded once for several applications (or a reloaded one), and each must say so in its own log; a static set
+     * would also hold the applications' classes after they were undeployed.
+     */
+    private final Set<Method> reported = ConcurrentHashMap.newKeySet();
 
     @Context
     private ResourceInfo resourceInfo;
@@ -50,7 +54,7 @@ final class LocatorGuard implements ContainerRequestFilter {
         if (!paidAbove) {
             return;
         }
-        if (REPORTED.add(method)) {
+        if (reported.add(method)) {
             LOG.log(System.Logger.Level.ERROR, method.getDeclaringClass().getName() + "." + method.getName()
                     + "() is reached through a @PaymentRequired sub-resource locator but carries no @PaymentRequired "
                     + "itself; Tollgate answers 500 instead of serving it free. Annotate its class or the method.");
