@@ -32,6 +32,8 @@ public final class PaymentGate {
     static final String REASON_HEAD = "a HEAD request is never charged, as its answer has no body: send the payment with GET";
     private static final Duration BYPASS_REPORT_EVERY = Duration.ofSeconds(10);
     private static final Duration CLAIM_SKEW = Duration.ofMinutes(1);
+    /** How far a proof-API facilitator's clock may run ahead of ours when it dates a payment. */
+    private static final long FACILITATOR_CLOCK_SLACK_SECONDS = 60;
     /** Longer than any chain's transaction id (an EVM hash is 66 characters, a Solana signature about 88). */
     private static final int MAX_TRANSACTION_CHARS = 128;
 
@@ -255,6 +257,11 @@ public final class PaymentGate {
     private Decision admitPaid(RequestView view, PaymentTerms terms, MatchedProof proof, VerifyOutcome.Valid valid,
                                Duration latency, PaymentIdentifiers.Ticket ticket, boolean storeDown) {
         PaymentAttempt attempt = proof.attempt();
+        String undated = undatable(valid.payment().timestamp());
+        if (undated != null) {
+            listener.verified(view.path(), "Malfunction", undated, latency);
+            return reject(view, 502, "payment verifier answered incorrectly", null);
+        }
         String wrong;
         if (ProofApiSupport.opaque(attempt)) {
             // The opaque proof names no option: the payment the facilitator found picks it.
@@ -300,14 +307,29 @@ public final class PaymentGate {
     }
 
     /**
+     * Why the time a verifier gave a payment cannot be judged by {@link #tooOld}, or null when it can. Without it, or
+     * with a time ahead of ours by more than the slack (milliseconds where the dialect writes seconds read as a date
+     * millennia away), no payment would ever be too old, and one used and forgotten would be admitted again.
+     */
+    private String undatable(Long madeAt) {
+        if (madeAt == null) {
+            return "verifier said valid without the payment's timestamp (Unix seconds)";
+        }
+        if (madeAt > clock.instant().getEpochSecond() + FACILITATOR_CLOCK_SLACK_SECONDS) {
+            return "verifier dated the payment in the future (timestamp " + madeAt + "; Unix seconds expected)";
+        }
+        return null;
+    }
+
+    /**
      * A paid transaction is remembered as used for {@code maxClaim} from its first use, and the facilitator may
      * confirm it again on any later day: a payment made longer ago than that could have been used and forgotten, so
      * it pays for nothing. A minute of slack covers the facilitator's clock running ahead of ours. Null when the
-     * facilitator gave no timestamp (it cannot be judged) or the payment is young enough.
+     * payment is young enough.
      */
-    private String tooOld(Long madeAt) {
-        long oldest = clock.instant().getEpochSecond() - maxClaim.getSeconds() + 60;
-        if (madeAt == null || madeAt >= oldest) {
+    private String tooOld(long madeAt) {
+        long oldest = clock.instant().getEpochSecond() - maxClaim.getSeconds() + FACILITATOR_CLOCK_SLACK_SECONDS;
+        if (madeAt >= oldest) {
             return null;
         }
         return "payment_too_old: the payment was made longer ago than maxClaim (" + maxClaim + "), the time for which "

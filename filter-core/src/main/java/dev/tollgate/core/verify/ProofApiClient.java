@@ -102,8 +102,10 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
             return new VerifyOutcome.Malfunction(
                     "facilitator /verify said valid without transactionId, amount and network");
         }
+        // A number of seconds, as the dialect writes it; anything else leaves the payment undated, which the gate
+        // refuses: its age decides whether it could have been used and forgotten.
         JsonNode ts = json.get("timestamp");
-        Long timestamp = ts != null && ts.canConvertToLong() ? ts.longValue() : null;
+        Long timestamp = ts != null && ts.isNumber() && ts.canConvertToLong() ? ts.longValue() : null;
         return new VerifyOutcome.Valid(null, new VerifiedPayment(tx, amount, network, timestamp,
                 text(json, "status")));
     }

@@ -6,7 +6,8 @@ package dev.tollgate.core.verify;
  * the route.
  *
  * @param transactionId the facilitator's id of the payment; with the network, its single-use key
- * @param timestamp     Unix seconds, or null when absent
+ * @param timestamp     Unix seconds, or null when absent or not a number; the gate refuses an undated payment as a
+ *                      malfunction, since its age tells whether it could have been used and forgotten
  */
 public record VerifiedPayment(String transactionId, String amount, String network, Long timestamp,
                               String status) {

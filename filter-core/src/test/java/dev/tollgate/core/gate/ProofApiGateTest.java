@@ -35,7 +35,7 @@ class ProofApiGateTest {
 
     @BeforeEach
     void start() throws IOException {
-        facilitator = new ProofApiFacilitatorDouble();
+        facilitator = new ProofApiFacilitatorDouble(clock);
     }
 
     @AfterEach
@@ -80,6 +80,41 @@ class ProofApiGateTest {
         assertTrue(c.reason().contains("maxClaim"), c.reason());
         facilitator.pay("proof-recent", "0.01", "base-sepolia", clock.instant().minus(Duration.ofMinutes(30)));
         assertInstanceOf(Decision.Admit.class, check(paid("proof-recent")));
+    }
+
+    /**
+     * The age check above needs the payment's time: a "valid" without it, or with one that is no number of seconds
+     * (a string, or milliseconds, which reads as a date thousands of years ahead), cannot be told from a payment used
+     * and forgotten, so it is not an answer to deliver content on.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no timestamp|",
+            "a string|,\"timestamp\":\"1748736000\"",
+            "null|,\"timestamp\":null"})
+    void aValidAnswerWithoutATimestampInSecondsIsAMalfunction(String what, String timestamp) {
+        tollgate("maxClaim", "1h");
+        facilitator.onVerify(FacilitatorDouble.answer(200, "{\"valid\":true,\"transactionId\":\"tx_1\","
+                + "\"amount\":\"0.01\",\"network\":\"base-sepolia\",\"status\":\"confirmed\""
+                + (timestamp == null ? "" : timestamp) + "}"));
+
+        Decision.Reject r = assertInstanceOf(Decision.Reject.class, check(paid(PROOF)));
+
+        assertEquals(502, r.answer().status());
+    }
+
+    @Test
+    void aValidAnswerDatedInTheFutureIsAMalfunction() {
+        tollgate("maxClaim", "1h");
+        // Milliseconds where the dialect writes seconds: a payment "made" in the year 57,000 would never be too old.
+        facilitator.pay(PROOF, "0.01", "base-sepolia", Instant.ofEpochSecond(clock.instant().toEpochMilli()));
+
+        Decision.Reject r = assertInstanceOf(Decision.Reject.class, check(paid(PROOF)));
+
+        assertEquals(502, r.answer().status());
+        facilitator.pay("proof-slightly-ahead", "0.01", "base-sepolia", clock.instant().plusSeconds(30));
+        assertInstanceOf(Decision.Admit.class, check(paid("proof-slightly-ahead")),
+                "a facilitator clock a little ahead is tolerated");
     }
 
     @Test
@@ -290,9 +325,9 @@ class ProofApiGateTest {
         assertEquals(503, assertInstanceOf(Decision.Reject.class, check(paid(PROOF))).answer().status());
     }
 
-    private static FacilitatorDouble.Behaviour validOn(String network, String amount) {
+    private FacilitatorDouble.Behaviour validOn(String network, String amount) {
         return FacilitatorDouble.answer(200, "{\"valid\":true,\"transactionId\":\"tx_1\",\"amount\":\"" + amount
-                + "\",\"network\":\"" + network + "\"}");
+                + "\",\"network\":\"" + network + "\",\"timestamp\":" + clock.instant().getEpochSecond() + "}");
     }
 
     @Test
@@ -346,7 +381,8 @@ class ProofApiGateTest {
         tollgate();
         // One payment, tx_9, which the facilitator finds from the x402 proof and from the dialect's own proof alike.
         facilitator.onVerify((ex, req) -> FacilitatorDouble.respond(ex, 200, "{\"valid\":true,\"transactionId\":\"tx_9\","
-                + "\"amount\":\"0.01\",\"network\":\"base-sepolia\"}"));
+                + "\"amount\":\"0.01\",\"network\":\"base-sepolia\",\"timestamp\":"
+                + clock.instant().getEpochSecond() + "}"));
         String header = Proofs.proof().at(clock.instant()).v1();
         PaymentSession s = assertInstanceOf(Decision.Admit.class,
                 check(TestRequest.get("/premium/data").with("X-PAYMENT", header))).session();
@@ -471,7 +507,8 @@ class ProofApiGateTest {
         tollgate();
         String header = Proofs.proof().v1();
         facilitator.onVerify((ex, req) -> FacilitatorDouble.respond(ex, 200, "{\"valid\":true,\"transactionId\":\"tx_9\","
-                + "\"amount\":\"0.01\",\"network\":\"base-sepolia\"}"));
+                + "\"amount\":\"0.01\",\"network\":\"base-sepolia\",\"timestamp\":"
+                + clock.instant().getEpochSecond() + "}"));
 
         PaymentSession s = assertInstanceOf(Decision.Admit.class,
                 check(TestRequest.get("/premium/data").with("X-PAYMENT", header))).session();

@@ -32,6 +32,7 @@ public final class ProofApiFacilitatorDouble implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final java.time.Clock clock;
     private final HttpServer server;
     private final Map<String, Payment> payments = new ConcurrentHashMap<>();
     private final List<Received> verifyRequests = new CopyOnWriteArrayList<>();
@@ -44,6 +45,12 @@ public final class ProofApiFacilitatorDouble implements AutoCloseable {
     private volatile Behaviour supported = FacilitatorDouble.answer(200, "{\"networks\":[\"base\",\"base-sepolia\"]}");
 
     public ProofApiFacilitatorDouble() throws IOException {
+        this(java.time.Clock.systemUTC());
+    }
+
+    /** @param clock the time {@link #pay(String, String, String)} stamps a payment with (the gate's, in a test) */
+    public ProofApiFacilitatorDouble(java.time.Clock clock) throws IOException {
+        this.clock = clock;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "proof-api-double");
@@ -67,10 +74,12 @@ public final class ProofApiFacilitatorDouble implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Registers a payment the facilitator will vouch for when asked on its network; returns its transaction id. */
-    /** A payment made now (its {@code timestamp}, in Unix seconds, is the machine's clock). */
+    /**
+     * Registers a payment the facilitator will vouch for when asked on its network, made now (its {@code timestamp},
+     * in Unix seconds, is this double's clock); returns its transaction id.
+     */
     public String pay(String proof, String amount, String network) {
-        return pay(proof, amount, network, java.time.Instant.now());
+        return pay(proof, amount, network, clock.instant());
     }
 
     public String pay(String proof, String amount, String network, java.time.Instant madeAt) {
