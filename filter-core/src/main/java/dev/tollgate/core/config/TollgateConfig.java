@@ -15,6 +15,7 @@ import dev.tollgate.core.route.Route;
 import dev.tollgate.core.route.RoutePattern;
 import dev.tollgate.core.route.RouteTable;
 import dev.tollgate.core.verify.FacilitatorAuthorization;
+import dev.tollgate.core.verify.FacilitatorDialect;
 import dev.tollgate.core.verify.FacilitatorPolicy;
 import dev.tollgate.core.verify.FacilitatorSettings;
 import dev.tollgate.core.verify.PaymentSettler;
@@ -391,6 +392,14 @@ public final class TollgateConfig {
             throw new ConfigurationException(asset.getKey(), "is another token than " + network.v1Name()
                     + "'s USDC, so its EIP-712 domain must be given too: set " + look.key("eip712.name") + " and "
                     + look.key("eip712.version") + " to the token contract's name() and version()");
+        }
+        if (facilitator != null && verifier == null && facilitatorPolicy.dialect() == FacilitatorDialect.PROOF_API
+                && !asset.getValue().equalsIgnoreCase(network.usdcAddress())) {
+            // The dialect's /verify reports what was paid as a USDC amount, nothing else: a price in any other token
+            // could only be compared with a number of dollars, and would be "paid" in the wrong currency.
+            throw new ConfigurationException(asset.getKey(), "is another token than " + network.v1Name() + "'s USDC; "
+                    + "facilitator.dialect=proof-api verifies payments in USDC only, so leave " + asset.getKey()
+                    + " unset (or set it to " + network.usdcAddress() + ")");
         }
         String name = nameSetting.map(Map.Entry::getValue).orElse(network.eip712Name());
         String version = versionSetting.map(Map.Entry::getValue).orElse(network.eip712Version());

@@ -153,12 +153,17 @@ public final class ProofApiSupport {
 
     /**
      * Whether the facilitator's "valid" pays this option: same network, and exactly the price (a decimal
-     * amount of the stablecoin, compared in the asset's atomic units). Null when it does; else the reason.
+     * amount of the network's USDC, compared in its atomic units). Null when it does; else the reason. The dialect
+     * reports USDC amounts only, so an option priced in another token is never paid (start-up refuses one).
      */
     static String mismatch(VerifiedPayment paid, PaymentOption o) {
         if (!onNetwork(paid, o)) {
             return ProofApiCode.INVALID_NETWORK.reason() + ": paid on " + paid.network() + ", this resource takes "
                     + o.network().v1Name();
+        }
+        if (!o.asset().equalsIgnoreCase(o.network().usdcAddress())) {
+            return ProofApiCode.AMOUNT_MISMATCH.reason() + ": paid " + paid.amount() + " USDC, this resource is priced"
+                    + " in token " + o.asset();
         }
         String text = paid.amount().strip();
         BigDecimal units;

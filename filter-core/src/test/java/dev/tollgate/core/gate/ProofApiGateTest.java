@@ -4,16 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.Tollgate;
+import dev.tollgate.core.config.ConfigurationException;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.pricing.NetworkRegistry;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.HandClock;
 import dev.tollgate.core.testing.ProofApiFacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
+import dev.tollgate.core.verify.VerifiedPayment;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +32,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** A route priced at $0.01 on base-sepolia, verified by a facilitator of the proof-API dialect over loopback. */
 class ProofApiGateTest {
     private static final String PROOF = "proof-abc123";
+    /** A token of 6 decimals on base-sepolia that is not its USDC. */
+    private static final String OTHER_TOKEN = "0x1111111111111111111111111111111111111111";
 
     private ProofApiFacilitatorDouble facilitator;
     private Tollgate tollgate;
@@ -236,6 +242,31 @@ class ProofApiGateTest {
 
         assertEquals("INVALID_NETWORK", GateHarness.body(c.answer()).path("code").asText());
         assertEquals("invalid_network: paid on base, this resource takes base-sepolia", c.reason());
+    }
+
+    /**
+     * The dialect's facilitator reports amounts in USDC, whatever token a route is priced in: its "1.00" for a route
+     * asking one whole unit of another 6-decimal token would pay that route in the wrong currency.
+     */
+    @Test
+    void aRoutePricedInAnotherTokenThanUsdcFailsStartUpNamingItsAsset() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> tollgate("routes", "eur",
+                "route.eur.path", "/premium/*", "route.eur.asset", OTHER_TOKEN, "route.eur.amount", "1000000",
+                "route.eur.eip712.name", "EURC", "route.eur.eip712.version", "2"));
+
+        assertEquals("route.eur.asset", e.setting());
+        assertTrue(e.problem().contains("USDC"), e.problem());
+    }
+
+    @Test
+    void aPaymentIsNeverTakenForAnOptionPricedInAnotherTokenThanUsdc() {
+        PaymentOption eurc = new PaymentOption("exact", NetworkRegistry.defaults().find("base-sepolia").orElseThrow(),
+                java.math.BigInteger.valueOf(1_000_000), OTHER_TOKEN, Proofs.PAY_TO, 60, "EURC", "2");
+
+        String wrong = ProofApiSupport.mismatch(new VerifiedPayment("tx_1", "1.00", "base-sepolia", 0L, "confirmed"),
+                eurc);
+
+        assertTrue(wrong != null && wrong.startsWith("payment_amount_mismatch"), wrong);
     }
 
     // --- a route with several options: the opaque proof names none, so the facilitator's answer picks it ------
