@@ -93,6 +93,14 @@ public final class TollgateConfig {
             throw new ConfigurationException("facilitator.url",
                     "is required: the URL of an x402 facilitator (or supply a verifier and settler in code)");
         }
+        if (verifier instanceof LocalExactEvmPaymentVerifier && settler == null && facilitator != null
+                && facilitatorPolicy.dialect() == FacilitatorDialect.PROOF_API && !facilitatorPolicy.proofApiSettle()) {
+            // The dialect verifies payments already made and settles nothing unless its /settle is offered; an
+            // authorization checked here is no payment made, and without that /settle nobody would ever submit it.
+            throw new ConfigurationException("verify", "is local, and facilitator.dialect=proof-api settles only through"
+                    + " the facilitator's POST /settle: set facilitator.proofApi.settle=true (the facilitator must offer"
+                    + " it), or verify=facilitator; otherwise no payment verified here would ever be made");
+        }
         CodeSettings codeSettings = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
         this.ledgerFailure = ledgerFailure(s);

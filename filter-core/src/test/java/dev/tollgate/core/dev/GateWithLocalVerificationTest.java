@@ -191,11 +191,44 @@ class GateWithLocalVerificationTest {
         }
     }
 
+    /**
+     * The proof-API dialect treats a verified payment as made, and asks its /settle only when offered. An EIP-3009
+     * authorization checked in-process is no payment made: unless that /settle submits it, nobody ever does, and the
+     * content would go out for a signature no one collects.
+     */
+    @Test
+    void withTheProofApiDialectLocalVerificationWithoutTheFacilitatorsSettleFailsStartUp() throws Exception {
+        try (ProofApiFacilitatorDouble facilitator = new ProofApiFacilitatorDouble()) {
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> Tollgate.create(config()
+                    .set("verify", "local").set("facilitator.dialect", "proof-api")
+                    .facilitatorUrl(facilitator.url()).build()).close());
+
+            assertEquals("verify", e.setting());
+            assertTrue(e.problem().contains("facilitator.proofApi.settle"), e.problem());
+            assertTrue(facilitator.verifyRequests().isEmpty() && facilitator.settleRequests().isEmpty());
+        }
+    }
+
+    @Test
+    void withTheProofApiDialectAPaymentVerifiedHereIsSettledThroughTheFacilitatorsSettle() throws Exception {
+        try (ProofApiFacilitatorDouble facilitator = new ProofApiFacilitatorDouble()) {
+            Tollgate tollgate = Tollgate.create(config().set("verify", "local").set("facilitator.dialect", "proof-api")
+                    .set("facilitator.proofApi.settle", "true").facilitatorUrl(facilitator.url()).build());
+
+            Completion c = pay(tollgate, Request.paying(X402Headers.PAYMENT_SIGNATURE, Proofs.proof().v2()));
+
+            assertInstanceOf(Completion.Deliver.class, c);
+            assertTrue(facilitator.verifyRequests().isEmpty(), "verified in-process");
+            assertEquals(1, facilitator.settleRequests().size(), "and settled by the facilitator");
+            tollgate.close();
+        }
+    }
+
     @Test
     void withTheProofApiDialectASmartWalletsSignatureIsRefusedHereSayingWhy() throws Exception {
         try (ProofApiFacilitatorDouble facilitator = new ProofApiFacilitatorDouble()) {
             Tollgate tollgate = Tollgate.create(config().set("verify", "local").set("facilitator.dialect", "proof-api")
-                    .facilitatorUrl(facilitator.url()).build());
+                    .set("facilitator.proofApi.settle", "true").facilitatorUrl(facilitator.url()).build());
 
             Decision d = tollgate.check(Request.paying(X402Headers.PAYMENT_SIGNATURE,
                     Proofs.proof().smartWallet(Proofs.SMART_WALLET).v2()), tollgate.termsFor("GET", PATH).orElseThrow());
