@@ -56,6 +56,22 @@ class SampleProofApiTest {
     }
 
     @Test
+    void theJaxRsResourceSpeaksTheSameDialectAsTheFilter() throws Exception {
+        HttpResponse<String> unpaid = sample.get("/api/weather");
+        assertEquals(402, unpaid.statusCode());
+        assertEquals(facilitator.url(), JSON.readTree(unpaid.body()).path("facilitator").asText(), unpaid.body());
+
+        String tx = facilitator.pay("sample-weather-proof", "0.001", "base-sepolia");
+        HttpResponse<String> paid = sample.get("/api/weather", "x-402-payment", "sample-weather-proof");
+
+        assertEquals(200, paid.statusCode(), paid.body());
+        assertTrue(paid.body().contains("sunny"), paid.body());
+        JsonNode settled = JSON.readTree(java.util.Base64.getDecoder().decode(
+                paid.headers().firstValue("PAYMENT-RESPONSE").orElseThrow()));
+        assertEquals(tx, settled.path("transaction").asText());
+    }
+
+    @Test
     void aRefusedProofGetsTheDialectsCode() throws Exception {
         HttpResponse<String> r = sample.get("/premium/report", "x-402-payment", "unknown-proof");
 
