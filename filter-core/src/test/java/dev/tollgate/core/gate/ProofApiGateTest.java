@@ -158,6 +158,22 @@ class ProofApiGateTest {
     }
 
     @Test
+    void theVerifyRequestIsAJsonPostOfTheProofAndTheNetworkOnly() {
+        tollgate();
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+
+        check(paid(PROOF));
+
+        ProofApiFacilitatorDouble.Received sent = facilitator.verifyRequests().get(0);
+        java.util.List<String> contentType = sent.headers().entrySet().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase("Content-Type")).flatMap(h -> h.getValue().stream()).toList();
+        assertEquals(java.util.List.of("application/json"), contentType);
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        sent.body().fieldNames().forEachRemaining(fields::add);
+        assertEquals(java.util.List.of("proof", "network"), fields, "txHash is optional, and Tollgate has none");
+    }
+
+    @Test
     void theFacilitatorsAuthorizationHeaderIsSentToIt() {
         tollgate();
         facilitator.pay(PROOF, "0.01", "base-sepolia");
