@@ -74,7 +74,10 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
     public VerifyOutcome verify(PaymentAttempt attempt) {
         FacilitatorHttp.JsonReply r = post(verifyUri, "/verify", attempt);
         if (r.failed()) {
-            return r.verifyFailure();
+            // The dialect names no status for a refusal, and its own example client reads the JSON whatever the
+            // status: {valid:false} under a 404 or a 409 is a refusal like any other. Not under 401, 403 or 407,
+            // which refuse Tollgate's credentials, not the payment.
+            return refusedUnder(r) ? refusal(r.json()) : r.verifyFailure();
         }
         JsonNode json = r.json();
         JsonNode valid = json.get("valid");
@@ -82,13 +85,7 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
             return new VerifyOutcome.Malfunction("facilitator /verify answered HTTP " + r.status() + " without valid");
         }
         if (!valid.booleanValue()) {
-            String code = text(json, "code");
-            ProofApiCode known = ProofApiCode.ofCode(code).orElse(ProofApiCode.INVALID_PAYMENT);
-            String message = text(json, "error");
-            if (known == ProofApiCode.INVALID_PAYMENT && code != null) {
-                message = "facilitator code " + code + (message == null ? "" : ": " + message);
-            }
-            return new VerifyOutcome.Invalid(known.reason(), message);
+            return refusal(json);
         }
         if (r.status() != 200) {
             // Only a 200 can say yes, as in the x402 dialect: an error status claiming a valid payment is not an
@@ -108,6 +105,26 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
         Long timestamp = ts != null && ts.isNumber() && ts.canConvertToLong() ? ts.longValue() : null;
         return new VerifyOutcome.Valid(null, new VerifiedPayment(tx, amount, network, timestamp,
                 text(json, "status")));
+    }
+
+    private static boolean refusedUnder(FacilitatorHttp.JsonReply r) {
+        int status = r.status();
+        if (r.unavailable() || r.json() == null || status < 400 || status > 499
+                || status == 401 || status == 403 || status == 407) {
+            return false;
+        }
+        JsonNode valid = r.json().get("valid");
+        return valid != null && valid.isBoolean() && !valid.booleanValue();
+    }
+
+    private static VerifyOutcome.Invalid refusal(JsonNode json) {
+        String code = text(json, "code");
+        ProofApiCode known = ProofApiCode.ofCode(code).orElse(ProofApiCode.INVALID_PAYMENT);
+        String message = text(json, "error");
+        if (known == ProofApiCode.INVALID_PAYMENT && code != null) {
+            message = "facilitator code " + code + (message == null ? "" : ": " + message);
+        }
+        return new VerifyOutcome.Invalid(known.reason(), message);
     }
 
     @Override

@@ -205,6 +205,51 @@ class ProofApiGateTest {
         assertTrue(body.path("accepts").isArray(), "x402 clients still see what to pay");
     }
 
+    /**
+     * The seed's own client reads the answer's JSON whatever its status; a facilitator may well say "not found" with a
+     * 404 or "already used" with a 409. A refusal is a refusal under any such status: it never pays.
+     */
+    @ParameterizedTest(name = "HTTP {0} {1}")
+    @CsvSource({"404, PAYMENT_NOT_FOUND", "409, ALREADY_USED", "410, EXPIRED", "422, INSUFFICIENT_AMOUNT"})
+    void aRefusalUnderAnotherClientErrorStatusIsStillA402WithItsCode(int status, String code) {
+        tollgate();
+        facilitator.onVerify(FacilitatorDouble.answer(status, "{\"valid\":false,\"error\":\"no\",\"code\":\""
+                + code + "\"}"));
+
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+
+        assertEquals(code, GateHarness.body(c.answer()).path("code").asText());
+    }
+
+    @Test
+    void aPaymentNotFoundWithA404OnTheFirstNetworkIsStillLookedForOnTheNext() {
+        twoNetworks();
+        String tx = facilitator.pay(PROOF, "0.02", "base");
+        facilitator.onVerify((ex, req) -> {
+            if ("base".equals(req.path("network").asText())) {
+                FacilitatorDouble.respond(ex, 200, "{\"valid\":true,\"transactionId\":\"" + tx + "\",\"amount\":"
+                        + "\"0.02\",\"network\":\"base\",\"timestamp\":" + clock.instant().getEpochSecond() + "}");
+            } else {
+                FacilitatorDouble.respond(ex, 404, "{\"valid\":false,\"error\":\"Payment not found\","
+                        + "\"code\":\"PAYMENT_NOT_FOUND\"}");
+            }
+        });
+
+        PaymentSession s = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+
+        assertEquals("base", s.receipt().network());
+    }
+
+    /** Refused credentials are Tollgate's fault, not the payer's: not a 402 that blames the proof. */
+    @ParameterizedTest(name = "HTTP {0}")
+    @CsvSource({"401", "403"})
+    void aRefusalWithAnAuthenticationStatusIsAMalfunction(int status) {
+        tollgate();
+        facilitator.onVerify(FacilitatorDouble.answer(status, "{\"valid\":false,\"error\":\"bad key\"}"));
+
+        assertEquals(502, assertInstanceOf(Decision.Reject.class, check(paid(PROOF))).answer().status());
+    }
+
     @Test
     void aValidAnswerForACheaperPaymentIsRefusedByTollgateItself() {
         tollgate();
