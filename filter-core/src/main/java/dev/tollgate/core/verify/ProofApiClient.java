@@ -31,6 +31,8 @@ import java.util.Base64;
 public final class ProofApiClient implements PaymentVerifier, PaymentSettler, AutoCloseable {
     /** The request timeout this dialect's documentation advises. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** Longer than any chain's transaction id (an EVM hash is 66 characters, a Solana signature about 88). */
+    static final int MAX_TRANSACTION_ID_CHARS = 128;
 
     private final FacilitatorHttp http;
     private final boolean ownsHttp;
@@ -99,6 +101,10 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
             return new VerifyOutcome.Malfunction(
                     "facilitator /verify said valid without transactionId, amount and network");
         }
+        if (!transactionId(tx)) {
+            return new VerifyOutcome.Malfunction("facilitator /verify said valid with a transactionId that is no id of at"
+                    + " most " + MAX_TRANSACTION_ID_CHARS + " printable characters");
+        }
         // A number of seconds, as the dialect writes it; anything else leaves the payment undated, which the gate
         // refuses: its age decides whether it could have been used and forgotten.
         JsonNode ts = json.get("timestamp");
@@ -151,8 +157,29 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
             return new SettleOutcome.Malfunction("facilitator /settle answered success:true with HTTP " + r.status());
         }
         String answeredNetwork = text(r.json(), "network");
-        return new SettleOutcome.Settled(new SettleResponse(true, null, text(r.json(), "transactionId"),
+        String tx = text(r.json(), "transactionId");
+        // The payment succeeded either way; an id that could not be sent back (see transactionId) is left out, and
+        // the gate reports the one verification found.
+        return new SettleOutcome.Settled(new SettleResponse(true, null, tx != null && transactionId(tx) ? tx : null,
                 answeredNetwork == null ? network : answeredNetwork, null));
+    }
+
+    /**
+     * Whether a facilitator's transaction id can be used as one: it keys the payment in the ledger (a database
+     * index takes a few KiB at most) and returns to the client in two base64 headers (a container takes 8 KiB of
+     * headers), so it is at most {@value #MAX_TRANSACTION_ID_CHARS} printable ASCII characters, as every chain's is.
+     */
+    static boolean transactionId(String tx) {
+        if (tx.isEmpty() || tx.length() > MAX_TRANSACTION_ID_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < tx.length(); i++) {
+            char c = tx.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private FacilitatorHttp.JsonReply post(URI uri, String what, PaymentAttempt attempt) {

@@ -430,6 +430,37 @@ class ProofApiGateTest {
         assertEquals(502, r.answer().status());
     }
 
+    /**
+     * The transaction id becomes the payment's ledger key and goes back to the client in two base64 headers: a few
+     * KiB of it would pass the container's 8 KiB header limit (a 500 for a paid request) and a database index's row
+     * limit. No chain's id is longer than 128 characters.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"5000 characters|5000", "a line break|-1"})
+    void aValidAnswerWhoseTransactionIdIsNoShortPrintableIdIsAMalfunction(String what, int length) {
+        tollgate();
+        String tx = length < 0 ? "tx\\n1" : "t".repeat(length);
+        facilitator.onVerify(FacilitatorDouble.answer(200, "{\"valid\":true,\"transactionId\":\"" + tx + "\","
+                + "\"amount\":\"0.01\",\"network\":\"base-sepolia\",\"timestamp\":"
+                + clock.instant().getEpochSecond() + "}"));
+
+        assertEquals(502, assertInstanceOf(Decision.Reject.class, check(paid(PROOF))).answer().status());
+    }
+
+    @Test
+    void aSettlementNamingAnOverlongTransactionReportsTheVerifiedOne() {
+        tollgate("facilitator.proofApi.settle", "true");
+        String tx = facilitator.pay(PROOF, "0.01", "base-sepolia");
+        facilitator.onSettle(FacilitatorDouble.answer(200, "{\"success\":true,\"transactionId\":\""
+                + "t".repeat(5000) + "\"}"));
+        PaymentSession s = assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session();
+
+        Completion.Deliver d = assertInstanceOf(Completion.Deliver.class, s.complete(200));
+
+        assertEquals(tx, d.transaction());
+        assertEquals(tx, GateHarness.decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("transaction").asText());
+    }
+
     @ParameterizedTest(name = "HTTP {0}")
     @CsvSource({"400", "402"})
     void aValidAnswerWithAnErrorStatusIsAMalfunctionNotAPayment(int status) {
