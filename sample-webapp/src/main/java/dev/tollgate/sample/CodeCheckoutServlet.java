@@ -195,6 +195,8 @@ public class CodeCheckoutServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         if (!"/create-intent".equals(req.getServletPath())) {
+            // A 405 names what the resource takes (RFC 9110): the verify page GET alone (HEAD would use the payment).
+            resp.setHeader("Allow", "/verify".equals(req.getServletPath()) ? "GET" : "GET, HEAD");
             resp.sendError(405);
             return;
         }

@@ -156,6 +156,21 @@ class CodeCheckoutTest {
     }
 
     @Test
+    void aPostToTheVerifyPageOrTheButtonPageIsA405NamingWhatIsAllowed() throws Exception {
+        String id = createIntent().path("id").asText();
+        sequencer.markSubmitted(id);
+
+        HttpResponse<String> verify = post("/verify/" + id, null);
+        HttpResponse<String> page = post("/", null);
+
+        assertEquals(405, verify.statusCode());
+        assertEquals("GET", verify.headers().firstValue("Allow").orElse(null), "HEAD is refused there too");
+        assertEquals(405, page.statusCode());
+        assertEquals("GET, HEAD", page.headers().firstValue("Allow").orElse(null));
+        assertEquals(200, get("/verify/" + id).statusCode(), "the refused POST used nothing");
+    }
+
+    @Test
     void aHeadRequestForTheButtonPageAnswersAsItsGet() throws Exception {
         HttpResponse<Void> head = CLIENT.send(HttpRequest.newBuilder(sample.uri("/"))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
