@@ -1,6 +1,8 @@
 package dev.tollgate.servlet;
 
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
@@ -62,9 +64,43 @@ final class BufferedResponse extends HttpServletResponseWrapper {
      */
     @Override
     public void setStatus(int sc) {
-        if (!error && redirect == null && !flushedByHandler && bytes.size() <= getBufferSize()) {
+        if (!committedAsContainerWould()) {
             status = sc;
         }
+    }
+
+    /** Whether a container's response would be committed by now; what it committed would be on its way out. */
+    private boolean committedAsContainerWould() {
+        return error || redirect != null || flushedByHandler || bytes.size() > getBufferSize();
+    }
+
+    /**
+     * The handler forwards the request ({@code RequestDispatcher.forward}). The container then clears its uncommitted
+     * buffer and lets the target choose between writer and stream afresh, so nothing written before the forward goes
+     * out; that output is held here instead, and is discarded here too, or a forward to an error page (which is not
+     * charged) would send the paid content along with it. Once the container would have committed the answer, a
+     * forward fails, as the container's does.
+     */
+    void forwarding() {
+        if (committedAsContainerWould()) {
+            throw new IllegalStateException("cannot forward after the response has been committed");
+        }
+        resetBuffer();
+        writer = null;
+        writerEncoding = null;
+        stream = null;
+    }
+
+    /** The buffered response {@code response} is or wraps; null if none. */
+    static BufferedResponse in(ServletResponse response) {
+        ServletResponse r = response;
+        while (!(r instanceof BufferedResponse)) {
+            if (!(r instanceof ServletResponseWrapper w)) {
+                return null;
+            }
+            r = w.getResponse();
+        }
+        return (BufferedResponse) r;
     }
 
     @Override

@@ -1,12 +1,15 @@
 package dev.tollgate.servlet;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.io.IOException;
 
 /**
  * The request a paid handler sees. It may go asynchronous, but only into the buffer: {@code startAsync()} would
@@ -54,6 +57,31 @@ final class PaidRequest extends HttpServletRequestWrapper {
             }
             return async.context(started);
         }
+    }
+
+    /**
+     * A forward discards what the handler wrote before it, as the container discards its own uncommitted buffer (see
+     * {@link BufferedResponse#forwarding}). A forward the filter sees (one that reaches a path it is mapped to) is
+     * handled there too; this covers the others.
+     */
+    @Override
+    public RequestDispatcher getRequestDispatcher(String path) {
+        RequestDispatcher dispatcher = super.getRequestDispatcher(path);
+        if (dispatcher == null) {
+            return null;
+        }
+        return new RequestDispatcher() {
+            @Override
+            public void forward(ServletRequest request, ServletResponse response) throws ServletException, IOException {
+                buffered.forwarding();
+                dispatcher.forward(request, response);
+            }
+
+            @Override
+            public void include(ServletRequest request, ServletResponse response) throws ServletException, IOException {
+                dispatcher.include(request, response);
+            }
+        };
     }
 
     @Override

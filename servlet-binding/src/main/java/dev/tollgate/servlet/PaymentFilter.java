@@ -127,6 +127,13 @@ public class PaymentFilter implements Filter {
             return;
         }
         Object admittedBy = request.getAttribute(ADMITTED);
+        if (admittedBy != null && request.getDispatcherType() == DispatcherType.FORWARD) {
+            // A paid handler forwards: what it wrote before is discarded, as a container discards its buffer.
+            BufferedResponse buffered = BufferedResponse.in(res);
+            if (buffered != null) {
+                buffered.forwarding();
+            }
+        }
         if (admittedBy != null && admittedBy != tollgate) {
             // Paid for through another Tollgate filter of this application, at that one's terms: it pays for nothing
             // this one charges for, or overlapping filters would sell the dearer content at the cheaper price. No
