@@ -4,6 +4,7 @@ import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.gate.Completion;
 import dev.tollgate.core.gate.Decision;
 import dev.tollgate.core.gate.HttpAnswer;
+import dev.tollgate.core.gate.PaidCaching;
 import dev.tollgate.core.gate.PaymentReceipt;
 import dev.tollgate.core.gate.PaymentSession;
 import dev.tollgate.core.gate.PaymentTerms;
@@ -83,6 +84,11 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
         if (completion instanceof Completion.Deliver deliver) {
             MultivaluedMap<String, Object> headers = response.getHeaders();
             deliver.headers().forEach(headers::putSingle);
+            if (response.getStatus() < 400) {
+                // Paid for by this payer only: a shared cache must not hand it to the next client.
+                headers.putSingle(PaidCaching.HEADER,
+                        PaidCaching.forPaidAnswer(response.getHeaderString(PaidCaching.HEADER)));
+            }
             request.setProperty(PaymentReceipt.ATTRIBUTE, session.receipt());
         } else {
             replace(response, ((Completion.Withhold) completion).answer());

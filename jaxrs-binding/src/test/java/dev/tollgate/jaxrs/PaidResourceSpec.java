@@ -197,6 +197,20 @@ abstract class PaidResourceSpec extends JerseyTest {
     }
 
     @Test
+    void aPaidAnswerGoesOutPrivateSoNoSharedCacheServesItToClientsWhoDidNotPay() {
+        Response r = get("report", V1, Proofs.proof().v1());
+        assertEquals(200, r.getStatus());
+        assertEquals("private", r.getHeaderString("Cache-Control"));
+    }
+
+    @Test
+    void aPaidAnswerTheMethodMarkedCacheableBySharedCachesIsNarrowedToThePayersOwnCache() {
+        Response r = get("cacheable", V1, Proofs.proof().v1());
+        assertEquals(200, r.getStatus());
+        assertEquals("private, no-transform, max-age=600", r.getHeaderString("Cache-Control"));
+    }
+
+    @Test
     void aStreamingOutputIsProducedCompletelyBeforeItIsSettledAndDeliveredAfter() {
         AtomicInteger producedWhenSettling = new AtomicInteger(-1);
         facilitator().onSettle((ex, req) -> {

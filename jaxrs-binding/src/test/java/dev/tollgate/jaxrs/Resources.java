@@ -158,6 +158,18 @@ final class Resources {
             return Response.ok(new org.glassfish.jersey.server.ChunkedOutput<>(String.class)).build();
         }
 
+        /** Asks every cache, shared ones included, to keep its answer. */
+        @GET
+        @Path("cacheable")
+        @PaymentRequired(price = "$0.01")
+        public Response cacheable() {
+            PRODUCED.incrementAndGet();
+            jakarta.ws.rs.core.CacheControl cache = new jakarta.ws.rs.core.CacheControl();
+            cache.setMaxAge(600);
+            cache.setSMaxAge(3600);
+            return Response.ok(CONTENT).cacheControl(cache).header("Cache-Control", "public").build();
+        }
+
         @GET
         @Path("prepaid")
         @PaymentRequired(price = "$0.01", settlement = PaymentRequired.Settlement.BEFORE)

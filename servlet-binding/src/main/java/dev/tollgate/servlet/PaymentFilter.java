@@ -7,6 +7,7 @@ import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.gate.Completion;
 import dev.tollgate.core.gate.Decision;
 import dev.tollgate.core.gate.HttpAnswer;
+import dev.tollgate.core.gate.PaidCaching;
 import dev.tollgate.core.gate.PaymentReceipt;
 import dev.tollgate.core.gate.PaymentSession;
 import dev.tollgate.core.gate.UndeliveredAnswer;
@@ -252,12 +253,21 @@ public class PaymentFilter implements Filter {
         if (completion instanceof Completion.Deliver deliver) {
             request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
             deliver.headers().forEach(response::setHeader);
+            if (buffered.status() < 400) {
+                // Paid for by this payer only: a shared cache must not hand it to the next client.
+                response.setHeader(PaidCaching.HEADER, PaidCaching.forPaidAnswer(
+                        joined(response.getHeaders(PaidCaching.HEADER))));
+            }
             buffered.commitTo(response);
         } else {
             // Drop everything the handler set, headers included: none of it was paid for.
             response.reset();
             write(response, ((Completion.Withhold) completion).answer());
         }
+    }
+
+    private static String joined(java.util.Collection<String> values) {
+        return values == null || values.isEmpty() ? null : String.join(", ", values);
     }
 
     /**

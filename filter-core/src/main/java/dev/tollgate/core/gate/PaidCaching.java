@@ -1,0 +1,71 @@
+package dev.tollgate.core.gate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The {@code Cache-Control} a paid answer goes out with. A shared cache between Tollgate and its clients (a CDN, a
+ * reverse proxy) does not know that the request it forwarded carried a payment: a paid 200 without
+ * {@code Cache-Control} is stored by default (Varnish for two minutes; heuristically by any cache when it carries
+ * {@code Last-Modified}, as every static file does) and served to the next client, who never paid. So a paid answer
+ * is always {@code private}: the payer's own browser may still keep it as the handler asked.
+ */
+public final class PaidCaching {
+    /** The header this class decides. */
+    public static final String HEADER = "Cache-Control";
+
+    /** Directives that only widen (or only concern) what shared caches do, and {@code private} itself. */
+    private static final Set<String> SHARED = Set.of("public", "s-maxage", "proxy-revalidate", "private");
+
+    private PaidCaching() {
+    }
+
+    /**
+     * @param handlers the handler's {@code Cache-Control} (several headers joined with commas), or null
+     * @return the same, if it already keeps shared caches out ({@code private} or {@code no-store}); else
+     *         {@code private}, followed by the handler's directives other than those addressed to shared caches
+     *         ({@code public}, {@code s-maxage}, {@code proxy-revalidate}, a {@code private} naming fields)
+     */
+    public static String forPaidAnswer(String handlers) {
+        if (handlers == null || handlers.isBlank()) {
+            return "private";
+        }
+        List<String> kept = new ArrayList<>();
+        for (String directive : directives(handlers)) {
+            String d = directive.strip();
+            String name = d.split("=", 2)[0].strip().toLowerCase(Locale.ROOT);
+            boolean qualified = d.contains("=");
+            if ((name.equals("private") && !qualified) || name.equals("no-store")) {
+                return handlers;
+            }
+            // A qualified private="field" keeps only those fields from shared caches: the unqualified one replaces it.
+            if (!d.isEmpty() && !SHARED.contains(name)) {
+                kept.add(d);
+            }
+        }
+        kept.add(0, "private");
+        return String.join(", ", kept);
+    }
+
+    /** The comma-separated directives, a comma inside a quoted argument ({@code no-cache="a, b"}) not counting. */
+    private static List<String> directives(String value) {
+        List<String> all = new ArrayList<>();
+        boolean quoted = false;
+        int start = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\\' && quoted) {
+                i++;
+            } else if (c == ',' && !quoted) {
+                all.add(value.substring(start, i));
+                start = i + 1;
+            }
+        }
+        all.add(value.substring(start));
+        return all;
+    }
+}
