@@ -13,6 +13,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -79,6 +80,7 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
                 session.abandon(); // or the proof stays claimed until its claim expires
                 throw e;
             }
+            declaredLengthOfRendered(response);
         }
         Completion completion = session.complete(response.getStatus());
         if (completion instanceof Completion.Deliver deliver) {
@@ -92,6 +94,24 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
             request.setProperty(PaymentReceipt.ATTRIBUTE, session.receipt());
         } else {
             replace(response, ((Completion.Withhold) completion).answer());
+        }
+    }
+
+    /**
+     * A length the method declared is checked by the container only after the payment is settled: one that does not
+     * match the body (characters counted for UTF-8 bytes, say) cut the paid answer short or failed it. It is made
+     * the rendered body's (so a large download keeps its length), or, when the body is still to be encoded
+     * ({@code Content-Encoding}) or was not rendered, left to the runtime to measure.
+     */
+    private static void declaredLengthOfRendered(ContainerResponseContext response) {
+        MultivaluedMap<String, Object> headers = response.getHeaders();
+        if (!headers.containsKey(HttpHeaders.CONTENT_LENGTH)) {
+            return;
+        }
+        if (response.getEntity() instanceof byte[] body && !headers.containsKey(HttpHeaders.CONTENT_ENCODING)) {
+            headers.putSingle(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length));
+        } else {
+            headers.remove(HttpHeaders.CONTENT_LENGTH);
         }
     }
 

@@ -170,6 +170,26 @@ final class Resources {
             return Response.ok(CONTENT).cacheControl(cache).header("Cache-Control", "public").build();
         }
 
+        /** Declares a Content-Length of its own ({@code ?length=}), counted wrongly (characters, not UTF-8 bytes, say). */
+        @GET
+        @Path("declared-length")
+        @PaymentRequired(price = "$0.01")
+        public Response declaredLength(@jakarta.ws.rs.QueryParam("length") String length) {
+            PRODUCED.incrementAndGet();
+            return Response.ok(CONTENT + ": caf\u00e9 cr\u00e8me").type("text/plain; charset=UTF-8")
+                    .header("Content-Length", length).build();
+        }
+
+        /** A download larger than the runtime buffers to measure, declaring its length rightly. */
+        @GET
+        @Path("download")
+        @PaymentRequired(price = "$0.01")
+        public Response download() {
+            byte[] body = (CONTENT + "\n").repeat(2000).getBytes(StandardCharsets.US_ASCII);
+            StreamingOutput out = o -> o.write(body);
+            return Response.ok(out).type("application/octet-stream").header("Content-Length", body.length).build();
+        }
+
         @GET
         @Path("prepaid")
         @PaymentRequired(price = "$0.01", settlement = PaymentRequired.Settlement.BEFORE)

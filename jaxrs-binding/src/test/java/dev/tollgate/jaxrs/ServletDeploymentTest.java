@@ -25,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Jersey as a servlet on Jetty 12 ee10, configured only by init-params as in a web.xml: the feature is
@@ -105,6 +107,25 @@ class ServletDeploymentTest {
         assertFalse(r.body().contains(Resources.CONTENT), r.body());
         assertEquals("insufficient_funds", JSON.readTree(r.body()).path("error").asText());
         assertEquals(1, Resources.PRODUCED.get(), "produced into memory, never sent");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"3", "1000"})
+    void aPaidAnswerDeclaringAWrongContentLengthIsSentWholeWithItsRealLength(String declared) throws Exception {
+        // Unfiltered, Jetty would cut the answer short or fail it; here the payment is settled first, so the paid
+        // answer must go out whole (as the servlet filter sends a handler's answer, whatever length it declared).
+        HttpResponse<String> r = get("declared-length?length=" + declared, "X-PAYMENT", Proofs.proof().v1());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(Resources.CONTENT + ": caf\u00e9 cr\u00e8me", r.body());
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aPaidDownloadDeclaringItsRightLengthKeepsIt() throws Exception {
+        HttpResponse<String> r = get("download", "X-PAYMENT", Proofs.proof().v1());
+        assertEquals(200, r.statusCode());
+        assertEquals((Resources.CONTENT + "\n").repeat(2000), r.body());
+        assertEquals(String.valueOf(r.body().length()), r.headers().firstValue("Content-Length").orElse("chunked"));
     }
 
     @Test
