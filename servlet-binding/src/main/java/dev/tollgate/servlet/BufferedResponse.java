@@ -86,9 +86,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
             throw new IllegalStateException("cannot forward after the response has been committed");
         }
         resetBuffer();
-        writer = null;
-        writerEncoding = null;
-        stream = null;
+        forgetOutput();
     }
 
     /** The buffered response {@code response} is or wraps; null if none. */
@@ -275,13 +273,22 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         bytes.reset();
     }
 
+    /** As the Servlet specification has it, also forgets whether the writer or the stream was used. */
     @Override
     public void reset() {
         super.reset();
         resetBuffer();
+        forgetOutput();
         status = SC_OK;
         error = false;
         redirect = null;
+    }
+
+    /** The next getWriter() or getOutputStream() chooses afresh (its charset too), as after a container's reset. */
+    private void forgetOutput() {
+        writer = null;
+        writerEncoding = null;
+        stream = null;
     }
 
     /**

@@ -67,6 +67,7 @@ final class PaidServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new FailingLate()), "/late/*");
         context.addServlet(new ServletHolder(new Accented()), "/text/*");
         context.addServlet(new ServletHolder(new Accented()), "/free/text/*");
+        context.addServlet(new ServletHolder(new Resetting()), "/reset/*");
         context.addServlet(new ServletHolder(new Free()), "/free/*");
         context.addServlet(new ServletHolder(new Dispatching()), "/dispatch/*");
         server.setHandler(context);
@@ -269,6 +270,22 @@ final class PaidServer implements AutoCloseable {
             } catch (IllegalStateException e) {
                 resp.setStatus(500);
             }
+        }
+    }
+
+    /**
+     * Begins an answer with the writer, thinks better of it, resets the response and answers with the output stream,
+     * as the Servlet specification allows ("the state of calling getWriter() or getOutputStream() is also cleared").
+     */
+    private final class Resetting extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            paidHandlerRuns.incrementAndGet();
+            resp.setContentType("text/html");
+            resp.getWriter().write("<p>draft</p>");
+            resp.reset();
+            resp.setContentType("application/octet-stream");
+            resp.getOutputStream().write((PAID_MARKER + " as bytes").getBytes(StandardCharsets.US_ASCII));
         }
     }
 

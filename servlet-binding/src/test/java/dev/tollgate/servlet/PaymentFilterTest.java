@@ -59,6 +59,7 @@ class PaymentFilterTest {
                 .route("GET", "/hints/*", "$0.01")
                 .route("GET", "/text/*", "$0.01")
                 .route("GET", "/late/*", "$0.01")
+                .route("GET", "/reset/*", "$0.01")
                 .build();
     }
 
@@ -382,6 +383,16 @@ class PaymentFilterTest {
         assertEquals(200, r.statusCode());
         assertEquals(65_536, r.body().length());
         assertTrue(r.body().startsWith(PAID_MARKER));
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aHandlerThatResetsItsResponseMayAnswerWithTheStreamAfterUsingTheWriter() throws Exception {
+        HttpResponse<String> r = server.get("/reset/report", "X-PAYMENT", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(PAID_MARKER + " as bytes", r.body());
+        assertEquals("application/octet-stream", r.headers().firstValue("Content-Type").orElse(null));
         assertEquals(1, facilitator.settleRequests().size());
     }
 
