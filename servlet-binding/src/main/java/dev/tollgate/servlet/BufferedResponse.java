@@ -128,8 +128,15 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         sendError(sc, null);
     }
 
+    /**
+     * Refused, as the container refuses it, once the answer would be committed: recorded, it was settled as a paid
+     * redirect and sent in place of the content, an answer the container never gives.
+     */
     @Override
     public void sendRedirect(String location) {
+        if (committedAsContainerWould()) {
+            throw new IllegalStateException("cannot redirect after the response has been committed");
+        }
         status = SC_FOUND;
         redirect = location;
     }

@@ -68,6 +68,7 @@ final class PaidServer implements AutoCloseable {
         context.addServlet(new ServletHolder(new Accented()), "/text/*");
         context.addServlet(new ServletHolder(new Accented()), "/free/text/*");
         context.addServlet(new ServletHolder(new Resetting()), "/reset/*");
+        context.addServlet(new ServletHolder(new MovedLate()), "/moved/*");
         context.addServlet(new ServletHolder(new Free()), "/free/*");
         context.addServlet(new ServletHolder(new Dispatching()), "/dispatch/*");
         server.setHandler(context);
@@ -286,6 +287,18 @@ final class PaidServer implements AutoCloseable {
             resp.reset();
             resp.setContentType("application/octet-stream");
             resp.getOutputStream().write((PAID_MARKER + " as bytes").getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** Flushes its paid content, then redirects, which a container refuses once the answer is committed. */
+    private final class MovedLate extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            paidHandlerRuns.incrementAndGet();
+            resp.setContentType("text/plain");
+            resp.getWriter().write(PAID_MARKER);
+            resp.flushBuffer();
+            resp.sendRedirect("/premium/elsewhere");
         }
     }
 

@@ -60,6 +60,7 @@ class PaymentFilterTest {
                 .route("GET", "/text/*", "$0.01")
                 .route("GET", "/late/*", "$0.01")
                 .route("GET", "/reset/*", "$0.01")
+                .route("GET", "/moved/*", "$0.01")
                 .build();
     }
 
@@ -394,6 +395,20 @@ class PaymentFilterTest {
         assertEquals(PAID_MARKER + " as bytes", r.body());
         assertEquals("application/octet-stream", r.headers().firstValue("Content-Type").orElse(null));
         assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aRedirectAfterThePaidContentWasFlushedFailsAsInTheContainerAndChargesNothing() throws Exception {
+        // Unfiltered, the content is on its way and sendRedirect throws; the payer is never charged for a redirect.
+        String proof = Proofs.proof().v1();
+
+        HttpResponse<String> r = server.get("/moved/report", "X-PAYMENT", proof);
+
+        assertEquals(500, r.statusCode());
+        assertTrue(r.headers().firstValue("Location").isEmpty());
+        assertFalse(r.body().contains(PAID_MARKER));
+        assertEquals(0, facilitator.settleRequests().size());
+        assertEquals(200, server.get("/premium/report", "X-PAYMENT", proof).statusCode());
     }
 
     @Test
