@@ -265,6 +265,23 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         }
     }
 
+    /**
+     * Refused once content was written, as the Servlet specification has a container refuse it: the response buffer's
+     * size decides whether the content already written would have been committed, and so whether a later error status
+     * is honoured. Enlarged afterwards, a 500 set once more than the old size was written released the payment and
+     * sent that content with it, free.
+     */
+    @Override
+    public void setBufferSize(int size) {
+        if (writer != null) {
+            writer.drain();
+        }
+        if (bytes.size() > 0 || committedAsContainerWould()) {
+            throw new IllegalStateException("cannot set the buffer size after content has been written");
+        }
+        super.setBufferSize(size);
+    }
+
     @Override
     public boolean isCommitted() {
         return false;

@@ -251,7 +251,8 @@ final class PaidServer implements AutoCloseable {
 
     /**
      * Writes its paid content, which commits the container's response ({@code ?commit=flush}: it flushes;
-     * {@code ?commit=size}: it writes more than the response buffer holds), then fails and sets 500, which the
+     * {@code ?commit=size}: it writes more than the response buffer holds; {@code ?commit=grown}: that, then it tries to
+     * enlarge the buffer, which a container refuses once content was written), then fails and sets 500, which the
      * container ignores once the response is committed.
      */
     private final class FailingLate extends HttpServlet {
@@ -259,9 +260,16 @@ final class PaidServer implements AutoCloseable {
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             paidHandlerRuns.incrementAndGet();
             resp.setContentType("text/plain");
-            if ("size".equals(req.getParameter("commit"))) {
+            if (req.getParameter("commit").startsWith("size") || "grown".equals(req.getParameter("commit"))) {
                 resp.getOutputStream().write((PAID_MARKER + "\n").repeat(resp.getBufferSize() / 10)
                         .getBytes(StandardCharsets.US_ASCII));
+                if ("grown".equals(req.getParameter("commit"))) {
+                    try {
+                        resp.setBufferSize(4 * resp.getBufferSize());
+                    } catch (IllegalStateException tooLate) {
+                        // as a container answers it: the content is already on its way
+                    }
+                }
             } else {
                 resp.getWriter().write(PAID_MARKER);
                 resp.flushBuffer();
