@@ -69,8 +69,15 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** Whether a container's response would be committed by now; what it committed would be on its way out. */
+    /**
+     * Whether a container's response would be committed by now; what it committed would be on its way out. The writer's
+     * encoder holds up to 8 KiB of what the handler wrote, which the container would already count: it is drained
+     * first, or a body a little over the buffer size looked uncommitted and a late 500 sent it free.
+     */
     private boolean committedAsContainerWould() {
+        if (writer != null) {
+            writer.drain();
+        }
         return error || redirect != null || flushedByHandler || bytes.size() > getBufferSize();
     }
 
@@ -273,10 +280,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
      */
     @Override
     public void setBufferSize(int size) {
-        if (writer != null) {
-            writer.drain();
-        }
-        if (bytes.size() > 0 || committedAsContainerWould()) {
+        if (committedAsContainerWould() || bytes.size() > 0) {
             throw new IllegalStateException("cannot set the buffer size after content has been written");
         }
         super.setBufferSize(size);

@@ -252,7 +252,8 @@ final class PaidServer implements AutoCloseable {
     /**
      * Writes its paid content, which commits the container's response ({@code ?commit=flush}: it flushes;
      * {@code ?commit=size}: it writes more than the response buffer holds; {@code ?commit=grown}: that, then it tries to
-     * enlarge the buffer, which a container refuses once content was written), then fails and sets 500, which the
+     * enlarge the buffer, which a container refuses once content was written; {@code ?commit=writer}: a little more
+     * than the buffer holds, through the writer), then fails and sets 500, which the
      * container ignores once the response is committed.
      */
     private final class FailingLate extends HttpServlet {
@@ -260,7 +261,11 @@ final class PaidServer implements AutoCloseable {
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             paidHandlerRuns.incrementAndGet();
             resp.setContentType("text/plain");
-            if (req.getParameter("commit").startsWith("size") || "grown".equals(req.getParameter("commit"))) {
+            if ("writer".equals(req.getParameter("commit"))) {
+                String line = PAID_MARKER + "\n";
+                int n = resp.getBufferSize() + 100;
+                resp.getWriter().write(line.repeat(n / line.length() + 1), 0, n);
+            } else if ("size".equals(req.getParameter("commit")) || "grown".equals(req.getParameter("commit"))) {
                 resp.getOutputStream().write((PAID_MARKER + "\n").repeat(resp.getBufferSize() / 10)
                         .getBytes(StandardCharsets.US_ASCII));
                 if ("grown".equals(req.getParameter("commit"))) {

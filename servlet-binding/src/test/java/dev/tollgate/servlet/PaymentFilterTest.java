@@ -328,7 +328,7 @@ class PaymentFilterTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"flush", "size", "grown"})
+    @ValueSource(strings = {"flush", "size", "grown", "writer"})
     void anErrorStatusSetAfterThePaidContentWasCommittedLeavesTheContentPaidFor(String commit) throws Exception {
         // Unfiltered, the container ignores the late status and sends the content with 200; it is never free.
         HttpResponse<String> r = server.get("/late/report?commit=" + commit, "X-PAYMENT", Proofs.proof().v1());
