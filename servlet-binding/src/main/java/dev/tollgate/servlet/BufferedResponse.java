@@ -30,6 +30,9 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     private String errorMessage;
     private boolean error;
     private String redirect;
+    /** Set by Servlet 6.1's forms of sendRedirect: their status, and whether the written body goes with it. */
+    private int redirectStatus = SC_FOUND;
+    private boolean redirectKeepsBody;
     private boolean overflowed;
     /** The handler flushed or closed its output, which commits a container's response. */
     private boolean flushedByHandler;
@@ -146,6 +149,39 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         }
         status = SC_FOUND;
         redirect = location;
+        redirectStatus = SC_FOUND;
+        redirectKeepsBody = false;
+    }
+
+    /**
+     * Servlet 6.1's forms of {@code sendRedirect}, declared without {@code @Override} because the API this is built
+     * against is 6.0. On a 6.1 container {@link HttpServletResponseWrapper} would hand them straight to the
+     * container's response, and the redirect would go out before the payment is settled (or refused). Held like
+     * {@link #sendRedirect(String)}; sent with its status and {@code Location} as given.
+     */
+    public void sendRedirect(String location, int sc, boolean clearBuffer) {
+        sendRedirect(location);
+        if (clearBuffer) {
+            resetBuffer();
+        }
+        status = sc;
+        redirectStatus = sc;
+        redirectKeepsBody = !clearBuffer;
+    }
+
+    /** Servlet 6.1: see {@link #sendRedirect(String, int, boolean)}. */
+    public void sendRedirect(String location, int sc) {
+        sendRedirect(location, sc, true);
+    }
+
+    /** Servlet 6.1: see {@link #sendRedirect(String, int, boolean)}. */
+    public void sendRedirect(String location, boolean clearBuffer) {
+        sendRedirect(location, SC_FOUND, clearBuffer);
+    }
+
+    /** Servlet 6.1's form, kept to the writer's charset rule like {@link #setCharacterEncoding(String)}. */
+    public void setCharacterEncoding(java.nio.charset.Charset encoding) {
+        setCharacterEncoding(encoding == null ? null : encoding.name());
     }
 
     @Override
@@ -310,6 +346,8 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         status = SC_OK;
         error = false;
         redirect = null;
+        redirectStatus = SC_FOUND;
+        redirectKeepsBody = false;
     }
 
     /** The next getWriter() or getOutputStream() chooses afresh (its charset too), as after a container's reset. */
@@ -332,9 +370,17 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         if (writer != null) {
             writer.drain();
         }
-        if (redirect != null) {
+        if (redirect != null && redirectStatus == SC_FOUND && !redirectKeepsBody) {
             response.sendRedirect(redirect);
             return;
+        }
+        if (redirect != null) {
+            response.setStatus(redirectStatus);
+            response.setHeader("Location", redirect);
+            if (!redirectKeepsBody) {
+                response.setContentLength(0);
+                return;
+            }
         }
         if (error) {
             response.sendError(errorCode, errorMessage);

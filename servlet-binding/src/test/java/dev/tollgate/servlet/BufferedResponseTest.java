@@ -51,6 +51,7 @@ class BufferedResponseTest {
                         yield null;
                     }
                     case "isCommitted" -> false;
+                    case "getBufferSize" -> 8192;
                     default -> null;
                 });
     }
@@ -179,5 +180,63 @@ class BufferedResponseTest {
             }
         }
         assertEquals(8, reused); // 8 MiB of 1 MiB arrays are kept, the rest left to the collector
+    }
+
+    /** A container response that records every call that changes it, in order. */
+    private HttpServletResponse recording(java.util.List<String> calls) {
+        return (HttpServletResponse) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "isCommitted" -> false;
+                    case "getBufferSize" -> 8192;
+                    default -> {
+                        calls.add(method.getName() + (args == null ? "" : java.util.Arrays.toString(args)));
+                        yield null;
+                    }
+                });
+    }
+
+    @Test
+    void servlet61sRedirectWithAStatusIsHeldUntilTheCommitAndThenSentWithThatStatus() throws Exception {
+        // A handler on a Servlet 6.1 container calls sendRedirect(String, int, boolean), which the 6.0 wrapper does
+        // not know: unheld, the container would send the redirect before the payment is settled or refused.
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        BufferedResponse buffered = new BufferedResponse(recording(calls), 1024);
+        buffered.getOutputStream().write("paid".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        BufferedResponse.class.getMethod("sendRedirect", String.class, int.class, boolean.class)
+                .invoke(buffered, "/signed/download", 307, true);
+
+        assertEquals(java.util.List.of(), calls);
+        assertEquals(307, buffered.status());
+        buffered.commitTo(recording(calls));
+        assertEquals(java.util.List.of("setStatus[307]", "setHeader[Location, /signed/download]", "setContentLength[0]"),
+                calls);
+    }
+
+    @Test
+    void servlet61sRedirectKeepingTheBufferSendsTheBodyWithIt() throws Exception {
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        BufferedResponse buffered = new BufferedResponse(container(), 1024);
+        buffered.getOutputStream().write("see elsewhere".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        BufferedResponse.class.getMethod("sendRedirect", String.class, boolean.class).invoke(buffered, "/there", false);
+
+        assertEquals(302, buffered.status());
+        buffered.commitTo(container());
+        assertEquals("see elsewhere", sent.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(13, contentLength);
+    }
+
+    @Test
+    void servlet61sRedirectAfterTheContentWasFlushedIsRefusedAsInTheContainer() throws Exception {
+        BufferedResponse buffered = new BufferedResponse(container(), 1024);
+        buffered.getOutputStream().write('x');
+        buffered.flushBuffer();
+
+        Exception thrown = assertThrows(java.lang.reflect.InvocationTargetException.class, () ->
+                BufferedResponse.class.getMethod("sendRedirect", String.class, int.class).invoke(buffered, "/x", 303));
+
+        assertTrue(thrown.getCause() instanceof IllegalStateException);
+        assertEquals(200, buffered.status());
     }
 }
