@@ -15,7 +15,8 @@ public final class HeldClaims {
     private static final int SWEEP_EVERY = 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Held(String token, Instant until) {
+    /** A claim this instance holds: the token written beside it, and until when it holds. */
+    public record Held(String token, Instant until) {
     }
 
     private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
@@ -41,6 +42,11 @@ public final class HeldClaims {
     public String forget(String key) {
         Held h = held.remove(key);
         return h == null ? null : h.token();
+    }
+
+    /** This instance's claim of {@code key}, forgotten from now on; null if it holds none. */
+    public Held forgetHeld(String key) {
+        return held.remove(key);
     }
 
     public int size() {

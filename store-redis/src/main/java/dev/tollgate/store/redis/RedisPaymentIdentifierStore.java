@@ -54,7 +54,7 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
             // The begin may have run: the caller answers 503 and never finishes or abandons it, so the payer's retry
             // would be told "in progress" until the id lapses. Only this begin's own mark is taken away: a begin that
             // found the id taken set nothing, and the request holding it is still in progress.
-            ledger.deleteLaterIfHolds(connection, key(id), mark);
+            ledger.deleteLaterIfHolds(connection, key(id), mark, until);
             throw ledger.unavailable("payment identifier begin", e);
         }
         return existing == null ? null : parse(existing);

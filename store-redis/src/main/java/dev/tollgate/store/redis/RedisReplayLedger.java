@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A replay ledger in Redis, shared by every instance that uses the same server and key prefix.
@@ -37,6 +38,10 @@ import java.util.concurrent.TimeoutException;
  *   <li>release: a script that deletes the key only while it still holds this instance's claim token, so a
  *       settled key, or a claim someone else took after ours lapsed, is never freed.</li>
  * </ul>
+ *
+ * <p>A deletion that cannot be sent or gets no answer (a release, or the undoing of a claim or payment-identifier mark
+ * whose answer was lost) is tried again in the background every {@value #UNDO_RETRY_MILLIS} ms until it is answered
+ * or the value would have lapsed anyway: it deletes only its own value, so it is right whenever it runs.
  *
  * <p>The same connection keeps x402 v2 payment identifiers ({@link RedisPaymentIdentifierStore}) and the Code
  * intents servers created ({@link RedisCodeIntentStore}).
@@ -55,6 +60,9 @@ public final class RedisReplayLedger implements ReplayLedger {
     /** Lua: deletes KEYS[1] only while it holds ARGV[1] (a claim's, or a payment identifier's, own value). */
     private static final String DELETE_IF_HOLDS =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+    static final long UNDO_RETRY_MILLIS = 200;
+    /** Deletions waiting to be tried again at most; beyond, a value lapses at its expiry, as it always could. */
+    private static final int MAX_PENDING_UNDOS = 10_000;
 
     private final RedisClient client;
     private final RedisURI uri;
@@ -67,6 +75,7 @@ public final class RedisReplayLedger implements ReplayLedger {
     private CompletableFuture<StatefulRedisConnection<String, String>> connection;
     private long failedAtNanos;
     private volatile boolean closed;
+    private final AtomicInteger pendingUndos = new AtomicInteger();
 
     private RedisReplayLedger(RedisURI uri, String keyPrefix, Duration timeout, Duration connectTimeout) {
         this.uri = Objects.requireNonNull(uri, "uri");
@@ -110,7 +119,7 @@ public final class RedisReplayLedger implements ReplayLedger {
             // The SET may have been sent, and run: the caller answers 503 and will never release it, so it would
             // keep the proof until it lapses (a day for a proof-API payment), and the payer's retry would be told
             // "already used".
-            deleteLaterIfHolds(connection, keyPrefix + key, CLAIMED_PREFIX + token);
+            deleteLaterIfHolds(connection, keyPrefix + key, CLAIMED_PREFIX + token, until);
             throw unavailable("claim", e);
         }
         if (reply == null) {
@@ -121,15 +130,77 @@ public final class RedisReplayLedger implements ReplayLedger {
     }
 
     /**
-     * For a write that timed out but may still run: deletes {@code key} if it then holds {@code value}, this very
-     * write's. Queued on the same connection, the deletion runs after the write if that runs at all. Nobody waits
-     * for it; if it cannot be sent, the value lapses at its expiry, as it would have.
+     * For a write whose answer did not come (a timeout, or a connection that broke) but that may have run: deletes
+     * {@code key} if it then holds {@code value}, this very write's. Queued on the same connection, the deletion runs
+     * after the write if that runs at all. Nobody waits for it. If it cannot be sent (the connection is down) or gets
+     * no answer, it is tried again until Redis answers it or {@code until}, when the value lapses by itself: else the
+     * value would hold a proof (or a payment identifier) nobody will release, and its payer's retry would be refused.
      */
-    void deleteLaterIfHolds(StatefulRedisConnection<String, String> connection, String key, String value) {
+    void deleteLaterIfHolds(StatefulRedisConnection<String, String> connection, String key, String value,
+                            Instant until) {
+        undo(connection, key, value, until.toEpochMilli(), false);
+    }
+
+    /** {@code retry}: this undo is counted in {@link #pendingUndos} already. */
+    private void undo(StatefulRedisConnection<String, String> connection, String key, String value, long untilMillis,
+                      boolean retry) {
+        CompletableFuture<Long> sent;
         try {
-            connection.async().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {key}, value);
+            sent = connection.async().<Long>eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {key}, value)
+                    .toCompletableFuture();
         } catch (RuntimeException e) {
-            // Not sent: the value, if it was written, lapses at its expiry.
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((deleted, failure) -> {
+            if (failure == null) {
+                if (retry) {
+                    pendingUndos.decrementAndGet();
+                }
+            } else {
+                undoAgainLater(key, value, untilMillis, retry);
+            }
+        });
+    }
+
+    private void undoAgainLater(String key, String value, long untilMillis, boolean counted) {
+        boolean pointless = closed || System.currentTimeMillis() >= untilMillis; // it lapses by itself now
+        if (counted && pointless) {
+            pendingUndos.decrementAndGet();
+            return;
+        }
+        if (!counted && (pointless || pendingUndos.incrementAndGet() > MAX_PENDING_UNDOS)) {
+            if (!pointless) {
+                pendingUndos.decrementAndGet();
+            }
+            return; // lapses at its expiry, as it always could
+        }
+        try {
+            client.getResources().eventExecutorGroup().schedule(() -> {
+                StatefulRedisConnection<String, String> now = connectedNow();
+                if (now == null) {
+                    undoAgainLater(key, value, untilMillis, true);
+                } else {
+                    undo(now, key, value, untilMillis, true);
+                }
+            }, UNDO_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            pendingUndos.decrementAndGet(); // shutting down: lapses at its expiry
+        }
+    }
+
+    /** The connection if there is one now, without waiting; starts a new attempt when one is due, as requests do. */
+    private StatefulRedisConnection<String, String> connectedNow() {
+        synchronized (connecting) {
+            if (closed) {
+                return null;
+            }
+            if (connection.isCompletedExceptionally()
+                    && System.nanoTime() - failedAtNanos > retryDelay().toNanos()) {
+                connect();
+            }
+            StatefulRedisConnection<String, String> c =
+                    connection.isDone() && !connection.isCompletedExceptionally() ? connection.join() : null;
+            return c != null && c.isOpen() ? c : null;
         }
     }
 
@@ -145,14 +216,24 @@ public final class RedisReplayLedger implements ReplayLedger {
 
     @Override
     public void release(String key) throws LedgerUnavailableException {
-        String token = held.forget(key);
-        if (token == null) {
+        HeldClaims.Held h = held.forgetHeld(key);
+        if (h == null) {
             return; // not ours (or already ended): it lapses at its expiry
         }
+        StatefulRedisConnection<String, String> connection;
         try {
-            commands().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {keyPrefix + key},
-                    CLAIMED_PREFIX + token);
+            connection = connection();
+        } catch (LedgerUnavailableException e) {
+            undoAgainLater(keyPrefix + key, CLAIMED_PREFIX + h.token(), h.until().toEpochMilli(), false);
+            throw e;
+        }
+        try {
+            connection.sync().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {keyPrefix + key},
+                    CLAIMED_PREFIX + h.token());
         } catch (RedisException e) {
+            // Unsent, or unanswered: sent again until it is answered. Else the proof, which the payer may present
+            // again, would stay refused as "already used" until the claim lapses (a day for a proof-API payment).
+            deleteLaterIfHolds(connection, keyPrefix + key, CLAIMED_PREFIX + h.token(), h.until());
             throw unavailable("release", e);
         }
     }

@@ -1,0 +1,123 @@
+package dev.tollgate.store.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.LedgerUnavailableException;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The Redis ledger when its connection breaks: through a {@link FaultyRelay} on loopback (the shared Redis is never
+ * stopped), checked through a direct connection and a second ledger as another instance.
+ */
+class RedisConnectionFaultsTest {
+    @RegisterExtension
+    final TwoLedgers instances = new TwoLedgers();
+
+    private FaultyRelay relay;
+    private RedisClient raw;
+    private StatefulRedisConnection<String, String> direct;
+    private String prefix;
+
+    @BeforeEach
+    void open() throws Exception {
+        relay = new FaultyRelay();
+        raw = RedisClient.create(LocalRedis.URL);
+        direct = raw.connect();
+        prefix = instances.prefix();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        relay.close();
+        direct.close();
+        raw.shutdown();
+    }
+
+    private RedisReplayLedger throughRelay(Duration timeout) {
+        return RedisReplayLedger.create(relay.url(), prefix, timeout, Duration.ofSeconds(1));
+    }
+
+    private static Instant inSeconds(long s) {
+        return Instant.now().plusSeconds(s);
+    }
+
+    /** Waits up to {@code seconds} for {@code key} to be gone from Redis; whether it went. */
+    private boolean goneWithin(String key, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (direct.sync().get(prefix + key) != null) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    @Test
+    void aClaimWhoseAnswerWasLostWithItsConnectionLeavesNothingHeldOnceRedisIsReachableAgain() throws Exception {
+        try (RedisReplayLedger ledger = throughRelay(Duration.ofSeconds(1))) {
+            assertEquals(ClaimResult.CLAIMED, ledger.claim("warm-up", inSeconds(60)));
+            // The claim runs in Redis and its connection breaks before the answer arrives: the gate answers 503, and
+            // the deletion of what the claim may have written cannot be sent on a connection that is down.
+            relay.dropAnswerTo("lost-answer", 0);
+            assertThrows(LedgerUnavailableException.class, () -> ledger.claim("lost-answer", inSeconds(60)));
+
+            // Nobody holds that claim nor will release it: the payer's retry must not be "already used" for its
+            // minute (a day for a proof-API payment).
+            assertTrue(goneWithin("lost-answer", 3), "the claim was left in Redis");
+        }
+    }
+
+    @Test
+    void aPaymentIdentifierBeginWhoseAnswerWasLostWithItsConnectionLeavesTheIdFreeOnceRedisIsReachableAgain()
+            throws Exception {
+        try (RedisReplayLedger ledger = throughRelay(Duration.ofSeconds(1))) {
+            assertNull(ledger.paymentIdentifiers().begin("warm-up-0123456789", "fp", inSeconds(60)));
+            relay.dropAnswerTo("lost-0123456789ab", 0);
+            assertThrows(LedgerUnavailableException.class,
+                    () -> ledger.paymentIdentifiers().begin("lost-0123456789ab", "fp", inSeconds(60)));
+
+            // Otherwise the payer's retry is told "in progress" (409) until the id lapses.
+            assertTrue(goneWithin("payid:lost-0123456789ab", 3), "the id was left in progress");
+        }
+    }
+
+    @Test
+    void aClaimThatRanWhileItsConnectionWasDownPastTheTimeoutIsUndoneOnceRedisIsReachableAgain() throws Exception {
+        try (RedisReplayLedger ledger = throughRelay(Duration.ofMillis(500))) {
+            assertEquals(ClaimResult.CLAIMED, ledger.claim("warm-up", inSeconds(60)));
+            // The claim runs, its connection breaks, and Redis cannot be reached again for 1.5 s: the gate answers 503.
+            relay.dropAnswerTo("stuck", 1500);
+            assertThrows(LedgerUnavailableException.class, () -> ledger.claim("stuck", inSeconds(60)));
+
+            // Nobody holds that claim nor will release it: once Redis can be reached, it must go, not keep the proof
+            // for its minute (a day for a proof-API payment) while the payer is told "already used".
+            assertTrue(goneWithin("stuck", 5), "the claim was left in Redis");
+            assertEquals(ClaimResult.CLAIMED, instances.second().claim("stuck", inSeconds(60)));
+        }
+    }
+
+    @Test
+    void aReleaseThatCouldNotBeSentIsSentOnceRedisIsReachableAgain() throws Exception {
+        try (RedisReplayLedger ledger = throughRelay(Duration.ofMillis(500))) {
+            assertEquals(ClaimResult.CLAIMED, ledger.claim("to-release", inSeconds(60)));
+            relay.refuse(1500);
+            // The handler failed, nothing was settled: the payer may present the proof again, once Redis is back,
+            // not only after the claim lapses (a day for a proof-API payment, which the payer has made).
+            assertThrows(LedgerUnavailableException.class, () -> ledger.release("to-release"));
+
+            assertTrue(goneWithin("to-release", 5), "the released claim was left in Redis");
+        }
+    }
+}
