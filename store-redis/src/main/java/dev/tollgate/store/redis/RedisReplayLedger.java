@@ -9,6 +9,7 @@ import dev.tollgate.core.ledger.PaymentIdentifierStore;
 import dev.tollgate.core.ledger.ReplayLedger;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -22,9 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,7 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Every command has a timeout. The connection is made in the background and re-made by Lettuce when it
  * drops; while there is none, commands are refused at once rather than queued, so the gate answers 503 quickly
- * instead of holding requests. The ledger needs Redis 6.2 or later ({@code PXAT}).
+ * instead of holding requests. A connection that stops answering (a PING after a timeout gets no answer either) is
+ * replaced, since one whose route was lost would otherwise be kept until the operating system gives it up. The ledger needs Redis 6.2 or later ({@code PXAT}).
  */
 public final class RedisReplayLedger implements ReplayLedger {
     public static final String DEFAULT_KEY_PREFIX = "tollgate:";
@@ -76,6 +80,7 @@ public final class RedisReplayLedger implements ReplayLedger {
     private long failedAtNanos;
     private volatile boolean closed;
     private final AtomicInteger pendingUndos = new AtomicInteger();
+    private final AtomicBoolean probing = new AtomicBoolean();
 
     private RedisReplayLedger(RedisURI uri, String keyPrefix, Duration timeout, Duration connectTimeout) {
         this.uri = Objects.requireNonNull(uri, "uri");
@@ -318,6 +323,47 @@ public final class RedisReplayLedger implements ReplayLedger {
         }
     }
 
+    /**
+     * A command got no answer in time: the connection may be dead without knowing it (its route lost to a NAT or
+     * firewall that forgot it, a host gone without a reset). Lettuce would keep it, every command timing out, until
+     * the operating system gives up retransmitting, a quarter of an hour on Linux. So it is asked for a PING; if
+     * that gets no answer within the timeout either, the connection is replaced by a new one. A Redis that is slow
+     * rather than gone costs a reconnection, and was failing every request anyway.
+     */
+    private void probe() {
+        StatefulRedisConnection<String, String> current = connectedNow();
+        if (current == null || !probing.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture<String> ping;
+        try {
+            ping = current.async().ping().toCompletableFuture();
+        } catch (RuntimeException e) {
+            probing.set(false);
+            return;
+        }
+        ping.whenComplete((pong, failure) -> {
+            probing.set(false);
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof RedisCommandTimeoutException) {
+                replace(current);
+            }
+        });
+    }
+
+    /** Drops {@code dead}, if it is still the connection in use, for a new one (made in the background). */
+    private void replace(StatefulRedisConnection<String, String> dead) {
+        synchronized (connecting) {
+            if (closed || !connection.isDone() || connection.isCompletedExceptionally() || connection.join() != dead) {
+                return;
+            }
+            connect();
+        }
+        // Its unanswered commands fail now; the deletions among them are tried again on the new connection.
+        dead.closeAsync();
+    }
+
     /** Called holding {@code connecting}. */
     private void connect() {
         CompletableFuture<StatefulRedisConnection<String, String>> attempt =
@@ -338,6 +384,9 @@ public final class RedisReplayLedger implements ReplayLedger {
     }
 
     LedgerUnavailableException unavailable(String what, Throwable cause) {
+        if (cause instanceof RedisCommandTimeoutException) {
+            probe();
+        }
         return new LedgerUnavailableException("Redis ledger at " + uri.getHost() + ":" + uri.getPort()
                 + " unavailable (" + what + "): " + cause, cause);
     }

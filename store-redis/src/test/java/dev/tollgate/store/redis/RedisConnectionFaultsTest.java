@@ -109,6 +109,28 @@ class RedisConnectionFaultsTest {
     }
 
     @Test
+    void aConnectionThatWentSilentIsReplacedSoThatTheLedgerComesBackWithinSeconds() throws Exception {
+        try (RedisReplayLedger ledger = throughRelay(Duration.ofMillis(300))) {
+            assertEquals(ClaimResult.CLAIMED, ledger.claim("warm-up", inSeconds(60)));
+            relay.silence();
+            assertThrows(LedgerUnavailableException.class, () -> ledger.claim("silent-0", inSeconds(60)));
+
+            // Redis and the route to it are fine for a new connection; the old one would be given up by the operating
+            // system only after many minutes of retransmissions, each request answered 503 meanwhile.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            ClaimResult result = null;
+            for (int i = 1; result == null && System.nanoTime() < deadline; i++) {
+                try {
+                    result = ledger.claim("silent-" + i, inSeconds(60));
+                } catch (LedgerUnavailableException e) {
+                    Thread.sleep(100);
+                }
+            }
+            assertEquals(ClaimResult.CLAIMED, result, "still unavailable 5 s after the connection went silent");
+        }
+    }
+
+    @Test
     void aReleaseThatCouldNotBeSentIsSentOnceRedisIsReachableAgain() throws Exception {
         try (RedisReplayLedger ledger = throughRelay(Duration.ofMillis(500))) {
             assertEquals(ClaimResult.CLAIMED, ledger.claim("to-release", inSeconds(60)));
