@@ -348,6 +348,10 @@ public final class JdbcReplayLedger implements ReplayLedger {
                     break;
                 }
                 try (c; Statement s = c.createStatement()) {
+                    if (!c.getAutoCommit()) {
+                        // As for every statement here: else the pool rolls the DDL back when the connection returns.
+                        c.setAutoCommit(true);
+                    }
                     s.setQueryTimeout(queryTimeoutSeconds);
                     for (String statement : ddl(table)) {
                         s.execute(statement);
