@@ -336,7 +336,8 @@ public final class JdbcReplayLedger implements ReplayLedger {
                         + " a moment ago; retrying shortly", null);
             }
             SQLException last = null;
-            // Two instances starting together may both create: one of them loses a catalog race, then finds it made.
+            // Instances of this version take turns (runDdl); one of an older version starting at the same time may
+            // still make a statement lose a catalog race, and the next attempt then finds that made.
             for (int attempt = 0; attempt < 3 && !tableReady; attempt++) {
                 Connection c;
                 try {
@@ -347,15 +348,8 @@ public final class JdbcReplayLedger implements ReplayLedger {
                     last = e;
                     break;
                 }
-                try (c; Statement s = c.createStatement()) {
-                    if (!c.getAutoCommit()) {
-                        // As for every statement here: else the pool rolls the DDL back when the connection returns.
-                        c.setAutoCommit(true);
-                    }
-                    s.setQueryTimeout(queryTimeoutSeconds);
-                    for (String statement : ddl(table)) {
-                        s.execute(statement);
-                    }
+                try (c) {
+                    runDdl(c);
                     tableReady = true;
                 } catch (SQLException e) {
                     last = e;
@@ -364,6 +358,50 @@ public final class JdbcReplayLedger implements ReplayLedger {
             if (!tableReady) {
                 tableFailedAtNanos = System.nanoTime();
                 throw new LedgerUnavailableException("JDBC ledger could not create table " + table + ": " + last, last);
+            }
+        }
+    }
+
+    /**
+     * The shipped DDL in one transaction, committed here (a pool's connection may not auto-commit, and would roll it
+     * back on return), behind a transaction-scoped advisory lock on the table's name. PostgreSQL's
+     * {@code IF NOT EXISTS} does not make concurrent creation safe: two instances starting together both find the
+     * table (or an index) missing, and the slower fails on the catalog's unique index (23505); with six statements
+     * an instance could lose three such races in a row and start without its table. With the lock the instances
+     * take turns, and each after the first finds everything made. A database without advisory locks runs the DDL
+     * without one.
+     */
+    private void runDdl(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.setQueryTimeout(queryTimeoutSeconds);
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                lock.setQueryTimeout(queryTimeoutSeconds);
+                // Unquoted names are folded to lower case: Ledger and ledger are one table.
+                lock.setString(1, "tollgate-ledger-ddl:" + table.toLowerCase(java.util.Locale.ROOT));
+                lock.execute();
+            } catch (SQLException e) {
+                if (!"42883".equals(e.getSQLState())) { // undefined_function: no advisory locks here
+                    throw e;
+                }
+                c.rollback();
+            }
+            for (String statement : ddl(table)) {
+                s.execute(statement);
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is broken: nothing was committed
+            }
+            throw e;
+        } finally {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // a broken connection; the pool discards it
             }
         }
     }

@@ -51,4 +51,49 @@ class JdbcTableCreationTest {
             assertEquals(ClaimResult.DUPLICATE, ledger.claim("k", Instant.now().plusSeconds(60)));
         }
     }
+
+    /** Instances of one deployment start together; each must find the table made, whichever made it. */
+    @Test
+    void eightInstancesStartingAtOnceAllFindTheTableReady() throws Exception {
+        int instances = 8;
+        List<HikariDataSource> pools = new ArrayList<>();
+        List<JdbcReplayLedger> ledgers = new ArrayList<>();
+        ExecutorService starters = Executors.newFixedThreadPool(instances);
+        try {
+            for (int i = 0; i < instances; i++) {
+                pools.add(LocalPostgres.pool(2));
+            }
+            for (int round = 0; round < 3; round++) {
+                String t = LocalPostgres.uniqueTable();
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<JdbcReplayLedger>> started = new ArrayList<>();
+                for (HikariDataSource pool : pools) {
+                    started.add(starters.submit(() -> {
+                        go.await();
+                        return JdbcReplayLedger.builder(pool).table(t).createTable(true).build();
+                    }));
+                }
+                go.countDown();
+                try {
+                    int claimed = 0;
+                    for (int i = 0; i < instances; i++) {
+                        JdbcReplayLedger ledger = started.get(i).get();
+                        ledgers.add(ledger);
+                        claimed += ledger.claim("k" + i, Instant.now().plusSeconds(60)) == ClaimResult.CLAIMED ? 1 : 0;
+                    }
+                    assertEquals(instances, claimed, "round " + round);
+                } finally {
+                    LocalPostgres.dropLedgerTables(t);
+                }
+            }
+        } finally {
+            starters.shutdownNow();
+            for (JdbcReplayLedger l : ledgers) {
+                l.close();
+            }
+            for (HikariDataSource p : pools) {
+                p.close();
+            }
+        }
+    }
 }
