@@ -123,6 +123,38 @@ public abstract class SharedReplayLedgerContract<L extends ReplayLedger> {
         assertEquals(ClaimResult.DUPLICATE, ledger.claim("slow", inSeconds(60)));
     }
 
+    /**
+     * A key is whatever the gate makes of a proof or of a facilitator's transaction id: any characters, any length.
+     * Each must be held as itself, never refused as a store failure (a 503, or with {@code ledger.onUnavailable=open}
+     * an admission without replay protection for every copy of it).
+     */
+    @Test
+    void keysOfAnyCharactersAndAnyLengthAreHeldEachAsItself() throws Exception {
+        StringBuilder random = new StringBuilder();
+        java.util.Random r = new java.util.Random(7);
+        while (random.length() < 6000) {
+            random.append(Integer.toHexString(r.nextInt()));
+        }
+        List<String> keys = List.of("nul\u0000a", "nul\u0000b", "'; DROP TABLE x; --", "a\r\nDEL b", "* ?[]{}",
+                "cl\u00e9 \u043a\u043b\u044e\u0447 \ud83d\ude00", random + "1", random + "2", "");
+        for (String key : keys) {
+            assertEquals(ClaimResult.CLAIMED, ledger.claim(key, inSeconds(60)), "claim of " + describe(key));
+        }
+        for (String key : keys) {
+            assertEquals(ClaimResult.DUPLICATE, other.claim(key, inSeconds(60)), "second claim of " + describe(key));
+            assertEquals(Hold.CLAIMED, other.hold(key), "hold of " + describe(key));
+        }
+        ledger.release(keys.get(0));
+        ledger.settled(keys.get(6), inSeconds(60));
+        assertEquals(ClaimResult.CLAIMED, other.claim(keys.get(0), inSeconds(60)));
+        assertEquals(Hold.SETTLED, other.hold(keys.get(6)));
+        assertEquals(ClaimResult.DUPLICATE, other.claim(keys.get(1), inSeconds(60)));
+    }
+
+    private static String describe(String key) {
+        return key.length() > 40 ? "a key of " + key.length() + " characters" : "\"" + key.replace("\u0000", "\\0") + "\"";
+    }
+
     @Test
     void anInstanceCannotReleaseAClaimItDoesNotHold() throws Exception {
         assertEquals(ClaimResult.CLAIMED, ledger.claim("mine", inSeconds(60)));

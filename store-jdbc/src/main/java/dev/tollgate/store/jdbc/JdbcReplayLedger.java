@@ -57,6 +57,8 @@ public final class JdbcReplayLedger implements ReplayLedger {
     public static final int DEFAULT_PURGE_BATCH = 1000;
 
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    /** The longest key, in UTF-8 bytes, kept as itself ({@link #stored}); PostgreSQL's btree takes about 2,700. */
+    static final int MAX_PLAIN_KEY_BYTES = 1024;
     /** The longest name made from the table's ({@link #ddl}): its Code intents' expiry index. */
     static final String LONGEST_DERIVED_SUFFIX = "_code_intent_expires_at_idx";
     /** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1); the pattern allows ASCII only. */
@@ -133,7 +135,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
     public ClaimResult claim(String key, Instant until) throws LedgerUnavailableException {
         String token = HeldClaims.newToken();
         int changed = update("claim", claimSql, ps -> {
-            ps.setString(1, key);
+            ps.setString(1, stored(key));
             ps.setString(2, token);
             ps.setObject(3, timestamp(until));
         }, () -> undoClaim(key, token));
@@ -145,6 +147,25 @@ public final class JdbcReplayLedger implements ReplayLedger {
     }
 
     /**
+     * The text a key is kept as. A key is whatever the gate makes of a proof or of a facilitator's transaction id,
+     * and {@code proof_key} cannot hold every string: PostgreSQL's text refuses NUL, and its btree index an entry of
+     * more than about 2,700 bytes. Either failed the claim as if the database were down (503; with
+     * {@code ledger.onUnavailable=open}, every copy of the proof admitted without replay protection). Such a key is
+     * kept as {@code sha256:} and the hex SHA-256 of its UTF-8; every other key as itself, as before, so instances
+     * of earlier versions keep sharing the table (they could store neither kind).
+     */
+    static String stored(String key) {
+        if (key.indexOf('\0') < 0 && key.length() <= MAX_PLAIN_KEY_BYTES / 3) {
+            return key; // at most three UTF-8 bytes per char
+        }
+        byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+        if (key.indexOf('\0') < 0 && utf8.length <= MAX_PLAIN_KEY_BYTES) {
+            return key;
+        }
+        return "sha256:" + dev.tollgate.core.Sha256.hex(utf8);
+    }
+
+    /**
      * A claim statement that was sent and then failed may have committed all the same (the connection broke
      * while its answer was on the way): the caller answers 503 and will never release it, so it would keep the
      * proof until it lapses (a day for a proof-API payment) and the payer's retry would be told "already used".
@@ -152,7 +173,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
      */
     private void undoClaim(String key, String token) {
         updateQuietly("claim undo", releaseSql, ps -> {
-            ps.setString(1, key);
+            ps.setString(1, stored(key));
             ps.setString(2, token);
         });
     }
@@ -173,7 +194,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
     public void settled(String key, Instant until) throws LedgerUnavailableException {
         held.forget(key);
         update("settled", settledSql, ps -> {
-            ps.setString(1, key);
+            ps.setString(1, stored(key));
             ps.setObject(2, timestamp(until));
         });
     }
@@ -185,14 +206,14 @@ public final class JdbcReplayLedger implements ReplayLedger {
             return; // not ours (or already ended): it lapses at its expiry
         }
         update("release", releaseSql, ps -> {
-            ps.setString(1, key);
+            ps.setString(1, stored(key));
             ps.setString(2, token);
         });
     }
 
     @Override
     public Hold hold(String key) throws LedgerUnavailableException {
-        String state = queryOne("hold", holdSql, ps -> ps.setString(1, key), rs -> rs.getString(1));
+        String state = queryOne("hold", holdSql, ps -> ps.setString(1, stored(key)), rs -> rs.getString(1));
         if (state == null) {
             return Hold.NONE;
         }
