@@ -59,7 +59,7 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
                 ps.setString(1, id);
                 ps.setString(2, mark);
                 ps.setObject(3, JdbcReplayLedger.timestamp(until));
-            }, () -> abandonQuietly(id, mark));
+            }, () -> abandonQuietly(id, mark, until));
             if (taken == 1) {
                 return null;
             }
@@ -87,11 +87,11 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
      * finishes or abandons it, so the payer's retry would be told "in progress" until the id lapses. Only this begin's
      * own mark is deleted: a begin that found the id taken wrote nothing, and the request holding it goes on.
      */
-    private void abandonQuietly(String id, String mark) {
+    private void abandonQuietly(String id, String mark, Instant until) {
         ledger.updateQuietly("payment identifier abandon", abandonMarkSql, ps -> {
             ps.setString(1, id);
             ps.setString(2, mark);
-        });
+        }, until);
     }
 
     @Override

@@ -39,7 +39,8 @@ import javax.sql.DataSource;
  *       or an expired row is taken atomically, a live row is left alone (no row changed: duplicate);</li>
  *   <li>settled: an upsert to state {@code s}, keeping the later expiry, so a settled payment is remembered even
  *       if its claim lapsed or was purged meanwhile;</li>
- *   <li>release: deletes the row only while it is still this instance's claim (state and claim token);</li>
+ *   <li>release: deletes the row only while it is still this instance's claim (state and claim token); one that
+ *       fails is made again in the background once the database is back ({@link #updateQuietly});</li>
  *   <li>purge: deletes expired rows at most {@code purgeBatch} per statement, on a schedule if asked.</li>
  * </ul>
  *
@@ -57,6 +58,9 @@ public final class JdbcReplayLedger implements ReplayLedger {
     public static final int DEFAULT_PURGE_BATCH = 1000;
 
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+    static final long UNDO_RETRY_MILLIS = 500;
+    /** Deletions waiting to be tried again at most; beyond, a row lapses at its expiry, as it always could. */
+    private static final int MAX_PENDING_RETRIES = 10_000;
     /** The longest key, in UTF-8 bytes, kept as itself ({@link #stored}); PostgreSQL's btree takes about 2,700. */
     static final int MAX_PLAIN_KEY_BYTES = 1024;
     /** The longest name made from the table's ({@link #ddl}): its Code intents' expiry index. */
@@ -81,6 +85,10 @@ public final class JdbcReplayLedger implements ReplayLedger {
     private final JdbcPaymentIdentifierStore identifiers;
     private final JdbcCodeIntentStore intents;
     private volatile boolean tableReady;
+    private volatile boolean closed;
+    private final Object retrying = new Object();
+    private ScheduledExecutorService retrier;
+    private final java.util.concurrent.atomic.AtomicInteger pendingRetries = new java.util.concurrent.atomic.AtomicInteger();
     private long tableFailedAtNanos;
 
     private JdbcReplayLedger(Builder b) {
@@ -138,7 +146,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
             ps.setString(1, stored(key));
             ps.setString(2, token);
             ps.setObject(3, timestamp(until));
-        }, () -> undoClaim(key, token));
+        }, () -> undoClaim(key, token, until));
         if (changed == 0) {
             return ClaimResult.DUPLICATE;
         }
@@ -171,22 +179,71 @@ public final class JdbcReplayLedger implements ReplayLedger {
      * proof until it lapses (a day for a proof-API payment) and the payer's retry would be told "already used".
      * It is deleted at once, on another connection, if it is there with this very token.
      */
-    private void undoClaim(String key, String token) {
+    private void undoClaim(String key, String token, Instant until) {
         updateQuietly("claim undo", releaseSql, ps -> {
             ps.setString(1, stored(key));
             ps.setString(2, token);
-        });
+        }, until);
     }
 
     /**
-     * An update that undoes a write whose answer was lost: if it fails too, what that write left lapses at its expiry,
-     * as it would have, and the caller's own failure is what it reports.
+     * A deletion of this ledger's own row (a claim or payment-identifier mark by its token, a release): made now or,
+     * if the database cannot be reached, again every {@value #UNDO_RETRY_MILLIS} ms on a background thread until it
+     * is made or {@code until} passes, when the row lapses by itself. It deletes only its own row, so it is right
+     * whenever it runs; without it, the row would hold a proof nobody will release until it lapses (a day for a
+     * proof-API payment). The caller's own failure is what it reports.
      */
-    void updateQuietly(String what, String sql, Binder binder) {
+    void updateQuietly(String what, String sql, Binder binder, Instant until) {
         try {
             update(what, sql, binder);
         } catch (LedgerUnavailableException e) {
-            // lapses at its expiry
+            retryLater(what, sql, binder, until, false);
+        }
+    }
+
+    private void retryLater(String what, String sql, Binder binder, Instant until, boolean counted) {
+        boolean pointless = closed || !until.isAfter(Instant.now()); // it lapses by itself now
+        if (counted && pointless) {
+            pendingRetries.decrementAndGet();
+            return;
+        }
+        if (!counted && (pointless || pendingRetries.incrementAndGet() > MAX_PENDING_RETRIES)) {
+            if (!pointless) {
+                pendingRetries.decrementAndGet();
+            }
+            return; // lapses at its expiry, as it always could
+        }
+        try {
+            retrier().schedule(() -> {
+                if (closed || !until.isAfter(Instant.now())) {
+                    pendingRetries.decrementAndGet();
+                    return;
+                }
+                try {
+                    update(what, sql, binder);
+                    pendingRetries.decrementAndGet();
+                } catch (LedgerUnavailableException e) {
+                    retryLater(what, sql, binder, until, true);
+                }
+            }, UNDO_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            pendingRetries.decrementAndGet(); // closed meanwhile: lapses at its expiry
+        }
+    }
+
+    private ScheduledExecutorService retrier() {
+        synchronized (retrying) {
+            if (closed) {
+                throw new java.util.concurrent.RejectedExecutionException("closed");
+            }
+            if (retrier == null) {
+                retrier = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "tollgate-ledger-undo");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            return retrier;
         }
     }
 
@@ -201,14 +258,20 @@ public final class JdbcReplayLedger implements ReplayLedger {
 
     @Override
     public void release(String key) throws LedgerUnavailableException {
-        String token = held.forget(key);
-        if (token == null) {
+        HeldClaims.Held h = held.forgetHeld(key);
+        if (h == null) {
             return; // not ours (or already ended): it lapses at its expiry
         }
-        update("release", releaseSql, ps -> {
+        Binder binder = ps -> {
             ps.setString(1, stored(key));
-            ps.setString(2, token);
-        });
+            ps.setString(2, h.token());
+        };
+        try {
+            update("release", releaseSql, binder);
+        } catch (LedgerUnavailableException e) {
+            retryLater("release", releaseSql, binder, h.until(), false);
+            throw e;
+        }
     }
 
     @Override
@@ -297,8 +360,14 @@ public final class JdbcReplayLedger implements ReplayLedger {
     /** Stops the purge schedule. A DataSource handed in belongs to the caller and stays open. */
     @Override
     public void close() {
+        closed = true;
         if (purger != null) {
             purger.shutdownNow();
+        }
+        synchronized (retrying) {
+            if (retrier != null) {
+                retrier.shutdownNow();
+            }
         }
         if (resources != null) {
             try {

@@ -15,12 +15,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * A loopback TCP relay in front of the local PostgreSQL that, once armed with a piece of SQL, lets the next
  * statement containing it through and then drops its connection as the answer comes back: the statement has run
  * (and, in autocommit, committed, since PostgreSQL answers an implicit transaction after committing it) while the
- * client sees a broken connection. Other connections and the server's other users are not affected.
+ * client sees a broken connection. It can also refuse connections for a while, as a database that is down does.
+ * Other connections and the server's other users are not affected.
  */
 final class CuttingRelay implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> armed = new AtomicReference<>();
+    private volatile long refuseUntilNanos;
+    private volatile long refuseMillisAfterCut;
 
     CuttingRelay() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -28,6 +31,10 @@ final class CuttingRelay implements AutoCloseable {
             try {
                 while (true) {
                     Socket client = server.accept();
+                    if (System.nanoTime() - refuseUntilNanos < 0) {
+                        client.close();
+                        continue;
+                    }
                     Socket postgres = new Socket("127.0.0.1", 5432);
                     sockets.add(client);
                     sockets.add(postgres);
@@ -47,7 +54,21 @@ final class CuttingRelay implements AutoCloseable {
 
     /** The next statement whose text contains {@code sql} loses its connection as its answer arrives. */
     void cutAfter(String sql) {
+        cutAfter(sql, 0);
+    }
+
+    /** As {@link #cutAfter(String)}, and no connection is accepted for {@code refuseMillis} after the cut. */
+    void cutAfter(String sql, long refuseMillis) {
+        refuseMillisAfterCut = refuseMillis;
         armed.set(sql);
+    }
+
+    /** Cuts every connection open now and accepts none for {@code millis}. */
+    void refuse(long millis) throws IOException {
+        refuseUntilNanos = System.nanoTime() + millis * 1_000_000L;
+        for (Socket s : sockets) {
+            s.close();
+        }
     }
 
     private void relay(Socket from, Socket to, boolean[] cut, boolean requests) {
@@ -66,6 +87,7 @@ final class CuttingRelay implements AutoCloseable {
                 } else {
                     synchronized (cut) {
                         if (cut[0]) {
+                            refuseUntilNanos = System.nanoTime() + refuseMillisAfterCut * 1_000_000L;
                             from.close();
                             to.close();
                             return;

@@ -77,6 +77,52 @@ class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> 
     }
 
     @Test
+    void aClaimWhoseAnswerWasLostWhileTheDatabaseThenWentAwayIsDeletedOnceItIsBack() throws Exception {
+        try (CuttingRelay relay = new CuttingRelay()) {
+            PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
+            direct.setUrl(relay.url());
+            try (JdbcReplayLedger cut = JdbcReplayLedger.builder(direct).table(table).build()) {
+                // The row is committed, the connection breaks, and the database cannot be reached for 1.5 s: the
+                // deletion of the row cannot be made at once.
+                relay.cutAfter("INSERT INTO " + table + " AS l", 1500);
+                assertThrows(LedgerUnavailableException.class, () -> cut.claim("lost-then-down", inSeconds(60)));
+
+                assertTrue(goneWithin("lost-then-down", 6), "the claim was left in the table");
+                assertEquals(ClaimResult.CLAIMED, other.claim("lost-then-down", inSeconds(60)));
+            }
+        }
+    }
+
+    @Test
+    void aReleaseThatFailedIsMadeOnceTheDatabaseIsBack() throws Exception {
+        try (CuttingRelay relay = new CuttingRelay()) {
+            PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
+            direct.setUrl(relay.url());
+            try (JdbcReplayLedger ledgerThroughRelay = JdbcReplayLedger.builder(direct).table(table).build()) {
+                assertEquals(ClaimResult.CLAIMED, ledgerThroughRelay.claim("to-release", inSeconds(60)));
+                relay.refuse(1500);
+                // Nothing was settled: the payer may present the proof again once the database is back, not only
+                // after the claim lapses (a day for a proof-API payment, which the payer has made).
+                assertThrows(LedgerUnavailableException.class, () -> ledgerThroughRelay.release("to-release"));
+
+                assertTrue(goneWithin("to-release", 6), "the released claim was left in the table");
+            }
+        }
+    }
+
+    /** Waits up to {@code seconds} for the row of {@code key} to be gone; whether it went. */
+    private boolean goneWithin(String key, long seconds) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (LocalPostgres.count("SELECT count(*) FROM " + table + " WHERE proof_key = '" + key + "'") > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    @Test
     void purgeDeletesExpiredRowsInBoundedBatchesAndLeavesLiveOnes() throws Exception {
         LocalPostgres.execute("INSERT INTO " + table + " (proof_key, state, expires_at)"
                 + " SELECT 'old-' || g, 's', now() - interval '1 minute' FROM generate_series(1, 2500) g");
