@@ -1,8 +1,11 @@
 package dev.tollgate.core.ledger;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,16 +13,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The claims this instance holds, each with a random token written to the store beside it. A release deletes
  * the key only while it still carries this token: a claim that lapsed and was taken again (here or by another
  * instance) is never freed by the first holder's late release. Shared by the store-backed ledgers.
+ *
+ * <p>One instance may hold a key twice: a slow request's claim lapsed, and another request here claimed the same
+ * proof again. A release does not say which request it ends, so each ends the oldest claim of the key: its token,
+ * which the store no longer holds, deletes nothing while the newer claim is still held, and the last release
+ * frees the key. A request that ends first may therefore leave the key held until the other ends too, never free
+ * it under a request still working.
  */
 public final class HeldClaims {
     private static final int SWEEP_EVERY = 1024;
+    /**
+     * A claim whose time is up still stands for a request that will release or settle it, and must keep its place
+     * in line; only long after is it taken for a session that never ended.
+     */
+    private static final Duration FORGOTTEN_AFTER = Duration.ofMinutes(10);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A claim this instance holds: the token written beside it, and until when it holds. */
     public record Held(String token, Instant until) {
     }
 
-    private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+    /** Per key, its claims here, oldest first. */
+    private final ConcurrentHashMap<String, List<Held>> held = new ConcurrentHashMap<>();
     private final AtomicInteger sinceSweep = new AtomicInteger();
 
     public static String newToken() {
@@ -32,24 +47,43 @@ public final class HeldClaims {
         if (sinceSweep.incrementAndGet() >= SWEEP_EVERY) {
             sinceSweep.set(0);
             // A session that never ended must not pin memory beyond its claim's life.
-            Instant now = Instant.now();
-            held.values().removeIf(h -> h.until().isBefore(now));
+            Instant old = Instant.now().minus(FORGOTTEN_AFTER);
+            for (String k : held.keySet()) {
+                held.computeIfPresent(k, (x, claims) -> {
+                    List<Held> live = claims.stream().filter(h -> !h.until().isBefore(old)).toList();
+                    return live.isEmpty() ? null : live;
+                });
+            }
         }
-        held.put(key, new Held(token, until));
+        Held h = new Held(token, until);
+        held.compute(key, (k, claims) -> {
+            if (claims == null) {
+                return List.of(h);
+            }
+            List<Held> more = new ArrayList<>(claims);
+            more.add(h);
+            return List.copyOf(more);
+        });
     }
 
-    /** The token of this instance's claim of {@code key}, forgotten from now on; null if it holds none. */
+    /** The token of this instance's oldest claim of {@code key}, forgotten from now on; null if it holds none. */
     public String forget(String key) {
-        Held h = held.remove(key);
+        Held h = forgetHeld(key);
         return h == null ? null : h.token();
     }
 
-    /** This instance's claim of {@code key}, forgotten from now on; null if it holds none. */
+    /** This instance's oldest claim of {@code key}, forgotten from now on; null if it holds none. */
     public Held forgetHeld(String key) {
-        return held.remove(key);
+        Held[] oldest = {null};
+        held.computeIfPresent(key, (k, claims) -> {
+            oldest[0] = claims.get(0);
+            return claims.size() == 1 ? null : List.copyOf(claims.subList(1, claims.size()));
+        });
+        return oldest[0];
     }
 
+    /** Claims held, a key held twice counting twice. */
     public int size() {
-        return held.size();
+        return held.values().stream().mapToInt(List::size).sum();
     }
 }

@@ -155,6 +155,30 @@ public abstract class SharedReplayLedgerContract<L extends ReplayLedger> {
         return key.length() > 40 ? "a key of " + key.length() + " characters" : "\"" + key.replace("\u0000", "\\0") + "\"";
     }
 
+    /**
+     * A slow request's claim lapsed and another request on the same instance claimed the proof again: the slow one's
+     * late release (its handler failed) must not free the claim the other still works under.
+     */
+    @Test
+    void aLateReleaseDoesNotFreeAClaimThatTheSameInstanceTookAfterOursLapsed() throws Exception {
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("slow", Instant.now().plusMillis(200)));
+        Thread.sleep(350);
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("slow", inSeconds(60)));
+        ledger.release("slow");
+        assertEquals(ClaimResult.DUPLICATE, other.claim("slow", inSeconds(60)));
+    }
+
+    @Test
+    void aKeyClaimedTwiceByOneInstanceIsFreeOnceBothItsRequestsReleasedIt() throws Exception {
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("twice", Instant.now().plusMillis(200)));
+        Thread.sleep(350);
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("twice", inSeconds(60)));
+        ledger.release("twice");
+        ledger.release("twice");
+        assertEquals(ClaimResult.CLAIMED, other.claim("twice", inSeconds(60)));
+        assertEquals(0, heldClaims());
+    }
+
     @Test
     void anInstanceCannotReleaseAClaimItDoesNotHold() throws Exception {
         assertEquals(ClaimResult.CLAIMED, ledger.claim("mine", inSeconds(60)));
