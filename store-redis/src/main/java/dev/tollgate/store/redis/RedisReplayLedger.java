@@ -19,6 +19,9 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -68,6 +71,7 @@ public final class RedisReplayLedger implements ReplayLedger {
     /** Deletions waiting to be tried again at most; beyond, a value lapses at its expiry, as it always could. */
     private static final int MAX_PENDING_UNDOS = 10_000;
 
+    private final ClientResources resources;
     private final RedisClient client;
     private final RedisURI uri;
     private final String keyPrefix;
@@ -87,7 +91,13 @@ public final class RedisReplayLedger implements ReplayLedger {
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
         this.connectTimeout = positive(connectTimeout, "connectTimeout");
         uri.setTimeout(positive(timeout, "timeout"));
-        this.client = RedisClient.create();
+        // Lettuce's own reconnection backs off exponentially to 30 s apart: after an outage of half a minute, every
+        // paid request would get 503 for up to another 30 s although Redis answered again. Here the attempts are at
+        // most retryDelay() apart, as after a failed first connection.
+        this.resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ZERO, retryDelay(), 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -292,6 +302,7 @@ public final class RedisReplayLedger implements ReplayLedger {
             }
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS); // given to the client, so not shut down with it
     }
 
     RedisCommands<String, String> commands() throws LedgerUnavailableException {

@@ -142,4 +142,27 @@ class RedisConnectionFaultsTest {
             assertTrue(goneWithin("to-release", 5), "the released claim was left in Redis");
         }
     }
+
+    @Test
+    void afterAnOutageOfTenSecondsTheLedgerIsBackWithinASecondOrTwoOfRedis() throws Exception {
+        try (RedisReplayLedger ledger = throughRelay(Duration.ofMillis(500))) {
+            assertEquals(ClaimResult.CLAIMED, ledger.claim("warm-up", inSeconds(60)));
+            relay.refuse(10_000);
+            long outageEnds = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            Thread.sleep(9_000);
+            long back = 0;
+            for (int i = 0; back == 0 && System.nanoTime() - outageEnds < Duration.ofSeconds(20).toNanos(); i++) {
+                try {
+                    ledger.claim("outage-" + i, inSeconds(60));
+                    back = System.nanoTime();
+                } catch (LedgerUnavailableException e) {
+                    Thread.sleep(50);
+                }
+            }
+            // Every paid request gets 503 until then, although Redis answers again: the client's reconnection
+            // attempts must not have backed off to many seconds apart during the outage.
+            long late = Duration.ofNanos(back - outageEnds).toMillis();
+            assertTrue(back != 0 && late < 2000, "back " + late + " ms after Redis could be reached again");
+        }
+    }
 }
