@@ -12,7 +12,8 @@ import java.time.Instant;
  *   <li>begin: {@code INSERT ... ON CONFLICT (payment_id) DO UPDATE ... WHERE expires_at <= now()} takes a new
  *       or expired id atomically; if no row changed, the live row is read and returned (and should it have gone
  *       meanwhile, the insert is tried again);</li>
- *   <li>finish: an upsert of the outcome where the row holds this fingerprint or has expired;</li>
+ *   <li>finish: an upsert of the outcome where the row holds this fingerprint or has expired; one that fails is
+ *       made again once the database is back;</li>
  *   <li>abandon: deletes the row only while it is this fingerprint's and still in progress; after a lost answer,
  *       only while it holds the very mark that begin would have written.</li>
  * </ul>
@@ -74,12 +75,21 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
 
     @Override
     public void finish(String id, String fingerprint, String outcome, Instant until) throws LedgerUnavailableException {
-        ledger.update("payment identifier finish", finishSql, ps -> {
+        JdbcReplayLedger.Binder binder = ps -> {
             ps.setString(1, id);
             ps.setString(2, fingerprint);
             ps.setString(3, outcome);
             ps.setObject(4, JdbcReplayLedger.timestamp(until));
-        });
+        };
+        try {
+            ledger.update("payment identifier finish", finishSql, binder);
+        } catch (LedgerUnavailableException e) {
+            // A settled payment's outcome lost would leave its payer's retry 409 "in progress" and then, once the mark
+            // lapses, 402 "already used". The upsert is right whenever it runs (it writes only over this fingerprint's
+            // row, or a lapsed one), so it is made again once the database is back.
+            ledger.writeLater("payment identifier finish", finishSql, binder, until);
+            throw e;
+        }
     }
 
     /**

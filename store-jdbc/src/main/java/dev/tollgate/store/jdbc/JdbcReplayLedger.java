@@ -201,6 +201,14 @@ public final class JdbcReplayLedger implements ReplayLedger {
         }
     }
 
+    /**
+     * A write that failed and is right whenever it runs (a token-scoped deletion, recording a settled
+     * payment-identifier's outcome): made again in the background until it succeeds or {@code until} passes.
+     */
+    void writeLater(String what, String sql, Binder binder, Instant until) {
+        retryLater(what, sql, binder, until, false);
+    }
+
     private void retryLater(String what, String sql, Binder binder, Instant until, boolean counted) {
         boolean pointless = closed || !until.isAfter(Instant.now()); // it lapses by itself now
         if (counted && pointless) {

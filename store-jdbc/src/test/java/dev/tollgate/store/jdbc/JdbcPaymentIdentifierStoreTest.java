@@ -101,4 +101,37 @@ class JdbcPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContrac
         assertTrue(held.inProgress());
         assertEquals("fp", held.fingerprint());
     }
+
+    @Test
+    void anOutcomeThatCouldNotBeRecordedIsRecordedOnceTheDatabaseIsBack() throws Exception {
+        try (CuttingRelay relay = new CuttingRelay()) {
+            PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
+            direct.setUrl(relay.url());
+            try (JdbcReplayLedger cut = JdbcReplayLedger.builder(direct).table(table).build()) {
+                assertNull(cut.paymentIdentifiers().begin("paid-0123456789ab", "fp", in(60_000)));
+                relay.refuse(1500);
+                // The payment was settled; its outcome cannot be written now.
+                assertThrows(LedgerUnavailableException.class, () -> cut.paymentIdentifiers()
+                        .finish("paid-0123456789ab", "fp", "{\"settled\":true}", in(3_600_000)));
+
+                // The payer's retry under the id must get the paid answer once the database is back, not 409 "in
+                // progress" and, once the mark lapses, 402 "already used" for a payment it made.
+                assertTrue(finishedWithin("paid-0123456789ab", 6), "the outcome was never recorded");
+            }
+        }
+    }
+
+    private boolean finishedWithin(String id, long seconds) throws Exception {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            IdentifierRecord r = other().begin(id, "fp", in(60_000));
+            if (r != null && !r.inProgress()) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+    }
 }

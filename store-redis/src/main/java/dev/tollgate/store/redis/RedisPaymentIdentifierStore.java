@@ -16,7 +16,8 @@ import java.time.Instant;
  * is over. Each operation is one Lua script, so it is atomic across instances:
  * <ul>
  *   <li>begin: returns the value if there is one, else sets the in-progress value with {@code PXAT};</li>
- *   <li>finish: sets the outcome if the key is absent, or holds this fingerprint;</li>
+ *   <li>finish: sets the outcome if the key is absent, or holds this fingerprint; one that fails is sent again
+ *       until Redis answers;</li>
  *   <li>abandon: deletes the key only while it holds this fingerprint's in-progress value; after a lost answer,
  *       only while it holds the very value that begin would have set.</li>
  * </ul>
@@ -62,12 +63,18 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
 
     @Override
     public void finish(String id, String fingerprint, String outcome, Instant until) throws LedgerUnavailableException {
+        String[] keys = {key(id)};
+        String[] args = {inProgress(fingerprint), "d\n" + fingerprint + "\n", "d\n" + fingerprint + "\n" + outcome,
+                Long.toString(until.toEpochMilli())};
         try {
-            ledger.commands().eval(FINISH, ScriptOutputType.INTEGER, new String[] {key(id)}, inProgress(fingerprint),
-                    "d\n" + fingerprint + "\n", "d\n" + fingerprint + "\n" + outcome,
-                    Long.toString(until.toEpochMilli()));
-        } catch (RedisException e) {
-            throw ledger.unavailable("payment identifier finish", e);
+            ledger.commands().eval(FINISH, ScriptOutputType.INTEGER, keys, args);
+        } catch (LedgerUnavailableException | RedisException e) {
+            // A settled payment's outcome lost would leave its payer's retry 409 "in progress" and then, once the mark
+            // lapses, 402 "already used". The script is right whenever it runs (it writes only over this fingerprint's
+            // entry, or none), so it is sent again until Redis answers.
+            ledger.writeLater(c -> c.async().eval(FINISH, ScriptOutputType.INTEGER, keys, args), until);
+            throw e instanceof RedisException r ? ledger.unavailable("payment identifier finish", r)
+                    : (LedgerUnavailableException) e;
         }
     }
 

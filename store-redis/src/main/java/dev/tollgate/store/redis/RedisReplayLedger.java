@@ -11,6 +11,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -45,9 +46,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       settled key, or a claim someone else took after ours lapsed, is never freed.</li>
  * </ul>
  *
- * <p>A deletion that cannot be sent or gets no answer (a release, or the undoing of a claim or payment-identifier mark
- * whose answer was lost) is tried again in the background every {@value #UNDO_RETRY_MILLIS} ms until it is answered
- * or the value would have lapsed anyway: it deletes only its own value, so it is right whenever it runs.
+ * <p>A write that cannot be sent or gets no answer, and is right whenever it runs (a release, the undoing of a claim
+ * or payment-identifier mark whose answer was lost, each deleting only its own value; a payment identifier's
+ * outcome) is tried again in the background every {@value #UNDO_RETRY_MILLIS} ms until it is answered or the value
+ * would have lapsed anyway.
  *
  * <p>The same connection keeps x402 v2 payment identifiers ({@link RedisPaymentIdentifierStore}) and the Code
  * intents servers created ({@link RedisCodeIntentStore}).
@@ -68,8 +70,8 @@ public final class RedisReplayLedger implements ReplayLedger {
     private static final String DELETE_IF_HOLDS =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
     static final long UNDO_RETRY_MILLIS = 200;
-    /** Deletions waiting to be tried again at most; beyond, a value lapses at its expiry, as it always could. */
-    private static final int MAX_PENDING_UNDOS = 10_000;
+    /** Writes waiting to be tried again at most; beyond, a value lapses at its expiry, as it always could. */
+    private static final int MAX_PENDING_WRITES = 10_000;
 
     private final ClientResources resources;
     private final RedisClient client;
@@ -83,7 +85,7 @@ public final class RedisReplayLedger implements ReplayLedger {
     private CompletableFuture<StatefulRedisConnection<String, String>> connection;
     private long failedAtNanos;
     private volatile boolean closed;
-    private final AtomicInteger pendingUndos = new AtomicInteger();
+    private final AtomicInteger pendingWrites = new AtomicInteger();
     private final AtomicBoolean probing = new AtomicBoolean();
 
     private RedisReplayLedger(RedisURI uri, String keyPrefix, Duration timeout, Duration connectTimeout) {
@@ -153,39 +155,51 @@ public final class RedisReplayLedger implements ReplayLedger {
      */
     void deleteLaterIfHolds(StatefulRedisConnection<String, String> connection, String key, String value,
                             Instant until) {
-        undo(connection, key, value, until.toEpochMilli(), false);
+        write(connection, c -> c.async().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {key}, value),
+                until.toEpochMilli(), false);
     }
 
-    /** {@code retry}: this undo is counted in {@link #pendingUndos} already. */
-    private void undo(StatefulRedisConnection<String, String> connection, String key, String value, long untilMillis,
-                      boolean retry) {
-        CompletableFuture<Long> sent;
+    /**
+     * A write that failed (unsent or unanswered) and is right whenever it runs, such as recording a settled
+     * payment-identifier's outcome: sent again every {@value #UNDO_RETRY_MILLIS} ms until Redis answers it, or until
+     * {@code until}, after which it would change nothing that matters.
+     */
+    void writeLater(java.util.function.Function<StatefulRedisConnection<String, String>, RedisFuture<?>> command,
+                    Instant until) {
+        writeAgainLater(command, until.toEpochMilli(), false);
+    }
+
+    /** {@code counted}: this write is counted in {@link #pendingWrites} already. */
+    private void write(StatefulRedisConnection<String, String> connection,
+                       java.util.function.Function<StatefulRedisConnection<String, String>, RedisFuture<?>> command,
+                       long untilMillis, boolean counted) {
+        CompletableFuture<?> sent;
         try {
-            sent = connection.async().<Long>eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {key}, value)
-                    .toCompletableFuture();
+            sent = command.apply(connection).toCompletableFuture();
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
-        sent.whenComplete((deleted, failure) -> {
+        sent.whenComplete((answer, failure) -> {
             if (failure == null) {
-                if (retry) {
-                    pendingUndos.decrementAndGet();
+                if (counted) {
+                    pendingWrites.decrementAndGet();
                 }
             } else {
-                undoAgainLater(key, value, untilMillis, retry);
+                writeAgainLater(command, untilMillis, counted);
             }
         });
     }
 
-    private void undoAgainLater(String key, String value, long untilMillis, boolean counted) {
+    private void writeAgainLater(java.util.function.Function<StatefulRedisConnection<String, String>,
+            RedisFuture<?>> command, long untilMillis, boolean counted) {
         boolean pointless = closed || System.currentTimeMillis() >= untilMillis; // it lapses by itself now
         if (counted && pointless) {
-            pendingUndos.decrementAndGet();
+            pendingWrites.decrementAndGet();
             return;
         }
-        if (!counted && (pointless || pendingUndos.incrementAndGet() > MAX_PENDING_UNDOS)) {
+        if (!counted && (pointless || pendingWrites.incrementAndGet() > MAX_PENDING_WRITES)) {
             if (!pointless) {
-                pendingUndos.decrementAndGet();
+                pendingWrites.decrementAndGet();
             }
             return; // lapses at its expiry, as it always could
         }
@@ -193,13 +207,13 @@ public final class RedisReplayLedger implements ReplayLedger {
             client.getResources().eventExecutorGroup().schedule(() -> {
                 StatefulRedisConnection<String, String> now = connectedNow();
                 if (now == null) {
-                    undoAgainLater(key, value, untilMillis, true);
+                    writeAgainLater(command, untilMillis, true);
                 } else {
-                    undo(now, key, value, untilMillis, true);
+                    write(now, command, untilMillis, true);
                 }
             }, UNDO_RETRY_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
-            pendingUndos.decrementAndGet(); // shutting down: lapses at its expiry
+            pendingWrites.decrementAndGet(); // shutting down: lapses at its expiry
         }
     }
 
@@ -239,7 +253,9 @@ public final class RedisReplayLedger implements ReplayLedger {
         try {
             connection = connection();
         } catch (LedgerUnavailableException e) {
-            undoAgainLater(keyPrefix + key, CLAIMED_PREFIX + h.token(), h.until().toEpochMilli(), false);
+            String k = keyPrefix + key;
+            String v = CLAIMED_PREFIX + h.token();
+            writeLater(c -> c.async().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {k}, v), h.until());
             throw e;
         }
         try {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.IdentifierRecord;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -163,6 +164,27 @@ class RedisConnectionFaultsTest {
             // attempts must not have backed off to many seconds apart during the outage.
             long late = Duration.ofNanos(back - outageEnds).toMillis();
             assertTrue(back != 0 && late < 2000, "back " + late + " ms after Redis could be reached again");
+        }
+    }
+
+    @Test
+    void aPaymentIdentifiersOutcomeThatCouldNotBeRecordedIsRecordedOnceRedisIsBack() throws Exception {
+        try (RedisReplayLedger ledger = throughRelay(Duration.ofMillis(500))) {
+            assertNull(ledger.paymentIdentifiers().begin("paid-0123456789ab", "fp", inSeconds(60)));
+            relay.refuse(1500);
+            // The payment was settled; its outcome cannot be written now.
+            assertThrows(LedgerUnavailableException.class, () -> ledger.paymentIdentifiers()
+                    .finish("paid-0123456789ab", "fp", "{\"settled\":true}", inSeconds(3600)));
+
+            // The payer's retry under the id must get the paid answer once Redis is back, not 409 "in progress" and,
+            // once the mark lapses, 402 "already used" for a payment it made.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            IdentifierRecord r = instances.second().paymentIdentifiers().begin("paid-0123456789ab", "fp", inSeconds(60));
+            while ((r == null || r.inProgress()) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                r = instances.second().paymentIdentifiers().begin("paid-0123456789ab", "fp", inSeconds(60));
+            }
+            assertTrue(r != null && "{\"settled\":true}".equals(r.outcome()), "the outcome was never recorded: " + r);
         }
     }
 }
