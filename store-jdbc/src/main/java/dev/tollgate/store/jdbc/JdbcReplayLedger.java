@@ -67,6 +67,19 @@ public final class JdbcReplayLedger implements ReplayLedger {
     static final String LONGEST_DERIVED_SUFFIX = "_code_intent_expires_at_idx";
     /** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1); the pattern allows ASCII only. */
     private static final int MAX_IDENTIFIER = 63;
+    /**
+     * PostgreSQL's keywords that cannot name a table or schema unquoted ({@code pg_get_keywords()} of categories R
+     * and T, PostgreSQL 15); the names are put into SQL as they are.
+     */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of(("all analyse analyze and any array as asc"
+            + " asymmetric authorization binary both case cast check collate collation column concurrently constraint"
+            + " create cross current_catalog current_date current_role current_schema current_time current_timestamp"
+            + " current_user default deferrable desc distinct do else end except false fetch for foreign freeze from"
+            + " full grant group having ilike in initially inner intersect into is isnull join lateral leading left"
+            + " like limit localtime localtimestamp natural not notnull null offset on only or order outer overlaps"
+            + " placing primary references returning right select session_user similar some symmetric table"
+            + " tablesample then to trailing true union unique user using variadic verbose when where window with")
+            .split(" "));
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
 
     private final DataSource dataSource;
@@ -595,6 +608,13 @@ public final class JdbcReplayLedger implements ReplayLedger {
         public Builder table(String name) {
             if (name == null || !TABLE.matcher(name).matches()) {
                 throw new IllegalArgumentException("table must be a plain SQL identifier, optionally schema.qualified");
+            }
+            for (String part : name.split("\\.")) {
+                if (RESERVED.contains(part.toLowerCase(java.util.Locale.ROOT))) {
+                    // Unquoted, it is a syntax error in every statement: each request would get 503.
+                    throw new IllegalArgumentException("table name must not be a reserved word of SQL (\"" + part
+                            + "\" is one in PostgreSQL)");
+                }
             }
             String simple = name.substring(name.indexOf('.') + 1);
             if (simple.length() + LONGEST_DERIVED_SUFFIX.length() > MAX_IDENTIFIER) {

@@ -61,6 +61,20 @@ class JdbcLedgerProviderTest {
         assertEquals("ledger.table", e.setting());
     }
 
+    /**
+     * A reserved word passes as an identifier but cannot name a table unquoted: every statement then failed with a
+     * syntax error, and every paid request got 503, with nothing said at start-up.
+     */
+    @Test
+    void aTableOrSchemaNamedByAReservedWordFailsAtStartUpNamingTheSetting() {
+        for (String table : new String[] {"user", "ORDER", "public.table", "user.ledger", "left"}) {
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> base()
+                    .set("ledger", "jdbc:postgresql://127.0.0.1:1/none").set("ledger.table", table).build(), table);
+            assertEquals("ledger.table", e.setting(), table);
+            assertTrue(e.getMessage().contains("reserved"), e.getMessage());
+        }
+    }
+
     @Test
     void aTableNameTooLongForTheNamesMadeFromItFailsAtStartUpNamingIt() {
         String longest = "t".repeat(36);
