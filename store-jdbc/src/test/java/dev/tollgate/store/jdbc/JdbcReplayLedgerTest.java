@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.Hold;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.testing.SharedReplayLedgerContract;
 import java.time.Duration;
@@ -106,6 +107,26 @@ class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> 
                 assertThrows(LedgerUnavailableException.class, () -> ledgerThroughRelay.release("to-release"));
 
                 assertTrue(goneWithin("to-release", 6), "the released claim was left in the table");
+            }
+        }
+    }
+
+    @Test
+    void aSettlementThatCouldNotBeMarkedIsMarkedOnceTheDatabaseIsBack() throws Exception {
+        try (CuttingRelay relay = new CuttingRelay()) {
+            PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
+            direct.setUrl(relay.url());
+            try (JdbcReplayLedger ledgerThroughRelay = JdbcReplayLedger.builder(direct).table(table).build()) {
+                assertEquals(ClaimResult.CLAIMED, ledgerThroughRelay.claim("paid", inSeconds(60)));
+                relay.refuse(1500);
+                assertThrows(LedgerUnavailableException.class, () -> ledgerThroughRelay.settled("paid", inSeconds(60)));
+
+                // Another instance asking must learn that the proof is used, not that a request is still redeeming it.
+                long deadline = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+                while (other.hold("paid") != Hold.SETTLED && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertEquals(Hold.SETTLED, other.hold("paid"));
             }
         }
     }

@@ -236,10 +236,16 @@ public final class RedisReplayLedger implements ReplayLedger {
     @Override
     public void settled(String key, Instant until) throws LedgerUnavailableException {
         held.forget(key);
+        String k = keyPrefix + key;
+        SetArgs args = SetArgs.Builder.pxAt(until.toEpochMilli());
         try {
-            commands().set(keyPrefix + key, SETTLED, SetArgs.Builder.pxAt(until.toEpochMilli()));
-        } catch (RedisException e) {
-            throw unavailable("settled", e);
+            commands().set(k, SETTLED, args);
+        } catch (LedgerUnavailableException | RedisException e) {
+            // The claim keeps the proof used until the same instant; but until the mark is written, hold() reports a
+            // redemption in progress, and a Code intent presented again is told to retry rather than "already used".
+            // Marking a paid key settled is right whenever it runs.
+            writeLater(c -> c.async().set(k, SETTLED, args), until);
+            throw e instanceof RedisException r ? unavailable("settled", r) : (LedgerUnavailableException) e;
         }
     }
 

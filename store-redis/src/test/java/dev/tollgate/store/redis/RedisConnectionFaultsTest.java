@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.ledger.Hold;
 import dev.tollgate.core.ledger.IdentifierRecord;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import io.lettuce.core.RedisClient;
@@ -185,6 +186,23 @@ class RedisConnectionFaultsTest {
                 r = instances.second().paymentIdentifiers().begin("paid-0123456789ab", "fp", inSeconds(60));
             }
             assertTrue(r != null && "{\"settled\":true}".equals(r.outcome()), "the outcome was never recorded: " + r);
+        }
+    }
+
+    @Test
+    void aSettlementThatCouldNotBeMarkedIsMarkedOnceRedisIsBack() throws Exception {
+        try (RedisReplayLedger ledger = throughRelay(Duration.ofMillis(500))) {
+            assertEquals(ClaimResult.CLAIMED, ledger.claim("paid", inSeconds(60)));
+            relay.refuse(1500);
+            assertThrows(LedgerUnavailableException.class, () -> ledger.settled("paid", inSeconds(60)));
+
+            // The claim keeps the proof used meanwhile; but another instance asking must learn that it is used (a Code
+            // intent presented again is then told "already used"), not that a request is still redeeming it.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (instances.second().hold("paid") != Hold.SETTLED && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(Hold.SETTLED, instances.second().hold("paid"));
         }
     }
 }
