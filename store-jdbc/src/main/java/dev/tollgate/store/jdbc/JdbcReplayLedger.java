@@ -59,6 +59,8 @@ public final class JdbcReplayLedger implements ReplayLedger {
 
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
     static final long UNDO_RETRY_MILLIS = 500;
+    /** How much longer than the query timeout a read may wait for its answer ({@link #boundReads}). */
+    static final int READ_GRACE_SECONDS = 5;
     /** Deletions waiting to be tried again at most; beyond, a row lapses at its expiry, as it always could. */
     private static final int MAX_PENDING_RETRIES = 10_000;
     /** The longest key, in UTF-8 bytes, kept as itself ({@link #stored}); PostgreSQL's btree takes about 2,700. */
@@ -491,6 +493,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
      * without one.
      */
     private void runDdl(Connection c) throws SQLException {
+        int previous = boundReads(c);
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             s.setQueryTimeout(queryTimeoutSeconds);
@@ -522,6 +525,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
             } catch (SQLException ignored) {
                 // a broken connection; the pool discards it
             }
+            restoreReads(c, previous);
         }
     }
 
@@ -550,12 +554,15 @@ public final class JdbcReplayLedger implements ReplayLedger {
             if (!c.getAutoCommit()) {
                 c.setAutoCommit(true);
             }
+            int previous = boundReads(c);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setQueryTimeout(queryTimeoutSeconds);
                 binder.bind(ps);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? reader.read(rs) : null;
                 }
+            } finally {
+                restoreReads(c, previous);
             }
         } catch (SQLException | RuntimeException e) {
             throw new LedgerUnavailableException("JDBC ledger unavailable (" + what + " on " + table + "): " + e, e);
@@ -579,11 +586,14 @@ public final class JdbcReplayLedger implements ReplayLedger {
             if (!c.getAutoCommit()) {
                 c.setAutoCommit(true);
             }
+            int previous = boundReads(c);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setQueryTimeout(queryTimeoutSeconds);
                 binder.bind(ps);
                 sent = true;
                 return ps.executeUpdate();
+            } finally {
+                restoreReads(c, previous);
             }
         } catch (SQLException | RuntimeException e) {
             // 57014: the query timeout cancelled the statement, and PostgreSQL rolled it back.
@@ -591,6 +601,38 @@ public final class JdbcReplayLedger implements ReplayLedger {
                 mayHaveRun.run();
             }
             throw new LedgerUnavailableException("JDBC ledger unavailable (" + what + " on " + table + "): " + e, e);
+        }
+    }
+
+    /**
+     * Bounds how long a read on {@code c} may wait, to the query timeout and {@value #READ_GRACE_SECONDS} s, unless it
+     * is bounded tighter already; returns the bound to restore, or -1. The query timeout alone does not end a
+     * statement whose connection went silent (a lost route): its cancel request goes over another connection and
+     * finds nothing to cancel, and without a socket timeout (a DataSource handed in as it comes) the request thread
+     * would wait until the operating system gave up on the connection, if ever.
+     */
+    private int boundReads(Connection c) {
+        int bound = (queryTimeoutSeconds + READ_GRACE_SECONDS) * 1000;
+        try {
+            int previous = c.getNetworkTimeout();
+            if (previous != 0 && previous <= bound) {
+                return -1;
+            }
+            c.setNetworkTimeout(Runnable::run, bound);
+            return previous;
+        } catch (SQLException | RuntimeException | AbstractMethodError e) {
+            return -1; // a driver without network timeouts: its own socket settings apply
+        }
+    }
+
+    private static void restoreReads(Connection c, int previous) {
+        if (previous < 0) {
+            return;
+        }
+        try {
+            c.setNetworkTimeout(Runnable::run, previous);
+        } catch (SQLException | RuntimeException e) {
+            // a broken connection, which the pool discards
         }
     }
 

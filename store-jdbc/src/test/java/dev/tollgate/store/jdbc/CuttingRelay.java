@@ -22,6 +22,7 @@ final class CuttingRelay implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> armed = new AtomicReference<>();
+    private final AtomicReference<String> silenceArmed = new AtomicReference<>();
     private volatile long refuseUntilNanos;
     private volatile long refuseMillisAfterCut;
 
@@ -38,7 +39,7 @@ final class CuttingRelay implements AutoCloseable {
                     Socket postgres = new Socket("127.0.0.1", 5432);
                     sockets.add(client);
                     sockets.add(postgres);
-                    boolean[] cut = {false};
+                    boolean[] cut = {false, false};
                     daemon(() -> relay(client, postgres, cut, true));
                     daemon(() -> relay(postgres, client, cut, false));
                 }
@@ -63,6 +64,14 @@ final class CuttingRelay implements AutoCloseable {
         armed.set(sql);
     }
 
+    /**
+     * The next statement whose text contains {@code sql} runs, and its connection then goes silent: its answer and
+     * everything after are swallowed, and the connection stays open, as one whose route was lost does.
+     */
+    void silenceAfter(String sql) {
+        silenceArmed.set(sql);
+    }
+
     /** Cuts every connection open now and accepts none for {@code millis}. */
     void refuse(long millis) throws IOException {
         refuseUntilNanos = System.nanoTime() + millis * 1_000_000L;
@@ -77,6 +86,13 @@ final class CuttingRelay implements AutoCloseable {
             int n;
             while ((n = in.read(buffer)) != -1) {
                 if (requests) {
+                    String quiet = silenceArmed.get();
+                    if (quiet != null && new String(buffer, 0, n, StandardCharsets.ISO_8859_1).contains(quiet)
+                            && silenceArmed.compareAndSet(quiet, null)) {
+                        synchronized (cut) {
+                            cut[1] = true;
+                        }
+                    }
                     String sql = armed.get();
                     if (sql != null && new String(buffer, 0, n, StandardCharsets.ISO_8859_1).contains(sql)
                             && armed.compareAndSet(sql, null)) {
@@ -86,6 +102,9 @@ final class CuttingRelay implements AutoCloseable {
                     }
                 } else {
                     synchronized (cut) {
+                        if (cut[1]) {
+                            continue; // silent: nothing comes back, and nothing is closed
+                        }
                         if (cut[0]) {
                             refuseUntilNanos = System.nanoTime() + refuseMillisAfterCut * 1_000_000L;
                             from.close();

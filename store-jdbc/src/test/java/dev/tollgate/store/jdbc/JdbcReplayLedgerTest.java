@@ -2,6 +2,7 @@ package dev.tollgate.store.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.ledger.ClaimResult;
@@ -127,6 +128,29 @@ class JdbcReplayLedgerTest extends SharedReplayLedgerContract<JdbcReplayLedger> 
                     Thread.sleep(50);
                 }
                 assertEquals(Hold.SETTLED, other.hold("paid"));
+            }
+        }
+    }
+
+    /**
+     * A DataSource handed in as it comes, without a socket timeout: a connection that goes silent after its
+     * statement was sent (a lost route) gives no error, and the query timeout's cancel request, made on another
+     * connection, finds nothing left to cancel. The request must still get its 503 soon after the timeout, not wait
+     * for the operating system.
+     */
+    @Test
+    void aStatementWhoseConnectionWentSilentFailsSoonAfterTheQueryTimeout() throws Exception {
+        try (CuttingRelay relay = new CuttingRelay()) {
+            PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
+            direct.setUrl(relay.url());
+            try (JdbcReplayLedger silent = JdbcReplayLedger.builder(direct).table(table)
+                    .queryTimeout(Duration.ofSeconds(1)).build()) {
+                relay.silenceAfter("INSERT INTO " + table + " AS l");
+                long start = System.nanoTime();
+                assertTimeoutPreemptively(Duration.ofSeconds(15), () -> assertThrows(LedgerUnavailableException.class,
+                        () -> silent.claim("silent", inSeconds(60))), "the request thread was held");
+                long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                assertTrue(took < 8000, "held for " + took + " ms");
             }
         }
     }
