@@ -36,7 +36,12 @@ public final class RedisLedgerProvider implements ReplayLedgerProvider {
             throw new ConfigurationException("ledger.url", "is required for ledger=redis, for example redis://127.0.0.1:6379");
         }
         if (!acceptsUrl(url)) {
-            throw new ConfigurationException("ledger.url", "must be a redis:// or rediss:// URL, was \"" + url + "\"");
+            // Not quoted: the rest of a URL may carry a password.
+            int end = url.indexOf("://");
+            String scheme = end > 0 && url.substring(0, end).matches("[A-Za-z][A-Za-z0-9+.-]{0,15}")
+                    ? "a " + url.substring(0, end) + ":// URL" : "no URL";
+            throw new ConfigurationException("ledger.url", "must be a redis:// or rediss:// URL (in lower case), was "
+                    + scheme);
         }
         String prefix = settings.containsKey("ledger.keyPrefix") ? settings.get("ledger.keyPrefix")
                 : RedisReplayLedger.DEFAULT_KEY_PREFIX;

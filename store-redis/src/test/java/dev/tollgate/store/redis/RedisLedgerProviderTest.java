@@ -53,6 +53,16 @@ class RedisLedgerProviderTest {
     }
 
     @Test
+    void aLedgerUrlOfAnotherSchemeFailsAtStartUpWithoutQuotingItsPassword() {
+        for (String url : new String[] {"REDIS://:s3cret@cache.internal:6379", "tcp://:s3cret@cache.internal:6379"}) {
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> base().set("ledger", "redis").set("ledger.url", url).build());
+            assertEquals("ledger.url", e.setting());
+            assertTrue(!e.getMessage().contains("s3cret"), e.getMessage());
+        }
+    }
+
+    @Test
     void ledgerRedisWithoutAUrlFailsAtStartUpNamingLedgerUrl() {
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> base().set("ledger", "redis").build());
         assertEquals("ledger.url", e.setting());
