@@ -104,6 +104,39 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
         return first;
     }
 
+    /** The longest transaction, network, payer or errorReason a settlement answer may carry. */
+    static final int MAX_SETTLEMENT_FIELD = 256;
+
+    /**
+     * The first field of a settlement answer that could not be sent back in the settlement headers, or null. They
+     * go out twice, base64 encoded: a facilitator that named a transaction of a few KiB would push them past the
+     * container's header limit after the payment was made, and the payer would get a 500 instead of an answer.
+     * Real ones are far shorter (an EVM transaction hash is 66 characters, a Solana signature under 90).
+     */
+    static String unusableField(SettleResponse r) {
+        String[][] fields = {{"transaction", r.transaction()}, {"network", r.network()}, {"payer", r.payer()},
+                {"errorReason", r.errorReason()}};
+        for (String[] field : fields) {
+            if (field[1] != null && !shortPrintable(field[1])) {
+                return field[0];
+            }
+        }
+        return null;
+    }
+
+    private static boolean shortPrintable(String value) {
+        if (value.length() > MAX_SETTLEMENT_FIELD) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A settlement broadcast and not yet confirmed, which names its transaction. */
     static boolean isPending(SettleResponse r) {
         return !r.success() && SettleResponse.SETTLEMENT_PENDING.equals(r.errorReason())
@@ -124,6 +157,11 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
             r = mapper.treeToValue(ex.json(), SettleResponse.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return new SettleOutcome.Malfunction("facilitator /settle answer has the wrong shape");
+        }
+        String unusable = unusableField(r);
+        if (unusable != null) {
+            return new SettleOutcome.Malfunction("facilitator /settle answered a " + unusable
+                    + " that is no short printable value");
         }
         if (r.success() && ex.status() != 200) {
             return new SettleOutcome.Malfunction("facilitator /settle answered success:true with HTTP " + ex.status());
@@ -152,7 +190,7 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
         }
         try {
             SettleResponse r = mapper.treeToValue(json, SettleResponse.class);
-            return isPending(r) ? r : null;
+            return isPending(r) && unusableField(r) == null ? r : null;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return null;
         }

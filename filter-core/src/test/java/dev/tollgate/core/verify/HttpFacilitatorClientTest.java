@@ -362,6 +362,32 @@ class HttpFacilitatorClientTest {
         assertInstanceOf(SettleOutcome.Malfunction.class, client.settle(v1Attempt()));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"transaction", "network", "payer", "errorReason"})
+    void aSettlementNamingAFieldTooLongToSendBackIsAMalfunction(String field) throws IOException {
+        // Sent back twice in base64 headers, a few KiB of it would fail the paid answer after the payment was made.
+        String answer = "{\"success\":true,\"transaction\":\"0xabc\",\"network\":\"base-sepolia\",\"payer\":\"0x1\"}";
+        String body = answer.contains("\"" + field + "\"")
+                ? answer.replaceFirst("\"" + field + "\":\"[^\"]*\"", "\"" + field + "\":\"" + "a".repeat(4000) + "\"")
+                : answer.replace("}", ",\"" + field + "\":\"" + "a".repeat(4000) + "\"}");
+        facilitator.onSettle(FacilitatorDouble.answer(200, body));
+        assertInstanceOf(SettleOutcome.Malfunction.class, client.settle(v1Attempt()));
+    }
+
+    @Test
+    void aSettlementNamingATransactionWithALineBreakIsAMalfunction() throws IOException {
+        facilitator.onSettle(FacilitatorDouble.answer(200,
+                "{\"success\":true,\"transaction\":\"0xab\\r\\nSet-Cookie: x=y\",\"network\":\"base-sepolia\"}"));
+        assertInstanceOf(SettleOutcome.Malfunction.class, client.settle(v1Attempt()));
+    }
+
+    @Test
+    void aSettlementWithARealTransactionHashIsSettled() throws IOException {
+        facilitator.onSettle(FacilitatorDouble.answer(200, "{\"success\":true,\"transaction\":\"0x" + "ab".repeat(32)
+                + "\",\"network\":\"base-sepolia\",\"payer\":\"0x857b06519E91e3A54538791bDbb0E22373e36b66\"}"));
+        assertInstanceOf(SettleOutcome.Settled.class, client.settle(v1Attempt()));
+    }
+
     @Test
     void aSettleAnswerWithoutSuccessIsAMalfunction() throws IOException {
         facilitator.onSettle(FacilitatorDouble.answer(200, "{\"transaction\":\"0xabc\"}"));
