@@ -104,7 +104,7 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
         return first;
     }
 
-    /** The longest transaction, network, payer or errorReason a settlement answer may carry. */
+    /** The longest transaction, network or payer a settlement answer may carry. */
     static final int MAX_SETTLEMENT_FIELD = 256;
 
     /**
@@ -114,27 +114,14 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
      * Real ones are far shorter (an EVM transaction hash is 66 characters, a Solana signature under 90).
      */
     static String unusableField(SettleResponse r) {
-        String[][] fields = {{"transaction", r.transaction()}, {"network", r.network()}, {"payer", r.payer()},
-                {"errorReason", r.errorReason()}};
+        // errorReason is not among them: a long one (a revert message) is cut to size where the 402 is made.
+        String[][] fields = {{"transaction", r.transaction()}, {"network", r.network()}, {"payer", r.payer()}};
         for (String[] field : fields) {
-            if (field[1] != null && !shortPrintable(field[1])) {
+            if (field[1] != null && !HeaderSafeText.within(field[1], MAX_SETTLEMENT_FIELD, ' ')) {
                 return field[0];
             }
         }
         return null;
-    }
-
-    private static boolean shortPrintable(String value) {
-        if (value.length() > MAX_SETTLEMENT_FIELD) {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A settlement broadcast and not yet confirmed, which names its transaction. */

@@ -170,16 +170,8 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
      * headers), so it is at most {@value #MAX_TRANSACTION_ID_CHARS} printable ASCII characters, as every chain's is.
      */
     static boolean transactionId(String tx) {
-        if (tx.isEmpty() || tx.length() > MAX_TRANSACTION_ID_CHARS) {
-            return false;
-        }
-        for (int i = 0; i < tx.length(); i++) {
-            char c = tx.charAt(i);
-            if (c < 0x21 || c > 0x7e) {
-                return false;
-            }
-        }
-        return true;
+        // No space either: it is also a ledger key.
+        return !tx.isEmpty() && HeaderSafeText.within(tx, MAX_TRANSACTION_ID_CHARS, '!');
     }
 
     private FacilitatorHttp.JsonReply post(URI uri, String what, PaymentAttempt attempt) {
