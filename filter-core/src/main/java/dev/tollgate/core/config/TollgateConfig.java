@@ -113,11 +113,10 @@ public final class TollgateConfig {
         Map<String, AutoCloseable> made = new LinkedHashMap<>();
         try {
             PaymentListener listener = b.listener != null ? b.listener
-                    : remember(made, "listener", instanceNamed(s, "listener", PaymentListener.class, classLoader()));
+                    : madeFromSetting(made, s, "listener", PaymentListener.class);
             this.listener = listener != null ? listener : PaymentListener.NONE;
             this.facilitatorAuthorization = b.facilitatorAuthorization != null ? b.facilitatorAuthorization
-                    : remember(made, "facilitator.authorization", instanceNamed(s, "facilitator.authorization",
-                            FacilitatorAuthorization.class, classLoader()));
+                    : madeFromSetting(made, s, "facilitator.authorization", FacilitatorAuthorization.class);
             this.ledgerFromSettings = b.ledger == null ? LedgerSetting.create(s, classLoader()) : null;
         } catch (RuntimeException | Error e) {
             closeAll(made);
@@ -156,11 +155,9 @@ public final class TollgateConfig {
         Map<String, AutoCloseable> made = new LinkedHashMap<>();
         try {
             this.listener = c.madeToClose.containsKey("listener")
-                    ? remember(made, "listener", instanceNamed(settings, "listener", PaymentListener.class, classLoader()))
-                    : c.listener;
+                    ? madeFromSetting(made, settings, "listener", PaymentListener.class) : c.listener;
             this.facilitatorAuthorization = c.madeToClose.containsKey("facilitator.authorization")
-                    ? remember(made, "facilitator.authorization", instanceNamed(settings, "facilitator.authorization",
-                            FacilitatorAuthorization.class, classLoader()))
+                    ? madeFromSetting(made, settings, "facilitator.authorization", FacilitatorAuthorization.class)
                     : c.facilitatorAuthorization;
             this.ledgerFromSettings = c.ownsLedger() ? LedgerSetting.create(settings, classLoader()) : null;
         } catch (RuntimeException | Error e) {
@@ -220,7 +217,9 @@ public final class TollgateConfig {
         });
     }
 
-    private static <T> T remember(Map<String, AutoCloseable> made, String setting, T instance) {
+    /** The instance of the class {@code setting} names, or null; listed in {@code made} if it is to be closed. */
+    private <T> T madeFromSetting(Map<String, AutoCloseable> made, Settings s, String setting, Class<T> type) {
+        T instance = instanceNamed(s, setting, type, classLoader());
         if (instance instanceof AutoCloseable closeable) {
             made.put(setting, closeable);
         }

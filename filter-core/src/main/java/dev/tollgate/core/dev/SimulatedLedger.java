@@ -12,10 +12,12 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * An in-memory stand-in for EIP-3009 token contracts, for development only: balances per token and holder,
@@ -73,7 +75,7 @@ public final class SimulatedLedger {
 
     private final Clock clock;
     private final Map<Token, Map<EvmAddress, BigInteger>> balances = new HashMap<>();
-    private final Map<String, BigInteger> usedAuthorizations = new HashMap<>();
+    private final Set<String> usedAuthorizations = new HashSet<>();
     /** The same, the first to expire first. */
     private final PriorityQueue<Used> byExpiry = new PriorityQueue<>(Comparator.comparing(Used::validBefore));
     private final ArrayDeque<Transfer> transfers = new ArrayDeque<>();
@@ -107,7 +109,7 @@ public final class SimulatedLedger {
      */
     public synchronized boolean authorizationState(Token token, EvmAddress authorizer, byte[] nonce) {
         forgetExpired();
-        return usedAuthorizations.containsKey(key(token, authorizer, nonce));
+        return usedAuthorizations.contains(key(token, authorizer, nonce));
     }
 
     /**
@@ -121,7 +123,7 @@ public final class SimulatedLedger {
             throw new Revert(REASON_EXPIRED, "authorization of " + authorization.from() + " expired at "
                     + authorization.validBefore() + " (now " + now() + ")");
         }
-        if (usedAuthorizations.containsKey(key(token, authorization.from(), authorization.nonce()))) {
+        if (usedAuthorizations.contains(key(token, authorization.from(), authorization.nonce()))) {
             throw new Revert(REASON_NONCE_USED, "authorization nonce " + authorization.nonceHex()
                     + " of " + authorization.from() + " was already used");
         }
@@ -141,7 +143,7 @@ public final class SimulatedLedger {
             throws Revert {
         check(token, authorization);
         String key = key(token, authorization.from(), authorization.nonce());
-        usedAuthorizations.put(key, authorization.validBefore());
+        usedAuthorizations.add(key);
         byExpiry.add(new Used(key, authorization.validBefore()));
         Map<EvmAddress, BigInteger> holders = balances.computeIfAbsent(token, t -> new HashMap<>());
         holders.merge(authorization.from(), authorization.value().negate(), BigInteger::add);

@@ -11,6 +11,7 @@ import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.verify.SettleOutcome;
 import dev.tollgate.core.verify.VerifyOutcome;
 import dev.tollgate.core.wire.HeaderCodec;
+import dev.tollgate.core.wire.HeaderSafeText;
 import dev.tollgate.core.wire.SettleResponse;
 import dev.tollgate.core.wire.X402Headers;
 import java.math.BigInteger;
@@ -34,8 +35,6 @@ public final class PaymentGate {
     private static final Duration CLAIM_SKEW = Duration.ofMinutes(1);
     /** How far a proof-API facilitator's clock may run ahead of ours when it dates a payment. */
     private static final long FACILITATOR_CLOCK_SLACK_SECONDS = 60;
-    /** Longer than any chain's transaction id (an EVM hash is 66 characters, a Solana signature about 88). */
-    private static final int MAX_TRANSACTION_CHARS = 128;
 
     private final PaymentVerifier verifier;
     private final PaymentSettler settler;
@@ -401,16 +400,10 @@ public final class PaymentGate {
 
     /** A failure's transaction id as the facilitator gave it, when it is one (short, printable); else "". */
     private static String evidence(String transaction) {
-        if (transaction == null || transaction.isEmpty() || transaction.length() > MAX_TRANSACTION_CHARS) {
-            return "";
-        }
-        for (int i = 0; i < transaction.length(); i++) {
-            char c = transaction.charAt(i);
-            if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') {
-                return "";
-            }
-        }
-        return transaction;
+        boolean usable = transaction != null && !transaction.isEmpty()
+                && HeaderSafeText.within(transaction, HeaderSafeText.MAX_TRANSACTION_CHARS, '!')
+                && transaction.indexOf('"') < 0 && transaction.indexOf('\\') < 0;
+        return usable ? transaction : "";
     }
 
     /** A "success" that names another network or payer did not pay for this request. */

@@ -3,6 +3,7 @@ package dev.tollgate.core.verify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.core.wire.HeaderSafeText;
 import dev.tollgate.core.wire.SettleResponse;
 import dev.tollgate.core.wire.SupportedResponse;
 import dev.tollgate.core.wire.VerifyResponse;

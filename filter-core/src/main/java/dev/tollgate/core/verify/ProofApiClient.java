@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tollgate.core.wire.HeaderSafeText;
 import dev.tollgate.core.wire.SettleResponse;
 import dev.tollgate.core.wire.WireJson;
 import java.net.URI;
@@ -31,8 +32,6 @@ import java.util.Base64;
 public final class ProofApiClient implements PaymentVerifier, PaymentSettler, AutoCloseable {
     /** The request timeout this dialect's documentation advises. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
-    /** Longer than any chain's transaction id (an EVM hash is 66 characters, a Solana signature about 88). */
-    static final int MAX_TRANSACTION_ID_CHARS = 128;
 
     private final FacilitatorHttp http;
     private final boolean ownsHttp;
@@ -103,7 +102,7 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
         }
         if (!transactionId(tx)) {
             return new VerifyOutcome.Malfunction("facilitator /verify said valid with a transactionId that is no id of at"
-                    + " most " + MAX_TRANSACTION_ID_CHARS + " printable characters");
+                    + " most " + HeaderSafeText.MAX_TRANSACTION_CHARS + " printable characters");
         }
         // A number of seconds, as the dialect writes it; anything else leaves the payment undated, which the gate
         // refuses: its age decides whether it could have been used and forgotten.
@@ -167,11 +166,11 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
     /**
      * Whether a facilitator's transaction id can be used as one: it keys the payment in the ledger (a database
      * index takes a few KiB at most) and returns to the client in two base64 headers (a container takes 8 KiB of
-     * headers), so it is at most {@value #MAX_TRANSACTION_ID_CHARS} printable ASCII characters, as every chain's is.
+     * headers), so it is at most {@value HeaderSafeText#MAX_TRANSACTION_CHARS} printable ASCII characters, as every chain's is.
      */
     static boolean transactionId(String tx) {
         // No space either: it is also a ledger key.
-        return !tx.isEmpty() && HeaderSafeText.within(tx, MAX_TRANSACTION_ID_CHARS, '!');
+        return !tx.isEmpty() && HeaderSafeText.within(tx, HeaderSafeText.MAX_TRANSACTION_CHARS, '!');
     }
 
     private FacilitatorHttp.JsonReply post(URI uri, String what, PaymentAttempt attempt) {

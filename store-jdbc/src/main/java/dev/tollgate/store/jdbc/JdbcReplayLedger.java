@@ -300,7 +300,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
         try {
             update("release", releaseSql, binder);
         } catch (LedgerUnavailableException e) {
-            retryLater("release", releaseSql, binder, h.until(), false);
+            writeLater("release", releaseSql, binder, h.until());
             throw e;
         }
     }

@@ -155,8 +155,12 @@ public final class RedisReplayLedger implements ReplayLedger {
      */
     void deleteLaterIfHolds(StatefulRedisConnection<String, String> connection, String key, String value,
                             Instant until) {
-        write(connection, c -> c.async().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {key}, value),
-                until.toEpochMilli(), false);
+        write(connection, deleteIfHolds(key, value), until.toEpochMilli(), false);
+    }
+
+    private static java.util.function.Function<StatefulRedisConnection<String, String>, RedisFuture<?>> deleteIfHolds(
+            String key, String value) {
+        return c -> c.async().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {key}, value);
     }
 
     /**
@@ -259,9 +263,7 @@ public final class RedisReplayLedger implements ReplayLedger {
         try {
             connection = connection();
         } catch (LedgerUnavailableException e) {
-            String k = keyPrefix + key;
-            String v = CLAIMED_PREFIX + h.token();
-            writeLater(c -> c.async().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {k}, v), h.until());
+            writeLater(deleteIfHolds(keyPrefix + key, CLAIMED_PREFIX + h.token()), h.until());
             throw e;
         }
         try {
