@@ -390,6 +390,13 @@ public final class TollgateConfig {
         java.math.BigInteger amount = PriceSetting.atomicAmount(s, prefixes, network, asset);
         int timeout = look.find("maxTimeoutSeconds").map(e -> Settings.positiveInt(e.getKey(), e.getValue()))
                 .orElse(DEFAULT_MAX_TIMEOUT_SECONDS);
+        if (timeout > maxClaim.getSeconds()) {
+            // Payers sign for maxTimeoutSeconds, and the gate refuses a proof valid for longer than it remembers one.
+            throw new ConfigurationException(look.find("maxTimeoutSeconds").map(Map.Entry::getKey).orElse("maxClaim"),
+                    "lets a payment stay valid for " + timeout + " s, longer than maxClaim (" + maxClaim + "), the time"
+                    + " a used payment is remembered: every proof would be refused; lower maxTimeoutSeconds or raise"
+                    + " maxClaim");
+        }
         Optional<Map.Entry<String, String>> nameSetting = look.find("eip712.name");
         Optional<Map.Entry<String, String>> versionSetting = look.find("eip712.version");
         if (!asset.getValue().equalsIgnoreCase(network.usdcAddress())

@@ -124,6 +124,10 @@ public final class PaymentGate {
         } catch (Refusal r) {
             return challenge(view, terms, r.getMessage());
         }
+        String outlived = outlivesMemory(proof.validBefore());
+        if (outlived != null) {
+            return challenge(view, terms, outlived);
+        }
         Instant until = claimUntil(proof.validBefore());
         PaymentIdentifiers.Ticket ticket = null;
         boolean storeDown = false;
@@ -433,6 +437,22 @@ public final class PaymentGate {
         } catch (LedgerUnavailableException e) {
             // The claim then lapses at its expiry: the proof stays unusable until then, which fails closed.
         }
+    }
+
+    /**
+     * A used proof is remembered for {@code maxClaim} at most. One still valid after that would be admitted again once
+     * forgotten: an in-process verifier cannot see its nonce used on chain, so the handler would run a second time
+     * before the settlement failed. Such a proof is refused before it is claimed (payers sign for the offer's
+     * {@code maxTimeoutSeconds}, which start-up keeps within {@code maxClaim}). Null when the proof expires in time.
+     */
+    private String outlivesMemory(BigInteger validBefore) {
+        if (validBefore == null
+                || validBefore.compareTo(BigInteger.valueOf(clock.instant().plus(maxClaim).getEpochSecond())) <= 0) {
+            return null;
+        }
+        return "invalid_exact_evm_payload_authorization_valid_before: the authorization is valid for longer than a used "
+                + "payment is remembered here (maxClaim " + maxClaim + "); sign one that expires within the offer's "
+                + "maxTimeoutSeconds";
     }
 
     private Instant claimUntil(BigInteger validBefore) {

@@ -372,6 +372,14 @@ class TollgateConfigTest {
     }
 
     @Test
+    void anOfferValidForLongerThanMaxClaimFailsStartUpNamingTheSettingToChange() {
+        // The gate refuses proofs valid for longer than maxClaim, so such an offer could never be paid.
+        assertEquals("maxTimeoutSeconds", failingSetting(minimalWith("maxClaim", "1m", "maxTimeoutSeconds", "61")));
+        assertEquals("maxClaim", failingSetting(minimalWith("maxClaim", "59s")));
+        assertEquals(60, onlyOption(build(minimalWith("maxClaim", "1m"))).maxTimeoutSeconds(), "the bound itself fits");
+    }
+
+    @Test
     void durationsAreReadInTheirUnitsAndABareNumberIsMilliseconds() {
         TollgateConfig config = build(minimalWith("facilitator.requestTimeout", "300", "facilitator.connectTimeout",
                 "2s", "maxClaim", "10m"));

@@ -1,6 +1,7 @@
 package dev.tollgate.core.gate;
 
 import static dev.tollgate.core.gate.GateHarness.v1;
+import static dev.tollgate.core.gate.GateHarness.v2;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -152,9 +153,28 @@ class PaymentGateFailClosedTest {
     void aClaimNeverOutlastsMaxClaim() throws IOException {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         RecordingLedger ledger = new RecordingLedger(clock);
-        try (GateHarness gate = new GateHarness(b -> b.clock(clock).ledger(ledger), "maxClaim", "30s")) {
+        try (GateHarness gate = new GateHarness(b -> b.clock(clock).ledger(ledger), "maxClaim", "60s")) {
+            // Valid for 60 s, exactly maxClaim: held until it expires, not a minute longer.
             gate.admitted(v1(Proofs.proof().at(NOW).v1()));
-            assertEquals(List.of(NOW.plusSeconds(30)), ledger.claimedUntil);
+            assertEquals(List.of(NOW.plusSeconds(60)), ledger.claimedUntil);
+        }
+    }
+
+    @Test
+    void aProofValidForLongerThanMaxClaimIsRefusedBeforeItIsClaimedOrVerified() throws IOException {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        RecordingLedger ledger = new RecordingLedger(clock);
+        try (GateHarness gate = new GateHarness(b -> b.clock(clock).ledger(ledger), "maxClaim", "60s")) {
+            // Valid until NOW + 61 s: forgotten a second before it expires, it could be admitted a second time.
+            for (TestRequest request : List.of(v1(Proofs.proof().at(NOW.plusSeconds(1)).v1()),
+                    v2(Proofs.proof().resource(GateHarness.RESOURCE).at(NOW.plusSeconds(1)).v2()))) {
+                Decision.Challenge c = gate.challenged(request);
+                assertEquals(402, c.answer().status());
+                assertTrue(c.reason().startsWith("invalid_exact_evm_payload_authorization_valid_before: "), c.reason());
+                assertTrue(c.reason().contains("maxClaim PT1M"), c.reason());
+            }
+            assertEquals(List.of(), ledger.claimedUntil, "a refused proof is never claimed");
+            assertEquals(0, gate.facilitator.verifyRequests().size(), "the facilitator was asked");
         }
     }
 

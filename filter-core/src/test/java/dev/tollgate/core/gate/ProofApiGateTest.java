@@ -628,7 +628,7 @@ class ProofApiGateTest {
     @Test
     void anX402ProofIsForwardedToTheDialectAsBase64() {
         tollgate();
-        String header = Proofs.proof().v1();
+        String header = Proofs.proof().at(clock.instant()).v1(); // signed on the gate's day, valid for a minute
         facilitator.onVerify((ex, req) -> FacilitatorDouble.respond(ex, 200, "{\"valid\":true,\"transactionId\":\"tx_9\","
                 + "\"amount\":\"0.01\",\"network\":\"base-sepolia\",\"timestamp\":"
                 + clock.instant().getEpochSecond() + "}"));
