@@ -7,6 +7,7 @@ import dev.tollgate.core.ledger.Hold;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.ledger.PaymentIdentifierStore;
 import dev.tollgate.core.ledger.ReplayLedger;
+import dev.tollgate.core.ledger.StoreClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -100,6 +102,8 @@ public final class JdbcReplayLedger implements ReplayLedger {
     private final JdbcPaymentIdentifierStore identifiers;
     private final JdbcCodeIntentStore intents;
     private volatile boolean tableReady;
+    private final Clock clock;
+    private volatile boolean clocksCompared;
     private volatile boolean closed;
     private final Object retrying = new Object();
     private ScheduledExecutorService retrier;
@@ -113,6 +117,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
         this.purgeBatch = b.purgeBatch;
         this.createTable = b.createTable;
         this.resources = b.resources;
+        this.clock = b.clock;
         this.claimSql = "INSERT INTO " + table + " AS l (proof_key, state, claim_token, expires_at) VALUES (?, 'c', ?, ?)"
                 + " ON CONFLICT (proof_key) DO UPDATE SET state = 'c', claim_token = EXCLUDED.claim_token,"
                 + " expires_at = EXCLUDED.expires_at WHERE l.expires_at <= now()";
@@ -166,7 +171,30 @@ public final class JdbcReplayLedger implements ReplayLedger {
             return ClaimResult.DUPLICATE;
         }
         held.remember(key, token, until);
+        if (!clocksCompared) {
+            compareClocks();
+        }
         return ClaimResult.CLAIMED;
+    }
+
+    /**
+     * Reads the database's {@code now()}, by which claims expire, once the first claim has gone through (the database
+     * may come up after us, and no connection is made earlier), and warns through {@link StoreClock} if it is far from
+     * this instance's clock.
+     */
+    private void compareClocks() {
+        try {
+            Instant sentAt = clock.instant();
+            OffsetDateTime databaseNow = queryOne("clock check", "SELECT now()", ps -> { },
+                    rs -> rs.getObject(1, OffsetDateTime.class));
+            Instant answeredAt = clock.instant();
+            clocksCompared = true;
+            if (databaseNow != null) {
+                StoreClock.check("database of table " + table, databaseNow.toInstant(), sentAt, answeredAt);
+            }
+        } catch (LedgerUnavailableException | RuntimeException e) {
+            // The claim went through; the next one compares the clocks again.
+        }
     }
 
     /**
@@ -649,6 +677,7 @@ public final class JdbcReplayLedger implements ReplayLedger {
         private boolean createTable;
         private Duration purgeEvery;
         private AutoCloseable resources;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -708,6 +737,12 @@ public final class JdbcReplayLedger implements ReplayLedger {
                 throw new IllegalArgumentException("purgeBatch must be at least 1");
             }
             this.purgeBatch = rows;
+            return this;
+        }
+
+        /** This instance's clock, compared with the database's once the first claim goes through. */
+        Builder clock(Clock instanceClock) {
+            this.clock = Objects.requireNonNull(instanceClock, "clock");
             return this;
         }
 

@@ -7,6 +7,7 @@ import dev.tollgate.core.ledger.Hold;
 import dev.tollgate.core.ledger.LedgerUnavailableException;
 import dev.tollgate.core.ledger.PaymentIdentifierStore;
 import dev.tollgate.core.ledger.ReplayLedger;
+import dev.tollgate.core.ledger.StoreClock;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -23,6 +24,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -78,6 +80,7 @@ public final class RedisReplayLedger implements ReplayLedger {
     private final RedisURI uri;
     private final String keyPrefix;
     private final Duration connectTimeout;
+    private final Clock clock;
     private final HeldClaims held = new HeldClaims();
     private final RedisPaymentIdentifierStore identifiers = new RedisPaymentIdentifierStore(this);
     private final RedisCodeIntentStore intents = new RedisCodeIntentStore(this);
@@ -88,8 +91,9 @@ public final class RedisReplayLedger implements ReplayLedger {
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private final AtomicBoolean probing = new AtomicBoolean();
 
-    private RedisReplayLedger(RedisURI uri, String keyPrefix, Duration timeout, Duration connectTimeout) {
+    private RedisReplayLedger(RedisURI uri, String keyPrefix, Duration timeout, Duration connectTimeout, Clock clock) {
         this.uri = Objects.requireNonNull(uri, "uri");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
         this.connectTimeout = positive(connectTimeout, "connectTimeout");
         uri.setTimeout(positive(timeout, "timeout"));
@@ -118,7 +122,13 @@ public final class RedisReplayLedger implements ReplayLedger {
      * @param timeout how long one command may take before the ledger reports itself unavailable
      */
     public static RedisReplayLedger create(String url, String keyPrefix, Duration timeout, Duration connectTimeout) {
-        return new RedisReplayLedger(RedisURI.create(url), keyPrefix, timeout, connectTimeout);
+        return create(url, keyPrefix, timeout, connectTimeout, Clock.systemUTC());
+    }
+
+    /** @param clock this instance's clock, compared with Redis's on each connection */
+    static RedisReplayLedger create(String url, String keyPrefix, Duration timeout, Duration connectTimeout,
+                                    Clock clock) {
+        return new RedisReplayLedger(RedisURI.create(url), keyPrefix, timeout, connectTimeout, clock);
     }
 
     public static RedisReplayLedger create(String url) {
@@ -408,9 +418,22 @@ public final class RedisReplayLedger implements ReplayLedger {
                 synchronized (connecting) {
                     failedAtNanos = System.nanoTime();
                 }
+            } else {
+                compareClocks(c);
             }
         });
         connection = attempt;
+    }
+
+    /** Reads Redis's clock ({@code TIME}) and warns through {@link StoreClock} if it is far from this instance's. */
+    private void compareClocks(StatefulRedisConnection<String, String> c) {
+        Instant sentAt = clock.instant();
+        c.async().time().thenAccept(time -> {
+            Instant answeredAt = clock.instant();
+            // TIME answers seconds and the microseconds within them.
+            Instant redisNow = Instant.ofEpochSecond(Long.parseLong(time.get(0)), Long.parseLong(time.get(1)) * 1000);
+            StoreClock.check("Redis at " + uri.getHost() + ":" + uri.getPort(), redisNow, sentAt, answeredAt);
+        });
     }
 
     /** After a failed connect, callers fail at once for a while instead of each dialling again. */
