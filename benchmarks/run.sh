@@ -79,6 +79,14 @@ machine() {
     java -version 2>&1 | head -2
     echo "node: $(node --version)  wrk: $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
     echo "servers: sample $SAMPLE, bench server $SERVERS"
+    # The commit above is the work tree's; with NOBUILD=1 or prebuilt jars the servers may be another: say when
+    # they were built, and which they are.
+    local jar
+    for jar in "$SAMPLE" "$SERVERS"; do
+      if [ -f "$jar" ]; then
+        echo "jar: $jar built $(date -u -r "$jar" '+%Y-%m-%d %H:%M:%S UTC'), sha256 $(sha256sum "$jar" | cut -c1-16)"
+      fi
+    done
     echo "settings: DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS CONNS=$CONNS MODERATE_CONNS=$MODERATE_CONNS MODERATE_DELAY_MS=$MODERATE_DELAY_MS"
   } > "$OUT/machine.txt"
   if [ "$STALL_SECONDS" -gt 0 ]; then
@@ -115,35 +123,62 @@ server_pid() {
     *:$P_BENCH/*|*:$P_BENCH) echo "${PID_BENCH:-}" ;;
     *:$P_DOUBLE/*|*:$P_DOUBLE) echo "${PID_DOUBLE:-}" ;;
     *:$P_LOCAL/*|*:$P_LOCAL) echo "${PID_LOCAL:-}" ;;
+    *:$P_REF/*|*:$P_REF) echo "${PID_REF:-}" ;;
     *) echo "" ;;
   esac
 }
 
+# The facilitator double's count of /verify and /settle calls answered so far ("VERIFY SETTLE"), "- -" when it
+# cannot tell (not started, or a SERVERS_JAR from before it counted).
+double_calls() {
+  local calls
+  calls=$(curl -s --max-time 2 "http://127.0.0.1:$P_DOUBLE/calls" 2>/dev/null || true)
+  if [[ $calls =~ \"verify\":([0-9]+),\"settle\":([0-9]+) ]]; then
+    echo "${BASH_REMATCH[1]} ${BASH_REMATCH[2]}"
+  else
+    echo "- -"
+  fi
+}
+
 # wrk NAME CONNS URL SCRIPT [ARGS...]: one measurement; appends "NAME rps p50 p99 non2xx errors load1 cpu_us
-# steal_pct", cpu_us being the server process's CPU time per request during the run (user + system; 0 if not
-# known): unlike requests/s, it is not lowered by what else shares the cores, only by what the server does;
-# steal_pct the share of the machine's CPU time the hypervisor took during the run.
+# steal_pct wrk_cpu_us verify_per_request settle_per_request", cpu_us being the server process's CPU time per
+# request during the run (user + system; 0 if not known): unlike requests/s, it is not lowered by what else
+# shares the cores, only by what the server does; steal_pct the share of the machine's CPU time the hypervisor
+# took during the run; wrk_cpu_us wrk's own CPU time per request (it shares the two cores with the servers, so
+# every µs it spends is taken from them: the load generator's weight in a ratio); verify_per_request and
+# settle_per_request the calls the facilitator double answered during the run per request wrk completed ("-"
+# when unknown): 1 and 1 for a paid path that really asks the facilitator for each request, 0 for the
+# in-process verifier.
 declare -A RUNS_OF   # NAME -> how many times wrk_run has measured it so far (the round, for the quantile files)
 wrk_run() {
   local name=$1 conns=$2 url=$3 script=$4; shift 4
   if ! selected "$name"; then return 0; fi
-  local line pid before after requests machine_before machine_after
+  local line pid before after requests machine_before machine_after calls_before calls_after
+  local times_file=$OUT/.wrk-times
   local header=()
   if [ -n "${WRK_HEADER:-}" ]; then header=(-H "$WRK_HEADER"); fi
   echo "== $name" >> "$OUT/wrk.log"
   pid=$(server_pid "$url")
   before=$(cpu_ticks "$pid")
   machine_before=$(cpu_steal)
+  calls_before=$(double_calls)
   # Target 6's runs keep their whole latency distribution (quantiles/NAME.ROUND), which HopModel adds up.
   RUNS_OF[$name]=$(( ${RUNS_OF[$name]:-0} + 1 ))
   local quantiles=""
   if [[ $name == t6.* ]]; then mkdir -p "$OUT/quantiles"; quantiles="$OUT/quantiles/$name.${RUNS_OF[$name]}"; fi
-  line=$(WRK_QUANTILES=$quantiles wrk -t1 -c"$conns" -d"${DURATION}s" "${header[@]}" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" 2>&1 | tee -a "$OUT/wrk.log" \
-    | grep '^RESULT') || { log "wrk failed for $name"; return 1; }
+  rm -f "$times_file"
+  # `times` in the group reports its children's CPU time, that is wrk's alone (written only when wrk succeeded).
+  line=$( { WRK_QUANTILES=$quantiles wrk -t1 -c"$conns" -d"${DURATION}s" "${header[@]}" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" 2>&1 \
+    && times > "$times_file"; } | tee -a "$OUT/wrk.log" | grep '^RESULT') || { log "wrk failed for $name"; return 1; }
   after=$(cpu_ticks "$pid")
   machine_after=$(cpu_steal)
+  calls_after=$(double_calls)
   requests=$(echo "$line" | sed -E 's/.*requests=([0-9]+).*/\1/')
-  echo "$name $(echo "$line" | sed -E 's/.*rps=([0-9.]+).*p50_us=([0-9]+).*p99_us=([0-9]+).*non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $(loadavg | cut -d' ' -f1) $(awk -v t=$((after - before)) -v r="$requests" -v u="$TICK_US" 'BEGIN { printf "%.1f", (t > 0 && r > 0) ? t * u / r : 0 }') $(echo "$machine_before $machine_after" | awk '{ printf "%.1f", ($3 > $1) ? 100 * ($4 - $2) / ($3 - $1) : 0 }')" \
+  echo "$name $(echo "$line" | sed -E 's/.*rps=([0-9.]+).*p50_us=([0-9]+).*p99_us=([0-9]+).*non2xx=([0-9]+) errors=([0-9]+).*/\1 \2 \3 \4 \5/') $(loadavg | cut -d' ' -f1) $(awk -v t=$((after - before)) -v r="$requests" -v u="$TICK_US" 'BEGIN { printf "%.1f", (t > 0 && r > 0) ? t * u / r : 0 }') $(echo "$machine_before $machine_after" | awk '{ printf "%.1f", ($3 > $1) ? 100 * ($4 - $2) / ($3 - $1) : 0 }') \
+$( { [ -s "$times_file" ] && awk -v r="$requests" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub(/s$/, "", a[2]); t += a[1] * 60 + a[2] }
+    printf "%.1f", (r > 0 ? t * 1e6 / r : 0) }' "$times_file"; } || echo 0) \
+$(echo "$calls_before $calls_after" | awk -v r="$requests" '{ if ($1 == "-" || $3 == "-" || r <= 0) print "- -";
+    else printf "%.2f %.2f\n", ($3 - $1) / r, ($4 - $2) / r }')" \
     | tee -a "$RESULTS"
 }
 
@@ -201,7 +236,7 @@ start_servers() {
     "http://127.0.0.1:$P_DOUBLE" > "$OUT/bench.log" 2>&1 &
   PID_BENCH=$!; PIDS+=($!)
   node benchmarks/reference/server.mjs "$P_REF" "http://127.0.0.1:$P_DOUBLE" > "$OUT/reference.log" 2>&1 &
-  PIDS+=($!)
+  PID_REF=$!; PIDS+=($!)   # its CPU per request, like the Java servers' (Node: one thread for the JavaScript)
   log "starting sample in hybrid mode (TOLLGATE_VERIFY=local) :$P_LOCAL"
   # shellcheck disable=SC2086
   TOLLGATE_PAY_TO=$PAY_TO TOLLGATE_CODE_DESTINATION=$CODE_DESTINATION TOLLGATE_VERIFY=local TOLLGATE_FACILITATOR_URL=http://127.0.0.1:$P_DOUBLE PORT=$P_LOCAL HOST=127.0.0.1 \
@@ -224,12 +259,13 @@ load_targets() {
   template "$B/bench/paid?bytes=1048576" "$T/bench-1m.txt"
   template "$R/bench/paid" "$T/reference.txt"
   template "$L/bench/paid" "$T/sample-local.txt"   # line 5: the body the hybrid sample sends to /settle
-  # Target 1 compares the 402 with a 200 of the same body size, and with one of the same size on the wire.
+  # Target 1 compares the 402 with a 200 of the same body size, and with one of the same size on the wire: its
+  # body padded by what the 402's status line and headers have more than the 200's (PAYMENT-REQUIRED and the rest).
   local body header
   body=$(curl -s -o /dev/null -w '%{size_download}' "$S/bench/paid")
-  header=$(curl -s -D - -o /dev/null "$S/bench/paid" | grep -i '^payment-required:' | tr -d '\r' | cut -d' ' -f2 | wc -c)
+  header=$(( $(curl -s -o /dev/null -w '%{size_header}' "$S/bench/paid") - $(curl -s -o /dev/null -w '%{size_header}' "$S/bench/free?bytes=$body") ))
   echo "challenge_body_bytes $body" >> "$RESULTS"
-  echo "challenge_header_bytes $header" >> "$RESULTS"
+  echo "challenge_extra_header_bytes $header" >> "$RESULTS"
 
   log "warm-up ($WARMUP s per endpoint)"
   # Only the endpoints of selected runs, so that a check of one pair (ONLY=...) starts within a minute.

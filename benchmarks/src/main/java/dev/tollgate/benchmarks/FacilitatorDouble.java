@@ -19,7 +19,8 @@ import org.eclipse.jetty.util.Promise;
  * An x402 facilitator that says yes at once: {@code GET /supported}, {@code POST /verify} (isValid, the payer
  * the authorization names) and {@code POST /settle} (success, a made-up transaction). It checks nothing; it
  * exists so that Tollgate and the reference middleware can be timed against the same instant facilitator.
- * Loopback only.
+ * {@code GET /calls} tells how many {@code /verify} and {@code /settle} calls it has answered, so that a run can
+ * show that both servers really ask it twice per paid request. Loopback only.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.tollgate.benchmarks.FacilitatorDouble [port]}
  */
@@ -31,6 +32,7 @@ public final class FacilitatorDouble extends Handler.Abstract.NonBlocking {
             + "{\"x402Version\":1,\"scheme\":\"exact\",\"network\":\"base-sepolia\"}],"
             + "\"extensions\":[],\"signers\":{}}";
     private final AtomicLong tx = new AtomicLong();
+    private final AtomicLong verifies = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8092;
@@ -58,6 +60,8 @@ public final class FacilitatorDouble extends Handler.Abstract.NonBlocking {
         String path = Request.getPathInContext(request);
         if (path.endsWith("/supported")) {
             answer(response, callback, SUPPORTED);
+        } else if (path.endsWith("/calls")) {
+            answer(response, callback, "{\"verify\":" + verifies.get() + ",\"settle\":" + tx.get() + "}");
         } else if (path.endsWith("/verify") || path.endsWith("/settle")) {
             // Read without blocking: the answer is made on the selector thread that saw the request, with no
             // hand-off to a pool thread (an instant facilitator should cost its callers one wake-up, not two).
@@ -81,7 +85,8 @@ public final class FacilitatorDouble extends Handler.Abstract.NonBlocking {
         return from.find() ? from.group(1) : "0x0000000000000000000000000000000000000000";
     }
 
-    private static String verified(String body) {
+    private String verified(String body) {
+        verifies.incrementAndGet();
         return "{\"isValid\":true,\"payer\":\"" + payer(body) + "\"}";
     }
 
