@@ -4,13 +4,13 @@
 set -euo pipefail
 OUT=${1:?usage: $0 RUN_DIR}
 
-# JMH csv -> "benchmark[param] score" lines
+# JMH csv -> "jmh.benchmark[param] score" lines, and "jmh.benchmark[param].err error" (JMH's 99.9 % half-interval)
 jmh() {
   [ -f "$1" ] || return 0
   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { gsub(/"/, "", $i); h[i] = $i }; next }
     { gsub(/["\r]/, ""); name = $1; sub(/.*\./, "", name); p = "";
       for (i = 8; i <= NF; i++) if ($i != "" && $i !~ /\//) p = p "[" $i "]";
-      print "jmh." name p, $5 }' "$1"
+      print "jmh." name p, $5; if ($6 != "" && $6 != "NaN") print "jmh." name p ".err", $6 }' "$1"
 }
 
 {
@@ -23,7 +23,11 @@ jmh() {
 } | awk -v CALM="${CALM:-5}" -v STALL="$(sed -n 's/^stall all: //p' "$OUT/machine.txt" 2>/dev/null)" '
   NF >= 7 { n[$1]++; rps[$1] += $2; p50[$1] += $3; p99[$1] += $4; bad[$1] += $5 + $6; load[$1] += $7
     each[$1, n[$1]] = $2; tail[$1, n[$1]] = $4; if (NF >= 8 && $8 > 0) { cpu[$1] += $8; cpun[$1]++ }
-    if (NF >= 9) { steal[$1] += $9; stealn[$1]++; stl[$1, n[$1]] = $9 } else stl[$1, n[$1]] = -1; next }
+    if (NF >= 9) { steal[$1] += $9; stealn[$1]++; stl[$1, n[$1]] = $9 } else stl[$1, n[$1]] = -1
+    err[$1] += $6; non2xx[$1] += $5
+    if (NF >= 10 && $10 > 0) { wcpu[$1] += $10; wcpun[$1]++ }
+    if (NF >= 12 && $11 != "-") { vcalls[$1] += $11; scalls[$1] += $12; callsn[$1]++ }
+    next }
   NF == 2 { v[$1] = $2 }
   function has(k) { return (k in n) }
   function R(k) { return has(k) ? rps[k] / n[k] : 0 }
@@ -32,12 +36,27 @@ jmh() {
   function P99(k) { return p99[k] / n[k] / 1000 }
   function P50(k) { return p50[k] / n[k] / 1000 }
   function verdict(ok) { return ok ? "**met**" : "**missed**" }
+  # JMH'"'"'s 99.9 % half-interval of a score, 0 when the csv gave none
+  function E(k) { return (k ".err") in v ? v[k ".err"] : 0 }
+  # The ratio a / b at the ends of both scores'"'"' error bars: "lo–hi"
+  function span(a, b) { return (v[b] + E(b) > 0 && v[b] - E(b) > 0) ? sprintf("%.2f–%.2f", (v[a] - E(a)) / (v[b] + E(b)), (v[a] + E(a)) / (v[b] - E(b))) : "?" }
   # after calm(): the verdict on the mean, then on the median of the calm rounds (the steadier figure) if any ran
   function verdicts(ok, calmok) { return verdict(ok) " (mean)" (CALMK > 0 ? "; " verdict(calmok) " (calm rounds)" : "") }
   function CPU(k) { return (k in cpun) ? cpu[k] / cpun[k] : 0 }
   function cpucell(k) { return CPU(k) > 0 ? sprintf("%.1f", CPU(k)) : "–" }
   function stealcell(k) { return (k in stealn) ? sprintf("%.0f", steal[k] / stealn[k]) : "–" }
-  function row(k) { if (has(k)) printf "| %s | %.0f | %.2f | %.2f | %d | %.1f | %s | %s |\n", k, R(k), P50(k), P99(k), bad[k], load[k] / n[k], cpucell(k), stealcell(k) }
+  function WCPU(k) { return (k in wcpun) ? wcpu[k] / wcpun[k] : 0 }
+  function wcpucell(k) { return WCPU(k) > 0 ? sprintf("%.1f", WCPU(k)) : "–" }
+  # the facilitator double'"'"'s /verify and /settle calls per request, mean over the rounds ("–": not counted)
+  function callscell(k) { return (k in callsn) ? sprintf("%.2f, %.2f", vcalls[k] / callsn[k], scalls[k] / callsn[k]) : "–" }
+  function row(k) { if (has(k)) printf "| %s | %.0f | %.2f | %.2f | %d | %.1f | %s | %s | %s | %s |\n", k, R(k), P50(k), P99(k), bad[k], load[k] / n[k], cpucell(k), stealcell(k), wcpucell(k), callscell(k) }
+  # A run whose requests did not all succeed: a refused proof (replay, bad signature) is answered fast and would
+  # flatter the paid side; a failed free request the other. The 402 run must fail every request with a 402 and
+  # nothing else.
+  function broken(k) { return k == "t1.challenge_402" ? err[k] > 0 : bad[k] > 0 }
+  function checked(ok, a, b) { return (broken(a) || broken(b)) ? "**invalid run** (" (broken(a) ? a : b) " had failed requests)" : ok }
+  # Both sides of target 3 must ask the double once for /verify and once for /settle per request.
+  function twocalls(k) { return (k in callsn) && vcalls[k] / callsn[k] >= 0.99 && scalls[k] / callsn[k] >= 0.99 }
   # Round i of the pair (a, b), its two sides run back to back. mode 0: requests/s a / b; 1: p99 a - b in ms;
   # 2: the time a adds to each request of b, in %
   function value(a, b, i, mode) {
@@ -50,10 +69,10 @@ jmh() {
   }
   # a / b round by round, then their median: steadier than the ratio of means when the machine changes speed
   # between rounds
-  function rounds(a, b,   r, i, c, out) {
+  function rounds(a, b, mode,   r, i, c, out) {
     c = n[a] < n[b] ? n[a] : n[b]; out = ""
-    for (i = 1; i <= c; i++) { r[i] = value(a, b, i, 0); out = out (i > 1 ? ", " : "") sprintf(FMT[0], r[i]) }
-    return out "; median " sprintf(FMT[0], median(r, c))
+    for (i = 1; i <= c; i++) { r[i] = value(a, b, i, mode); out = out (i > 1 ? ", " : "") sprintf(FMT[mode], r[i]) }
+    return out "; median " sprintf(FMT[mode], median(r, c))
   }
   # The same, only over the rounds in which the hypervisor took less than CALM % of the machine during both
   # sides (steal stalls whichever request runs; it came and went within minutes here): empty when none was calm.
@@ -88,40 +107,51 @@ jmh() {
     # A machine that never reported steal (0 since boot when the run began) cannot tell a calm round from another.
     NOSTEAL = ("steal_since_boot" in v) && v["steal_since_boot"] == 0
     print "### Load runs (wrk, mean over rounds)\n"
-    print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) | server CPU µs/request | steal % |"
-    print "|---|---|---|---|---|---|---|---|"
+    print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) | server CPU µs/request | steal % | wrk CPU µs/request | double /verify, /settle per request |"
+    print "|---|---|---|---|---|---|---|---|---|---|"
     split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.servlet_free_headers t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free t6.relay t6.relay_settle t6.relay_core t6.double_settle t6.local_paid", order, " ")
     for (i = 1; i in order; i++) row(order[i])
-    if ("challenge_body_bytes" in v) printf "\n402 body: %d bytes; PAYMENT-REQUIRED header value: %d bytes.\n", v["challenge_body_bytes"], v["challenge_header_bytes"]
+    if ("challenge_extra_header_bytes" in v) printf "\n402 body: %d bytes; its status line and headers: %d bytes more than the 200'"'"'s (the \"same wire\" 200 is padded by that).\n", v["challenge_body_bytes"], v["challenge_extra_header_bytes"]
+    else if ("challenge_body_bytes" in v) printf "\n402 body: %d bytes; PAYMENT-REQUIRED header value: %d bytes (the \"same wire\" 200 is padded by that only, short of the 402'"'"'s other headers).\n", v["challenge_body_bytes"], v["challenge_header_bytes"]
     if (NOSTEAL) print "\nSteal: not reported by this machine (0 since boot when the run began), so its column reads 0 whatever the neighbours did, and no verdict is given on calm rounds."
     if (STALL != "") print "\nStalls of the idle machine before the servers started (`StallProbe`, one spinning thread per core): " STALL "."
     print "\n### Targets\n"
     print "| # | comparison | figure | target | verdict |"
     print "|---|---|---|---|---|"
     if (has("t1.challenge_402") && has("t1.free_same_body")) {
-      r = R("t1.challenge_402") / R("t1.free_same_body")
-      printf "| 1 | 402 challenge / unprotected 200, same body size | %.2f × (%s vs same bytes on the wire); rounds %s%s | ≥ 0.9 | %s |\n", r, QS("t1.challenge_402", "t1.free_same_wire"), rounds("t1.challenge_402", "t1.free_same_body"), calm("t1.challenge_402", "t1.free_same_body", 0), verdicts(r >= 0.9, CALMMED >= 0.9)
+      r = R("t1.challenge_402") / R("t1.free_same_body"); c = calm("t1.challenge_402", "t1.free_same_body", 0)
+      printf "| 1 | 402 challenge / unprotected 200, same body size | %.2f × (%s vs same bytes on the wire); rounds %s%s | ≥ 0.9 | %s |\n", r, QS("t1.challenge_402", "t1.free_same_wire"), rounds("t1.challenge_402", "t1.free_same_body", 0), c, checked(verdicts(r >= 0.9, CALMMED >= 0.9), "t1.challenge_402", "t1.free_same_body")
     }
     if (has("t2.servlet_paid") && has("t2.servlet_free")) {
-      r = R("t2.servlet_paid") / R("t2.servlet_free")
-      printf "| 2 | servlet: paid (instant verifier, unique proofs) / unprotected, same requests | %.2f × (%s vs requests without the header); rounds %s%s | ≥ 0.8 | %s |\n", r, QS("t2.servlet_paid", "t2.servlet_free_plain"), rounds("t2.servlet_paid", "t2.servlet_free"), calm("t2.servlet_paid", "t2.servlet_free", 0), verdicts(r >= 0.8, CALMMED >= 0.8)
+      r = R("t2.servlet_paid") / R("t2.servlet_free"); c = calm("t2.servlet_paid", "t2.servlet_free", 0)
+      printf "| 2 | servlet: paid (instant verifier, unique proofs) / unprotected, same requests | %.2f × (%s vs requests without the header); rounds %s%s | ≥ 0.8 | %s |\n", r, QS("t2.servlet_paid", "t2.servlet_free_plain"), rounds("t2.servlet_paid", "t2.servlet_free", 0), c, checked(verdicts(r >= 0.8, CALMMED >= 0.8), "t2.servlet_paid", "t2.servlet_free")
       if (CPU("t2.servlet_paid") > 0 && CPU("t2.servlet_free") > 0) printf "| – | servlet: server CPU per request, unprotected / paid | %.1f / %.1f µs = %.2f ×; the gate adds %.1f µs | | |\n", CPU("t2.servlet_free"), CPU("t2.servlet_paid"), CPU("t2.servlet_free") / CPU("t2.servlet_paid"), CPU("t2.servlet_paid") - CPU("t2.servlet_free")
       if (has("t2.servlet_free_headers")) printf "| – | unprotected with a settled response'"'"'s three headers (no gate) / unprotected, same requests | %.2f × (server CPU %s µs) | | |\n", R("t2.servlet_free_headers") / R("t2.servlet_free"), cpucell("t2.servlet_free_headers")
       if (has("t2.servlet_free_fixed")) printf "| – | load generator check: unique headers / one fixed header, unprotected servlet | %.2f × | close to 1 | |\n", Q("t2.servlet_free", "t2.servlet_free_fixed")
+      # wrk runs on the same two cores: what it spends per request is taken from the server on both sides, which
+      # draws a ratio of requests/s towards 1. The ratio of server CPU per request (above) is free of it.
+      if (WCPU("t2.servlet_paid") > 0 && WCPU("t2.servlet_free") > 0) printf "| – | load generator weight: wrk'"'"'s own CPU per request, paid / unprotected (it shares the two cores with the server) | %.1f / %.1f µs, %.2f / %.2f cores | | |\n", WCPU("t2.servlet_paid"), WCPU("t2.servlet_free"), WCPU("t2.servlet_paid") * R("t2.servlet_paid") / 1e6, WCPU("t2.servlet_free") * R("t2.servlet_free") / 1e6
     }
     if (has("t2.jaxrs_paid") && has("t2.jaxrs_free")) {
-      r = R("t2.jaxrs_paid") / R("t2.jaxrs_free")
-      printf "| 2 | JAX-RS: @PaymentRequired / unannotated, same requests | %.2f × (%s vs requests without the header); rounds %s%s | ≥ 0.8 | %s |\n", r, QS("t2.jaxrs_paid", "t2.jaxrs_free_plain"), rounds("t2.jaxrs_paid", "t2.jaxrs_free"), calm("t2.jaxrs_paid", "t2.jaxrs_free", 0), verdicts(r >= 0.8, CALMMED >= 0.8)
+      r = R("t2.jaxrs_paid") / R("t2.jaxrs_free"); c = calm("t2.jaxrs_paid", "t2.jaxrs_free", 0)
+      printf "| 2 | JAX-RS: @PaymentRequired / unannotated, same requests | %.2f × (%s vs requests without the header); rounds %s%s | ≥ 0.8 | %s |\n", r, QS("t2.jaxrs_paid", "t2.jaxrs_free_plain"), rounds("t2.jaxrs_paid", "t2.jaxrs_free", 0), c, checked(verdicts(r >= 0.8, CALMMED >= 0.8), "t2.jaxrs_paid", "t2.jaxrs_free")
       if (CPU("t2.jaxrs_paid") > 0 && CPU("t2.jaxrs_free") > 0) printf "| – | JAX-RS: server CPU per request, unannotated / paid | %.1f / %.1f µs = %.2f ×; the gate adds %.1f µs | | |\n", CPU("t2.jaxrs_free"), CPU("t2.jaxrs_paid"), CPU("t2.jaxrs_free") / CPU("t2.jaxrs_paid"), CPU("t2.jaxrs_paid") - CPU("t2.jaxrs_free")
     }
     if (has("t3.tollgate") && has("t3.reference")) {
       r = R("t3.tollgate") / R("t3.reference")
-      printf "| 3 | Tollgate sample / @x402/express, requests/s | %.2f × | ≥ 3 | %s |\n", r, verdict(r >= 3)
-      printf "| 3 | p99 Tollgate vs @x402/express | %.2f ms vs %.2f ms | lower | %s |\n", P99("t3.tollgate"), P99("t3.reference"), verdict(P99("t3.tollgate") < P99("t3.reference"))
+      # Both must have paid through the double: one /verify and one /settle per request on each side.
+      if (("t3.tollgate" in callsn) && ("t3.reference" in callsn)) {
+        same = (twocalls("t3.tollgate") && twocalls("t3.reference")) ? "" : "**invalid run** (a side did not ask the double for /verify and /settle on every request)"
+        callsnote = sprintf("; the double'"'"'s /verify, /settle calls per request: Tollgate %s, @x402/express %s", callscell("t3.tollgate"), callscell("t3.reference"))
+      } else { same = ""; callsnote = "; the double'"'"'s calls were not counted" }
+      printf "| 3 | Tollgate sample / @x402/express, requests/s | %.2f × (%.0f / %.0f); rounds %s%s%s | ≥ 3 | %s |\n", r, R("t3.tollgate"), R("t3.reference"), rounds("t3.tollgate", "t3.reference", 0), callsnote, (CPU("t3.reference") > 0 ? sprintf("; server CPU per request %s / %s µs", cpucell("t3.tollgate"), cpucell("t3.reference")) : ""), (same != "" ? same : checked(verdict(r >= 3), "t3.tollgate", "t3.reference"))
+      # At full load (closed loop, CONNS connections) latency is mostly queueing, about connections / throughput:
+      # the faster server has the lower p99 almost by construction; said in the row.
+      printf "| 3 | p99 Tollgate vs @x402/express, both at full load (each at its own throughput, so mostly queueing) | %.2f ms vs %.2f ms | lower | %s |\n", P99("t3.tollgate"), P99("t3.reference"), (same != "" ? same : checked(verdict(P99("t3.tollgate") < P99("t3.reference")), "t3.tollgate", "t3.reference"))
     }
     if (("jmh.verify" in v) && ("viem.recover" in v)) {
       r = v["jmh.verify"] / v["viem.recover"]
-      printf "| 4 | EIP-3009 verifications/s, one thread: Tollgate / viem | %.0f / %.0f = %.1f × | ≥ 10 | %s |\n", v["jmh.verify"], v["viem.recover"], r, verdict(r >= 10)
+      printf "| 4 | EIP-3009 verifications/s, one thread: Tollgate / viem | %.0f ± %.0f / %.0f = %.1f × | ≥ 10 | %s%s |\n", v["jmh.verify"], E("jmh.verify"), v["viem.recover"], r, verdict(r >= 10), ((v["jmh.verify"] - E("jmh.verify")) / v["viem.recover"] >= 10) == (r >= 10) ? "" : " (the error bars cross the line)"
     }
     if (("jmh.last[10]" in v) && ("jmh.last[10000]" in v)) {
       r = v["jmh.last[10000]"] / v["jmh.last[10]"]; m = v["jmh.miss[10000]"] / v["jmh.miss[10]"]
@@ -131,15 +161,19 @@ jmh() {
       printf "| 5 | in-memory ledger bytes per entry at 1,000,000 | %.0f | ≤ 200 | %s |\n", v["ledger.bytes_per_entry"], verdict(v["ledger.bytes_per_entry"] <= 200)
     if (("jmh.claimAndRelease[0]" in v) && ("jmh.claimAndRelease[1000000]" in v)) {
       r = v["jmh.claimAndRelease[0]"] / v["jmh.claimAndRelease[1000000]"]
-      printf "| 5 | ledger claims/s empty / at 1,000,000 live | %.0f / %.0f = %.2f × | ≤ 2 | %s |\n", v["jmh.claimAndRelease[0]"], v["jmh.claimAndRelease[1000000]"], r, verdict(r <= 2)
+      # a ratio whose error bars reach past the line is met or missed by the run'"'"'s luck: said in the verdict
+      hi = (v["jmh.claimAndRelease[1000000]"] - E("jmh.claimAndRelease[1000000]") > 0) ? (v["jmh.claimAndRelease[0]"] + E("jmh.claimAndRelease[0]")) / (v["jmh.claimAndRelease[1000000]"] - E("jmh.claimAndRelease[1000000]")) : r
+      lo = (v["jmh.claimAndRelease[0]"] - E("jmh.claimAndRelease[0]")) / (v["jmh.claimAndRelease[1000000]"] + E("jmh.claimAndRelease[1000000]"))
+      printf "| 5 | ledger claims/s empty / at 1,000,000 live | %.0f ± %.0f / %.0f ± %.0f = %.2f × (%s × within the error bars) | ≤ 2 | %s%s |\n", v["jmh.claimAndRelease[0]"], E("jmh.claimAndRelease[0]"), v["jmh.claimAndRelease[1000000]"], E("jmh.claimAndRelease[1000000]"), r, span("jmh.claimAndRelease[0]", "jmh.claimAndRelease[1000000]"), verdict(r <= 2), ((r <= 2) != (hi <= 2) || (r <= 2) != (lo <= 2)) ? " (the error bars cross the line)" : ""
     }
     if (has("t5.paid_1mib") && has("t5.free_1mib")) {
-      r = R("t5.free_1mib") / R("t5.paid_1mib") - 1
-      printf "| 5 | 1 MiB response, paid (buffered, gate included) vs unprotected: added request time | %+.0f %% (p50 %.2f vs %.2f ms)%s | ≤ 20 %% | %s |\n", r * 100, P50("t5.paid_1mib"), P50("t5.free_1mib"), calm("t5.paid_1mib", "t5.free_1mib", 2), verdicts(r <= 0.2, CALMMED <= 20)
+      r = R("t5.free_1mib") / R("t5.paid_1mib") - 1; c = calm("t5.paid_1mib", "t5.free_1mib", 2)
+      printf "| 5 | 1 MiB response, paid (buffered, gate included) vs unprotected: added request time | %+.0f %% (p50 %.2f vs %.2f ms); rounds %s%s | ≤ 20 %% | %s |\n", r * 100, P50("t5.paid_1mib"), P50("t5.free_1mib"), rounds("t5.paid_1mib", "t5.free_1mib", 2), c, checked(verdicts(r <= 0.2, CALMMED <= 20), "t5.paid_1mib", "t5.free_1mib")
     }
     if (has("t6.paid") && has("t6.double_verify")) {
-      d = P99("t6.paid") - P99("t6.double_verify")
-      printf "| 6 | p99 paid path vs the double'"'"'s own p99, %.0f req/s | %.2f vs %.2f ms (+%.2f ms); rounds %s%s | ≤ +1 ms | %s |\n", R("t6.paid"), P99("t6.paid"), P99("t6.double_verify"), d, tails("t6.paid", "t6.double_verify"), calm("t6.paid", "t6.double_verify", 1), verdicts(d <= 1, CALMMED <= 1)
+      d = P99("t6.paid") - P99("t6.double_verify"); c = calm("t6.paid", "t6.double_verify", 1)
+      # The load is a fixed pause per connection (closed loop), not a fixed rate: each side runs at its own rate.
+      printf "| 6 | p99 paid path vs the double'"'"'s own p99, %.0f vs %.0f req/s | %.2f vs %.2f ms (%+.2f ms); rounds %s%s | ≤ +1 ms | %s |\n", R("t6.paid"), R("t6.double_verify"), P99("t6.paid"), P99("t6.double_verify"), d, tails("t6.paid", "t6.double_verify"), c, checked(verdicts(d <= 1, CALMMED <= 1), "t6.paid", "t6.double_verify")
     }
     # HopModel: the same hops with a gate that costs nothing (each round'"'"'s hops measured alone, added up).
     if (("hop_model.paid" in v) && has("t6.double_verify")) bound("paid", "t6.free + 2 × t6.double_verify", "t6.double_verify", "t6.paid")
