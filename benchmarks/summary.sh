@@ -155,7 +155,9 @@ jmh() {
     }
     if (("jmh.last[10]" in v) && ("jmh.last[10000]" in v)) {
       r = v["jmh.last[10000]"] / v["jmh.last[10]"]; m = v["jmh.miss[10000]"] / v["jmh.miss[10]"]
-      printf "| 5 | route match, 10,000 / 10 routes (hit last route; miss) | %.0f / %.0f ns = %.2f ×; %.0f / %.0f ns = %.2f × | ≤ 2 | %s |\n", v["jmh.last[10000]"], v["jmh.last[10]"], r, v["jmh.miss[10000]"], v["jmh.miss[10]"], m, verdict(r <= 2 && m <= 2)
+      # spread: many paths across the table in turn (the memory of the whole table, not one hot path); from the review on
+      sp = (("jmh.spread[10]" in v) && ("jmh.spread[10000]" in v)) ? v["jmh.spread[10000]"] / v["jmh.spread[10]"] : 0
+      printf "| 5 | route match, 10,000 / 10 routes (hit last route; miss%s) | %.0f / %.0f ns = %.2f ×; %.0f / %.0f ns = %.2f ×%s | ≤ 2 | %s |\n", (sp > 0 ? "; 1,024 paths across the table" : ""), v["jmh.last[10000]"], v["jmh.last[10]"], r, v["jmh.miss[10000]"], v["jmh.miss[10]"], m, (sp > 0 ? sprintf("; %.0f / %.0f ns = %.2f ×", v["jmh.spread[10000]"], v["jmh.spread[10]"], sp) : ""), verdict(r <= 2 && m <= 2 && sp <= 2)
     }
     if ("ledger.bytes_per_entry" in v)
       printf "| 5 | in-memory ledger bytes per entry at 1,000,000 | %.0f | ≤ 200 | %s |\n", v["ledger.bytes_per_entry"], verdict(v["ledger.bytes_per_entry"] <= 200)

@@ -40,8 +40,14 @@ cat > "$RUN/jmh-scale.csv" <<'CSV'
 "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: live","Param: routes"
 "dev.tollgate.benchmarks.LedgerScaleBenchmark.claimAndRelease","thrpt",1,5,4000000,100000,"ops/s",0,
 "dev.tollgate.benchmarks.LedgerScaleBenchmark.claimAndRelease","thrpt",1,5,2100000,100000,"ops/s",1000000,
+"dev.tollgate.benchmarks.RouteMatchBenchmark.last","avgt",1,5,100,1,"ns/op",,10
+"dev.tollgate.benchmarks.RouteMatchBenchmark.last","avgt",1,5,110,1,"ns/op",,10000
+"dev.tollgate.benchmarks.RouteMatchBenchmark.miss","avgt",1,5,50,1,"ns/op",,10
+"dev.tollgate.benchmarks.RouteMatchBenchmark.miss","avgt",1,5,50,1,"ns/op",,10000
+"dev.tollgate.benchmarks.RouteMatchBenchmark.spread","avgt",1,5,100,1,"ns/op",,10
+"dev.tollgate.benchmarks.RouteMatchBenchmark.spread","avgt",1,5,250,1,"ns/op",,10000
 CSV
-out=$(benchmarks/summary.sh "$RUN")
+out=$(benchmarks/summary.sh "$RUN") || { echo "FAILED: benchmarks/summary.sh exited with $?" >&2; exit 1; }
 failed=0
 expect() { # TEXT WHY: the summary must contain TEXT
   if ! grep -qF -- "$1" <<< "$out"; then echo "FAILED: $2: no \"$1\" in the summary" >&2; failed=1; fi
@@ -70,4 +76,6 @@ expect "**missed** (mean); **met** (calm rounds)" "target 6's verdicts"
 expect "700 vs 750 req/s" "target 6's two rates"
 # target 5 (ledger): 1.90 ×, but 3.9 / 2.2 = 1.77 to 4.1 / 2.0 = 2.05 within JMH's error bars
 expect "= 1.90 × (1.77–2.05 × within the error bars) | ≤ 2 | **met** (the error bars cross the line) |" "error bars"
+# target 5 (routes): one hot path each is within 2 ×, the spread of paths is not (250 / 100 ns)
+expect "110 / 100 ns = 1.10 ×; 50 / 50 ns = 1.00 ×; 250 / 100 ns = 2.50 × | ≤ 2 | **missed** |" "routes, spread decides"
 if [ "$failed" = 0 ]; then echo "summary-test: all checks passed"; else echo "$out" >&2; exit 1; fi

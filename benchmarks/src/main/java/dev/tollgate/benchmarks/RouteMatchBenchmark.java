@@ -8,6 +8,7 @@ import dev.tollgate.core.route.RouteTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,6 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link RouteTable#match} with 10 and with 10,000 routes: a third exact paths, a third {@code {id}} templates,
  * a third {@code /*} prefixes, GET only. {@code last} hits the last route added (the worst case for a
  * first-match scan), {@code miss} is an unprotected path (what every free request through the filter pays).
+ * Both ask for one path again and again, which keeps the few nodes it visits in the CPU's cache however large
+ * the table; {@code spread} asks for 1,024 paths of routes drawn across the whole table in turn, so that a large
+ * table also pays for the memory it spans, as a server's mix of requests would.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +43,8 @@ public class RouteMatchBenchmark {
 
     private RouteTable table;
     private String last;
+    private final String[] spread = new String[1024];
+    private int next;
 
     @Setup
     public void setUp() {
@@ -53,20 +59,36 @@ public class RouteMatchBenchmark {
             list.add(new Route("r" + i, Set.of("GET"), RoutePattern.parse(pattern), terms));
         }
         table = new RouteTable(list);
-        int i = routes - 1;
-        last = switch (i % 3) {
-            case 0 -> "/shop" + i + "/items/42";
-            case 1 -> "/reports" + i + "/2026/q3";
-            default -> "/api/v1/thing" + i;
-        };
+        last = pathOf(routes - 1);
+        Random random = new Random(42);
+        for (int j = 0; j < spread.length; j++) {
+            spread[j] = pathOf(random.nextInt(routes));
+            if (table.match("GET", spread[j]).isEmpty()) {
+                throw new IllegalStateException("route table does not match " + spread[j]);
+            }
+        }
         if (table.match("GET", last).isEmpty() || table.match("GET", "/public/index.html").isPresent()) {
             throw new IllegalStateException("route table does not match as the benchmark expects");
         }
     }
 
+    /** A request path that route {@code i} matches. */
+    private static String pathOf(int i) {
+        return switch (i % 3) {
+            case 0 -> "/shop" + i + "/items/42";
+            case 1 -> "/reports" + i + "/2026/q3";
+            default -> "/api/v1/thing" + i;
+        };
+    }
+
     @Benchmark
     public Optional<PaymentTerms> last() {
         return table.match("GET", last);
+    }
+
+    @Benchmark
+    public Optional<PaymentTerms> spread() {
+        return table.match("GET", spread[next++ & (spread.length - 1)]);
     }
 
     @Benchmark
