@@ -141,14 +141,14 @@ double_calls() {
 }
 
 # wrk NAME CONNS URL SCRIPT [ARGS...]: one measurement; appends "NAME rps p50 p99 non2xx errors load1 cpu_us
-# steal_pct wrk_cpu_us verify_per_request settle_per_request", cpu_us being the server process's CPU time per
+# steal_pct wrk_cpu_us verify_per_request settle_per_request requests", cpu_us being the server process's CPU time per
 # request during the run (user + system; 0 if not known): unlike requests/s, it is not lowered by what else
 # shares the cores, only by what the server does; steal_pct the share of the machine's CPU time the hypervisor
 # took during the run; wrk_cpu_us wrk's own CPU time per request (it shares the two cores with the servers, so
 # every µs it spends is taken from them: the load generator's weight in a ratio); verify_per_request and
 # settle_per_request the calls the facilitator double answered during the run per request wrk completed ("-"
 # when unknown): 1 and 1 for a paid path that really asks the facilitator for each request, 0 for the
-# in-process verifier.
+# in-process verifier; requests the number wrk completed (the 402 run must have as many non-2xx).
 declare -A RUNS_OF   # NAME -> how many times wrk_run has measured it so far (the round, for the quantile files)
 wrk_run() {
   local name=$1 conns=$2 url=$3 script=$4; shift 4
@@ -178,7 +178,7 @@ wrk_run() {
 $( { [ -s "$times_file" ] && awk -v r="$requests" 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub(/s$/, "", a[2]); t += a[1] * 60 + a[2] }
     printf "%.1f", (r > 0 ? t * 1e6 / r : 0) }' "$times_file"; } || echo 0) \
 $(echo "$calls_before $calls_after" | awk -v r="$requests" '{ if ($1 == "-" || $3 == "-" || r <= 0) print "- -";
-    else printf "%.2f %.2f\n", ($3 - $1) / r, ($4 - $2) / r }')" \
+    else printf "%.2f %.2f\n", ($3 - $1) / r, ($4 - $2) / r }') $requests" \
     | tee -a "$RESULTS"
 }
 

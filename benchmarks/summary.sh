@@ -27,6 +27,7 @@ jmh() {
     err[$1] += $6; non2xx[$1] += $5
     if (NF >= 10 && $10 > 0) { wcpu[$1] += $10; wcpun[$1]++ }
     if (NF >= 12 && $11 != "-") { vcalls[$1] += $11; scalls[$1] += $12; callsn[$1]++ }
+    if (NF >= 13) { reqs[$1] += $13; reqsn[$1]++ }
     next }
   NF == 2 { v[$1] = $2 }
   function has(k) { return (k in n) }
@@ -53,7 +54,7 @@ jmh() {
   # A run whose requests did not all succeed: a refused proof (replay, bad signature) is answered fast and would
   # flatter the paid side; a failed free request the other. The 402 run must fail every request with a 402 and
   # nothing else.
-  function broken(k) { return k == "t1.challenge_402" ? err[k] > 0 : bad[k] > 0 }
+  function broken(k) { return k == "t1.challenge_402" ? err[k] > 0 || ((k in reqsn) && reqsn[k] == n[k] && non2xx[k] != reqs[k]) : bad[k] > 0 }
   function checked(ok, a, b) { return (broken(a) || broken(b)) ? "**invalid run** (" (broken(a) ? a : b) " had failed requests)" : ok }
   # Both sides of target 3 must ask the double once for /verify and once for /settle per request.
   function twocalls(k) { return (k in callsn) && vcalls[k] / callsn[k] >= 0.99 && scalls[k] / callsn[k] >= 0.99 }

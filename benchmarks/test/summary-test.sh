@@ -8,12 +8,12 @@ cd "$(dirname "$0")/../.."
 RUN=$(mktemp -d)
 trap 'rm -rf "$RUN"' EXIT
 echo "stall all: 1.0 thread-seconds watched" > "$RUN/machine.txt"
-# NAME rps p50 p99 non2xx errors load1 cpu_us steal_pct wrk_cpu_us verify_per_request settle_per_request
+# NAME rps p50 p99 non2xx errors load1 cpu_us steal_pct wrk_cpu_us verify_per_request settle_per_request [requests]
 cat > "$RUN/results.txt" <<'RESULTS'
 steal_since_boot 100
 challenge_body_bytes 422
 challenge_extra_header_bytes 700
-t1.challenge_402 900 400 5000 9000 0 2.0 50.0 1.0 10.0 - -
+t1.challenge_402 900 400 5000 9000 0 2.0 50.0 1.0 10.0 - - 9000
 t1.free_same_body 1000 400 5000 0 0 2.0 40.0 1.0 10.0 - -
 t2.servlet_paid 800 400 5000 0 0 2.0 60.0 1.0 12.0 0.00 0.00
 t2.servlet_free 1000 400 5000 0 0 2.0 50.0 1.0 10.0 0.00 0.00
@@ -21,7 +21,7 @@ t3.tollgate 3000 400 9000 0 0 2.0 150.0 1.0 12.0 1.00 1.00
 t3.reference 1000 400 20000 0 0 2.0 0.0 1.0 12.0 1.00 0.00
 t6.double_verify 750 100 1000 0 0 2.0 50.0 1.0 30.0 1.00 0.00
 t6.paid 700 600 2000 0 0 2.0 300.0 1.0 30.0 1.00 1.00
-t1.challenge_402 1000 400 5000 9000 0 2.0 50.0 1.0 10.0 - -
+t1.challenge_402 1000 400 5000 9000 0 2.0 50.0 1.0 10.0 - - 9000
 t1.free_same_body 1000 400 5000 0 0 2.0 40.0 1.0 10.0 - -
 t2.servlet_paid 900 400 5000 3 0 2.0 60.0 1.0 12.0 0.00 0.00
 t2.servlet_free 1000 400 5000 0 0 2.0 50.0 1.0 10.0 0.00 0.00
@@ -29,11 +29,11 @@ t3.tollgate 3300 400 9000 0 0 2.0 150.0 1.0 12.0 1.00 1.00
 t3.reference 1000 400 20000 0 0 2.0 0.0 1.0 12.0 1.00 0.00
 t6.double_verify 750 100 1000 0 0 2.0 50.0 9.0 30.0 1.00 0.00
 t6.paid 700 600 3000 0 0 2.0 300.0 1.0 30.0 1.00 1.00
-t1.challenge_402 1200 400 5000 9000 0 2.0 50.0 9.0 10.0 - -
+t1.challenge_402 1200 400 5000 9000 0 2.0 50.0 9.0 10.0 - - 9000
 t1.free_same_body 1000 400 5000 0 0 2.0 40.0 1.0 10.0 - -
 t6.double_verify 750 100 1000 0 0 2.0 50.0 1.0 30.0 1.00 0.00
 t6.paid 700 600 1500 0 0 2.0 300.0 1.0 30.0 1.00 1.00
-t1.challenge_402 980 400 5000 9000 0 2.0 50.0 1.0 10.0 - -
+t1.challenge_402 980 400 5000 9000 0 2.0 50.0 1.0 10.0 - - 9000
 t1.free_same_body 1000 400 5000 0 0 2.0 40.0 1.0 10.0 - -
 RESULTS
 cat > "$RUN/jmh-scale.csv" <<'CSV'
@@ -78,4 +78,8 @@ expect "700 vs 750 req/s" "target 6's two rates"
 expect "= 1.90 × (1.77–2.05 × within the error bars) | ≤ 2 | **met** (the error bars cross the line) |" "error bars"
 # target 5 (routes): one hot path each is within 2 ×, the spread of paths is not (250 / 100 ns)
 expect "110 / 100 ns = 1.10 ×; 50 / 50 ns = 1.00 ×; 250 / 100 ns = 2.50 × | ≤ 2 | **missed** |" "routes, spread decides"
+# the same run with one 402 answered 200 instead: target 1 has no verdict
+sed -i '0,/^t1.challenge_402 900 400 5000 9000 /s//t1.challenge_402 900 400 5000 8999 /' "$RUN/results.txt"
+out=$(benchmarks/summary.sh "$RUN") || { echo "FAILED: benchmarks/summary.sh exited with $?" >&2; exit 1; }
+expect "**invalid run** (t1.challenge_402 had failed requests)" "a 402 run with a response that was not a 402"
 if [ "$failed" = 0 ]; then echo "summary-test: all checks passed"; else echo "$out" >&2; exit 1; fi
