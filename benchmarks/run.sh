@@ -182,6 +182,18 @@ $(echo "$calls_before $calls_after" | awk -v r="$requests" '{ if ($1 == "-" || $
     | tee -a "$RESULTS"
 }
 
+# in_turn ROUND COMMAND...: each COMMAND (a string, evaluated here) in the order given in odd rounds, backwards
+# in even ones: a pair's two sides stay back to back, and neither always goes first.
+in_turn() {
+  local round=$1 i; shift
+  local commands=("$@")
+  if (( round % 2 == 1 )); then
+    for (( i = 0; i < ${#commands[@]}; i++ )); do eval "${commands[i]}"; done
+  else
+    for (( i = ${#commands[@]} - 1; i >= 0; i-- )); do eval "${commands[i]}"; done
+  fi
+}
+
 warm() { # URL SCRIPT [ARGS...]   (WARM_CONNS: connections, $CONNS unless given)
   local url=$1 script=$2; shift 2
   wrk -t1 -c"${WARM_CONNS:-$CONNS}" -d"${WARMUP}s" -s "$BENCH_LOAD_DIR/$script" "$url" -- "$@" > /dev/null 2>&1 || true
@@ -296,37 +308,44 @@ load_targets() {
 
   for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS, load $(loadavg)"
+    # Each group below runs in order in odd rounds and backwards in even ones (in_turn), so that whatever drifts
+    # through a round does not always land on the same side of a pair; the two sides stay back to back.
     # 1. challenge path vs unprotected, same Jetty process (the sample)
-    wrk_run t1.challenge_402 "$CONNS" "$S/bench/paid" get.lua
-    wrk_run t1.free_same_body "$CONNS" "$S/bench/free?bytes=$body" get.lua
-    wrk_run t1.free_same_wire "$CONNS" "$S/bench/free?bytes=$((body + header))" get.lua
+    in_turn "$round" \
+      'wrk_run t1.challenge_402 "$CONNS" "$S/bench/paid" get.lua' \
+      'wrk_run t1.free_same_body "$CONNS" "$S/bench/free?bytes=$body" get.lua' \
+      'wrk_run t1.free_same_wire "$CONNS" "$S/bench/free?bytes=$((body + header))" get.lua'
     # 2. paid path, instant in-process verifier, unique proofs, vs unprotected (servlet, then JAX-RS)
     #    "free" carries the same unique headers (ignored): the container parses them either way, so the
     #    ratio is the gate's cost; "free_plain" has no header; "free_fixed" one fixed header, which shows
-    #    what the script's per-request work costs wrk.
-    wrk_run t2.servlet_paid "$CONNS" "$B" paid.lua "$T/bench.txt"
-    wrk_run t2.servlet_free "$CONNS" "$B" paid.lua "$T/bench.txt" "" /bench/free
-    wrk_run t2.servlet_free_plain "$CONNS" "$B/bench/free" get.lua
-    # the same requests answered unprotected but with a settled response's three headers: the protocol's share
-    wrk_run t2.servlet_free_headers "$CONNS" "$B" paid.lua "$T/bench.txt" "" /bench/free-headers
-    WRK_HEADER="PAYMENT-SIGNATURE: $(sed -n 4p "$T/bench.txt")" wrk_run t2.servlet_free_fixed "$CONNS" "$B/bench/free" get.lua
-    wrk_run t2.jaxrs_paid "$CONNS" "$B" paid.lua "$T/bench-api.txt"
-    wrk_run t2.jaxrs_free "$CONNS" "$B" paid.lua "$T/bench-api.txt" "" /api/bench/free
-    wrk_run t2.jaxrs_free_plain "$CONNS" "$B/api/bench/free" get.lua
+    #    what the script's per-request work costs wrk; "free_headers" the same requests answered unprotected
+    #    but with a settled response's three headers: the protocol's share.
+    in_turn "$round" \
+      'wrk_run t2.servlet_paid "$CONNS" "$B" paid.lua "$T/bench.txt"' \
+      'wrk_run t2.servlet_free "$CONNS" "$B" paid.lua "$T/bench.txt" "" /bench/free' \
+      'wrk_run t2.servlet_free_plain "$CONNS" "$B/bench/free" get.lua' \
+      'wrk_run t2.servlet_free_headers "$CONNS" "$B" paid.lua "$T/bench.txt" "" /bench/free-headers' \
+      'WRK_HEADER="PAYMENT-SIGNATURE: $(sed -n 4p "$T/bench.txt")" wrk_run t2.servlet_free_fixed "$CONNS" "$B/bench/free" get.lua' \
+      'wrk_run t2.jaxrs_paid "$CONNS" "$B" paid.lua "$T/bench-api.txt"' \
+      'wrk_run t2.jaxrs_free "$CONNS" "$B" paid.lua "$T/bench-api.txt" "" /api/bench/free' \
+      'wrk_run t2.jaxrs_free_plain "$CONNS" "$B/api/bench/free" get.lua'
     # 3. Tollgate's sample vs @x402/express, same route, same facilitator double, unique proofs
-    wrk_run t3.tollgate "$CONNS" "$S" paid.lua "$T/sample.txt"
-    wrk_run t3.reference "$CONNS" "$R" paid.lua "$T/reference.txt"
+    in_turn "$round" \
+      'wrk_run t3.tollgate "$CONNS" "$S" paid.lua "$T/sample.txt"' \
+      'wrk_run t3.reference "$CONNS" "$R" paid.lua "$T/reference.txt"'
     # 5. buffering a 1 MiB paid response (instant verifier) vs the same response unprotected
-    wrk_run t5.paid_1mib 4 "$B" paid.lua "$T/bench-1m.txt"
-    wrk_run t5.free_1mib 4 "$B/bench/free?bytes=1048576" get.lua
+    in_turn "$round" \
+      'wrk_run t5.paid_1mib 4 "$B" paid.lua "$T/bench-1m.txt"' \
+      'wrk_run t5.free_1mib 4 "$B/bench/free?bytes=1048576" get.lua'
     # 6. latency at a moderate, fixed load: the paid path vs the facilitator double answering /verify itself.
     # At this rate the JIT goes on compiling the paid path for tens of seconds after full-load runs (seen with
     # -XX:+PrintCompilation), taking a core the double and wrk need: let it settle first, at the same rate.
     if selected t6.paid && [ "$MODERATE_WARMUP" -gt 0 ]; then
       WARMUP=$MODERATE_WARMUP WRK_DELAY_MS=$MODERATE_DELAY_MS WARM_CONNS=$MODERATE_CONNS warm "$S" paid.lua "$T/sample.txt" "6$round"
     fi
-    WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.double_verify "$MODERATE_CONNS" "$D/verify" post.lua "$T/sample.txt"
-    WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.paid "$MODERATE_CONNS" "$S" paid.lua "$T/sample.txt"
+    in_turn "$round" \
+      'WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.double_verify "$MODERATE_CONNS" "$D/verify" post.lua "$T/sample.txt"' \
+      'WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.paid "$MODERATE_CONNS" "$S" paid.lua "$T/sample.txt"'
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.free "$MODERATE_CONNS" "$S/bench/free" get.lua
     # 6, the same two facilitator calls made by an unprotected handler with Tollgate's client and no gate
     #    (BenchServer's /bench/relay): the calls' share of the paid path's latency, apart from the gate's
