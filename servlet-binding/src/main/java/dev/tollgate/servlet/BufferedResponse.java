@@ -19,6 +19,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class BufferedResponse extends HttpServletResponseWrapper {
     private final long limit;
+    /** The response this was made to wrap: see {@link #included()}. */
+    private final HttpServletResponse containerResponse;
     private final LimitedBytes bytes = new LimitedBytes();
     private ServletOutputStream stream;
     private HandlersWriter writer;
@@ -40,6 +42,19 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     BufferedResponse(HttpServletResponse response, long limit) {
         super(response);
         this.limit = limit;
+        this.containerResponse = response;
+    }
+
+    /**
+     * Whether an include is under way whose container wrapper sits beneath this one. Tomcat slips its include wrapper
+     * in under the application's wrappers, this one among them, for the include's duration ({@code setResponse}), so
+     * the included servlet's calls reach this buffer before the wrapper that would ignore them: the Servlet
+     * specification has an included servlet's attempts to change the status ignored. Held here, an included page's
+     * {@code setStatus(500)} sent the whole paid page with the 500, unsettled, and its {@code sendRedirect} was settled
+     * and sent in place of the page. (Jetty wraps an include above this buffer, and decides itself what reaches it.)
+     */
+    private boolean included() {
+        return getResponse() != containerResponse;
     }
 
     int status() {
@@ -67,7 +82,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
      */
     @Override
     public void setStatus(int sc) {
-        if (!committedAsContainerWould()) {
+        if (!included() && !committedAsContainerWould()) {
             status = sc;
         }
     }
@@ -125,6 +140,9 @@ final class BufferedResponse extends HttpServletResponseWrapper {
             // interim answers are optional, so it is left out.
             return;
         }
+        if (included()) {
+            return;
+        }
         // Jetty's sendError(-1) aborts the connection: a failed answer, so nothing may be settled for it (status
         // -1 is below 400). The abort itself is passed on when the response is committed.
         status = sc < 0 ? SC_INTERNAL_SERVER_ERROR : sc;
@@ -144,6 +162,9 @@ final class BufferedResponse extends HttpServletResponseWrapper {
      */
     @Override
     public void sendRedirect(String location) {
+        if (included()) {
+            return;
+        }
         if (committedAsContainerWould()) {
             throw new IllegalStateException("cannot redirect after the response has been committed");
         }
@@ -160,6 +181,9 @@ final class BufferedResponse extends HttpServletResponseWrapper {
      * {@link #sendRedirect(String)}; sent with its status and {@code Location} as given.
      */
     public void sendRedirect(String location, int sc, boolean clearBuffer) {
+        if (included()) {
+            return;
+        }
         sendRedirect(location);
         if (clearBuffer) {
             resetBuffer();
@@ -316,6 +340,9 @@ final class BufferedResponse extends HttpServletResponseWrapper {
      */
     @Override
     public void setBufferSize(int size) {
+        if (included()) {
+            return;
+        }
         if (committedAsContainerWould() || bytes.size() > 0) {
             throw new IllegalStateException("cannot set the buffer size after content has been written");
         }
@@ -340,6 +367,9 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     /** As the Servlet specification has it, also forgets whether the writer or the stream was used. */
     @Override
     public void reset() {
+        if (included()) {
+            return;
+        }
         super.reset();
         resetBuffer();
         forgetOutput();

@@ -239,4 +239,29 @@ class BufferedResponseTest {
         assertTrue(thrown.getCause() instanceof IllegalStateException);
         assertEquals(200, buffered.status());
     }
+
+    @Test
+    void whileTheContainersIncludeWrapperSitsBeneathWhatAnIncludedServletMayNotDoIsIgnored() throws Exception {
+        // Tomcat slips its include wrapper in under the application's wrappers (setResponse) for the include's
+        // duration; the Servlet specification has an included servlet's status changes ignored.
+        HttpServletResponse container = container();
+        BufferedResponse buffered = new BufferedResponse(container, 1024);
+        buffered.getOutputStream().write("page [".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        buffered.setResponse(new jakarta.servlet.http.HttpServletResponseWrapper(container));
+        buffered.getOutputStream().write("fragment".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        buffered.setStatus(500);
+        buffered.sendError(404);
+        buffered.sendRedirect("/elsewhere");
+        BufferedResponse.class.getMethod("sendRedirect", String.class, int.class, boolean.class)
+                .invoke(buffered, "/elsewhere", 303, true);
+        buffered.reset();
+        buffered.setBufferSize(1);
+        buffered.setResponse(container);
+        buffered.getOutputStream().write("]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertEquals(200, buffered.status());
+        buffered.commitTo(container());
+        assertEquals("page [fragment]", sent.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }
