@@ -55,6 +55,7 @@ public class PaymentFilter implements Filter {
     static final String ADMITTED = PaymentFilter.class.getName() + ".admitted";
     /** Beyond a settlement's own bound (two facilitator calls), what a timeout waits for one under way. */
     private static final Duration SETTLING_MARGIN = Duration.ofSeconds(5);
+    private static final System.Logger LOG = System.getLogger(PaymentFilter.class.getName());
     /** What a request gets from a filter that was destroyed (or never started). */
     private static final HttpAnswer OUT_OF_SERVICE = new HttpAnswer(503, Map.of("Cache-Control", "no-store",
             "Retry-After", "5"), "application/json",
@@ -195,6 +196,10 @@ public class PaymentFilter implements Filter {
                               FilterChain chain, PaymentSession session) throws IOException, ServletException {
         request.setAttribute(ADMITTED, tollgate);
         request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
+        // Every answer Tollgate sends sets its own status. This one is what the client gets should the container
+        // close its response before Tollgate could send one (Tomcat 11 does at the end of a forward, see finish):
+        // not a 200 for an answer that never came.
+        response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
         BufferedResponse buffered = new BufferedResponse(response, tollgate.config().bufferLimit());
         PaidRequest paid = new PaidRequest(request, buffered,
                 started -> new PaidAsync(request, response, session, buffered, settlingBound(tollgate), started));
@@ -241,6 +246,19 @@ public class PaymentFilter implements Filter {
     /** After the handler: settles and sends its buffered response, or withholds it. */
     static void finish(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
                        BufferedResponse buffered) throws IOException {
+        if (response.isCommitted()) {
+            // Nothing Tollgate sends can reach the client any more, so nothing is settled for it (a route settled
+            // before its handler ran stays settled: the log says so).
+            Completion ended = session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            LOG.log(System.Logger.Level.ERROR, "a paid handler's answer could not be sent: the container committed "
+                    + "its response behind Tollgate's buffer. Tomcat 11 does so at the end of every "
+                    + "RequestDispatcher.forward (its Context's suspendWrappedResponseAfterForward, true by default; set "
+                    + "it to false where paid servlets forward). " + (ended instanceof Completion.Deliver settled
+                    && settled.transaction() != null ? "The payment was settled before the handler ran, transaction "
+                    + settled.transaction() : "Nothing was charged") + ". Request: " + request.getMethod() + " "
+                    + request.getRequestURI());
+            return;
+        }
         if (buffered.overflowed()) {
             // Not abandon(): a route that settled before its handler ran stays paid, and complete() hands back the
             // receipt the payer must then be given.

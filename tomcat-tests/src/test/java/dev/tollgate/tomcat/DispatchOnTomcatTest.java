@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.testing.Proofs;
+import dev.tollgate.servlet.PaymentFilter;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,11 +28,26 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (PaymentFilterTest, PaidForwardTest, PaidIncludeTest): what a paid servlet wrote before a forward is dropped, a
  * forward or include of a paid page from a free one is charged or refused, an include is part of the paid answer,
  * and an error answer is the container's, with nothing settled. A paid servlet's own forwards need the deployment
- * at {@link TomcatApp#RELAXED}: under Tomcat 11's defaults the container's response is closed at the end of the
- * forward, before the settled answer can be sent.
+ * at {@link TomcatApp#RELAXED}: under Tomcat 11's defaults they cannot be delivered, and are not charged.
  */
 class DispatchOnTomcatTest {
     private static TomcatApp app;
+    private final Logger filterLog = Logger.getLogger(PaymentFilter.class.getName());
+    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
 
     @BeforeAll
     static void start() throws Exception {
@@ -41,6 +62,13 @@ class DispatchOnTomcatTest {
     @BeforeEach
     void reset() {
         app.reset();
+        logged.clear();
+        filterLog.addHandler(capture);
+    }
+
+    @AfterEach
+    void stopCapturing() {
+        filterLog.removeHandler(capture);
     }
 
     private static HttpResponse<String> paid(String path) throws Exception {
@@ -86,6 +114,24 @@ class DispatchOnTomcatTest {
         assertEquals(500, r.statusCode());
         assertFalse(r.body().contains(PAID), r.body());
         assertEquals(0, app.settlements());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"request", "context"})
+    void underTomcat11sDefaultAForwardedPaidAnswerThatCannotBeSentIsNotChargedAndIsLogged(String via)
+            throws Exception {
+        // Tomcat 11 suspends its own response at the end of a forward, under any wrapper: the page the forward produced
+        // can no longer follow the settlement. The client gets Tomcat's 500 rather than an empty 200, and the payer is
+        // not charged for an answer that never reaches them.
+        HttpResponse<String> r = paid("/premium/forward?to=/free/page&via=" + via);
+
+        assertEquals(List.of("verify"), app.facilitatorCalls, "status " + r.statusCode() + ", body " + r.body());
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains("free page"), r.body());
+        assertEquals(1, logged.size(), logged.toString());
+        assertEquals(java.util.logging.Level.SEVERE, logged.get(0).getLevel());
+        assertTrue(logged.get(0).getMessage().contains("suspendWrappedResponseAfterForward"), logged.get(0).getMessage());
+        assertTrue(logged.get(0).getMessage().contains("Nothing was charged"), logged.get(0).getMessage());
     }
 
     @Test
