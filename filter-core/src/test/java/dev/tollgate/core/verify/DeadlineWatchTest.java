@@ -68,6 +68,18 @@ class DeadlineWatchTest {
         assertNull(watch.watch(() -> { }, 1));
     }
 
+    @Test
+    void closingEndsItsThreadBeforeItReturns() {
+        // A container that looks for a web application's threads as it undeploys it (Tomcat) must find none.
+        DeadlineWatch watch = new DeadlineWatch(NAME, Duration.ofSeconds(10));
+        watch.unwatch(watch.watch(() -> { }, TimeUnit.SECONDS.toNanos(10)));
+        assertTrue(threadRunning());
+
+        watch.close();
+
+        assertFalse(threadRunning(), "the watch's thread outlived close()");
+    }
+
     private static boolean threadRunning() {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(NAME) && t.isAlive());
     }
