@@ -56,6 +56,18 @@ class AsyncOnTomcatTest {
     }
 
     @Test
+    void anAsynchronousHandlerThatTimesOutSendsNothingPaidForAndSettlesNothing() throws Exception {
+        String proof = Proofs.proof().v1();
+
+        HttpResponse<String> r = app.get("/premium/async-timeout", "X-PAYMENT", proof);
+
+        assertTrue(r.statusCode() >= 500, r.statusCode() + " " + r.body());
+        assertFalse(r.body().contains(PAID), r.body());
+        assertEquals(List.of("verify"), app.facilitatorCalls);
+        assertEquals(200, app.get("/premium/report", "X-PAYMENT", proof).statusCode(), "the proof was used up");
+    }
+
+    @Test
     void anUnpaidRequestToTheAsynchronousServletIsChallengedBeforeItRuns() throws Exception {
         HttpResponse<String> r = app.get("/premium/async");
 

@@ -145,6 +145,17 @@ public final class PaidServlets {
         }
     }
 
+    /** Goes asynchronous, writes its paid content, and never completes: Tomcat's asynchronous timeout ends it. */
+    public static final class NeverCompleting extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            RUNS.incrementAndGet();
+            AsyncContext ctx = req.startAsync();
+            ctx.setTimeout(300);
+            ctx.getResponse().getWriter().write(PAID + " too late");
+        }
+    }
+
     /**
      * Begins its paid answer, then forwards to {@code ?to=} (flushing first with {@code ?flush=yes}) through the
      * request's dispatcher, or with {@code ?via=context} through the servlet context's.
