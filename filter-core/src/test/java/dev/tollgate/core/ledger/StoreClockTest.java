@@ -3,17 +3,11 @@ package dev.tollgate.core.ledger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.testing.CapturedLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** When a store's clock is reported as too far from this instance's, and how far. */
@@ -22,38 +16,17 @@ class StoreClockTest {
     private static final Instant ANSWERED = SENT.plusMillis(400);
     private static final String STORE = "Redis at 127.0.0.1:6379";
 
-    private final Logger log = Logger.getLogger("dev.tollgate.ledger");
-    private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void listen() {
-        log.addHandler(capture);
-    }
+    private final CapturedLog log = CapturedLog.warningsOf("dev.tollgate.ledger");
 
     @AfterEach
     void stop() {
-        log.removeHandler(capture);
+        log.close();
     }
 
     private String onlyWarning() {
-        assertEquals(1, warnings.size(), "warnings");
-        return new SimpleFormatter().formatMessage(warnings.get(0));
+        List<String> warnings = log.warnings();
+        assertEquals(1, warnings.size(), "warnings: " + warnings);
+        return warnings.get(0);
     }
 
     @Test
@@ -61,14 +34,14 @@ class StoreClockTest {
         assertEquals(Duration.ZERO, StoreClock.check(STORE, SENT.plusMillis(200), SENT, ANSWERED));
         assertEquals(Duration.ZERO, StoreClock.check(STORE, SENT, SENT, ANSWERED));
         assertEquals(Duration.ZERO, StoreClock.check(STORE, ANSWERED, SENT, ANSWERED));
-        assertEquals(List.of(), warnings);
+        assertEquals(List.of(), log.warnings());
     }
 
     @Test
     void aSkewWithinTheToleranceIsMeasuredButNotReported() {
         assertEquals(Duration.ofSeconds(30), StoreClock.check(STORE, ANSWERED.plusSeconds(30), SENT, ANSWERED));
         assertEquals(Duration.ofSeconds(-30), StoreClock.check(STORE, SENT.minusSeconds(30), SENT, ANSWERED));
-        assertEquals(List.of(), warnings);
+        assertEquals(List.of(), log.warnings());
     }
 
     @Test
@@ -82,6 +55,7 @@ class StoreClockTest {
     @Test
     void aStoreBehindByMoreThanTheToleranceIsReported() {
         assertEquals(Duration.ofMillis(-31_000), StoreClock.check(STORE, SENT.minusMillis(31_000), SENT, ANSWERED));
-        assertTrue(onlyWarning().contains(STORE + " is 31 s behind this instance's"), warnings.toString());
+        String warning = onlyWarning();
+        assertTrue(warning.contains(STORE + " is 31 s behind this instance's"), warning);
     }
 }

@@ -4,52 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.ledger.ClaimResult;
+import dev.tollgate.core.testing.CapturedLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** PostgreSQL's now(), by which claims expire, against an instance clock set two minutes off. */
 class JdbcClockSkewTest {
-    private final Logger log = Logger.getLogger("dev.tollgate.ledger");
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(new SimpleFormatter().formatMessage(r));
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final CapturedLog log = CapturedLog.warningsOf("dev.tollgate.ledger");
     private String table;
 
     @BeforeEach
     void listen() {
         LocalPostgres.assumeReachable();
         table = LocalPostgres.uniqueTable();
-        log.addHandler(capture);
     }
 
     @AfterEach
     void stop() throws Exception {
-        log.removeHandler(capture);
+        log.close();
         if (table != null) {
             LocalPostgres.dropLedgerTables(table);
         }
@@ -61,7 +38,7 @@ class JdbcClockSkewTest {
             assertEquals(ClaimResult.CLAIMED, ledger.claim("first", Instant.now().plusSeconds(60)));
             assertEquals(ClaimResult.CLAIMED, ledger.claim("second", Instant.now().plusSeconds(60)));
         }
-        return warnings;
+        return log.warnings();
     }
 
     @Test

@@ -2,50 +2,27 @@ package dev.tollgate.store.redis;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.testing.CapturedLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Redis's clock, read with TIME when the ledger connects, against an instance clock set two minutes off. */
 class RedisClockSkewTest {
-    private final Logger log = Logger.getLogger("dev.tollgate.ledger");
-    private final List<String> warnings = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(new SimpleFormatter().formatMessage(r));
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final CapturedLog log = CapturedLog.warningsOf("dev.tollgate.ledger");
 
     @BeforeEach
     void listen() {
         LocalRedis.assumeReachable();
-        log.addHandler(capture);
     }
 
     @AfterEach
     void stop() {
-        log.removeHandler(capture);
+        log.close();
     }
 
     private String warningAfterConnecting(Duration instanceClockOffset) throws Exception {
@@ -55,12 +32,13 @@ class RedisClockSkewTest {
                 Duration.ofSeconds(2), offClock)) {
             ledger.claim("clock-check", Instant.now().plusSeconds(60)); // connected
             // The reply to TIME comes on the ledger's connection; wait for it, boundedly.
-            for (int i = 0; i < 100 && warnings.isEmpty(); i++) {
+            for (int i = 0; i < 100 && log.warnings().isEmpty(); i++) {
                 Thread.sleep(20);
             }
         } finally {
             LocalRedis.deleteKeys(prefix);
         }
+        List<String> warnings = log.warnings();
         assertTrue(warnings.size() == 1, "warnings: " + warnings);
         return warnings.get(0);
     }
