@@ -17,10 +17,16 @@ import java.nio.charset.StandardCharsets;
  * because a {@code ;} parameter or a dot segment may steer matching itself; for every resource of the
  * application, because a path that would not match a paid method here may match one after another decoder's
  * repair.
+ *
+ * <p>Public, with a public constructor, only because {@link TollgateFeature} registers it by class and RESTEasy
+ * instantiates a provider through a public constructor alone (Jersey reaches any); applications do not register it.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
-final class AmbiguousPathFilter implements ContainerRequestFilter {
+public final class AmbiguousPathFilter implements ContainerRequestFilter {
+    public AmbiguousPathFilter() {
+        // made by the runtime
+    }
 
     @Override
     public void filter(ContainerRequestContext request) {

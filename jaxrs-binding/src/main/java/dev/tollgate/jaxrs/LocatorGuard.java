@@ -20,9 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * matched) annotated itself. {@link SubResources} refuses at start-up what the classes alone show; this covers
  * what only matching does. It runs for every request of the application, and costs one list look-up when no
  * locator was matched.
+ *
+ * <p>Public, with a public constructor, only because {@link TollgateFeature} registers it by class and RESTEasy
+ * instantiates a provider through a public constructor alone (Jersey reaches any); applications do not register it.
  */
 @Priority(Priorities.AUTHENTICATION - 1)
-final class LocatorGuard implements ContainerRequestFilter {
+public final class LocatorGuard implements ContainerRequestFilter {
     private static final System.Logger LOG = System.getLogger(LocatorGuard.class.getName());
     private static final byte[] BODY = ("{\"error\":\"this resource is reached through a paid sub-resource locator "
             + "but is not itself paid for, so it is not served; nothing was charged\"}").getBytes(StandardCharsets.UTF_8);
@@ -35,6 +38,10 @@ final class LocatorGuard implements ContainerRequestFilter {
 
     @Context
     private ResourceInfo resourceInfo;
+
+    public LocatorGuard() {
+        // made by the runtime
+    }
 
     @Override
     public void filter(ContainerRequestContext request) {

@@ -15,11 +15,18 @@ import jakarta.ws.rs.container.PreMatching;
  * {@code HttpMethodOverrideFilter}, at {@code HEADER_DECORATOR + 50}, turns a POST with
  * {@code X-HTTP-Method-Override: HEAD} into a HEAD), and what counts is the method Jersey matches, not the one
  * that came on the wire.
+ *
+ * <p>Public, with a public constructor, only because {@link TollgateFeature} registers it by class and RESTEasy
+ * instantiates a provider through a public constructor alone (Jersey reaches any); applications do not register it.
  */
 @PreMatching
 @Priority(Integer.MAX_VALUE)
-final class ReceivedMethod implements ContainerRequestFilter {
+public final class ReceivedMethod implements ContainerRequestFilter {
     static final String PROPERTY = ReceivedMethod.class.getName();
+
+    public ReceivedMethod() {
+        // made by the runtime
+    }
 
     @Override
     public void filter(ContainerRequestContext request) {
