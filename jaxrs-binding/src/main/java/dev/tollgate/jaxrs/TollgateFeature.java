@@ -32,14 +32,16 @@ import java.util.function.Supplier;
  * class (Jersey's {@code jersey.config.server.provider.classnames}) and give the settings as init-params
  * prefixed {@code tollgate.} ({@code tollgate.facilitator.url}, {@code tollgate.payTo}, ...), or name a
  * properties/JSON file in {@code tollgate.config} ({@code classpath:} or a path); init-params override the
- * file. Top-level settings are defaults for the annotations; routes, if any, are ignored.
+ * file. Top-level settings are defaults for the annotations; routes, if any, are ignored. RESTEasy does not make
+ * servlet init-params the application's properties: there register an instance, or the class with the settings in
+ * {@code Application.getProperties()}.
  *
  * <p>With Jersey, resource methods can take the payment as {@code @Context PaymentReceipt}; on any runtime
  * it is the request property {@link dev.tollgate.core.gate.PaymentReceipt#ATTRIBUTE}. Under Jersey the
  * feature closes the Tollgate it made when the application is destroyed (undeployed or reloaded), or when an
- * invalid {@link PaymentRequired} stops it from starting; other runtimes report no such event, and the Tollgate
- * lives as long as the class loader. (Jersey reports nothing either for a start-up that fails elsewhere, after
- * this feature was configured.)
+ * invalid {@link PaymentRequired} stops it from starting; other runtimes (RESTEasy) report no such event, so there
+ * the application calls {@link #close()} from its shutdown hook, or the Tollgate lives as long as the class loader.
+ * (Jersey reports nothing either for a start-up that fails elsewhere, after this feature was configured.)
  */
 public final class TollgateFeature implements Feature, DynamicFeature {
     /** Prefix of the settings read from the application's properties (servlet init-params under Jersey). */
@@ -175,6 +177,25 @@ public final class TollgateFeature implements Feature, DynamicFeature {
             return;
         }
         tollgate = null;
+        made.close();
+    }
+
+    /**
+     * Closes the Tollgate this feature made (its facilitator connections, deadline thread, and the ledger and listener
+     * its settings made), for runtimes that do not tell a feature that its application stopped (RESTEasy does not;
+     * Jersey does). Call it once every application using this feature has stopped, from the application's
+     * shutdown hook (a {@code ServletContextListener}'s {@code contextDestroyed}, or after an embedded server
+     * stops): a paid request still served after it can no longer be verified. An application started again with this
+     * feature gets a new Tollgate. Under Jersey the feature does this by itself; calling it as well does no harm. Closing a
+     * feature that made no Tollgate, or closing it twice, does nothing.
+     */
+    public synchronized void close() {
+        Tollgate made = tollgate;
+        if (made == null) {
+            return;
+        }
+        tollgate = null;
+        applications = 0;
         made.close();
     }
 

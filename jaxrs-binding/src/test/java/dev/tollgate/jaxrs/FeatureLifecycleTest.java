@@ -141,6 +141,37 @@ class FeatureLifecycleTest {
     }
 
     @Test
+    void closingTheFeatureClosesItsTollgateAndAnApplicationStartedAgainGetsANewOne() {
+        // What an application on a runtime that reports no shutdown (RESTEasy) does from its shutdown hook.
+        TollgateFeature feature = fromCode();
+        new ApplicationHandler(new ResourceConfig(Paid.class).register(feature));
+        Tollgate first = feature.current();
+        feature.close();
+        assertTrue(first.isClosed());
+        assertNull(feature.current());
+        feature.close(); // twice: nothing more to do
+
+        ApplicationHandler again = new ApplicationHandler(new ResourceConfig(Paid.class).register(feature));
+        Tollgate second = feature.current();
+        assertNotSame(first, second);
+        assertFalse(second.isClosed());
+        again.onShutdown(null);
+        assertTrue(second.isClosed());
+    }
+
+    @Test
+    void closingTheFeatureAfterJerseyDestroyedItsApplicationDoesNothingToTheNextOne() {
+        TollgateFeature feature = fromCode();
+        new ApplicationHandler(new ResourceConfig(Paid.class).register(feature)).onShutdown(null);
+        feature.close();
+        ApplicationHandler next = new ApplicationHandler(new ResourceConfig(Paid.class).register(feature));
+        Tollgate running = feature.current();
+        assertFalse(running.isClosed());
+        next.onShutdown(null);
+        assertTrue(running.isClosed(), "Jersey's destruction still closes the next application's Tollgate");
+    }
+
+    @Test
     void aFeatureServingTwoApplicationsKeepsItsTollgateUntilTheLastIsDestroyed() {
         TollgateFeature feature = fromCode();
         ApplicationHandler one = new ApplicationHandler(new ResourceConfig(Paid.class).register(feature));

@@ -40,6 +40,7 @@ class PaidResourceOnRestEasyTest {
     static void start() throws Exception {
         facilitator = new FacilitatorDouble();
         ShopApplication.facilitatorUrl = facilitator.url();
+        ShopApplication.listenerClass = null;
         server = RestEasyOnJetty.start(ShopApplication.class, Map.of(), null);
     }
 
@@ -48,6 +49,7 @@ class PaidResourceOnRestEasyTest {
         try {
             server.close();
         } finally {
+            ShopApplication.lastFeature.close();
             facilitator.close();
         }
     }

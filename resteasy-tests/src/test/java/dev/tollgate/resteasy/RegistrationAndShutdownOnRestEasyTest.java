@@ -6,22 +6,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.jaxrs.TollgateFeature;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
 import jakarta.ws.rs.core.Application;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * How a RESTEasy application hands the feature its settings.
+ * How a RESTEasy application hands the feature its settings, and what happens to the feature's Tollgate when the
+ * application stops: RESTEasy reports no such event to a feature.
  */
 class RegistrationAndShutdownOnRestEasyTest {
     private static FacilitatorDouble facilitator;
+
+    /** Made by the Tollgate from its {@code listener} setting, so the Tollgate closes it when it is closed. */
+    public static final class ClosingListener implements PaymentListener, AutoCloseable {
+        static final AtomicInteger CLOSED = new AtomicInteger();
+
+        @Override
+        public void close() {
+            CLOSED.incrementAndGet();
+        }
+    }
 
     /** The feature registered by class, its settings the application's properties (prefixed {@code tollgate.}). */
     public static class PropertiesApplication extends Application {
@@ -57,6 +73,11 @@ class RegistrationAndShutdownOnRestEasyTest {
         facilitator.close();
     }
 
+    @BeforeEach
+    void reset() {
+        ClosingListener.CLOSED.set(0);
+    }
+
     @Test
     void theFeatureRegisteredByClassReadsItsSettingsFromTheApplicationsProperties() throws Exception {
         PropertiesApplication.facilitatorUrl = facilitator.url();
@@ -78,6 +99,31 @@ class RegistrationAndShutdownOnRestEasyTest {
         Exception failed = assertThrows(Exception.class, () -> RestEasyOnJetty.start(ByClassOnlyApplication.class,
                 Map.of("tollgate.facilitator.url", facilitator.url(), "tollgate.payTo", Proofs.PAY_TO), null).close());
         assertTrue(causedBy(failed, ConfigurationException.class), () -> "not a configuration error: " + failed);
+    }
+
+    @Test
+    void restEasyDoesNotCloseTheTollgateWhenTheApplicationStopsTheUsersShutdownHookDoes() throws Exception {
+        ShopApplication.facilitatorUrl = facilitator.url();
+        ShopApplication.listenerClass = ClosingListener.class.getName();
+        AtomicInteger closedWhenRestEasyWasGone = new AtomicInteger(-1);
+        // What a RESTEasy user registers in web.xml (or @WebListener): the servlets are destroyed before it is told.
+        ServletContextListener shutdownHook = new ServletContextListener() {
+            @Override
+            public void contextDestroyed(ServletContextEvent event) {
+                closedWhenRestEasyWasGone.set(ClosingListener.CLOSED.get());
+                ShopApplication.lastFeature.close();
+            }
+        };
+        try {
+            RestEasyOnJetty server = RestEasyOnJetty.start(ShopApplication.class, Map.of(), shutdownHook);
+            assertEquals(402, server.get("report", null, null).statusCode());
+            assertEquals(0, ClosingListener.CLOSED.get());
+            server.close();
+        } finally {
+            ShopApplication.listenerClass = null;
+        }
+        assertEquals(0, closedWhenRestEasyWasGone.get(), "RESTEasy's undeploy closed the Tollgate after all");
+        assertEquals(1, ClosingListener.CLOSED.get(), "the feature's close() did not close its Tollgate");
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> kind) {

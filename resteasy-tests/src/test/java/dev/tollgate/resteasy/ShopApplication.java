@@ -15,14 +15,26 @@ import java.util.Set;
 public class ShopApplication extends Application {
     /** Where the facilitator double listens; set before the servlet starts. */
     static volatile String facilitatorUrl;
+    /** Settings added to every application made from now on (a listener made by class name, say). */
+    static volatile String listenerClass;
+    /** The feature of the application made last: what the user's shutdown hook closes. */
+    static volatile TollgateFeature lastFeature;
 
     private final TollgateFeature tollgate;
 
     public ShopApplication() {
-        tollgate = TollgateFeature.from(TollgateConfig.builder().withoutRoutes()
+        TollgateConfig.Builder config = TollgateConfig.builder().withoutRoutes()
                 .facilitatorUrl(facilitatorUrl)
-                .payTo(Proofs.PAY_TO)
-                .build());
+                .payTo(Proofs.PAY_TO);
+        if (listenerClass != null) {
+            config.set("listener", listenerClass);
+        }
+        tollgate = TollgateFeature.from(config.build());
+        lastFeature = tollgate;
+    }
+
+    TollgateFeature tollgate() {
+        return tollgate;
     }
 
     @Override

@@ -27,6 +27,7 @@ class WithoutDefaultExceptionMapperOnRestEasyTest {
     static void start() throws Exception {
         facilitator = new FacilitatorDouble();
         ShopApplication.facilitatorUrl = facilitator.url();
+        ShopApplication.listenerClass = null;
         server = RestEasyOnJetty.start(ShopApplication.class, Map.of("dev.resteasy.exception.mapper", "false"), null);
     }
 
@@ -35,6 +36,7 @@ class WithoutDefaultExceptionMapperOnRestEasyTest {
         try {
             server.close();
         } finally {
+            ShopApplication.lastFeature.close();
             facilitator.close();
         }
     }
