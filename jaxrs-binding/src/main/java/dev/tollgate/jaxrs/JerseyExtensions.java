@@ -22,7 +22,8 @@ import org.glassfish.jersey.server.monitoring.RequestEventListener;
  * What only Jersey can do for the binding: inject {@code @Context PaymentReceipt}, and end a payment session
  * whose response filter never ran (an unmapped exception some containers handle outside Jersey's response
  * processing). Jersey's types are touched only when Jersey is on the class path, so other runtimes still load
- * the feature; there the receipt is the request property {@link PaymentReceipt#ATTRIBUTE}.
+ * the feature; there the receipt is the request property {@link PaymentReceipt#ATTRIBUTE}. Module
+ * {@code resteasy-tests} runs the feature on RESTEasy without Jersey, and pins what it lacks there.
  */
 final class JerseyExtensions {
     private static final boolean JERSEY = present("org.glassfish.jersey.server.monitoring.ApplicationEventListener")
