@@ -29,7 +29,7 @@ import java.lang.annotation.Annotation;
  */
 final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFilter {
     /** Request property holding the admitted {@link PaymentSession} until the response side ends it. */
-    static final String SESSION = PaymentSession.class.getName();
+    static final String SESSION = PaymentSession.ATTRIBUTE;
 
     private static final Annotation[] NO_ANNOTATIONS = new Annotation[0];
 

@@ -41,7 +41,7 @@ class PaidResourceOnRestEasyTest {
         facilitator = new FacilitatorDouble();
         ShopApplication.facilitatorUrl = facilitator.url();
         ShopApplication.listenerClass = null;
-        server = RestEasyOnJetty.start(ShopApplication.class, Map.of(), null);
+        server = RestEasyOnJetty.start(ShopApplication.class, Map.of());
     }
 
     @AfterAll

@@ -81,7 +81,7 @@ class RegistrationAndShutdownOnRestEasyTest {
     @Test
     void theFeatureRegisteredByClassReadsItsSettingsFromTheApplicationsProperties() throws Exception {
         PropertiesApplication.facilitatorUrl = facilitator.url();
-        try (RestEasyOnJetty server = RestEasyOnJetty.start(PropertiesApplication.class, Map.of(), null)) {
+        try (RestEasyOnJetty server = RestEasyOnJetty.start(PropertiesApplication.class, Map.of())) {
             HttpResponse<String> r = server.get("report", null, null);
             assertEquals(402, r.statusCode(), r.body());
             JsonNode offer = PaidResourceOnRestEasyTest.JSON.readTree(r.body()).path("accepts").get(0);
@@ -97,7 +97,7 @@ class RegistrationAndShutdownOnRestEasyTest {
     void servletInitParamsAreNotTheFeaturesSettingsUnderRestEasySoTheApplicationDoesNotStart() {
         // Jersey turns a servlet's init-params into the application's properties; RESTEasy does not.
         Exception failed = assertThrows(Exception.class, () -> RestEasyOnJetty.start(ByClassOnlyApplication.class,
-                Map.of("tollgate.facilitator.url", facilitator.url(), "tollgate.payTo", Proofs.PAY_TO), null).close());
+                Map.of("tollgate.facilitator.url", facilitator.url(), "tollgate.payTo", Proofs.PAY_TO)).close());
         assertTrue(causedBy(failed, ConfigurationException.class), () -> "not a configuration error: " + failed);
     }
 

@@ -1,6 +1,5 @@
 package dev.tollgate.resteasy;
 
-import jakarta.servlet.ServletContextListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -8,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.EventListener;
 import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -32,13 +32,13 @@ final class RestEasyOnJetty implements AutoCloseable {
 
     /**
      * @param initParams further init-params of the servlet
-     * @param listener   a listener of the web application (its shutdown hook), or null
+     * @param listeners  listeners of the web application (a shutdown hook, a request listener)
      */
-    static RestEasyOnJetty start(Class<?> application, Map<String, String> initParams, ServletContextListener listener)
+    static RestEasyOnJetty start(Class<?> application, Map<String, String> initParams, EventListener... listeners)
             throws Exception {
         Server server = new Server(new InetSocketAddress("127.0.0.1", 0));
         ServletContextHandler context = new ServletContextHandler("/shop");
-        if (listener != null) {
+        for (EventListener listener : listeners) {
             context.addEventListener(listener);
         }
         ServletHolder resteasy = new ServletHolder("api", HttpServletDispatcher.class);

@@ -28,7 +28,7 @@ class WithoutDefaultExceptionMapperOnRestEasyTest {
         facilitator = new FacilitatorDouble();
         ShopApplication.facilitatorUrl = facilitator.url();
         ShopApplication.listenerClass = null;
-        server = RestEasyOnJetty.start(ShopApplication.class, Map.of("dev.resteasy.exception.mapper", "false"), null);
+        server = RestEasyOnJetty.start(ShopApplication.class, Map.of("dev.resteasy.exception.mapper", "false"));
     }
 
     @AfterAll

@@ -13,6 +13,13 @@ import java.util.function.Function;
  * the claim so nothing is charged.
  */
 public final class PaymentSession {
+    /**
+     * Request attribute / property under which an adapter keeps an admitted session until the handler's answer ends
+     * it (the JAX-RS binding does, between its request and response filters). One still there when the request is
+     * over had no answer to settle on, and is {@link #abandon abandoned} by whoever cleans up after requests.
+     */
+    public static final String ATTRIBUTE = PaymentSession.class.getName();
+
     private static final System.Logger LOG = System.getLogger("dev.tollgate.ledger");
     private final PaymentTerms terms;
     private final AtomicBoolean finished = new AtomicBoolean();

@@ -1,0 +1,86 @@
+package dev.tollgate.resteasy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import dev.tollgate.servlet.PaymentSessionJanitor;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two ways an exception escapes RESTEasy without any response filter running (its default exception mapper
+ * turned off, an application response filter that throws), with servlet-binding's {@link PaymentSessionJanitor}
+ * registered as the web application's request listener: the proof is released, not kept claimed until it lapses
+ * (compare {@link WithoutDefaultExceptionMapperOnRestEasyTest} and {@link PaidResourceOnRestEasyTest}, without it).
+ */
+class SessionJanitorOnRestEasyTest {
+    private static FacilitatorDouble facilitator;
+    private static RestEasyOnJetty server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        facilitator = new FacilitatorDouble();
+        ShopApplication.facilitatorUrl = facilitator.url();
+        ShopApplication.listenerClass = null;
+        server = RestEasyOnJetty.start(ShopApplication.class, Map.of("dev.resteasy.exception.mapper", "false"),
+                new PaymentSessionJanitor());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            server.close();
+        } finally {
+            ShopApplication.lastFeature.close();
+            facilitator.close();
+        }
+    }
+
+    @BeforeEach
+    void reset() {
+        facilitator.settleRequests().clear();
+    }
+
+    @Test
+    void anUnmappedExceptionThatEscapesRestEasyReleasesTheProof() throws Exception {
+        String proof = Proofs.proof().v1();
+        HttpResponse<String> crashed = server.get("crash", "X-PAYMENT", proof);
+        assertEquals(500, crashed.statusCode());
+        assertFalse(crashed.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+        assertEquals(200, reportOnceReleased(proof));
+        assertEquals(1, facilitator.settleRequests().size(), "charged once, for the report");
+    }
+
+    @Test
+    void anApplicationResponseFilterThatThrowsReleasesTheProof() throws Exception {
+        String proof = Proofs.proof().v1();
+        HttpResponse<String> failed = server.send("GET", "report", "X-PAYMENT", proof, "X-Test-Filter-Fails", "1");
+        assertEquals(500, failed.statusCode());
+        assertFalse(failed.body().contains(Shop.CONTENT), failed.body());
+        assertTrue(facilitator.settleRequests().isEmpty());
+        assertEquals(200, reportOnceReleased(proof));
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    /**
+     * The status of a paid request with {@code proof}, tried a bounded number of times: the listener runs when the
+     * request is over, which may be just after its answer reached the client.
+     */
+    private static int reportOnceReleased(String proof) throws Exception {
+        int status = 0;
+        for (int i = 0; i < 40 && status != 200; i++) {
+            status = server.get("report", "X-PAYMENT", proof).statusCode();
+            if (status != 200) {
+                Thread.sleep(50);
+            }
+        }
+        return status;
+    }
+}
