@@ -19,11 +19,11 @@ import org.glassfish.jersey.server.monitoring.RequestEvent;
 import org.glassfish.jersey.server.monitoring.RequestEventListener;
 
 /**
- * What only Jersey can do for the binding: inject {@code @Context PaymentReceipt}, and end a payment session
- * whose response filter never ran (an unmapped exception some containers handle outside Jersey's response
- * processing). Jersey's types are touched only when Jersey is on the class path, so other runtimes still load
- * the feature; there the receipt is the request property {@link PaymentReceipt#ATTRIBUTE}. Module
- * {@code resteasy-tests} runs the feature on RESTEasy without Jersey, and pins what it lacks there.
+ * What Jersey can do for the binding: inject {@code @Context PaymentReceipt}, and end a payment session whose response
+ * filter never ran (an unmapped exception some containers handle outside Jersey's response processing). Jersey's
+ * types are touched only when Jersey is on the class path, so other runtimes still load the feature; there the receipt
+ * is the request property {@link PaymentReceipt#ATTRIBUTE}, and RESTEasy injects it too ({@link RestEasyExtensions}).
+ * Module {@code resteasy-tests} runs the feature on RESTEasy without Jersey, and pins what it lacks there.
  */
 final class JerseyExtensions {
     private static final boolean JERSEY = present("org.glassfish.jersey.server.monitoring.ApplicationEventListener")
@@ -44,7 +44,7 @@ final class JerseyExtensions {
         return JERSEY && Jersey.paidLocator(request);
     }
 
-    private static boolean present(String name) {
+    static boolean present(String name) {
         try {
             Class.forName(name, false, JerseyExtensions.class.getClassLoader());
             return true;

@@ -85,6 +85,7 @@ public final class TollgateFeature implements Feature, DynamicFeature {
         // A bad configuration fails the start-up, annotated methods or not.
         Tollgate made = using(context.getConfiguration());
         JerseyExtensions.register(context, () -> release(made));
+        RestEasyExtensions.register(context);
         context.register(ProvidersProperty.class);
         context.register(AmbiguousPathFilter.class);
         context.register(ReceivedMethod.class);

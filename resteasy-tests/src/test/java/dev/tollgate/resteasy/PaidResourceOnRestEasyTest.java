@@ -173,10 +173,11 @@ class PaidResourceOnRestEasyTest {
     }
 
     @Test
-    void contextInjectionOfThePaymentReceiptIsJerseysOnlyRestEasyInjectsNull() throws Exception {
+    void thePaymentReceiptIsInjectedWithContextAsOnJersey() throws Exception {
         HttpResponse<String> r = server.get("injected-receipt", V1, Proofs.proof().v1());
         assertEquals(200, r.statusCode(), r.body());
-        assertEquals("injected: null", r.body());
+        // The binding's ContextInjector: without it RESTEasy injected null.
+        assertEquals("injected: " + Proofs.PAYER.address().toChecksumHex(), r.body());
         assertEquals(1, facilitator.settleRequests().size(), "the method answered 200: settled");
     }
 
