@@ -124,11 +124,10 @@ public final class PaymentGate {
         } catch (Refusal r) {
             return challenge(view, terms, r.getMessage());
         }
-        String outlived = outlivesMemory(proof.validBefore());
-        if (outlived != null) {
-            return challenge(view, terms, outlived);
-        }
         Instant until = claimUntil(proof.validBefore());
+        if (until == null) {
+            return challenge(view, terms, outlivesMemory());
+        }
         PaymentIdentifiers.Ticket ticket = null;
         boolean storeDown = false;
         if (identifiers != null && !v2.isEmpty()) {
@@ -439,29 +438,31 @@ public final class PaymentGate {
         }
     }
 
-    /**
-     * A used proof is remembered for {@code maxClaim} at most. One still valid after that would be admitted again once
-     * forgotten: an in-process verifier cannot see its nonce used on chain, so the handler would run a second time
-     * before the settlement failed. Such a proof is refused before it is claimed (payers sign for the offer's
-     * {@code maxTimeoutSeconds}, which start-up keeps within {@code maxClaim}). Null when the proof expires in time.
-     */
-    private String outlivesMemory(BigInteger validBefore) {
-        if (validBefore == null
-                || validBefore.compareTo(BigInteger.valueOf(clock.instant().plus(maxClaim).getEpochSecond())) <= 0) {
-            return null;
-        }
+    /** Why a proof {@link #claimUntil} could not hold long enough is refused. */
+    private String outlivesMemory() {
         return "invalid_exact_evm_payload_authorization_valid_before: the authorization is valid for longer than a used "
                 + "payment is remembered here (maxClaim " + maxClaim + "); sign one that expires within the offer's "
                 + "maxTimeoutSeconds";
     }
 
+    /**
+     * How long a proof valid until {@code validBefore} (null: a payment with no expiry) is held: a minute past its
+     * expiry, at least a minute from now, at most {@code maxClaim}. Null when it stays valid longer than
+     * {@code maxClaim}: once forgotten it would be admitted again (an in-process verifier cannot see its nonce used on
+     * chain, so the handler would run a second time before the settlement failed), so it is refused before it is
+     * claimed. Payers sign for the offer's {@code maxTimeoutSeconds}, which start-up keeps within {@code maxClaim}.
+     */
     private Instant claimUntil(BigInteger validBefore) {
         Instant now = clock.instant();
         Instant cap = now.plus(maxClaim);
         if (validBefore == null) {
             return cap;
         }
-        if (validBefore.compareTo(BigInteger.valueOf(cap.getEpochSecond())) >= 0) {
+        int againstCap = validBefore.compareTo(BigInteger.valueOf(cap.getEpochSecond()));
+        if (againstCap > 0) {
+            return null;
+        }
+        if (againstCap == 0) {
             return cap;
         }
         Instant until = Instant.ofEpochSecond(validBefore.longValueExact()).plus(CLAIM_SKEW);
