@@ -81,7 +81,12 @@ public final class ConfigFile {
                 for (JsonNode route : f.getValue()) {
                     String name = route.path("name").asText("route" + i++);
                     names.append(names.length() == 0 ? "" : ",").append(name);
-                    put(out, "route." + name, route);
+                    // The name is in the keys now; kept as route.<name>.name it would be a setting nobody reads.
+                    route.fields().forEachRemaining(e -> {
+                        if (!e.getKey().equals("name")) {
+                            put(out, "route." + name + "." + e.getKey(), e.getValue());
+                        }
+                    });
                 }
                 out.put("routes", names.toString());
             } else {

@@ -3,11 +3,14 @@ package dev.tollgate.core.config;
 import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.ledger.ReplayLedgerProvider;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,6 +59,22 @@ final class LedgerSetting {
             throw new ConfigurationException(KEY, "the " + chosen.name() + " ledger could not be set up: "
                     + withoutSecrets(e.toString(), s));
         }
+    }
+
+    /**
+     * The {@code ledger.*} keys the providers on the class path read, or null when one of them does not say (then
+     * no {@code ledger.*} key can be called unknown).
+     */
+    static Set<String> keysRead(ClassLoader loader) {
+        Set<String> keys = new HashSet<>();
+        for (ReplayLedgerProvider p : ServiceLoader.load(ReplayLedgerProvider.class, loader)) {
+            Optional<Set<String>> read = p.settingKeys();
+            if (read.isEmpty()) {
+                return null;
+            }
+            keys.addAll(read.get());
+        }
+        return keys;
     }
 
     /**

@@ -72,6 +72,7 @@ public final class TollgateConfig {
     private final PaymentIdentifierPolicy paymentIdentifier;
 
     private TollgateConfig(Builder b, Settings s) {
+        KnownSettings.check(s.asMap().keySet(), LedgerSetting.keysRead(classLoader()));
         this.settings = s;
         this.environment = b.environment;
         this.networks = networks(s, b.networks);

@@ -1,6 +1,8 @@
 package dev.tollgate.core.ledger;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Makes a {@link ReplayLedger} from settings, so that a deployment picks its ledger with {@code ledger=NAME}
@@ -27,4 +29,12 @@ public interface ReplayLedgerProvider {
      * @throws dev.tollgate.core.config.ConfigurationException naming the setting at fault
      */
     ReplayLedger create(Map<String, String> settings);
+
+    /**
+     * The {@code ledger.*} settings this provider reads, so that a misspelt one stops start-up instead of leaving its
+     * default in place. A provider that does not say leaves every {@code ledger.*} key unchecked.
+     */
+    default Optional<Set<String>> settingKeys() {
+        return Optional.empty();
+    }
 }

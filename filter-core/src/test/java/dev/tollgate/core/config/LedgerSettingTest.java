@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,11 +121,36 @@ class LedgerSettingTest {
         assertTrue(RecordingProvider.made.closed);
     }
 
+    @Test
+    void aProviderThatListsItsKeysMakesEveryOtherLedgerKeyFailStartUp() throws Exception {
+        RecordingProvider.reset();
+        TollgateConfig config = withProviders(() -> base().set("ledger", "recording").set("ledger.keyPrefix", "a:")
+                .build(), RecordingProvider.class, ListingProvider.class);
+        // RecordingProvider lists nothing, which leaves every ledger key unchecked.
+        assertEquals("a:", RecordingProvider.seen.get("ledger.keyPrefix"));
+        config.ledger().close();
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> withProviders(
+                () -> base().set("ledger", "listing").set("ledger.bucketz", "b").build(), ListingProvider.class));
+        assertEquals("ledger.bucketz", e.setting());
+        assertTrue(e.getMessage().contains("did you mean 'ledger.buckets'"), e.getMessage());
+        TollgateConfig listed = withProviders(
+                () -> base().set("ledger", "listing").set("ledger.buckets", "b").build(), ListingProvider.class);
+        assertSame(ListingProvider.made, listed.ledger());
+    }
+
     /** Runs {@code build} with a context class loader that registers {@link RecordingProvider} as a service. */
     private <T> T withProvider(Callable<T> build) throws IOException {
+        return withProviders(build, RecordingProvider.class);
+    }
+
+    private <T> T withProviders(Callable<T> build, Class<?>... providers) throws IOException {
         Path file = services.resolve("META-INF/services/" + ReplayLedgerProvider.class.getName());
         Files.createDirectories(file.getParent());
-        Files.writeString(file, RecordingProvider.class.getName() + "\n");
+        StringBuilder names = new StringBuilder();
+        for (Class<?> p : providers) {
+            names.append(p.getName()).append('\n');
+        }
+        Files.writeString(file, names.toString());
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {services.toUri().toURL()},
@@ -161,6 +188,27 @@ class LedgerSettingTest {
         @Override
         public ReplayLedger create(Map<String, String> settings) {
             seen = new HashMap<>(settings);
+            made = new RecordingLedger();
+            return made;
+        }
+    }
+
+    /** A provider that lists the ledger keys it reads: {@code ledger.buckets} and {@code ledger.url}. */
+    public static final class ListingProvider implements ReplayLedgerProvider {
+        static RecordingLedger made;
+
+        @Override
+        public String name() {
+            return "listing";
+        }
+
+        @Override
+        public Optional<Set<String>> settingKeys() {
+            return Optional.of(Set.of("ledger.buckets", "ledger.url"));
+        }
+
+        @Override
+        public ReplayLedger create(Map<String, String> settings) {
             made = new RecordingLedger();
             return made;
         }

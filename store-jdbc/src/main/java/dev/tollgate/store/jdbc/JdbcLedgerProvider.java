@@ -9,6 +9,8 @@ import dev.tollgate.core.ledger.ReplayLedgerProvider;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code ledger=jdbc} (or {@code ledger=jdbc:postgresql://host/db}), over a HikariCP pool:
@@ -31,6 +33,13 @@ public final class JdbcLedgerProvider implements ReplayLedgerProvider {
     @Override
     public String name() {
         return "jdbc";
+    }
+
+    @Override
+    public Optional<Set<String>> settingKeys() {
+        return Optional.of(Set.of("ledger.url", "ledger.user", "ledger.password", "ledger.table",
+                "ledger.createTable", "ledger.timeout", "ledger.connectTimeout", "ledger.poolSize", "ledger.purgeInterval",
+                "ledger.purgeBatch"));
     }
 
     @Override

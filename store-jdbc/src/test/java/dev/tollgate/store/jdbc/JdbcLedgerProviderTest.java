@@ -26,6 +26,14 @@ class JdbcLedgerProviderTest {
     }
 
     @Test
+    void aMisspeltLedgerKeyFailsAtStartUpNamingTheKeyMeant() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> base().set("ledger", "jdbc")
+                .set("ledger.url", "jdbc:postgresql://127.0.0.1:5432/test").set("ledger.poolsize", "5").build());
+        assertEquals("ledger.poolsize", e.setting());
+        assertTrue(e.getMessage().contains("did you mean 'ledger.poolSize'"), e.getMessage());
+    }
+
+    @Test
     void ledgerJdbcWithAUrlAndTableMakesAJdbcLedgerOnThatTable() {
         TollgateConfig config = base().set("ledger", "jdbc").set("ledger.url", "jdbc:postgresql://127.0.0.1:1/none")
                 .set("ledger.table", "ledger.replay").set("ledger.purgeInterval", "off").build();

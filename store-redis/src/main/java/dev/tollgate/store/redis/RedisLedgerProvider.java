@@ -6,6 +6,8 @@ import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.ledger.ReplayLedgerProvider;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code ledger=redis} (or {@code ledger=redis://host:port}):
@@ -22,6 +24,11 @@ public final class RedisLedgerProvider implements ReplayLedgerProvider {
     @Override
     public String name() {
         return "redis";
+    }
+
+    @Override
+    public Optional<Set<String>> settingKeys() {
+        return Optional.of(Set.of("ledger.url", "ledger.keyPrefix", "ledger.timeout", "ledger.connectTimeout"));
     }
 
     @Override

@@ -29,6 +29,14 @@ class RedisLedgerProviderTest {
     }
 
     @Test
+    void aMisspeltLedgerKeyFailsAtStartUpNamingTheKeyMeant() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> base().set("ledger", "redis")
+                .set("ledger.url", "redis://127.0.0.1:6379").set("ledger.keyprefx", "5").build());
+        assertEquals("ledger.keyprefx", e.setting());
+        assertTrue(e.getMessage().contains("did you mean 'ledger.keyPrefix'"), e.getMessage());
+    }
+
+    @Test
     void ledgerRedisWithAUrlAndPrefixMakesARedisLedgerWithThatPrefix() {
         TollgateConfig config = base().set("ledger", "redis").set("ledger.url", "redis://127.0.0.1:6379")
                 .set("ledger.keyPrefix", "shop:").build();
