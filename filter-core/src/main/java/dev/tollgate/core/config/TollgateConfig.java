@@ -496,7 +496,7 @@ public final class TollgateConfig {
             // Checked here, naming this setting: an option on the network would otherwise take it as its default
             // asset and name "asset", which was never set.
             requireAddress(asset, "token contract address");
-            int decimals = s.get(p + "decimals").map(v -> Settings.positiveInt(p + "decimals", v)).orElse(6);
+            int decimals = s.get(p + "decimals").map(v -> decimals(p + "decimals", v)).orElse(6);
             String caip2 = s.get(p + "caip2").orElse("eip155:" + chainId);
             if (!caip2.equals("eip155:" + chainId)) {
                 // The exact scheme signs for chainId; a CAIP-2 id naming another chain (or none) makes x402
@@ -515,6 +515,20 @@ public final class TollgateConfig {
             registry = registry.with(network);
         }
         return registry;
+    }
+
+    /** A token's decimals: 0 too, for a token that has no fractions (a dollar price must then be whole). */
+    private static int decimals(String key, String value) {
+        try {
+            int d = Integer.parseInt(value.strip());
+            if (d >= 0 && d <= Network.MAX_DECIMALS) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigurationException(key, "must be a whole number from 0 to " + Network.MAX_DECIMALS + ", was \""
+                + value + "\"");
     }
 
     public RouteTable routes() {

@@ -14,6 +14,8 @@ public record Network(
         int decimals,
         String eip712Name,
         String eip712Version) {
+    /** A price scaled by more than this many decimal places would be no token anyone issues, and could overflow. */
+    public static final int MAX_DECIMALS = 36;
 
     public Network {
         Objects.requireNonNull(v1Name, "v1Name");
@@ -21,7 +23,7 @@ public record Network(
         Objects.requireNonNull(usdcAddress, "usdcAddress");
         Objects.requireNonNull(eip712Name, "eip712Name");
         Objects.requireNonNull(eip712Version, "eip712Version");
-        if (decimals < 0 || decimals > 36) {
+        if (decimals < 0 || decimals > MAX_DECIMALS) {
             throw new IllegalArgumentException("decimals out of range: " + decimals);
         }
     }

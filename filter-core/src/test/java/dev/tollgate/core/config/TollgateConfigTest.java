@@ -486,6 +486,25 @@ class TollgateConfigTest {
                 "network.palm.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3")));
     }
 
+    @Test
+    void aStablecoinWithoutFractionsIsPricedInWholeDollars() {
+        Map<String, String> whole = minimalWith("network", "anvil", "network.anvil.chainId", "31337",
+                "network.anvil.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "network.anvil.decimals", "0",
+                "network.anvil.eip712.name", "Whole Dollar");
+        whole.put("price", "$2");
+        assertEquals(BigInteger.TWO, onlyOption(build(whole)).amount());
+        whole.put("price", "$0.50");
+        assertEquals("price", failingSetting(whole));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "37", "six", "1.5"})
+    void decimalsOutsideZeroTo36AreNamed(String decimals) {
+        assertEquals("network.anvil.decimals", failingSetting(minimalWith("network.anvil.chainId", "31337",
+                "network.anvil.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "network.anvil.decimals",
+                decimals)));
+    }
+
     // --- environment references ------------------------------------------------------------------------
 
     @Test
