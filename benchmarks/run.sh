@@ -271,6 +271,7 @@ load_targets() {
   template "$B/bench/paid?bytes=1048576" "$T/bench-1m.txt"
   template "$R/bench/paid" "$T/reference.txt"
   template "$L/bench/paid" "$T/sample-local.txt"   # line 5: the body the hybrid sample sends to /settle
+  template "$B/bench/paid-double" "$T/bench-double.txt"
   # Target 1 compares the 402 with a 200 of the same body size, and with one of the same size on the wire: its
   # body padded by what the 402's status line and headers have more than the 200's (PAYMENT-REQUIRED and the rest).
   local body header
@@ -297,6 +298,7 @@ load_targets() {
   fi
   if any_selected t6.double_verify; then warm "$D/verify" post.lua "$T/sample.txt"; fi
   if any_selected t6.relay t6.relay_settle; then warm "$B/bench/relay" get.lua; fi
+  if any_selected t6.bench_paid; then warm "$B" paid.lua "$T/bench-double.txt" 1; fi
   if any_selected t6.relay_core; then warm "$B/bench/relay-core" get.lua; fi
   if any_selected t6.double_settle; then warm "$D/settle" post.lua "$T/sample-local.txt"; fi
   # The hybrid sample, warmed at the moderate load its run uses (signed proofs are costly to make: this keeps
@@ -353,6 +355,12 @@ load_targets() {
       WARMUP=$MODERATE_WARMUP WRK_DELAY_MS=$MODERATE_DELAY_MS WARM_CONNS=$MODERATE_CONNS warm "$B/bench/relay" get.lua
     fi
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.relay "$MODERATE_CONNS" "$B/bench/relay" get.lua
+    #    and the paid path in that same process (BenchServer's /bench/paid-double, the gate with the double as its
+    #    facilitator): the relay less this is the gate's share, with nothing of the process in between
+    if selected t6.bench_paid && [ "$MODERATE_WARMUP" -gt 0 ]; then
+      WARMUP=$MODERATE_WARMUP WRK_DELAY_MS=$MODERATE_DELAY_MS WARM_CONNS=$MODERATE_CONNS warm "$B" paid.lua "$T/bench-double.txt" "7$round"
+    fi
+    WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.bench_paid "$MODERATE_CONNS" "$B" paid.lua "$T/bench-double.txt"
     #    and the /settle call alone, as a paid request would make it if /verify were skipped (an open option)
     WRK_DELAY_MS=$MODERATE_DELAY_MS wrk_run t6.relay_settle "$MODERATE_CONNS" "$B/bench/relay?calls=settle" get.lua
     #    and the same two calls over httpcore5's own requester, without HttpClient's execution chain: the client's

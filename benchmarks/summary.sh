@@ -110,7 +110,7 @@ jmh() {
     print "### Load runs (wrk, mean over rounds)\n"
     print "| run | requests/s | p50 ms | p99 ms | non-2xx + errors | load avg (1 min) | server CPU µs/request | steal % | wrk CPU µs/request | double /verify, /settle per request |"
     print "|---|---|---|---|---|---|---|---|---|---|"
-    split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.servlet_free_headers t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free t6.relay t6.relay_settle t6.relay_core t6.double_settle t6.local_paid", order, " ")
+    split("t1.challenge_402 t1.free_same_body t1.free_same_wire t2.servlet_paid t2.servlet_free t2.servlet_free_plain t2.servlet_free_fixed t2.servlet_free_headers t2.jaxrs_paid t2.jaxrs_free t2.jaxrs_free_plain t3.tollgate t3.reference t5.paid_1mib t5.free_1mib t6.double_verify t6.paid t6.free t6.relay t6.bench_paid t6.relay_settle t6.relay_core t6.double_settle t6.local_paid", order, " ")
     for (i = 1; i in order; i++) row(order[i])
     if ("challenge_extra_header_bytes" in v) printf "\n402 body: %d bytes; its status line and headers: %d bytes more than the 200'"'"'s (the \"same wire\" 200 is padded by that).\n", v["challenge_body_bytes"], v["challenge_extra_header_bytes"]
     else if ("challenge_body_bytes" in v) printf "\n402 body: %d bytes; PAYMENT-REQUIRED header value: %d bytes (the \"same wire\" 200 is padded by that only, short of the 402'"'"'s other headers).\n", v["challenge_body_bytes"], v["challenge_header_bytes"]
@@ -183,6 +183,10 @@ jmh() {
     if (has("t6.relay") && has("t6.double_verify")) {
       d = P99("t6.relay") - P99("t6.double_verify")
       printf "| 6 | the same two calls made by an unprotected handler with Tollgate'"'"'s facilitator client, no gate (BenchServer'"'"'s /bench/relay), %.0f req/s | %.2f vs %.2f ms (%+.2f ms); rounds %s | ≤ +1 ms | – (the calls'"'"' share; the paid path less this is the gate'"'"'s) |\n", R("t6.relay"), P99("t6.relay"), P99("t6.double_verify"), d, tails("t6.relay", "t6.double_verify")
+    }
+    if (has("t6.bench_paid") && has("t6.relay")) {
+      d = P99("t6.bench_paid") - P99("t6.relay")
+      printf "| 6 | the paid path in the relay'"'"'s own process (BenchServer'"'"'s /bench/paid-double: the gate, its calls at the double), %.0f req/s, against the relay | %.2f vs %.2f ms (%+.2f ms); rounds %s | – | – (the gate'"'"'s share, with no difference of process) |\n", R("t6.bench_paid"), P99("t6.bench_paid"), P99("t6.relay"), d, tails("t6.bench_paid", "t6.relay")
     }
     if (has("t6.relay_settle") && has("t6.double_verify")) {
       d = P99("t6.relay_settle") - P99("t6.double_verify")

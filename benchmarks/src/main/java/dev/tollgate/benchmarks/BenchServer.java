@@ -35,7 +35,9 @@ import org.glassfish.jersey.servlet.ServletContainer;
  *
  * <p>Given a facilitator's URL (the double), it also serves {@code /bench/relay}: the unprotected handler making
  * the paid path's two facilitator calls itself, with no gate ({@link BenchHandlers.Relay}), and
- * {@code /bench/relay-core}: the same calls over httpcore5's own requester ({@link BenchHandlers.CoreRelay}).
+ * {@code /bench/relay-core}: the same calls over httpcore5's own requester ({@link BenchHandlers.CoreRelay}), and
+ * {@code /bench/paid-double}: the handler behind the filter, its Tollgate verifying and settling at that facilitator,
+ * as the sample's paid path does.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar dev.tollgate.benchmarks.BenchServer [port [facilitator]]}
  */
@@ -98,6 +100,15 @@ public final class BenchServer {
                     new HttpFacilitatorClient(FacilitatorSettings.of(facilitator)), attempt)), "/bench/relay");
             context.addServlet(new ServletHolder(new BenchHandlers.CoreRelay(facilitator, attempt)),
                     "/bench/relay-core");
+            // The sample's paid path (the gate, its /verify and /settle at the facilitator) in this process, beside
+            // the relay: the two differ by the gate alone, where the sample's differs from the relay by the process too.
+            TollgateConfig doubleConfig = TollgateConfig.builder()
+                    .facilitatorUrl(facilitator.toString()).payTo(PAY_TO).network("base-sepolia").price("$0.01")
+                    .set("description", "Benchmark").set("mimeType", "application/json")
+                    .build();
+            context.addServlet(new ServletHolder(new BenchHandlers.Servlet()), "/bench/paid-double");
+            context.addFilter(new FilterHolder(new PaymentFilter(Tollgate.create(doubleConfig))), "/bench/paid-double",
+                    EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE));
         }
         context.addFilter(new FilterHolder(new PaymentFilter(Tollgate.create(servletConfig))), "/bench/paid",
                 EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE));
