@@ -21,11 +21,14 @@ import java.io.IOException;
 final class PaidRequest extends HttpServletRequestWrapper {
     private final PaidAsync.Factory asyncFactory;
     private final BufferedResponse buffered;
+    private final PaidAnswer answer;
     private PaidAsync async;
 
-    PaidRequest(HttpServletRequest request, BufferedResponse buffered, PaidAsync.Factory asyncFactory) {
+    PaidRequest(HttpServletRequest request, BufferedResponse buffered, PaidAnswer answer,
+                PaidAsync.Factory asyncFactory) {
         super(request);
         this.buffered = buffered;
+        this.answer = answer;
         this.asyncFactory = asyncFactory;
     }
 
@@ -49,6 +52,10 @@ final class PaidRequest extends HttpServletRequestWrapper {
         if (response != buffered && !(response instanceof ServletResponseWrapper w && w.isWrapperFor(buffered))) {
             throw new IllegalStateException("on a paid route, startAsync must be given the response the handler "
                     + "received (or a wrapper of it): it holds the paid content until the payment is settled");
+        }
+        if (answer.finished()) {
+            // A forward ended the answer, settled and sent: the payment has nothing left to finish.
+            throw new IllegalStateException("the paid answer was already sent: it ended with a RequestDispatcher.forward");
         }
         AsyncContext started = super.startAsync(request, response);
         synchronized (this) {

@@ -40,6 +40,11 @@ import java.util.Optional;
  * forward or by {@code AsyncContext.dispatch} is charged like a direct request, and an include of a paid path
  * is refused. A dispatch type the filter is not mapped for reaches the paid handler unseen.
  *
+ * <p>A forward of a paid request that the filter sees (one whose target it is mapped to for FORWARD) ends the paid
+ * answer: it is settled and sent as the forward returns, while the container's response is still open (see
+ * {@link PaidAnswer}). Otherwise it is settled when the paid handler returns, which on Tomcat 11, under its default
+ * {@code suspendWrappedResponseAfterForward}, is too late for an answer that ended with a forward.
+ *
  * <p>A paid handler may go asynchronous ({@code startAsync}, with the filter and servlet marked
  * async-supported): what it writes is held as usual, and the payment is settled when it calls
  * {@code complete()}, or when its {@code AsyncContext.dispatch} returns (which is why ASYNC must be mapped: a
@@ -162,6 +167,12 @@ public class PaymentFilter implements Filter {
                 async.passReturned(request.isAsyncStarted());
                 return;
             }
+            if (request.getDispatcherType() == DispatcherType.FORWARD
+                    && request.getAttribute(PaidAnswer.ATTRIBUTE) instanceof PaidAnswer answer) {
+                chain.doFilter(req, res);
+                answer.forwardReturned(req, res);
+                return;
+            }
             chain.doFilter(req, res);
             return;
         }
@@ -197,11 +208,13 @@ public class PaymentFilter implements Filter {
         request.setAttribute(ADMITTED, tollgate);
         request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
         // Every answer Tollgate sends sets its own status. This one is what the client gets should the container
-        // close its response before Tollgate could send one (Tomcat 11 does at the end of a forward, see finish):
-        // not a 200 for an answer that never came.
+        // close its response before Tollgate could send one (Tomcat 11 does at the end of a forward the filter does
+        // not see, see finish): not a 200 for an answer that never came.
         response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
         BufferedResponse buffered = new BufferedResponse(response, tollgate.config().bufferLimit());
-        PaidRequest paid = new PaidRequest(request, buffered,
+        PaidAnswer answer = new PaidAnswer(request, response, session, buffered);
+        request.setAttribute(PaidAnswer.ATTRIBUTE, answer);
+        PaidRequest paid = new PaidRequest(request, buffered, answer,
                 started -> new PaidAsync(request, response, session, buffered, settlingBound(tollgate), started));
         PaidAsync async = null;
         try {
@@ -212,16 +225,14 @@ public class PaymentFilter implements Filter {
                 if (async != null) {
                     async.passThrew();
                 } else {
-                    // Not abandon(): complete() releases a claim alike, and hands back the receipt of a payment
-                    // settled before the handler ran (settlement=before), which the container's error answer
-                    // then carries: the payer was charged, and keeps the evidence.
-                    keepReceipt(session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR), response);
+                    // Unless a forward already ended the answer: it was settled and sent before this was thrown.
+                    answer.handlerThrew();
                 }
                 throw e;
             }
             async = paid.async();
             if (async == null) {
-                finish(request, response, session, buffered);
+                answer.handlerReturned();
             } else {
                 // The handler went asynchronous: PaidAsync finishes the payment when it is done.
                 async.passReturned(true);
@@ -252,8 +263,10 @@ public class PaymentFilter implements Filter {
             Completion ended = session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             LOG.log(System.Logger.Level.ERROR, "a paid handler's answer could not be sent: the container committed "
                     + "its response behind Tollgate's buffer. Tomcat 11 does so at the end of every "
-                    + "RequestDispatcher.forward (its Context's suspendWrappedResponseAfterForward, true by default; set "
-                    + "it to false where paid servlets forward). " + (ended instanceof Completion.Deliver settled
+                    + "RequestDispatcher.forward, under any wrapper (its Context's suspendWrappedResponseAfterForward, "
+                    + "true by default): where a paid servlet forwards, map the PaymentFilter for the FORWARD dispatcher "
+                    + "type on the forward's target too, so that the answer is settled as the forward ends, or set that "
+                    + "attribute to false. " + (ended instanceof Completion.Deliver settled
                     && settled.transaction() != null ? "The payment was settled before the handler ran, transaction "
                     + settled.transaction() : "Nothing was charged") + ". Request: " + request.getMethod() + " "
                     + request.getRequestURI());

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A paid servlet that has begun its answer and then forwards: the container discards what was written before the
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * only the forwarded page's answer goes out. Held in Tollgate's buffer, that output must be discarded the same way,
  * or a forward to an error page (which answers 500, so nothing is charged) sends the paid content with it, free.
  * Two applications: {@code /narrow} maps the filter to the paid paths only, as README does (the forward's target
- * is not filtered); {@code /wide} maps it to everything.
+ * is not filtered); {@code /wide} maps it to everything, so it sees the forward, and settles the answer as the
+ * forward returns (which Tomcat 11 needs: tomcat-tests' ForwardToViewOnTomcatTest).
  */
 class PaidForwardTest {
     private static final String PAID = "PAID-CONTENT-7f3a";
@@ -102,13 +105,35 @@ class PaidForwardTest {
         assertEquals(0, facilitator.settleRequests().size());
     }
 
-    @Test
-    void aForwardToAPageThatSucceedsIsChargedAndSendsThatPageAlone() throws Exception {
-        HttpResponse<String> r = get("/narrow/premium/report?to=free");
+    @ParameterizedTest
+    @ValueSource(strings = {"/narrow", "/wide"})
+    void aForwardToAPageThatSucceedsIsChargedOnceAndSendsThatPageAlone(String app) throws Exception {
+        HttpResponse<String> r = get(app + "/premium/report?to=free");
 
         assertEquals(200, r.statusCode());
         assertEquals("free page", r.body());
         assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void aForwardTheFilterSeesEndsThePaidAnswerSoAnExceptionAfterItLeavesTheSettledPage() throws Exception {
+        // The Servlet specification has the answer sent and committed before forward returns: settled then, it cannot
+        // be taken back by what the paid servlet does afterwards.
+        HttpResponse<String> r = get("/wide/premium/report?to=free&after=throw");
+
+        assertEquals(200, r.statusCode());
+        assertEquals("free page", r.body());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent(), r.headers().map().toString());
+        assertEquals(1, facilitator.settleRequests().size());
+    }
+
+    @Test
+    void anExceptionAfterAForwardTheFilterDoesNotSeeSettlesNothing() throws Exception {
+        HttpResponse<String> r = get("/narrow/premium/report?to=free&after=throw");
+
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains("free page"), r.body());
+        assertEquals(0, facilitator.settleRequests().size());
     }
 
     @Test
@@ -137,7 +162,10 @@ class PaidForwardTest {
         return r;
     }
 
-    /** Starts its paid answer, then forwards ({@code ?to=error|free}, {@code ?via=context}, {@code ?flush=yes}). */
+    /**
+     * Starts its paid answer, then forwards ({@code ?to=error|free}, {@code ?via=context}, {@code ?flush=yes}); with
+     * {@code ?after=throw} it throws once the forward has returned.
+     */
     private static final class ForwardingReport extends HttpServlet {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
@@ -151,6 +179,9 @@ class PaidForwardTest {
                     ? getServletContext().getRequestDispatcher(target)
                     : req.getRequestDispatcher(target);
             dispatcher.forward(req, resp);
+            if (req.getParameter("after") != null) {
+                throw new IllegalStateException("the report failed after its forward");
+            }
         }
     }
 

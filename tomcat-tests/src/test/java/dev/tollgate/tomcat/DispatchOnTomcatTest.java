@@ -27,8 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Forwards, includes and error pages on Tomcat, expected to behave as servlet-binding's tests have them on Jetty
  * (PaymentFilterTest, PaidForwardTest, PaidIncludeTest): what a paid servlet wrote before a forward is dropped, a
  * forward or include of a paid page from a free one is charged or refused, an include is part of the paid answer,
- * and an error answer is the container's, with nothing settled. A paid servlet's own forwards need the deployment
- * at {@link TomcatApp#RELAXED}: under Tomcat 11's defaults they cannot be delivered, and are not charged.
+ * and an error answer is the container's, with nothing settled. A paid servlet's forwards to {@code /free/}, which
+ * the filter is not mapped to, need the deployment at {@link TomcatApp#RELAXED}: under Tomcat 11's defaults they
+ * cannot be delivered, and are not charged. (A forward the filter sees is settled as it ends, under the defaults
+ * too: ForwardToViewOnTomcatTest.)
  */
 class DispatchOnTomcatTest {
     private static TomcatApp app;
@@ -120,9 +122,9 @@ class DispatchOnTomcatTest {
     @ValueSource(strings = {"request", "context"})
     void underTomcat11sDefaultAForwardedPaidAnswerThatCannotBeSentIsNotChargedAndIsLogged(String via)
             throws Exception {
-        // Tomcat 11 suspends its own response at the end of a forward, under any wrapper: the page the forward produced
-        // can no longer follow the settlement. The client gets Tomcat's 500 rather than an empty 200, and the payer is
-        // not charged for an answer that never reaches them.
+        // Tomcat 11 suspends its own response at the end of a forward, under any wrapper: the page a forward the filter
+        // does not see produced can no longer follow the settlement. The client gets Tomcat's 500 rather than an empty
+        // 200, and the payer is not charged for an answer that never reaches them.
         HttpResponse<String> r = paid("/premium/forward?to=/free/page&via=" + via);
 
         assertEquals(List.of("verify"), app.facilitatorCalls, "status " + r.statusCode() + ", body " + r.body());
@@ -132,6 +134,8 @@ class DispatchOnTomcatTest {
         assertEquals(java.util.logging.Level.SEVERE, logged.get(0).getLevel());
         assertTrue(logged.get(0).getMessage().contains("suspendWrappedResponseAfterForward"), logged.get(0).getMessage());
         assertTrue(logged.get(0).getMessage().contains("Nothing was charged"), logged.get(0).getMessage());
+        assertTrue(logged.get(0).getMessage().contains("FORWARD dispatcher type on the forward's target"),
+                logged.get(0).getMessage());
     }
 
     @Test

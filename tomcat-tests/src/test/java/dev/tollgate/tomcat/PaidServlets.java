@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PaidServlets {
     public static final String PAID = "PAID-CONTENT-70mc";
+    /** What the report view renders: the paid answer of a servlet that forwards to it. */
+    public static final String VIEW = "REPORT-VIEW-4k2q";
     /** What the charset servlet writes: not ISO-8859-1, so a body in another charset than its header names shows. */
     public static final String ACCENTED = PAID + ": caf\u00e9 cr\u00e8me \u2713";
     /** Paid handler runs (Tomcat makes one instance per servlet; the class is the test's own). */
@@ -158,7 +160,8 @@ public final class PaidServlets {
 
     /**
      * Begins its paid answer, then forwards to {@code ?to=} (flushing first with {@code ?flush=yes}) through the
-     * request's dispatcher, or with {@code ?via=context} through the servlet context's.
+     * request's dispatcher, or with {@code ?via=context} through the servlet context's; with {@code ?after=throw} it
+     * throws once the forward has returned.
      */
     public static final class Forwarding extends HttpServlet {
         @Override
@@ -174,6 +177,35 @@ public final class PaidServlets {
                     ? getServletContext().getRequestDispatcher(target)
                     : req.getRequestDispatcher(target);
             dispatcher.forward(req, resp);
+            if ("throw".equals(req.getParameter("after"))) {
+                throw new IllegalStateException("the report failed after its forward");
+            }
+        }
+    }
+
+    /**
+     * The view a paid servlet forwards to (the JSP of the servlet-then-JSP pattern): renders {@link #VIEW} with the
+     * receipt the filter left on the request. {@code ?view=} makes it fail: {@code status} (500), {@code throw}; or
+     * hand over to itself once more: {@code forward}.
+     */
+    public static final class ReportView extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+            String view = req.getParameter("view");
+            if ("forward".equals(view)) {
+                req.getRequestDispatcher("/WEB-INF/views/report?view=render").forward(req, resp);
+                return;
+            }
+            PaymentReceipt receipt = (PaymentReceipt) req.getAttribute(PaymentReceipt.ATTRIBUTE);
+            String payer = receipt == null ? "none" : receipt.payer();
+            resp.setContentType("text/html");
+            resp.setHeader("X-View-Payer", payer);
+            resp.getWriter().write(VIEW + " for " + payer);
+            if ("status".equals(view)) {
+                resp.setStatus(500);
+            } else if ("throw".equals(view)) {
+                throw new IllegalStateException("the view failed half-way");
+            }
         }
     }
 
@@ -244,12 +276,17 @@ public final class PaidServlets {
         }
     }
 
-    /** A free page that forwards to, or ({@code ?how=include}) includes, the paid report. */
+    /**
+     * A free page that forwards to, or ({@code ?how=include}) includes, the paid report; with {@code ?how=view} it
+     * forwards to the report view instead.
+     */
     public static final class DispatchingToPaid extends HttpServlet {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
-            RequestDispatcher dispatcher = req.getRequestDispatcher("/premium/report");
-            if ("include".equals(req.getParameter("how"))) {
+            String how = req.getParameter("how");
+            RequestDispatcher dispatcher = req.getRequestDispatcher("view".equals(how)
+                    ? "/WEB-INF/views/report" : "/premium/report");
+            if ("include".equals(how)) {
                 resp.getWriter().write("free page around: ");
                 dispatcher.include(req, resp);
             } else {
