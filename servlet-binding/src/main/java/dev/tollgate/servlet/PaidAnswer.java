@@ -1,6 +1,7 @@
 package dev.tollgate.servlet;
 
 import dev.tollgate.core.gate.PaymentSession;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,10 +42,11 @@ final class PaidAnswer {
 
     /**
      * The handler returned through the filter pass that admitted its payment: settles and sends its buffered answer,
-     * or withholds it.
+     * or withholds it. Admitted in a forward (from a free page), the answer is ended by that forward: see
+     * {@link #forwardReturned}.
      */
     void handlerReturned() throws IOException {
-        finish();
+        finish(request.getDispatcherType() == DispatcherType.FORWARD);
     }
 
     /** The handler threw before its answer was finished: nothing is charged. */
@@ -60,7 +62,10 @@ final class PaidAnswer {
 
     /**
      * A forward of the paid request returned through the filter: its target's answer is the whole paid answer, and
-     * is settled and sent now, while the container's response is still open.
+     * is settled and sent now, while the container's response is still open. A settled answer is flushed too, as the
+     * container would commit it: the forwarding servlet runs on, and an exception it throws now would otherwise have
+     * the container replace the paid answer with its error answer (Tomcat does, over a response it has not committed,
+     * which it commits once the Content-Length is written: never an empty one).
      *
      * <p>Left to the end of the handler: a forward that went asynchronous (its cycle finishes the payment), one made
      * during an asynchronous dispatch, and one whose response does not hold Tollgate's buffer (whatever it wrote went
@@ -69,14 +74,17 @@ final class PaidAnswer {
     void forwardReturned(ServletRequest forwarded, ServletResponse forwardedResponse) throws IOException {
         if (!forwarded.isAsyncStarted() && forwarded.getAttribute(PaidAsync.ATTRIBUTE) == null
                 && BufferedResponse.in(forwardedResponse) == buffered) {
-            finish();
+            finish(true);
         }
     }
 
-    private void finish() throws IOException {
-        if (!finished) {
-            finished = true;
-            PaymentFilter.finish(request, response, session, buffered);
+    private void finish(boolean endsAForward) throws IOException {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (PaymentFilter.finish(request, response, session, buffered) && endsAForward) {
+            response.flushBuffer();
         }
     }
 }

@@ -254,9 +254,12 @@ public class PaymentFilter implements Filter {
         return call.multipliedBy(2).plus(SETTLING_MARGIN);
     }
 
-    /** After the handler: settles and sends its buffered response, or withholds it. */
-    static void finish(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
-                       BufferedResponse buffered) throws IOException {
+    /**
+     * After the handler: settles and sends its buffered response, or withholds it. Returns whether a settled answer
+     * was sent (not an error, nor a refusal).
+     */
+    static boolean finish(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
+                          BufferedResponse buffered) throws IOException {
         if (response.isCommitted()) {
             // Nothing Tollgate sends can reach the client any more, so nothing is settled for it (a route settled
             // before its handler ran stays settled: the log says so).
@@ -270,7 +273,7 @@ public class PaymentFilter implements Filter {
                     && settled.transaction() != null ? "The payment was settled before the handler ran, transaction "
                     + settled.transaction() : "Nothing was charged") + ". Request: " + request.getMethod() + " "
                     + request.getRequestURI());
-            return;
+            return false;
         }
         if (buffered.overflowed()) {
             // Not abandon(): a route that settled before its handler ran stays paid, and complete() hands back the
@@ -278,7 +281,7 @@ public class PaymentFilter implements Filter {
             Completion ended = session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
             response.reset();
             write(response, UndeliveredAnswer.of(500, "the response exceeded the configured bufferLimit", ended));
-            return;
+            return false;
         }
         Completion completion = session.complete(buffered.status());
         if (completion instanceof Completion.Deliver deliver) {
@@ -290,11 +293,12 @@ public class PaymentFilter implements Filter {
                         joined(response.getHeaders(PaidCaching.HEADER))));
             }
             buffered.commitTo(response);
-        } else {
-            // Drop everything the handler set, headers included: none of it was paid for.
-            response.reset();
-            write(response, ((Completion.Withhold) completion).answer());
+            return buffered.status() < 400;
         }
+        // Drop everything the handler set, headers included: none of it was paid for.
+        response.reset();
+        write(response, ((Completion.Withhold) completion).answer());
+        return false;
     }
 
     private static String joined(java.util.Collection<String> values) {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -148,14 +149,29 @@ class ForwardToViewOnTomcatTest {
         assertEquals(List.of("verify", "settle"), app.facilitatorCalls);
     }
 
-    @Test
-    void aPaidServletThatThrowsAfterItsForwardKeepsTheSettledView() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"render, 200", "empty, 204"})
+    void aPaidServletThatThrowsAfterItsForwardKeepsTheSettledView(String view, int status) throws Exception {
         // The forward ended the answer (the Servlet specification has it sent and committed by then), and it was
-        // settled: what the servlet does afterwards must not turn it into Tomcat's error page for a paid answer.
-        HttpResponse<String> r = paid("/premium/forward?to=/WEB-INF/views/report&after=throw", Proofs.proof().v1());
+        // settled: what the servlet does afterwards must not turn it into Tomcat's error page for a paid answer. Tomcat
+        // commits a body once its Content-Length is written, but not an empty one.
+        HttpResponse<String> r = paid("/premium/forward?to=/WEB-INF/views/report&after=throw&view=" + view,
+                Proofs.proof().v1());
+
+        assertEquals(status, r.statusCode(), r.body());
+        assertEquals(status == 204 ? "" : VIEW + " for " + PAYER, r.body());
+        assertTrue(decoded(r, "PAYMENT-RESPONSE").get("success").booleanValue());
+        assertEquals(List.of("verify", "settle"), app.facilitatorCalls);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/premium/report, " + PAID, "/premium/big%3Fbytes%3D0, ''"})
+    void aFreePageThatThrowsAfterForwardingToAPaidOneKeepsTheSettledAnswer(String to, String body) throws Exception {
+        HttpResponse<String> r = paid("/free/dispatch?how=forward-then-throw&to=" + to, Proofs.proof().v1());
 
         assertEquals(200, r.statusCode(), r.body());
-        assertEquals(VIEW + " for " + PAYER, r.body());
+        assertTrue(r.body().startsWith(body), r.body());
+        assertEquals(body.isEmpty(), r.body().isEmpty(), r.body());
         assertTrue(decoded(r, "PAYMENT-RESPONSE").get("success").booleanValue());
         assertEquals(List.of("verify", "settle"), app.facilitatorCalls);
     }

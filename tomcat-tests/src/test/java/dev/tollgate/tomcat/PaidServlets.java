@@ -185,8 +185,8 @@ public final class PaidServlets {
 
     /**
      * The view a paid servlet forwards to (the JSP of the servlet-then-JSP pattern): renders {@link #VIEW} with the
-     * receipt the filter left on the request. {@code ?view=} makes it fail: {@code status} (500), {@code throw}; or
-     * hand over to itself once more: {@code forward}.
+     * receipt the filter left on the request. {@code ?view=} makes it fail: {@code status} (500), {@code throw}; hand
+     * over to itself once more: {@code forward}; or answer 204 without a body: {@code empty}.
      */
     public static final class ReportView extends HttpServlet {
         @Override
@@ -194,6 +194,10 @@ public final class PaidServlets {
             String view = req.getParameter("view");
             if ("forward".equals(view)) {
                 req.getRequestDispatcher("/WEB-INF/views/report?view=render").forward(req, resp);
+                return;
+            }
+            if ("empty".equals(view)) {
+                resp.setStatus(204);
                 return;
             }
             PaymentReceipt receipt = (PaymentReceipt) req.getAttribute(PaymentReceipt.ATTRIBUTE);
@@ -278,19 +282,24 @@ public final class PaidServlets {
 
     /**
      * A free page that forwards to, or ({@code ?how=include}) includes, the paid report; with {@code ?how=view} it
-     * forwards to the report view instead.
+     * forwards to the report view instead, and with {@code ?how=forward-then-throw} it throws once its forward to the
+     * paid report (or to {@code ?to=}) has returned.
      */
     public static final class DispatchingToPaid extends HttpServlet {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
             String how = req.getParameter("how");
-            RequestDispatcher dispatcher = req.getRequestDispatcher("view".equals(how)
-                    ? "/WEB-INF/views/report" : "/premium/report");
+            String to = req.getParameter("to");
+            RequestDispatcher dispatcher = req.getRequestDispatcher("view".equals(how) ? "/WEB-INF/views/report"
+                    : to != null ? to : "/premium/report");
             if ("include".equals(how)) {
                 resp.getWriter().write("free page around: ");
                 dispatcher.include(req, resp);
             } else {
                 dispatcher.forward(req, resp);
+            }
+            if ("forward-then-throw".equals(how)) {
+                throw new IllegalStateException("the free page failed after its forward");
             }
         }
     }
