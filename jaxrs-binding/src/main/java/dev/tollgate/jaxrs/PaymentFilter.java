@@ -90,6 +90,11 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
                 // Paid for by this payer only: a shared cache must not hand it to the next client.
                 headers.putSingle(PaidCaching.HEADER,
                         PaidCaching.forPaidAnswer(response.getHeaderString(PaidCaching.HEADER)));
+                PaidCaching.SHARED_CACHE_OVERRIDES.forEach((name, storesNothing) -> {
+                    if (headers.containsKey(name)) {
+                        headers.putSingle(name, storesNothing);
+                    }
+                });
             }
             request.setProperty(PaymentReceipt.ATTRIBUTE, session.receipt());
         } else {

@@ -211,6 +211,15 @@ abstract class PaidResourceSpec extends JerseyTest {
     }
 
     @Test
+    void aPaidAnswerKeepsNoHeaderByWhichACdnWouldStoreItDespitePrivate() {
+        Response r = get("cacheable", V1, Proofs.proof().v1());
+        assertEquals(200, r.getStatus());
+        // RFC 9213's CDN-Cache-Control and Surrogate-Control rule shared caches in place of Cache-Control.
+        assertEquals("no-store", r.getHeaderString("CDN-Cache-Control"));
+        assertEquals("no-store", r.getHeaderString("Surrogate-Control"));
+    }
+
+    @Test
     void aStreamingOutputIsProducedCompletelyBeforeItIsSettledAndDeliveredAfter() {
         AtomicInteger producedWhenSettling = new AtomicInteger(-1);
         facilitator().onSettle((ex, req) -> {

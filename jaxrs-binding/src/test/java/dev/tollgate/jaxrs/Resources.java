@@ -167,7 +167,8 @@ final class Resources {
             jakarta.ws.rs.core.CacheControl cache = new jakarta.ws.rs.core.CacheControl();
             cache.setMaxAge(600);
             cache.setSMaxAge(3600);
-            return Response.ok(CONTENT).cacheControl(cache).header("Cache-Control", "public").build();
+            return Response.ok(CONTENT).cacheControl(cache).header("Cache-Control", "public")
+                    .header("CDN-Cache-Control", "max-age=600").header("Surrogate-Control", "max-age=3600").build();
         }
 
         /** Declares a Content-Length of its own ({@code ?length=}), counted wrongly (characters, not UTF-8 bytes, say). */

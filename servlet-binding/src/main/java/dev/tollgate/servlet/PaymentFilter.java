@@ -291,6 +291,11 @@ public class PaymentFilter implements Filter {
                 // Paid for by this payer only: a shared cache must not hand it to the next client.
                 response.setHeader(PaidCaching.HEADER, PaidCaching.forPaidAnswer(
                         joined(response.getHeaders(PaidCaching.HEADER))));
+                PaidCaching.SHARED_CACHE_OVERRIDES.forEach((name, storesNothing) -> {
+                    if (response.containsHeader(name)) {
+                        response.setHeader(name, storesNothing);
+                    }
+                });
             }
             buffered.commitTo(response);
             return buffered.status() < 400;

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -101,11 +102,23 @@ class PaidCachingTest {
     }
 
     @Test
+    void aPaidAnswerKeepsNoHeaderByWhichACdnWouldStoreItDespitePrivate() throws Exception {
+        HttpResponse<String> r = get("/premium/report", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode());
+        for (String targeted : TARGETED.keySet()) {
+            assertEquals(List.of(targeted.equals("X-Accel-Expires") ? "0" : "no-store"), r.headers().allValues(targeted),
+                    targeted);
+        }
+    }
+
+    @Test
     void aFreeAnswerKeepsTheCacheControlItsHandlerGaveIt() throws Exception {
         HttpResponse<String> r = get("/free/page", null);
 
         assertEquals(200, r.statusCode());
         assertEquals("public, max-age=600, s-maxage=3600", r.headers().firstValue("Cache-Control").orElse(null));
+        TARGETED.forEach((name, value) -> assertEquals(value, r.headers().firstValue(name).orElse(null), name));
     }
 
     private HttpResponse<String> get(String path, String proof) throws Exception {
@@ -116,11 +129,17 @@ class PaidCachingTest {
         return client.send(b.GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** What CDNs and proxies obey in preference to Cache-Control, each asking them to keep the answer. */
+    private static final java.util.Map<String, String> TARGETED = java.util.Map.of("CDN-Cache-Control", "max-age=600",
+            "Surrogate-Control", "max-age=3600", "Edge-Control", "cache-maxage=10m", "X-Accel-Expires", "600",
+            "Cloudflare-CDN-Cache-Control", "max-age=600");
+
     /** Asks every cache, shared ones included, to keep its answer. */
     private static final class Cacheable extends HttpServlet {
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             resp.setHeader("Cache-Control", "public, max-age=600, s-maxage=3600");
+            TARGETED.forEach(resp::setHeader);
             resp.setContentType("text/plain");
             resp.getWriter().write(PAID + " for whoever asks");
         }

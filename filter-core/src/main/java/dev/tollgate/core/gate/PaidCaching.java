@@ -3,6 +3,7 @@ package dev.tollgate.core.gate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -11,6 +12,11 @@ import java.util.Set;
  * {@code Cache-Control} is stored by default (Varnish for two minutes; heuristically by any cache when it carries
  * {@code Last-Modified}, as every static file does) and served to the next client, who never paid. So a paid answer
  * is always {@code private}: the payer's own browser may still keep it as the handler asked.
+ *
+ * <p>Some shared caches obey a header of their own in preference to {@code Cache-Control}: a handler's
+ * {@code CDN-Cache-Control: max-age=600} (RFC 9213) or {@code Surrogate-Control} makes a CDN store the answer whatever
+ * {@code Cache-Control} says. A paid answer that carries one has it replaced by a value that stores nothing
+ * ({@link #SHARED_CACHE_OVERRIDES}).
  */
 public final class PaidCaching {
     /** The header this class decides. */
@@ -18,6 +24,21 @@ public final class PaidCaching {
 
     /** Directives that only widen (or only concern) what shared caches do, and {@code private} itself. */
     private static final Set<String> SHARED = Set.of("public", "s-maxage", "proxy-revalidate", "private");
+
+    /**
+     * The headers a shared cache reads instead of {@code Cache-Control}, each with the value a paid answer that carries
+     * it goes out with: RFC 9213's targeted fields (the generic one and those of Cloudflare and Akamai), the Edge
+     * Architecture's {@code Surrogate-Control} (Fastly, Varnish setups, Akamai), Akamai's {@code Edge-Control}, and
+     * nginx's {@code X-Accel-Expires}, for which 0 means "do not cache". Replaced rather than removed: the Servlet API
+     * cannot remove a header, and an empty one may be read as no directive at all.
+     */
+    public static final Map<String, String> SHARED_CACHE_OVERRIDES = Map.of(
+            "CDN-Cache-Control", "no-store",
+            "Cloudflare-CDN-Cache-Control", "no-store",
+            "Akamai-Cache-Control", "no-store",
+            "Surrogate-Control", "no-store",
+            "Edge-Control", "no-store",
+            "X-Accel-Expires", "0");
 
     private PaidCaching() {
     }
