@@ -124,13 +124,23 @@ public final class FacilitatorHttp implements AutoCloseable {
             return failure != null;
         }
 
+        /**
+         * Whether the failure speaks of the facilitator as a whole: no answer at all (status 0), a timeout, a rate limit,
+         * or a gateway's word that it is unreachable or overloaded. A 500 came from a facilitator that is up and may
+         * concern only the payload sent: a bogus proof that makes a facilitator fail must not open the circuit for
+         * every payer.
+         */
+        boolean facilitatorDown() {
+            return status == 0 || status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
+        }
+
         VerifyOutcome verifyFailure() {
-            return unavailable ? new VerifyOutcome.Unavailable(retryAfter, failure)
+            return unavailable ? new VerifyOutcome.Unavailable(retryAfter, failure, facilitatorDown())
                     : new VerifyOutcome.Malfunction(failure);
         }
 
         SettleOutcome settleFailure() {
-            return unavailable ? new SettleOutcome.Unavailable(retryAfter, failure)
+            return unavailable ? new SettleOutcome.Unavailable(retryAfter, failure, facilitatorDown())
                     : new SettleOutcome.Malfunction(failure);
         }
     }

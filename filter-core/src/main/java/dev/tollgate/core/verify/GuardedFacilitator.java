@@ -69,14 +69,14 @@ public final class GuardedFacilitator implements PaymentVerifier, PaymentSettler
     }
 
     private VerifyOutcome verifyOnce(PaymentAttempt attempt) {
-        return guarded(verifyPermits, () -> verifier.verify(attempt), o -> o instanceof VerifyOutcome.Unavailable,
-                VerifyOutcome.Unavailable::new);
+        return guarded(verifyPermits, () -> verifier.verify(attempt),
+                o -> o instanceof VerifyOutcome.Unavailable u && u.facilitatorDown(), VerifyOutcome.Unavailable::new);
     }
 
     @Override
     public SettleOutcome settle(PaymentAttempt attempt) {
-        return guarded(null, () -> settler.settle(attempt), o -> o instanceof SettleOutcome.Unavailable,
-                SettleOutcome.Unavailable::new);
+        return guarded(null, () -> settler.settle(attempt),
+                o -> o instanceof SettleOutcome.Unavailable u && u.facilitatorDown(), SettleOutcome.Unavailable::new);
     }
 
     /** {@code share}: a second semaphore the call must also get a permit of (null: none). */

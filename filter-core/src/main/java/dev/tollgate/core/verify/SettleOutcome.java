@@ -13,7 +13,11 @@ public sealed interface SettleOutcome {
     record Failed(SettleResponse response) implements SettleOutcome {
     }
 
-    record Unavailable(Duration retryAfter, String detail) implements SettleOutcome {
+    /** As {@link VerifyOutcome.Unavailable}. */
+    record Unavailable(Duration retryAfter, String detail, boolean facilitatorDown) implements SettleOutcome {
+        public Unavailable(Duration retryAfter, String detail) {
+            this(retryAfter, detail, true);
+        }
     }
 
     record Malfunction(String detail) implements SettleOutcome {

@@ -25,8 +25,15 @@ public sealed interface VerifyOutcome {
     record Invalid(String reason, String message) implements VerifyOutcome {
     }
 
-    /** The verifier could not be asked (down, slow, rate-limited): try again later. */
-    record Unavailable(Duration retryAfter, String detail) implements VerifyOutcome {
+    /**
+     * The verifier could not be asked (down, slow, rate-limited): try again later. {@code facilitatorDown} says whether
+     * this speaks of the facilitator as a whole (no answer, or 408, 429, 502, 503, 504), which opens the circuit after a
+     * run of them; an answer such as a 500 may concern only the proof sent, and does not.
+     */
+    record Unavailable(Duration retryAfter, String detail, boolean facilitatorDown) implements VerifyOutcome {
+        public Unavailable(Duration retryAfter, String detail) {
+            this(retryAfter, detail, true);
+        }
     }
 
     /** The verifier answered something that is not a valid answer. */

@@ -626,6 +626,21 @@ class ProofApiGateTest {
     }
 
     @Test
+    void bogusProofsThatTheFacilitatorFailsOnDoNotOpenTheCircuitForEveryone() {
+        tollgate("facilitator.circuit.failureThreshold", "2", "facilitator.circuit.openDuration", "30s");
+        facilitator.onVerify(FacilitatorDouble.answer(500, "{\"error\":\"internal\"}"));
+        for (int i = 0; i < 4; i++) {
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class, check(paid("bogus-" + i)));
+            assertEquals(503, r.answer().status());
+        }
+        assertEquals(4, facilitator.verifyRequests().size(), "the circuit stayed closed");
+
+        facilitator.pay(PROOF, "0.01", "base-sepolia");
+        facilitator.verifyKnownPayments();
+        assertInstanceOf(Decision.Admit.class, check(paid(PROOF))).session().complete(500);
+    }
+
+    @Test
     void anX402ProofIsForwardedToTheDialectAsBase64() {
         tollgate();
         String header = Proofs.proof().at(clock.instant()).v1(); // signed on the gate's day, valid for a minute

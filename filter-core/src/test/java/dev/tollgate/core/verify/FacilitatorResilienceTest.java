@@ -76,6 +76,36 @@ class FacilitatorResilienceTest {
     }
 
     @Test
+    void aFacilitatorThatAnswers500KeepsTheCircuitClosedWhereAGatewaysWordOpensIt() throws IOException {
+        // A bogus proof that makes a facilitator fail must not let its sender shut out every payer for openDuration.
+        try (FacilitatorDouble facilitator = new FacilitatorDouble()) {
+            HttpFacilitatorClient client = new HttpFacilitatorClient(FacilitatorSettings.of(URI.create(facilitator.url())));
+            CircuitBreaker c = new CircuitBreaker(2, Duration.ofSeconds(10), clock);
+            GuardedFacilitator g = new GuardedFacilitator(client, client, c, 4, Duration.ofMillis(50), false);
+            facilitator.onVerify(FacilitatorDouble.answer(500, "{\"error\":\"cannot parse payload\"}"));
+            for (int i = 0; i < 3; i++) {
+                VerifyOutcome.Unavailable u = assertInstanceOf(VerifyOutcome.Unavailable.class, g.verify(x402Attempt()));
+                assertEquals(false, u.facilitatorDown(), u.detail());
+            }
+            assertEquals(CircuitBreaker.State.CLOSED, c.state());
+            assertEquals(3, facilitator.verifyRequests().size(), "every proof still reached the facilitator");
+
+            for (int status : new int[] {502, 503, 504, 429, 408}) {
+                CircuitBreaker down = new CircuitBreaker(2, Duration.ofSeconds(10), clock);
+                GuardedFacilitator d = new GuardedFacilitator(client, client, down, 4, Duration.ofMillis(50), false);
+                facilitator.onVerify(FacilitatorDouble.answer(status, "{}"));
+                d.verify(x402Attempt());
+                d.verify(x402Attempt());
+                assertEquals(CircuitBreaker.State.OPEN, down.state(), "HTTP " + status);
+            }
+            facilitator.onSettle(FacilitatorDouble.answer(500, "{}"));
+            assertInstanceOf(SettleOutcome.Unavailable.class, g.settle(x402Attempt()));
+            assertInstanceOf(SettleOutcome.Unavailable.class, g.settle(x402Attempt()));
+            assertEquals(CircuitBreaker.State.CLOSED, c.state(), "nor does a /settle answered 500");
+        }
+    }
+
+    @Test
     void concurrentCallsBeyondTheBoundAreUnavailableAtOnce() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
