@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tollgate.core.testing.CapturedLog;
 import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.servlet.PaymentFilter;
 import java.net.http.HttpResponse;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,22 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DispatchOnTomcatTest {
     private static TomcatApp app;
-    private final Logger filterLog = Logger.getLogger(PaymentFilter.class.getName());
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private CapturedLog log;
 
     @BeforeAll
     static void start() throws Exception {
@@ -64,13 +47,12 @@ class DispatchOnTomcatTest {
     @BeforeEach
     void reset() {
         app.reset();
-        logged.clear();
-        filterLog.addHandler(capture);
+        log = CapturedLog.warningsOf(PaymentFilter.class.getName());
     }
 
     @AfterEach
     void stopCapturing() {
-        filterLog.removeHandler(capture);
+        log.close();
     }
 
     private static HttpResponse<String> paid(String path) throws Exception {
@@ -130,7 +112,8 @@ class DispatchOnTomcatTest {
         assertEquals(List.of("verify"), app.facilitatorCalls, "status " + r.statusCode() + ", body " + r.body());
         assertEquals(500, r.statusCode());
         assertFalse(r.body().contains("free page"), r.body());
-        assertEquals(1, logged.size(), logged.toString());
+        List<LogRecord> logged = log.records();
+        assertEquals(1, logged.size(), log.warnings().toString());
         assertEquals(java.util.logging.Level.SEVERE, logged.get(0).getLevel());
         assertTrue(logged.get(0).getMessage().contains("suspendWrappedResponseAfterForward"), logged.get(0).getMessage());
         assertTrue(logged.get(0).getMessage().contains("Nothing was charged"), logged.get(0).getMessage());

@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tollgate.core.testing.CapturedLog;
 import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.servlet.PaymentFilter;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,22 +33,7 @@ class ForwardToViewOnTomcatTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PAYER = Proofs.PAYER.address().toChecksumHex();
     private static TomcatApp app;
-    private final Logger filterLog = Logger.getLogger(PaymentFilter.class.getName());
-    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private CapturedLog log;
 
     @BeforeAll
     static void start() throws Exception {
@@ -66,13 +48,12 @@ class ForwardToViewOnTomcatTest {
     @BeforeEach
     void reset() {
         app.reset();
-        logged.clear();
-        filterLog.addHandler(capture);
+        log = CapturedLog.warningsOf(PaymentFilter.class.getName());
     }
 
     @AfterEach
     void stopCapturing() {
-        filterLog.removeHandler(capture);
+        log.close();
     }
 
     private static HttpResponse<String> paid(String path, String proof) throws Exception {
@@ -96,7 +77,7 @@ class ForwardToViewOnTomcatTest {
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").contains("private"), r.headers().map().toString());
         assertEquals(PAYER, r.headers().firstValue("X-View-Payer").orElse(null));
         assertEquals(List.of("verify", "settle"), app.facilitatorCalls);
-        assertEquals(List.of(), logged);
+        assertEquals(List.of(), log.warnings());
     }
 
     @Test

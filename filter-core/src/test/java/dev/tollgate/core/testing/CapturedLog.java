@@ -15,10 +15,12 @@ import java.util.logging.SimpleFormatter;
 public final class CapturedLog implements AutoCloseable {
     private final Logger logger;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord r) {
             if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                records.add(r);
                 warnings.add(new SimpleFormatter().formatMessage(r));
             }
         }
@@ -44,6 +46,11 @@ public final class CapturedLog implements AutoCloseable {
     /** Those received so far, in order. */
     public List<String> warnings() {
         return List.copyOf(warnings);
+    }
+
+    /** The records of those, for their levels. */
+    public List<LogRecord> records() {
+        return List.copyOf(records);
     }
 
     @Override
