@@ -1,15 +1,20 @@
 package dev.tollgate.jaxrs;
 
+import dev.tollgate.core.gate.Completion;
 import dev.tollgate.core.gate.PaymentReceipt;
 import dev.tollgate.core.gate.PaymentSession;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.FeatureContext;
+import jakarta.ws.rs.core.Response;
+import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.internal.inject.PerLookup;
 import org.glassfish.jersey.server.ContainerRequest;
+import org.glassfish.jersey.server.ContainerResponse;
 import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.server.model.Invocable;
 import org.glassfish.jersey.server.model.ResourceMethod;
@@ -17,10 +22,12 @@ import org.glassfish.jersey.server.monitoring.ApplicationEvent;
 import org.glassfish.jersey.server.monitoring.ApplicationEventListener;
 import org.glassfish.jersey.server.monitoring.RequestEvent;
 import org.glassfish.jersey.server.monitoring.RequestEventListener;
+import org.glassfish.jersey.server.spi.ContainerResponseWriter;
 
 /**
- * What Jersey can do for the binding: inject {@code @Context PaymentReceipt}, and end a payment session whose response
- * filter never ran (an unmapped exception some containers handle outside Jersey's response processing). Jersey's
+ * What Jersey can do for the binding: inject {@code @Context PaymentReceipt}, end a payment session whose response
+ * filter never ran (an unmapped exception some containers handle outside Jersey's response processing), and have the
+ * container's answer to such a failure carry the receipt of a payment settled before the method ran. Jersey's
  * types are touched only when Jersey is on the class path, so other runtimes still load the feature; there the receipt
  * is the request property {@link PaymentReceipt#ATTRIBUTE}, and RESTEasy injects it too ({@link RestEasyExtensions}).
  * Module {@code resteasy-tests} runs the feature on RESTEasy without Jersey, and pins what it lacks there.
@@ -44,6 +51,17 @@ final class JerseyExtensions {
         return JERSEY && Jersey.paidLocator(request);
     }
 
+    /**
+     * Under Jersey, a failure that reaches the container before {@code request}'s response filters ended its payment
+     * session (an exception no mapper handles, a response filter that throws) ends the session there, and the
+     * container's 500 carries the receipt of a payment settled before the method ran.
+     */
+    static void endOnFailure(ContainerRequestContext request) {
+        if (JERSEY) {
+            Jersey.endOnFailure(request);
+        }
+    }
+
     static boolean present(String name) {
         try {
             Class.forName(name, false, JerseyExtensions.class.getClassLoader());
@@ -64,6 +82,13 @@ final class JerseyExtensions {
                 }
             });
             context.register(new SessionJanitor(onDestroy));
+        }
+
+        static void endOnFailure(ContainerRequestContext context) {
+            if (context instanceof ContainerRequest request && request.getResponseWriter() != null
+                    && !(request.getResponseWriter() instanceof SessionEndingWriter)) {
+                request.setWriter(new SessionEndingWriter(request, request.getResponseWriter()));
+            }
         }
 
         static boolean paidLocator(ContainerRequestContext request) {
@@ -92,6 +117,100 @@ final class JerseyExtensions {
         @Override
         public PaymentReceipt get() {
             return request.get().getProperty(PaymentReceipt.ATTRIBUTE) instanceof PaymentReceipt r ? r : null;
+        }
+    }
+
+    /**
+     * The container's writer, told first of a failure Jersey gives up on. Its {@code failure} answers 500 its own way
+     * (over servlets, {@code sendError}: Jetty 12 renders its error page keeping the headers already set, all but the
+     * content ones) and rethrows the exception to the container. A session still open then never reached the response
+     * filter: it is ended here, and a payment settled before the method ran is charged, so its receipt headers are
+     * written first, through the writer's own {@code writeResponseStatusAndHeaders} (the step that precedes a failure
+     * while an entity is written), without an entity. A session the response filter ended put its headers on the
+     * answer itself.
+     *
+     * <p>Jersey's {@code jersey.config.server.response.setStatusOverSendError} has the servlet writer's failure reset
+     * the response, these headers with it, and complete the writer so nothing can be written after: the container's
+     * 500 then goes out without the receipt (the payment is still reported as charged and not delivered).
+     */
+    static final class SessionEndingWriter implements ContainerResponseWriter {
+        private static final System.Logger LOG = System.getLogger(SessionEndingWriter.class.getName());
+
+        private final ContainerRequest request;
+        private final ContainerResponseWriter container;
+        /**
+         * Whether Jersey wrote an answer: its response filters ran, ours ended the session, and a failure now is the
+         * answer's (a container may have recycled the request by then: Grizzly's fails on reading its properties).
+         */
+        private volatile boolean answered;
+
+        SessionEndingWriter(ContainerRequest request, ContainerResponseWriter container) {
+            this.request = request;
+            this.container = container;
+        }
+
+        @Override
+        public void failure(Throwable error) {
+            Completion.Deliver settled = answered ? null : settledSessionEnded();
+            if (settled != null) {
+                keep(settled);
+            }
+            container.failure(error);
+        }
+
+        /** The receipt of the session this failure ends, if its payment was settled before the method ran. */
+        private Completion.Deliver settledSessionEnded() {
+            try {
+                if (request.getProperty(PaymentFilter.SESSION) instanceof PaymentSession session) {
+                    request.removeProperty(PaymentFilter.SESSION);
+                    // Not abandon(): complete() releases an unsettled claim alike, and hands back the receipt of a
+                    // payment settled before the method ran.
+                    if (session.complete(500) instanceof Completion.Deliver settled && !settled.headers().isEmpty()) {
+                        return settled;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // The container's own 500 must still go out, and the exception reach it.
+                LOG.log(System.Logger.Level.ERROR, "could not end the payment of a failed request", e);
+            }
+            return null;
+        }
+
+        private void keep(Completion.Deliver settled) {
+            try {
+                ContainerResponse answer = new ContainerResponse(request, Response.serverError().build());
+                settled.headers().forEach(answer.getHeaders()::putSingle);
+                container.writeResponseStatusAndHeaders(-1, answer);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "could not put the receipt of a payment settled before its method "
+                        + "failed on the error answer", e);
+            }
+        }
+
+        @Override
+        public OutputStream writeResponseStatusAndHeaders(long contentLength, ContainerResponse response) {
+            answered = true;
+            return container.writeResponseStatusAndHeaders(contentLength, response);
+        }
+
+        @Override
+        public boolean suspend(long timeOut, TimeUnit timeUnit, TimeoutHandler timeoutHandler) {
+            return container.suspend(timeOut, timeUnit, timeoutHandler);
+        }
+
+        @Override
+        public void setSuspendTimeout(long timeOut, TimeUnit timeUnit) {
+            container.setSuspendTimeout(timeOut, timeUnit);
+        }
+
+        @Override
+        public void commit() {
+            container.commit();
+        }
+
+        @Override
+        public boolean enableResponseBuffering() {
+            return container.enableResponseBuffering();
         }
     }
 

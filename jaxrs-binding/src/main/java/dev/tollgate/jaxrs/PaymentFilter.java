@@ -53,6 +53,9 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
         if (decision instanceof Decision.Admit admit) {
             request.setProperty(SESSION, admit.session());
             request.setProperty(PaymentReceipt.ATTRIBUTE, admit.session().receipt());
+            // An exception no mapper handles skips the response side: under Jersey the container's 500 still ends the
+            // session, with the receipt of a payment settled before the method ran.
+            JerseyExtensions.endOnFailure(request);
         } else if (decision instanceof Decision.Challenge challenge) {
             request.abortWith(answerUnread(request, challenge.answer()));
         } else {

@@ -382,6 +382,19 @@ abstract class PaidResourceSpec extends JerseyTest {
         assertEquals(1, facilitator().settleRequests().size());
     }
 
+    @Test
+    void anUnmappedExceptionAfterASettlementBeforeTheMethodKeepsTheReceiptAndTheProofUsedUp() throws IOException {
+        String proof = Proofs.proof().v2();
+        assertCrashedCarryingTheReceipt(() -> get("prepaid-crash", V2, proof));
+        assertEquals(1, Resources.PRODUCED.get());
+        assertEquals(1, facilitator().settleRequests().size());
+        Response replay = get("prepaid-crash", V2, proof);
+        assertEquals(402, replay.getStatus());
+        assertEquals("payment_already_used", body(replay).path("error").asText());
+        assertEquals(1, facilitator().settleRequests().size(), "settled once");
+        assertEquals(1, Resources.PRODUCED.get());
+    }
+
     // --- what JAX-RS does not route through a paid method's filter
 
     @Test
@@ -525,6 +538,13 @@ abstract class PaidResourceSpec extends JerseyTest {
         Response r = call.get();
         assertEquals(500, r.getStatus());
         assertNull(r.getHeaderString("PAYMENT-RESPONSE"));
+    }
+
+    /** How the container reports an exception no mapper handled, after a settlement: a 500 with the receipt. */
+    void assertCrashedCarryingTheReceipt(java.util.function.Supplier<Response> call) throws IOException {
+        Response r = call.get();
+        assertEquals(500, r.getStatus());
+        assertSettled(r);
     }
 
     Response get(String path, String header, String value) {

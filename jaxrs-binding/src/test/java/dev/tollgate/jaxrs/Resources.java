@@ -191,6 +191,15 @@ final class Resources {
             return Response.ok(out).type("application/octet-stream").header("Content-Length", body.length).build();
         }
 
+        /** Settled before it runs, then throws an exception no mapper handles. */
+        @GET
+        @Path("prepaid-crash")
+        @PaymentRequired(price = "$0.01", settlement = PaymentRequired.Settlement.BEFORE)
+        public String prepaidCrash() {
+            PRODUCED.incrementAndGet();
+            throw new IllegalStateException("handler crashed after the payment was settled");
+        }
+
         @GET
         @Path("prepaid")
         @PaymentRequired(price = "$0.01", settlement = PaymentRequired.Settlement.BEFORE)

@@ -1,6 +1,7 @@
 package dev.tollgate.jaxrs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.testing.Proofs;
@@ -24,6 +25,17 @@ class ResponseFiltersSkippedTest extends PaidResourceSpec {
     @Override
     protected TestContainerFactory getTestContainerFactory() {
         return new GrizzlyTestContainerFactory();
+    }
+
+    /**
+     * A known limit (README): with this setting Jersey's writers reset the response on failure, the receipt headers
+     * with it, so the 500 goes out without them; the charge stands once (the spec's test checks the rest).
+     */
+    @Override
+    void assertCrashedCarryingTheReceipt(java.util.function.Supplier<jakarta.ws.rs.core.Response> call) {
+        jakarta.ws.rs.core.Response r = call.get();
+        assertEquals(500, r.getStatus());
+        assertNull(r.getHeaderString("PAYMENT-RESPONSE"));
     }
 
     @Test

@@ -310,6 +310,23 @@ class PaidResourceOnRestEasyTest {
     }
 
     @Test
+    void anUnmappedExceptionAfterASettlementBeforeTheMethodIsAnswered500WithTheReceiptAndTheProofStaysUsed()
+            throws Exception {
+        // RESTEasy's default mapper answers through the response filters, so Tollgate's puts the receipt on that 500
+        // itself (under Jersey, whose 500 comes from the servlet container, the binding's response writer does).
+        String proof = Proofs.proof().v2();
+        HttpResponse<String> r = server.get("prepaid-crash", V2, proof);
+        assertEquals(500, r.statusCode());
+        assertSettled(r);
+        assertEquals(1, facilitator.settleRequests().size());
+        HttpResponse<String> replay = server.get("prepaid-crash", V2, proof);
+        assertEquals(402, replay.statusCode(), replay.body());
+        assertEquals("payment_already_used", JSON.readTree(replay.body()).path("error").asText());
+        assertEquals(1, facilitator.settleRequests().size(), "settled once");
+        assertEquals(1, Shop.PRODUCED.get());
+    }
+
+    @Test
     void anApplicationResponseFilterThatFailsIsNotChargedButItsProofStaysClaimedUntilTheClaimLapses() throws Exception {
         // RESTEasy answers the filter's exception with a 500 whose response filters fail again, and hands that to the
         // servlet container: Tollgate's response filter never runs, and RESTEasy has no portable hook at the end of the

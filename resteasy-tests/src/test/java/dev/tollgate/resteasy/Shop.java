@@ -154,6 +154,15 @@ final class Shop {
             throw new IllegalStateException("handler crashed");
         }
 
+        /** Settled before it runs, then throws an exception no mapper of the application's handles. */
+        @GET
+        @Path("prepaid-crash")
+        @PaymentRequired(price = "$0.01", settlement = PaymentRequired.Settlement.BEFORE)
+        public String prepaidCrash() {
+            PRODUCED.incrementAndGet();
+            throw new IllegalStateException("handler crashed after the payment was settled");
+        }
+
         @GET
         @Path("prepaid")
         @PaymentRequired(price = "$0.01", settlement = PaymentRequired.Settlement.BEFORE)

@@ -64,6 +64,23 @@ class WithoutDefaultExceptionMapperOnRestEasyTest {
     }
 
     @Test
+    void anUnmappedExceptionAfterASettlementBeforeTheMethodGoesOutWithoutTheReceiptButIsChargedOnce()
+            throws Exception {
+        // A known limit (README): no response filter runs and RESTEasy offers no writer to hook, so the servlet
+        // container's 500 carries no receipt. The charge stands, once, and the proof stays used.
+        String proof = Proofs.proof().v2();
+        HttpResponse<String> crashed = server.get("prepaid-crash", "PAYMENT-SIGNATURE", proof);
+        assertEquals(500, crashed.statusCode());
+        assertFalse(crashed.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+        assertEquals(1, facilitator.settleRequests().size());
+
+        HttpResponse<String> again = server.get("prepaid-crash", "PAYMENT-SIGNATURE", proof);
+        assertEquals(402, again.statusCode(), again.body());
+        assertEquals("payment_already_used", PaidResourceOnRestEasyTest.JSON.readTree(again.body()).path("error").asText());
+        assertEquals(1, facilitator.settleRequests().size(), "settled once");
+    }
+
+    @Test
     void anExceptionTheApplicationMapsStillEndsTheSession() throws Exception {
         String proof = Proofs.proof().v1();
         assertEquals(409, server.get("out-of-stock", "X-PAYMENT", proof).statusCode());
