@@ -383,6 +383,20 @@ abstract class PaidResourceSpec extends JerseyTest {
     }
 
     @Test
+    void aMappedExceptionAfterASettlementBeforeTheMethodKeepsTheReceiptAndTheProofUsedUp() throws IOException {
+        String proof = Proofs.proof().v1();
+        Response r = get("prepaid-web-error", V1, proof);
+        assertEquals(500, r.getStatus());
+        assertSettled(r);
+        assertEquals(1, facilitator().settleRequests().size());
+        Response replay = get("prepaid-web-error", V1, proof);
+        assertEquals(402, replay.getStatus());
+        assertEquals("payment_already_used", body(replay).path("error").asText());
+        assertEquals(1, facilitator().settleRequests().size(), "settled once");
+        assertEquals(1, Resources.PRODUCED.get());
+    }
+
+    @Test
     void anUnmappedExceptionAfterASettlementBeforeTheMethodKeepsTheReceiptAndTheProofUsedUp() throws IOException {
         String proof = Proofs.proof().v2();
         assertCrashedCarryingTheReceipt(() -> get("prepaid-crash", V2, proof));

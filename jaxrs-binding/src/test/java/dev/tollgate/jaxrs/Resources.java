@@ -191,6 +191,15 @@ final class Resources {
             return Response.ok(out).type("application/octet-stream").header("Content-Length", body.length).build();
         }
 
+        /** Settled before it runs, then throws an exception JAX-RS maps (to 500). */
+        @GET
+        @Path("prepaid-web-error")
+        @PaymentRequired(price = "$0.01", settlement = PaymentRequired.Settlement.BEFORE)
+        public String prepaidWebError() {
+            PRODUCED.incrementAndGet();
+            throw new WebApplicationException("handler failed after the payment was settled", 500);
+        }
+
         /** Settled before it runs, then throws an exception no mapper handles. */
         @GET
         @Path("prepaid-crash")
