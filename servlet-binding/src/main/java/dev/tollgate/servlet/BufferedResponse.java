@@ -349,9 +349,14 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         super.setBufferSize(size);
     }
 
+    /**
+     * Whether the container's response would be committed by now: nothing has left, but the answer is held to what a
+     * committed one allows (a later error status is ignored, a forward or redirect refused), and a handler that asks
+     * before it chooses between an error page and carrying on must be told so.
+     */
     @Override
     public boolean isCommitted() {
-        return false;
+        return committedAsContainerWould();
     }
 
     @Override
