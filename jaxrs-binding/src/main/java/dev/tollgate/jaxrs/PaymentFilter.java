@@ -91,13 +91,7 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
             deliver.headers().forEach(headers::putSingle);
             if (response.getStatus() < 400) {
                 // Paid for by this payer only: a shared cache must not hand it to the next client.
-                headers.putSingle(PaidCaching.HEADER,
-                        PaidCaching.forPaidAnswer(response.getHeaderString(PaidCaching.HEADER)));
-                PaidCaching.SHARED_CACHE_OVERRIDES.forEach((name, storesNothing) -> {
-                    if (headers.containsKey(name)) {
-                        headers.putSingle(name, storesNothing);
-                    }
-                });
+                PaidCaching.applyToPaidAnswer(response::getHeaderString, headers::containsKey, headers::putSingle);
             }
             request.setProperty(PaymentReceipt.ATTRIBUTE, session.receipt());
         } else {

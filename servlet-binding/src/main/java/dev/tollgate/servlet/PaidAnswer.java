@@ -14,8 +14,8 @@ import java.io.IOException;
  * filter sees returns. Such a forward ends the paid answer: the Servlet specification has the container commit and
  * close its response before {@code forward} returns, and Tomcat 11 suspends its own response there, under every
  * wrapper (its Context's {@code suspendWrappedResponseAfterForward}, true by default), so what the filter had not
- * sent by then could never go out. Once the handler goes asynchronous, {@link PaidAsync} finishes the payment instead. Used on the request's
- * own thread only.
+ * sent by then could never go out. Once the handler goes asynchronous, {@link PaidAsync} finishes the payment
+ * instead. Used on the request's own thread only.
  */
 final class PaidAnswer {
     /** The request attribute under which a forward finds the answer it ends. */

@@ -289,13 +289,8 @@ public class PaymentFilter implements Filter {
             deliver.headers().forEach(response::setHeader);
             if (buffered.status() < 400) {
                 // Paid for by this payer only: a shared cache must not hand it to the next client.
-                response.setHeader(PaidCaching.HEADER, PaidCaching.forPaidAnswer(
-                        joined(response.getHeaders(PaidCaching.HEADER))));
-                PaidCaching.SHARED_CACHE_OVERRIDES.forEach((name, storesNothing) -> {
-                    if (response.containsHeader(name)) {
-                        response.setHeader(name, storesNothing);
-                    }
-                });
+                PaidCaching.applyToPaidAnswer(name -> joined(response.getHeaders(name)), response::containsHeader,
+                        response::setHeader);
             }
             buffered.commitTo(response);
             return buffered.status() < 400;

@@ -1,6 +1,7 @@
 package dev.tollgate.core.config;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -99,7 +100,7 @@ final class KnownSettings {
 
     @SafeVarargs
     private static Set<String> union(Set<String>... sets) {
-        Set<String> out = new TreeSet<>();
+        Set<String> out = new HashSet<>();
         for (Set<String> s : sets) {
             out.addAll(s);
         }
@@ -110,6 +111,7 @@ final class KnownSettings {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         String lower = typed.toLowerCase(Locale.ROOT);
+        // In order, so that of two keys equally close the same one is suggested on every start.
         for (String candidate : new TreeSet<>(candidates)) {
             int d = distance(lower, candidate.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The {@code Cache-Control} a paid answer goes out with. A shared cache between Tollgate and its clients (a CDN, a
@@ -16,7 +19,7 @@ import java.util.Set;
  * <p>Some shared caches obey a header of their own in preference to {@code Cache-Control}: a handler's
  * {@code CDN-Cache-Control: max-age=600} (RFC 9213) or {@code Surrogate-Control} makes a CDN store the answer whatever
  * {@code Cache-Control} says. A paid answer that carries one has it replaced by a value that stores nothing
- * ({@link #SHARED_CACHE_OVERRIDES}).
+ * ({@link #SHARED_CACHE_OVERRIDES}). Both bindings apply the two rules through {@link #applyToPaidAnswer}.
  */
 public final class PaidCaching {
     /** The header this class decides. */
@@ -41,6 +44,24 @@ public final class PaidCaching {
             "X-Accel-Expires", "0");
 
     private PaidCaching() {
+    }
+
+    /**
+     * Makes a paid answer's headers keep it from shared caches: {@code Cache-Control} as {@link #forPaidAnswer} has
+     * it, and each of {@link #SHARED_CACHE_OVERRIDES} the handler set replaced by its value that stores nothing.
+     *
+     * @param current a header's value as the handler left it (several joined with commas), or null
+     * @param present whether the handler set a header
+     * @param set     replaces a header's values with one
+     */
+    public static void applyToPaidAnswer(Function<String, String> current, Predicate<String> present,
+                                         BiConsumer<String, String> set) {
+        set.accept(HEADER, forPaidAnswer(current.apply(HEADER)));
+        SHARED_CACHE_OVERRIDES.forEach((name, storesNothing) -> {
+            if (present.test(name)) {
+                set.accept(name, storesNothing);
+            }
+        });
     }
 
     /**
