@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  *       {@code PAYMENT-RESPONSE}, without asking the facilitator again (a new attempt takes a new id);</li>
  *   <li>same id, same payload, still in progress: 409 with {@code Retry-After} (never a second settlement);</li>
  *   <li>same id, different payload, or the same payload for another method or path: 409 Conflict, as the spec
- *       says.</li>
+ *       says;</li>
+ *   <li>no id while the server requires one: 400 Bad Request, as the spec says.</li>
  * </ul>
  * Anything that ends a request without a definitive result (invalid proof, replayed proof, facilitator
  * unavailable, handler error) frees the id, so the client may retry it.
@@ -100,9 +101,10 @@ final class PaymentIdentifiers {
             return new Step(gate.challenge(view, terms, r.getMessage()), null);
         }
         if (id == null) {
+            // The extension's specification answers this 400 Bad Request: a 402 would read as "pay again".
             return policy.mode() == PaymentIdentifierPolicy.Mode.REQUIRED
-                    ? new Step(gate.challenge(view, terms, REASON_REQUIRED + ": this resource requires the "
-                            + EXTENSION + " extension in the payment payload"), null)
+                    ? new Step(gate.reject(view, 400, REASON_REQUIRED + ": this resource requires an id in the "
+                            + EXTENSION + " extension of the payment payload", null), null)
                     : new Step(null, null);
         }
         // The payload's resource is optional, and its accepted requirement is the same for every resource of the

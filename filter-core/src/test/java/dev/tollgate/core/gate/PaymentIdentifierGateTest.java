@@ -413,20 +413,29 @@ class PaymentIdentifierGateTest {
         }
     }
 
+    /**
+     * The extension's specification answers a missing id under {@code required: true} with 400 Bad Request, not with
+     * a 402 that reads as "pay again".
+     */
     @Test
-    void aClientThatEchoesTheDeclarationWithoutAnIdIsToldTheIdIsRequiredWhenItIs() throws IOException {
+    void aClientThatEchoesTheDeclarationWithoutAnIdIsToldTheIdIsRequiredWithA400() throws IOException {
         try (GateHarness gate = new GateHarness("paymentIdentifier", "required")) {
-            Decision.Challenge c = gate.challenged(v2(echoingTheDeclaration(Proofs.proof().v2(), true)));
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class,
+                    gate.check(v2(echoingTheDeclaration(Proofs.proof().v2(), true))));
 
-            assertTrue(c.reason().startsWith(PaymentIdentifiers.REASON_REQUIRED), c.reason());
+            assertEquals(400, r.answer().status());
+            assertTrue(r.reason().startsWith(PaymentIdentifiers.REASON_REQUIRED), r.reason());
+            assertTrue(body(r.answer()).path("error").asText().startsWith(PaymentIdentifiers.REASON_REQUIRED));
             assertEquals(0, gate.facilitator.verifyRequests().size());
         }
     }
 
     @Test
-    void whenRequiredAV2ProofWithoutAnIdentifierIsRefusedButV1IsNot() throws IOException {
+    void whenRequiredAV2ProofWithoutAnIdentifierIsRefusedWithA400ButV1IsNot() throws IOException {
         try (GateHarness gate = new GateHarness("paymentIdentifier", "required")) {
-            assertTrue(gate.challenged(v2(Proofs.proof().v2())).reason().startsWith(PaymentIdentifiers.REASON_REQUIRED));
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class, gate.check(v2(Proofs.proof().v2())));
+            assertEquals(400, r.answer().status());
+            assertTrue(r.reason().startsWith(PaymentIdentifiers.REASON_REQUIRED), r.reason());
             gate.admitted(v1(Proofs.proof().v1())).abandon();
             gate.admitted(v2(withId(Proofs.proof().v2(), newId()))).abandon();
         }
