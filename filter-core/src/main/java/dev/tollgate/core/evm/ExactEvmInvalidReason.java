@@ -1,8 +1,9 @@
 package dev.tollgate.core.evm;
 
 /**
- * The invalidReason strings of the local exact-EVM checks, one per check and in the order they run.
- * Implementations spell some of these differently; callers should treat reasons as open strings.
+ * The invalidReason strings of the local exact-EVM checks, one per check and in the order they run (the value
+ * check has a name in each protocol generation). Implementations spell some of these differently; callers should
+ * treat reasons as open strings.
  */
 public enum ExactEvmInvalidReason {
     UNSUPPORTED_SCHEME("unsupported_scheme"),
@@ -13,7 +14,10 @@ public enum ExactEvmInvalidReason {
     RECIPIENT_MISMATCH("invalid_exact_evm_payload_recipient_mismatch"),
     VALID_BEFORE("invalid_exact_evm_payload_authorization_valid_before"),
     VALID_AFTER("invalid_exact_evm_payload_authorization_valid_after"),
-    VALUE("invalid_exact_evm_payload_authorization_value");
+    /** The v1 specification's name for an authorization of another value than the required amount. */
+    VALUE("invalid_exact_evm_payload_authorization_value"),
+    /** The v2 specification's name for the same check ("does not exactly match the required amount"). */
+    VALUE_MISMATCH("invalid_exact_evm_payload_authorization_value_mismatch");
 
     private final String code;
 
@@ -24,5 +28,10 @@ public enum ExactEvmInvalidReason {
     /** The snake_case string put on the wire. */
     public String code() {
         return code;
+    }
+
+    /** The refusal of another value than the required amount, as protocol version {@code x402Version} names it. */
+    public static ExactEvmInvalidReason value(int x402Version) {
+        return x402Version >= 2 ? VALUE_MISMATCH : VALUE;
     }
 }

@@ -82,7 +82,7 @@ public final class LocalExactEvmVerifier {
         }
         // Exact means exact: more than asked is refused too, the payer signed a specific amount by mistake.
         if (!authorization.value().equals(requirement.amount())) {
-            return ExactEvmVerification.refused(ExactEvmInvalidReason.VALUE,
+            return ExactEvmVerification.refused(ExactEvmInvalidReason.value(x402Version(requirement)),
                     "authorization value " + authorization.value() + " is not the required amount "
                             + requirement.amount(), payer);
         }
@@ -129,6 +129,11 @@ public final class LocalExactEvmVerifier {
         } catch (InvalidSignatureException e) {
             return new SignatureCheck(e.getMessage(), null);
         }
+    }
+
+    /** 2 for a requirement that names its network by CAIP-2 id ("eip155:84532"), as only v2 does; else 1. */
+    private static int x402Version(ExactEvmRequirement requirement) {
+        return requirement.network().indexOf(':') >= 0 ? 2 : 1;
     }
 
     private static boolean isBlank(String s) {

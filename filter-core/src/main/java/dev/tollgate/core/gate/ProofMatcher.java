@@ -24,6 +24,12 @@ import java.util.Locale;
  */
 final class ProofMatcher {
     static final String REASON_UNMATCHED = "payment does not match any requirement offered for this resource";
+    /**
+     * Each generation's specification names an authorization of another value differently (the in-process verifier's
+     * {@code ExactEvmInvalidReason.value}, not used here so that the gate does not depend on the verifier).
+     */
+    static final String REASON_VALUE_V1 = "invalid_exact_evm_payload_authorization_value";
+    static final String REASON_VALUE_V2 = "invalid_exact_evm_payload_authorization_value_mismatch";
     // Field shapes, checked by hand: java.util.regex cost more than all the rest of the matching together.
     private static final int ADDRESS = 40;
     private static final int BYTES32 = 64;
@@ -72,7 +78,7 @@ final class ProofMatcher {
             if (o.scheme().equals(scheme) && o.network().v1Name().equals(network)) {
                 try {
                     return keyed(payload.attempt(1, o.requirementsV1(view.resourceUrl(), terms.description(),
-                            terms.mimeType()), o, payload.exactEvm(o)));
+                            terms.mimeType()), o, payload.exactEvm(o, 1)));
                 } catch (Refusal r) {
                     firstRefusal = firstRefusal == null ? r : firstRefusal;
                 }
@@ -110,7 +116,7 @@ final class ProofMatcher {
         for (PaymentOption o : terms.options()) {
             // The reference server requires the client's copy to equal an offer exactly; so do we.
             if (o.requirementsV2() == accepted || o.requirementsV2().equals(accepted)) {
-                return keyed(payload.attempt(2, o.requirementsV2(), o, payload.exactEvm(o)));
+                return keyed(payload.attempt(2, o.requirementsV2(), o, payload.exactEvm(o, 2)));
             }
         }
         throw new Refusal(REASON_UNMATCHED);
@@ -118,8 +124,11 @@ final class ProofMatcher {
 
     /** A proof's payload as either reading of it has it: straight from the JSON, or from its tree. */
     private interface Payload {
-        /** The checked exact-EVM payload when {@code option} is on the exact scheme; else null. */
-        ExactEvmPayload exactEvm(PaymentOption option) throws Refusal;
+        /**
+         * The checked exact-EVM payload when {@code option} is on the exact scheme; else null. Refusals are named
+         * as protocol version {@code x402Version} names them.
+         */
+        ExactEvmPayload exactEvm(PaymentOption option, int x402Version) throws Refusal;
 
         PaymentAttempt attempt(int version, Object requirements, PaymentOption option, ExactEvmPayload evm);
     }
@@ -127,8 +136,8 @@ final class ProofMatcher {
     /** Read by {@link ProofReader}: the attempt keeps the client's bytes, and no tree is built unless asked for. */
     private record ReadPayload(byte[] json, ExactEvmPayload evm) implements Payload {
         @Override
-        public ExactEvmPayload exactEvm(PaymentOption option) throws Refusal {
-            return PaymentOption.SCHEME_EXACT.equals(option.scheme()) ? checked(evm, option) : null;
+        public ExactEvmPayload exactEvm(PaymentOption option, int x402Version) throws Refusal {
+            return PaymentOption.SCHEME_EXACT.equals(option.scheme()) ? checked(evm, option, x402Version) : null;
         }
 
         @Override
@@ -147,12 +156,12 @@ final class ProofMatcher {
         }
 
         @Override
-        public ExactEvmPayload exactEvm(PaymentOption option) throws Refusal {
+        public ExactEvmPayload exactEvm(PaymentOption option, int x402Version) throws Refusal {
             if (!PaymentOption.SCHEME_EXACT.equals(option.scheme())) {
                 return null;
             }
             ExactEvmPayload evm = FastBind.exactEvmPayload(payload);
-            return checked(evm != null ? evm : bind("payload", payload, ExactEvmPayload.class), option);
+            return checked(evm != null ? evm : bind("payload", payload, ExactEvmPayload.class), option, x402Version);
         }
 
         @Override
@@ -161,7 +170,8 @@ final class ProofMatcher {
         }
     }
 
-    private static ExactEvmPayload checked(ExactEvmPayload evm, PaymentOption option) throws Refusal {
+    private static ExactEvmPayload checked(ExactEvmPayload evm, PaymentOption option, int x402Version)
+            throws Refusal {
         ExactEvmPayload.Authorization a = evm.authorization();
         if (evm.signature() == null || a == null) {
             throw new Refusal("invalid_exact_evm_payload: signature and authorization are required");
@@ -178,7 +188,7 @@ final class ProofMatcher {
         }
         // The usual value is the offer's own decimal string; only another spelling of a number needs parsing.
         if (!a.value().equals(option.requirementsV2().amount()) && !new BigInteger(a.value()).equals(option.amount())) {
-            throw new Refusal("invalid_exact_evm_payload_authorization_value");
+            throw new Refusal(x402Version >= 2 ? REASON_VALUE_V2 : REASON_VALUE_V1);
         }
         return evm;
     }

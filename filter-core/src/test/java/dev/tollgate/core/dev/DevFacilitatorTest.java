@@ -182,12 +182,12 @@ class DevFacilitatorTest {
     }
 
     @Test
-    void aPaymentForLessThanRequiredIsRefusedForItsValue() {
-        ObjectNode request = DevRequests.v2(proof().value(9_999).v2());
+    void aPaymentForLessThanRequiredIsRefusedForItsValueUnderEachGenerationsName() {
+        JsonNode v2 = facilitator.verify(DevRequests.v2(proof().value(9_999).v2())).body();
+        JsonNode v1 = facilitator.verify(DevRequests.v1(proof().value(9_999).v1())).body();
 
-        JsonNode r = facilitator.verify(request).body();
-
-        assertEquals(ExactEvmInvalidReason.VALUE.code(), r.path("invalidReason").asText());
+        assertEquals("invalid_exact_evm_payload_authorization_value_mismatch", v2.path("invalidReason").asText());
+        assertEquals("invalid_exact_evm_payload_authorization_value", v1.path("invalidReason").asText());
     }
 
     @Test

@@ -301,18 +301,37 @@ class LocalExactEvmVerifierTest {
                 verify(GoldenVector.requirement(), signedByPayer(NOW + 1, NOW + 2)));
     }
 
+    /** The v2 specification names this refusal {@code ..._value_mismatch} ("does not exactly match"). */
     @Test
-    void valueBelowTheRequiredAmountIsRefused() {
+    void valueBelowTheRequiredAmountIsRefusedUnderV2sName() {
         ExactEvmPayment payment = signedByPayer(GoldenVector.TO, BigInteger.valueOf(9999), NOW - 60, NOW + 60);
 
-        assertRefused(ExactEvmInvalidReason.VALUE, verify(GoldenVector.requirement(), payment));
+        ExactEvmVerification result = verify(GoldenVector.requirement(), payment);
+        assertFalse(result.valid());
+        assertEquals("invalid_exact_evm_payload_authorization_value_mismatch", result.invalidReason());
     }
 
     @Test
     void valueAboveTheRequiredAmountIsRefusedBecauseTheSchemeIsExact() {
         ExactEvmPayment payment = signedByPayer(GoldenVector.TO, BigInteger.valueOf(10001), NOW - 60, NOW + 60);
 
-        assertRefused(ExactEvmInvalidReason.VALUE, verify(GoldenVector.requirement(), payment));
+        ExactEvmVerification result = verify(GoldenVector.requirement(), payment);
+        assertFalse(result.valid());
+        assertEquals("invalid_exact_evm_payload_authorization_value_mismatch", result.invalidReason());
+    }
+
+    /** A v1 requirement (a network named without CAIP-2) keeps the v1 specification's name for it. */
+    @Test
+    void aV1PaymentOfAnotherValueIsRefusedUnderV1sName() {
+        ExactEvmPayment v2 = signedByPayer(GoldenVector.TO, BigInteger.valueOf(9999), NOW - 60, NOW + 60);
+        ExactEvmPayment v1 = new ExactEvmPayment("exact", "base-sepolia", v2.authorization(), v2.signature());
+        ExactEvmRequirement r = GoldenVector.requirement();
+        ExactEvmRequirement v1Requirement = new ExactEvmRequirement(r.scheme(), "base-sepolia", r.chainId(), r.asset(),
+                r.name(), r.version(), r.payTo(), r.amount());
+
+        ExactEvmVerification result = verify(v1Requirement, v1);
+        assertFalse(result.valid());
+        assertEquals("invalid_exact_evm_payload_authorization_value", result.invalidReason());
     }
 
     @Test

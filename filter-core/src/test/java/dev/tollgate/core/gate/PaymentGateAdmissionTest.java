@@ -3,6 +3,7 @@ package dev.tollgate.core.gate;
 import static dev.tollgate.core.gate.GateHarness.PAYER;
 import static dev.tollgate.core.gate.GateHarness.RESOURCE;
 import static dev.tollgate.core.gate.GateHarness.body;
+import static dev.tollgate.core.gate.GateHarness.decodeHeader;
 import static dev.tollgate.core.gate.GateHarness.edited;
 import static dev.tollgate.core.gate.GateHarness.v1;
 import static dev.tollgate.core.gate.GateHarness.v2;
@@ -302,6 +303,22 @@ class PaymentGateAdmissionTest {
         ObjectNode cheap = Proofs.proof().value(1).evmPayload();
         String header = edited(Proofs.proof().v2(), t -> t.set("payload", cheap));
         assertRefusedWithoutAskingTheFacilitator(v2(header), "invalid_exact_evm_payload_authorization_value");
+    }
+
+    /**
+     * Each generation's specification names the refusal of another value: v1 {@code ..._authorization_value}, v2
+     * {@code ..._authorization_value_mismatch}; the gate answers each proof under its own generation's name.
+     */
+    @Test
+    void aProofOfAnotherValueIsRefusedUnderItsGenerationsName() {
+        assertEquals("invalid_exact_evm_payload_authorization_value",
+                gate.challenged(v1(Proofs.proof().value(9_999).v1())).reason());
+        ObjectNode cheap = Proofs.proof().value(9_999).evmPayload();
+        String header = edited(Proofs.proof().v2(), t -> t.set("payload", cheap));
+        Decision.Challenge c = gate.challenged(v2(header));
+        assertEquals("invalid_exact_evm_payload_authorization_value_mismatch", c.reason());
+        assertEquals(c.reason(), decodeHeader(c.answer().headers().get("PAYMENT-REQUIRED")).path("error").asText());
+        assertEquals(0, gate.facilitator.verifyRequests().size());
     }
 
     @Test
