@@ -149,7 +149,7 @@ public class CodeCheckoutServlet extends HttpServlet {
         Matcher m = REFERENCE.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            String v = Main.env(m.group(1), m.group(3));
+            String v = Environment.value(m.group(1), m.group(3));
             if (v == null) {
                 throw new ServletException("Code checkout: init-param '" + name + "' refers to ${" + m.group(1)
                         + "}, which is not set; set it, or give a default as ${" + m.group(1) + ":-value}");

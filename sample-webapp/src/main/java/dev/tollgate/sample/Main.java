@@ -126,11 +126,7 @@ public final class Main {
     }
 
     static String env(String name, String fallback) {
-        String v = System.getenv(name);
-        if (v == null || v.isBlank()) {
-            v = System.getProperty(name);
-        }
-        return v == null || v.isBlank() ? fallback : v;
+        return Environment.value(name, fallback);
     }
 
     static String rootMessage(Throwable e) {
