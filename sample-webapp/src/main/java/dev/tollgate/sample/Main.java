@@ -1,13 +1,20 @@
 package dev.tollgate.sample;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.UnresolvedAddressException;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 
@@ -75,6 +82,7 @@ public final class Main {
     public static Server start(String host, int port) throws Exception {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false); // "Server: Jetty(12.x)" tells an attacker which advisories apply
         if (trustForwarded(env("TOLLGATE_TRUST_FORWARDED", "false"))) {
             // Only behind a proxy you control: resource URLs then follow X-Forwarded-* / Forwarded.
             http.addCustomizer(new ForwardedRequestCustomizer());
@@ -83,6 +91,7 @@ public final class Main {
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
+        server.setErrorHandler(new JsonErrors());
 
         WebAppContext webapp = new WebAppContext();
         webapp.setContextPath("/");
@@ -122,6 +131,25 @@ public final class Main {
             IOException named = new IOException("cannot listen on HOST " + host + ", PORT " + port + ": " + why);
             named.addSuppressed(e);
             throw named;
+        }
+    }
+
+    /**
+     * What the server answers for a request that never reaches the web application (a bad Host, a malformed or
+     * ambiguous path, headers too large): the same short JSON error as the web application's {@link ErrorServlet}.
+     * Jetty's own page names Jetty and its version.
+     */
+    static final class JsonErrors extends ErrorHandler {
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                        Callback callback) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.write(true, ByteBuffer.wrap(body(code)), callback);
+        }
+
+        private static byte[] body(int status) {
+            return ("{\"error\":\"" + ErrorServlet.words(status) + "\"}").getBytes(StandardCharsets.UTF_8);
         }
     }
 
