@@ -51,6 +51,19 @@ public class CodeCheckoutServlet extends HttpServlet {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.]*)(:-([^}]*))?}");
 
+    /**
+     * The verify pages and JSON answers load nothing and run nothing: no script, style, image or frame, no form, no
+     * base URL, and no one may frame them.
+     */
+    static final String STRICT_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    /**
+     * The button page runs its own two inline scripts and Code's script, which draws the button and opens the
+     * wallet as it sees fit; so scripts, styles and frames stay as the browser allows them. What the page needs
+     * from none of them is kept out: being framed (a hidden pay button under a decoy, clickjacking), plugins, a
+     * {@code <base>} that would redirect its relative URLs.
+     */
+    static final String BUTTON_POLICY = "frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+
     private transient CodeIntentVerifier intents;
     private transient ReplayLedger shared;
     private transient CodeOption option;
@@ -160,6 +173,20 @@ public class CodeCheckoutServlet extends HttpServlet {
         return out.toString();
     }
 
+    /**
+     * Headers on every answer, errors included: nothing is sniffed into HTML, nothing is framed (old browsers read
+     * X-Frame-Options, new ones frame-ancestors), and no URL is passed on as a referrer, since a verify page's URL is
+     * the intent id that opens the report. The button page loosens the policy for its scripts ({@link #page}).
+     */
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        resp.setHeader("X-Content-Type-Options", "nosniff");
+        resp.setHeader("X-Frame-Options", "DENY");
+        resp.setHeader("Content-Security-Policy", STRICT_POLICY);
+        resp.setHeader("Referrer-Policy", "no-referrer");
+        super.service(req, resp);
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
@@ -235,6 +262,9 @@ public class CodeCheckoutServlet extends HttpServlet {
                 .replace("__CREATE_INTENT_URL__", script(JSON.writeValueAsString(ctx + "/create-intent")))
                 .replace("__BUTTON_OPTIONS__", script(JSON.writeValueAsString(button)));
         resp.setHeader("Cache-Control", "no-store");
+        resp.setHeader("Content-Security-Policy", BUTTON_POLICY);
+        // Code's script and wallet may want to know which site the button is on: its origin, never its path.
+        resp.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
         html(resp, 200, html);
     }
 

@@ -13,6 +13,7 @@ import dev.tollgate.core.testing.FacilitatorDouble;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -236,6 +237,53 @@ class CodeCheckoutTest {
 
         sequencer.behaveNormally();
         assertEquals(200, get("/verify/" + id).statusCode());
+    }
+
+    private static void assertNeitherSniffedNorFramed(HttpResponse<?> r) {
+        assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), r.headers().toString());
+        assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(null), r.headers().toString());
+        String policy = r.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("frame-ancestors 'none'"), policy);
+    }
+
+    @Test
+    void theButtonPageCannotBeFramedOverADecoyAndPassesOnItsOriginOnly() throws Exception {
+        HttpResponse<String> r = get("/");
+
+        assertEquals(200, r.statusCode());
+        assertNeitherSniffedNorFramed(r);
+        String policy = r.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("base-uri 'none'"), policy);
+        assertTrue(policy.contains("object-src 'none'"), policy);
+        assertEquals("strict-origin-when-cross-origin", r.headers().firstValue("Referrer-Policy").orElse(null));
+    }
+
+    @Test
+    void verifyPagesLoadNothingCannotBeFramedAndPassOnNoReferrer() throws Exception {
+        String id = createIntent().path("id").asText();
+        HttpResponse<String> pending = get("/verify/" + id);
+        sequencer.markSubmitted(id);
+        HttpResponse<String> paid = get("/verify/" + id);
+        HttpResponse<String> garbage = get("/verify/%3Cscript%3E");
+
+        assertEquals(200, paid.statusCode(), paid.body());
+        for (HttpResponse<String> r : List.of(pending, paid, garbage)) {
+            assertNeitherSniffedNorFramed(r);
+            String policy = r.headers().firstValue("Content-Security-Policy").orElse("");
+            assertTrue(policy.startsWith("default-src 'none'"), policy);
+            // The URL is the intent id that opens the report: it goes nowhere as a Referer.
+            assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(null));
+        }
+    }
+
+    @Test
+    void createIntentsJsonIsNotSniffedIntoAnythingElse() throws Exception {
+        HttpResponse<String> created = post("/create-intent", null);
+        HttpResponse<String> refused = post("/create-intent", "{}");
+
+        assertEquals(200, created.statusCode(), created.body());
+        assertNeitherSniffedNorFramed(created);
+        assertNeitherSniffedNorFramed(refused);
     }
 
     @Test
