@@ -101,6 +101,7 @@ final class Answers {
         }
         PaymentRequiredV1 body = new PaymentRequiredV1(1, reason == null ? V1_MISSING : reason, v1);
         if (reason == null && settled == null && wantsHtml(view)) {
+            headers.put("Content-Security-Policy", Paywall.POLICY);
             return new HttpAnswer(402, headers, "text/html;charset=utf-8", Paywall.render(terms, url));
         }
         Object v1Body = code == null ? body : withCode(body, code);
@@ -249,6 +250,8 @@ final class Answers {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Cache-Control", "no-store");
         headers.put("Access-Control-Expose-Headers", X402Headers.EXPOSED);
+        // A refusal quotes what the client sent; no browser may take the JSON for a page that runs it.
+        headers.put("X-Content-Type-Options", "nosniff");
         return headers;
     }
 

@@ -6,6 +6,12 @@ import java.nio.charset.StandardCharsets;
 
 /** The page a person sees who opens a paid URL in a browser: what it costs and how to pay, no content. */
 final class Paywall {
+    /**
+     * The page's Content-Security-Policy. It is plain markup that echoes the request's URL, escaped: should the
+     * escaping ever miss, nothing in it may run or load, and no other site may frame it.
+     */
+    static final String POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     private Paywall() {
     }
 

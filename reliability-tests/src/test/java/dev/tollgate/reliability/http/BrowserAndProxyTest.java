@@ -86,6 +86,28 @@ class BrowserAndProxyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"/premium/report", "/api/premium/report"})
+    void thePageRunsAndLoadsNothingAndCannotBeFramed(String path) throws Exception {
+        String r = get(direct, path, BROWSER);
+
+        assertTrue(header(r, "Content-Type").startsWith("text/html"), r);
+        // It echoes the request's URL: should escaping ever miss, nothing injected may run, load or frame it.
+        assertEquals("default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+                header(r, "Content-Security-Policy"));
+        assertEquals("nosniff", header(r, "X-Content-Type-Options"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/premium/report", "/api/premium/report"})
+    void theJsonChallengeIsNotSniffedIntoAPage(String path) throws Exception {
+        // The v1 body quotes a refused proof's error, which can carry what the client sent.
+        String r = get(direct, path, List.of("X-PAYMENT: PGh0bWw+"));
+
+        assertTrue(header(r, "Content-Type").startsWith("application/json"), r);
+        assertEquals("nosniff", header(r, "X-Content-Type-Options"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/premium/report", "/api/premium/report"})
     void aProgramGetsJsonNotThePage(String path) throws Exception {
         String r = get(direct, path, List.of("Accept: text/html", "User-Agent: curl/8.5.0"));
         assertTrue(r.startsWith("HTTP/1.1 402"));
