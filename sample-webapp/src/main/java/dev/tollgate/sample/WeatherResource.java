@@ -1,5 +1,7 @@
 package dev.tollgate.sample;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.core.gate.PaymentReceipt;
 import dev.tollgate.jaxrs.PaymentRequired;
 import jakarta.ws.rs.GET;
@@ -12,12 +14,15 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class WeatherResource {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @GET
     @Path("weather")
     @PaymentRequired(price = "$0.001", description = "Current weather", mimeType = "application/json")
-    public String weather(@Context PaymentReceipt receipt) {
-        return "{\"weather\":\"sunny\",\"temperatureC\":21,\"paidBy\":\"" + receipt.payer() + "\"}";
+    public String weather(@Context PaymentReceipt receipt) throws JsonProcessingException {
+        // Built, not concatenated: the payer is what a facilitator said, and unknown (null) for a proof-API payment.
+        return JSON.writeValueAsString(JSON.createObjectNode().put("weather", "sunny").put("temperatureC", 21)
+                .put("paidBy", receipt.payer()));
     }
 
     @GET

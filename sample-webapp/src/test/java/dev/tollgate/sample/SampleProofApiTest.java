@@ -49,6 +49,7 @@ class SampleProofApiTest {
 
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("Premium market report"));
+        assertTrue(JSON.readTree(r.body()).path("paidBy").isNull(), r.body());
         JsonNode settled = JSON.readTree(java.util.Base64.getDecoder().decode(
                 r.headers().firstValue("PAYMENT-RESPONSE").orElseThrow()));
         assertEquals(tx, settled.path("transaction").asText());
@@ -66,6 +67,8 @@ class SampleProofApiTest {
 
         assertEquals(200, paid.statusCode(), paid.body());
         assertTrue(paid.body().contains("sunny"), paid.body());
+        // A proof-API facilitator names no payer: unknown, not the word "null".
+        assertTrue(JSON.readTree(paid.body()).path("paidBy").isNull(), paid.body());
         JsonNode settled = JSON.readTree(java.util.Base64.getDecoder().decode(
                 paid.headers().firstValue("PAYMENT-RESPONSE").orElseThrow()));
         assertEquals(tx, settled.path("transaction").asText());
