@@ -13,7 +13,10 @@ import dev.tollgate.core.testing.FacilitatorDouble;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -284,6 +287,29 @@ class CodeCheckoutTest {
         assertEquals(200, created.statusCode(), created.body());
         assertNeitherSniffedNorFramed(created);
         assertNeitherSniffedNorFramed(refused);
+    }
+
+    @Test
+    void concurrentVisitsOfAPaidVerifyPageShowTheReportOnce() throws Exception {
+        String id = createIntent().path("id").asText();
+        sequencer.markSubmitted(id);
+        HttpRequest visit = HttpRequest.newBuilder(sample.uri("/verify/" + id)).GET().build();
+
+        List<CompletableFuture<HttpResponse<String>>> visits = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            visits.add(CLIENT.sendAsync(visit, HttpResponse.BodyHandlers.ofString()));
+        }
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> v : visits) {
+            answers.add(v.get(30, TimeUnit.SECONDS));
+        }
+
+        assertEquals(1, answers.stream().filter(r -> r.statusCode() == 200).count(), answers.toString());
+        for (HttpResponse<String> r : answers) {
+            // The others: already used (402), or still being redeemed by the first (503, try again).
+            assertTrue(r.statusCode() == 200 || r.statusCode() == 402 || r.statusCode() == 503, r.statusCode() + r.body());
+            assertTrue(r.statusCode() == 200 || !r.body().contains("Premium market report"), r.body());
+        }
     }
 
     @Test
