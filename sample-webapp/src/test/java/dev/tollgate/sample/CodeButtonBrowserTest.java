@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,6 +119,19 @@ class CodeButtonBrowserTest {
                 }
             }
         });
+        // Another origin (another port) that frames the button page, as a clickjacking decoy would.
+        host.createContext("/decoy.html", exchange -> {
+            try (exchange) {
+                byte[] page = ("<!DOCTYPE html><html><body><iframe id=\"victim\" src=\"" + server.getURI().resolve("/")
+                        + "\" onload=\"document.body.dataset.framed='loaded'\"></iframe></body></html>")
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, page.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(page);
+                }
+            }
+        });
         host.start();
         return host;
     }
@@ -201,6 +215,21 @@ class CodeButtonBrowserTest {
         CodeSequencerDouble.StoredIntent announced = sequencer.intent(intentId).orElseThrow(
                 () -> new AssertionError("the sequencer never heard of the intent the button derives"));
         assertEquals(0.05, announced.amount());
+    }
+
+    @Test
+    void anotherSiteCannotFrameTheButtonUnderADecoy() {
+        browser.get("http://127.0.0.1:" + scriptHost.getAddress().getPort() + "/decoy.html");
+        new WebDriverWait(browser, WAIT).until(d -> "loaded".equals(
+                d.findElement(By.tagName("body")).getAttribute("data-framed")));
+
+        browser.switchTo().frame("victim");
+        try {
+            assertTrue(browser.findElements(By.id("code-button")).isEmpty(), "the pay button was drawn inside the frame");
+        } finally {
+            browser.switchTo().defaultContent();
+        }
+        assertTrue(requests.contains("GET /"), "the browser did ask for the page: " + requests);
     }
 
     @Test
