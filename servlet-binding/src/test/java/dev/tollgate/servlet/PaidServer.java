@@ -81,6 +81,11 @@ final class PaidServer implements AutoCloseable {
         context.start();
     }
 
+    /** Stops the web application (an undeploy), its filters destroyed, the server still running. */
+    void stopContext() throws Exception {
+        context.stop();
+    }
+
     int port() {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }

@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
@@ -72,6 +73,8 @@ import org.apache.hc.core5.util.Timeout;
 public final class FacilitatorHttp implements AutoCloseable {
     /** Pool size when nothing better is known (a client made from settings alone). */
     public static final int DEFAULT_MAX_CONNECTIONS = 64;
+    /** Beyond a call's deadline, what {@link #close} gives it to end: the deadline timer cancels it a tick late. */
+    private static final Duration CLOSE_MARGIN = Duration.ofSeconds(1);
     /** A pooled connection idle this long is checked for a close by the facilitator before it is reused. */
     static final TimeValue VALIDATE_AFTER_INACTIVITY = TimeValue.ofSeconds(1);
     /** How long a connection is reused when the facilitator announces no keep-alive timeout. */
@@ -153,6 +156,10 @@ public final class FacilitatorHttp implements AutoCloseable {
     private final long timeoutNanos;
     private final ObjectMapper mapper = WireJson.mapper();
     private volatile boolean closed;
+    /** Guards {@link #posting}, and is waited on by {@link #close} until it is 0. */
+    private final Object postingLock = new Object();
+    /** POSTs begun and not yet ended (a {@code /settle} among them): {@link #close} lets them end. */
+    private int posting;
 
     /**
      * @param maxConnections the most connections to the facilitator at once; calls beyond it wait for one
@@ -285,6 +292,20 @@ public final class FacilitatorHttp implements AutoCloseable {
                 return new NoAnswer(Failure.UNREACHABLE, "facilitator " + what + " not called: " + refused);
             }
         }
+        boolean post = request instanceof HttpPost;
+        if (post && !postBegun()) {
+            return new NoAnswer(Failure.CLOSED, "facilitator " + what + " not called: the client is closed");
+        }
+        try {
+            return watched(request, what);
+        } finally {
+            if (post) {
+                postEnded();
+            }
+        }
+    }
+
+    private Result watched(HttpUriRequestBase request, String what) {
         Deadline deadline = new Deadline(request);
         DeadlineWatch.Watched timer = deadlines.watch(deadline, timeoutNanos);
         if (timer == null) {
@@ -421,10 +442,44 @@ public final class FacilitatorHttp implements AutoCloseable {
                 + (u.getRawPath() == null ? "" : u.getRawPath()) + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
     }
 
-    /** Releases the pooled connections and the timer; calls still running end as unavailable. */
+    private boolean postBegun() {
+        synchronized (postingLock) {
+            if (closed) {
+                return false;
+            }
+            posting++;
+            return true;
+        }
+    }
+
+    private void postEnded() {
+        synchronized (postingLock) {
+            if (--posting == 0) {
+                postingLock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Refuses new calls, lets the POSTs under way end (each within its deadline, so this waits at most
+     * {@code requestTimeout} and a moment), then releases the pooled connections and the timer; a GET still running
+     * ends as unavailable. A {@code /settle} the facilitator has received may already be on chain: cut off, it
+     * would be reported unavailable, and the payer charged without the content (the web application being stopped
+     * while a paid request settles).
+     */
     @Override
     public void close() {
-        closed = true;
+        synchronized (postingLock) {
+            closed = true;
+            long end = System.nanoTime() + timeoutNanos + CLOSE_MARGIN.toNanos();
+            try {
+                for (long left = timeoutNanos; posting > 0 && (left = end - System.nanoTime()) > 0; ) {
+                    TimeUnit.NANOSECONDS.timedWait(postingLock, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // whoever interrupts a close wants it over: cut the calls off
+            }
+        }
         deadlines.close();
         http.close(CloseMode.GRACEFUL);
     }
