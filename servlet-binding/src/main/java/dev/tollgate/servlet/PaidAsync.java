@@ -262,6 +262,13 @@ final class PaidAsync implements AsyncListener {
             endedWith = status;
         }
         abandon();
+        // Unless a listener of the handler's completes the cycle (answerEnded), the container answers it with its own
+        // error page, which keeps the headers set so far: a payment settled before the handler ran is charged, and
+        // that answer is the payer's only chance to get its receipt.
+        Completion ended = abandoned;
+        if (ended != null && endedWith != 0) {
+            PaymentFilter.keepReceipt(ended, response);
+        }
         if (state.get() == FINISHING) {
             try {
                 done.await(finishing.toMillis(), TimeUnit.MILLISECONDS);

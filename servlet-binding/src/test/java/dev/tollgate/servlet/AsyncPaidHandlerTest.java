@@ -105,6 +105,7 @@ class AsyncPaidHandlerTest {
         context.addServlet(async(new CompletingFromAnotherThreadDuringItsTimeout()), "/async/timeout-race");
         context.addServlet(async(new AnsweringTheTimeoutOfItsSecondCycle()), "/async/second-cycle-timeout");
         context.addServlet(async(new AnsweringItsOwnTimeout()), "/before/own-timeout");
+        context.addServlet(async(new NeverCompleting()), "/before/timeout");
         context.addServlet(async(new CompletingThenThrowing()), "/before/complete-then-throw");
         // A deployment that forgot the ASYNC mapping: a paid handler's dispatch goes past the filter.
         ServletContextHandler unmapped = context("/unmapped", EnumSet.of(DispatcherType.REQUEST));
@@ -339,6 +340,20 @@ class AsyncPaidHandlerTest {
         assertFalse(r.body().contains("nothing was charged"), r.body());
         assertTrue(r.body().contains("did not finish before its asynchronous timeout"), r.body());
         assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+    }
+
+    @Test
+    void aHandlerSettledBeforeItRanThatTimesOutUnansweredGetsTheContainersErrorWithTheReceipt() throws Exception {
+        String proof = Proofs.proof().v1();
+
+        HttpResponse<String> r = get("/before/timeout", proof);
+
+        assertTrue(r.statusCode() >= 500, "status " + r.statusCode());
+        assertFalse(r.body().contains(PAID), r.body());
+        assertEquals(1, facilitator.settleRequests().size());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent(), "the charge's receipt: " + r.headers().map());
+        assertTrue(r.headers().firstValue("X-PAYMENT-RESPONSE").isPresent());
+        assertEquals(402, get("/before/timeout", proof).statusCode(), "the proof stays used");
     }
 
     @Test
