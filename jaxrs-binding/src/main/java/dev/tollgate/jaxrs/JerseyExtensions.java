@@ -219,14 +219,28 @@ final class JerseyExtensions {
      * hears when the application is destroyed.
      */
     static final class SessionJanitor implements ApplicationEventListener {
-        private static final RequestEventListener ON_FINISH = event -> {
-            ContainerRequest request = event.getContainerRequest();
-            if (event.getType() == RequestEvent.Type.FINISHED && request != null
-                    && request.getProperty(PaymentFilter.SESSION) instanceof PaymentSession session) {
-                request.removeProperty(PaymentFilter.SESSION);
-                session.abandon();
+        /**
+         * One request's: the session is picked up while the request is being processed, because by {@code FINISHED}
+         * a container may have recycled a resumed {@code AsyncResponse}'s request (Jetty's and Grizzly's do), and
+         * reading its properties then threw a {@code NullPointerException} that Jersey logged as a failed exception
+         * mapping. Ending a session that is already ended does nothing.
+         */
+        private static final class OnFinish implements RequestEventListener {
+            private volatile PaymentSession session;
+
+            @Override
+            public void onEvent(RequestEvent event) {
+                ContainerRequest request = event.getContainerRequest();
+                if (event.getType() == RequestEvent.Type.FINISHED) {
+                    if (session != null) {
+                        session.abandon();
+                    }
+                } else if (session == null && request != null
+                        && request.getProperty(PaymentFilter.SESSION) instanceof PaymentSession admitted) {
+                    session = admitted;
+                }
             }
-        };
+        }
 
         private final Runnable onDestroy;
 
@@ -243,7 +257,7 @@ final class JerseyExtensions {
 
         @Override
         public RequestEventListener onRequest(RequestEvent event) {
-            return ON_FINISH;
+            return new OnFinish();
         }
     }
 }

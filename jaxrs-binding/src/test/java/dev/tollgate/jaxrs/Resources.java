@@ -124,6 +124,17 @@ final class Resources {
             });
         }
 
+        /** Resumed from another thread with an exception no mapper handles (its back end failed). */
+        @GET
+        @Path("suspended-failing")
+        @PaymentRequired(price = "$0.01")
+        public void suspendedFailing(@Suspended AsyncResponse response) {
+            CompletableFuture.runAsync(() -> {
+                PRODUCED.incrementAndGet();
+                response.resume(new IllegalStateException("back end gone"));
+            });
+        }
+
         /** Never answers: the suspension's timeout ends the request. */
         @GET
         @Path("suspended-forever")

@@ -56,6 +56,11 @@ class ServletDeploymentTest {
         setStatus.setInitParameter("jersey.config.server.response.setStatusOverSendError", "true");
         setStatus.setInitOrder(1);
         context.addServlet(setStatus, "/api-set-status/*");
+        ServletHolder async = new ServletHolder("api-async", ServletContainer.class);
+        async.setInitParameters(jersey.getInitParameters());
+        async.setAsyncSupported(true);
+        async.setInitOrder(1);
+        context.addServlet(async, "/api-async/*");
         server.setHandler(context);
         server.start();
         base = "http://127.0.0.1:" + ((org.eclipse.jetty.server.NetworkConnector) server.getConnectors()[0])
@@ -223,6 +228,51 @@ class ServletDeploymentTest {
         assertTrue(head.startsWith("HTTP/1.1 402 "), head);
         assertTrue(head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), head);
         assertEquals(0, Resources.PRODUCED.get());
+    }
+
+    @Test
+    void aSuspendedPaidResourceResumedWithAnExceptionIsNotChargedAndLeavesNoTollgateFailureInTheLog() throws Exception {
+        java.util.logging.Logger jersey = java.util.logging.Logger.getLogger("org.glassfish.jersey");
+        java.util.List<Throwable> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getThrown() != null) {
+                    logged.add(record.getThrown());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jersey.addHandler(capture);
+        try {
+            String proof = Proofs.proof().v1();
+            URI target = URI.create(base.replace("/api/", "/api-async/") + "suspended-failing");
+            HttpResponse<String> r = get(target, "X-PAYMENT", proof);
+            assertEquals(500, r.statusCode());
+            assertFalse(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+            assertEquals(0, facilitator.settleRequests().size());
+            assertEquals(200, get(URI.create(base.replace("/api/", "/api-async/") + "suspended"), "X-PAYMENT", proof)
+                    .statusCode(), "the proof was released");
+            // Jersey's FINISHED comes after the answer, on the thread that resumed it, and nothing marks its end from
+            // outside: a failure there is given two seconds to show in the log.
+            long until = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < until && logged.stream().allMatch(t -> "back end gone".equals(t.getMessage()))) {
+                Thread.sleep(20);
+            }
+            assertFalse(logged.isEmpty(), "Jersey logs the application's own failure");
+            for (Throwable t : logged) {
+                assertEquals("back end gone", t.getMessage(), "nothing but the application's failure: " + t);
+            }
+        } finally {
+            jersey.removeHandler(capture);
+        }
     }
 
     private static JsonNode decoded(HttpResponse<String> r, String header) throws IOException {
