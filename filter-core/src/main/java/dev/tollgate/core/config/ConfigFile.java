@@ -2,6 +2,7 @@ package dev.tollgate.core.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.wire.WireJson;
 import java.io.IOException;
@@ -31,7 +32,10 @@ public final class ConfigFile {
         String resolved = Settings.expand(location, Settings.ENVIRONMENT).strip();
         try (InputStream in = open(resolved, loader)) {
             if (resolved.toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
-                return flatten(WireJson.mapper().readTree(in));
+                // Numbers exactly as written: read as doubles, 0.00001 became "1.0E-5" (no price) and 1.0000000000000001
+                // became "1.0" (another price than the one written).
+                return flatten(WireJson.mapper().reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                        .readTree(in));
             }
             Properties p = new Properties();
             try {
@@ -78,8 +82,14 @@ public final class ConfigFile {
             if (f.getKey().equals("routes") && f.getValue().isArray()) {
                 StringBuilder names = new StringBuilder();
                 int i = 0;
+                java.util.Set<String> seen = new java.util.HashSet<>();
                 for (JsonNode route : f.getValue()) {
                     String name = route.path("name").asText("route" + i++);
+                    if (!seen.add(name)) {
+                        // Flattened, the second route's keys would replace the first's: one path left unprotected.
+                        throw new ConfigurationException("routes", "two routes are named \"" + name + "\"; give each"
+                                + " route a name of its own");
+                    }
                     names.append(names.length() == 0 ? "" : ",").append(name);
                     // The name is in the keys now; kept as route.<name>.name it would be a setting nobody reads.
                     route.fields().forEachRemaining(e -> {
@@ -101,10 +111,15 @@ public final class ConfigFile {
             value.fields().forEachRemaining(e -> put(out, key + "." + e.getKey(), e.getValue()));
         } else if (value.isArray()) {
             StringBuilder joined = new StringBuilder();
-            value.forEach(v -> joined.append(joined.length() == 0 ? "" : ",").append(v.asText()));
+            value.forEach(v -> joined.append(joined.length() == 0 ? "" : ",").append(text(v)));
             out.put(key, joined.toString());
         } else if (!value.isNull()) {
-            out.put(key, value.asText());
+            out.put(key, text(value));
         }
+    }
+
+    /** A number as its plain digits: asText() writes a small or large one in exponent form ("1E-5"), which no setting reads. */
+    private static String text(JsonNode value) {
+        return value.isNumber() ? value.decimalValue().toPlainString() : value.asText();
     }
 }

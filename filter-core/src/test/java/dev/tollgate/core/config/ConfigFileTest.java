@@ -71,6 +71,44 @@ class ConfigFileTest {
     }
 
     @Test
+    void twoJsonRoutesOfOneNameFailStartUpInsteadOfTheSecondReplacingTheFirst() throws IOException {
+        // Flattened, both became route.a.*: /first/* lost its route, and was charged nothing.
+        String json = """
+                {"routes": [{"name": "a", "path": "/first/*", "price": "$1"}, {"name": "a", "path": "/second/*"}]}
+                """;
+        String file = write("tollgate.json", json);
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ConfigFile.load(file, getClass().getClassLoader()));
+        assertEquals("routes", e.setting());
+        assertTrue(e.getMessage().contains("\"a\""), e.getMessage());
+    }
+
+    @Test
+    void jsonNumbersAreReadAsWrittenLikeTheSameValueInAPropertiesFile() throws IOException {
+        // Read as doubles, 0.00001 became "1.0E-5" (refused as no price), 1e21 "1.0E21" (no amount), and
+        // 1.0000000000000001 "1.0": another price than the one written, which is finer than USDC's 6 decimals.
+        Map<String, String> flat = ConfigFile.load(write("tollgate.json", """
+                {"price": 0.00001, "amount": 1e21, "maxTimeoutSeconds": 90, "network.x.decimals": 6.0,
+                 "accept": {"a": {"price": 1.0000000000000001}}, "route": {"r": {"methods": [1.5E-7]}}}
+                """), getClass().getClassLoader());
+        assertEquals("0.00001", flat.get("price"));
+        assertEquals("1000000000000000000000", flat.get("amount"));
+        assertEquals("90", flat.get("maxTimeoutSeconds"));
+        assertEquals("6", flat.get("network.x.decimals"));
+        assertEquals("1.0000000000000001", flat.get("accept.a.price"));
+        assertEquals("0.00000015", flat.get("route.r.methods"));
+    }
+
+    @Test
+    void aSmallJsonPriceBuildsTheSameTermsAsInAPropertiesFile() throws IOException {
+        Map<String, String> flat = ConfigFile.load(write("tollgate.json", """
+                {"facilitator": {"url": "https://facilitator.example"}, "payTo": "%s", "price": 0.00001}
+                """.formatted(PAY_TO)), getClass().getClassLoader());
+        TollgateConfig config = TollgateConfig.builder().environment(n -> null).settings(flat).build();
+        assertEquals(BigInteger.TEN, config.routes().routes().get(0).terms().options().get(0).amount());
+    }
+
+    @Test
     void aJsonNullLeavesTheSettingUnset() throws IOException {
         Map<String, String> flat = ConfigFile.load(write("tollgate.json", JSON), getClass().getClassLoader());
         assertEquals(false, flat.containsKey("nothing"));
