@@ -288,15 +288,51 @@ public final class TollgateConfig {
             // No route list: the filter protects everything it is mapped to, at the top-level terms.
             out.add(new Route("default", Set.of(), pattern(s.get("path").orElse("/*"), "path"), terms(s, "")));
         }
+        requireListed(s, names);
         for (String name : names) {
             String prefix = "route." + name + ".";
             String pathKey = prefix + "path";
             String path = s.get(pathKey).orElseThrow(() -> new ConfigurationException(pathKey,
                     "is required for route '" + name + "' (for example /premium/*)"));
-            out.add(new Route(name, methods(s.list(prefix + "methods"), prefix + "methods"), pattern(path, pathKey),
-                    terms(s, prefix)));
+            if (out.stream().anyMatch(r -> r.name().equals(name))) {
+                throw new ConfigurationException("routes", "names route '" + name + "' twice; give each route a name"
+                        + " of its own");
+            }
+            Route route = new Route(name, methods(s.list(prefix + "methods"), prefix + "methods"),
+                    pattern(path, pathKey), terms(s, prefix));
+            for (Route earlier : out) {
+                // First match wins: a route the earlier one takes every request of would never charge its own terms.
+                if (earlier.shadows(route)) {
+                    throw new ConfigurationException(pathKey, "\"" + path + "\" is never reached: route '"
+                            + earlier.name() + "' (\"" + earlier.pattern() + "\"), listed before it in routes, matches"
+                            + " every request it would, and the first match wins; list '" + name + "' first, or remove it");
+                }
+            }
+            out.add(route);
         }
         return new RouteTable(out);
+    }
+
+    /**
+     * A route whose settings are there but whose name {@code routes} does not list would be charged for at the
+     * top-level terms, or not at all: refused, naming one of its settings. Routes defined outside the settings
+     * (JAX-RS annotations) never come here.
+     */
+    private static void requireListed(Settings s, List<String> names) {
+        for (String key : s.asMap().keySet()) {
+            if (!key.startsWith("route.")) {
+                continue;
+            }
+            String rest = key.substring("route.".length());
+            // A name may hold a dot ("code.amount" follows one too): listed if any reading of the key names a listed route.
+            boolean listed = KnownSettings.ROUTE.stream().anyMatch(k -> rest.endsWith("." + k)
+                    && names.contains(rest.substring(0, rest.length() - k.length() - 1)));
+            if (!listed) {
+                throw new ConfigurationException(key, "belongs to a route that routes does not list"
+                        + (names.isEmpty() ? " (it is not set, so the filter charges for path at the top-level terms)"
+                        : " (" + String.join(",", names) + ")") + "; add the route's name to routes, or remove its settings");
+            }
+        }
     }
 
     private static RoutePattern pattern(String path, String key) {
@@ -350,6 +386,10 @@ public final class TollgateConfig {
         List<PaymentOption> options = new ArrayList<>();
         if (accepts.isEmpty()) {
             options.add(option(s, List.of(routePrefix, "")));
+        }
+        if (new java.util.HashSet<>(accepts).size() < accepts.size()) {
+            throw new ConfigurationException(acceptsKey, "names an option twice, was \"" + String.join(",", accepts)
+                    + "\"; a 402 offers each option once");
         }
         for (String a : accepts) {
             String optionPrefix = "accept." + a + ".";

@@ -16,6 +16,15 @@ public record Route(String name, Set<String> methods, RoutePattern pattern, Paym
     }
 
     /**
+     * Whether this route, listed before {@code later}, takes every request {@code later} would match (first match
+     * wins), so that {@code later} is never reached.
+     */
+    public boolean shadows(Route later) {
+        return pattern.covers(later.pattern)
+                && (methods.isEmpty() || !later.methods.isEmpty() && later.methods.stream().allMatch(this::appliesTo));
+    }
+
+    /**
      * HEAD runs the GET handler in servlets and JAX-RS alike, so a paid GET makes HEAD paid too.
      * {@code method} is upper case.
      */

@@ -67,6 +67,24 @@ public final class RoutePattern {
         return true;
     }
 
+    /**
+     * Whether every path {@code other} matches is matched by this pattern too, so that a route with {@code other}
+     * listed after one with this pattern (for the same methods) is never reached.
+     */
+    public boolean covers(RoutePattern other) {
+        if (prefix ? other.segments.size() < segments.size()
+                : other.prefix || other.segments.size() != segments.size()) {
+            return false;
+        }
+        for (int i = 0; i < segments.size(); i++) {
+            String s = segments.get(i);
+            if (!isVariable(s) && !s.equals(other.segments.get(i))) {
+                return false; // a variable of other's, or another literal, matches what s does not
+            }
+        }
+        return true;
+    }
+
     /** The pattern's segments, lower-cased; a variable is kept as written ({@code {id}}). */
     List<String> segments() {
         return segments;

@@ -573,6 +573,86 @@ class TollgateConfigTest {
     }
 
     @Test
+    void aRouteListedTwiceFailsStartUpNamingTheRouteList() {
+        assertEquals("routes", failingSetting(minimalWith("routes", "premium, premium",
+                "route.premium.path", "/premium/*")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "the same pattern: /premium/* then /premium/*",
+            "the same pattern in another case and with a trailing slash: /premium/* then /PREMIUM/*/",
+            "an exact path below a prefix: /premium/* then /premium/gold",
+            "a deeper prefix below a prefix: /premium/* then /premium/gold/*",
+            "the same variable under another name: /items/{id} then /items/{sku}",
+            "a literal under a variable: /items/{id} then /items/special",
+            "a route for every method then one for POST: /premium/* then POST /premium/*",
+            "a GET route then a HEAD one, which it charges too: GET /premium/* then HEAD /premium/*",
+            "GET and POST then POST alone: GET,POST /premium/* then POST /premium/*"})
+    void aRouteAnEarlierRouteTakesEveryRequestOfFailsStartUpInsteadOfNeverCharging(String example) {
+        // First match wins: before, the later route's terms (here $1) were silently never charged.
+        String[] routes = example.substring(example.lastIndexOf(':') + 1).strip().split(" then ");
+        Map<String, String> settings = minimalWith("routes", "first,second", "route.second.price", "$1");
+        for (int i = 0; i < 2; i++) {
+            String name = i == 0 ? "first" : "second";
+            String[] parts = routes[i].split(" ");
+            settings.put("route." + name + ".path", parts[parts.length - 1]);
+            if (parts.length == 2) {
+                settings.put("route." + name + ".methods", parts[0]);
+            }
+        }
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> build(settings));
+        assertEquals("route.second.path", e.setting());
+        assertTrue(e.getMessage().contains("'first'"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "an exact path, then the prefix above it: /premium/gold then /premium/*",
+            "a literal, then a variable beside it: /items/special then /items/{id}",
+            "a prefix, then its own bare path's sibling: /premium/* then /premiums",
+            "one method, then another: GET /premium/* then POST /premium/*",
+            "one method, then every method: GET /premium/* then /premium/*",
+            "HEAD, then GET: HEAD /premium/* then GET /premium/*"})
+    void aRouteThatStillGetsSomeRequestsIsAllowedAfterAnother(String example) {
+        String[] routes = example.substring(example.lastIndexOf(':') + 1).strip().split(" then ");
+        Map<String, String> settings = minimalWith("routes", "first,second", "route.second.price", "$1");
+        for (int i = 0; i < 2; i++) {
+            String name = i == 0 ? "first" : "second";
+            String[] parts = routes[i].split(" ");
+            settings.put("route." + name + ".path", parts[parts.length - 1]);
+            if (parts.length == 2) {
+                settings.put("route." + name + ".methods", parts[0]);
+            }
+        }
+        assertEquals(2, build(settings).routes().routes().size());
+    }
+
+    @Test
+    void aRouteWhoseNameTheRouteListLeavesOutFailsStartUpInsteadOfLeavingItsPathFree() {
+        // Before, /reports/* was charged nothing (and, without a route list, at the top-level price).
+        assertEquals("route.reports.path", failingSetting(minimalWith("routes", "premium",
+                "route.premium.path", "/premium/*", "route.reports.path", "/reports/*", "route.reports.price", "$1")));
+        assertEquals("route.reports.path", failingSetting(minimalWith("path", "/premium/*",
+                "route.reports.path", "/reports/*")));
+    }
+
+    @Test
+    void routeSettingsAreLeftToTheAnnotationsWhenTheConfigurationHasNoRouteTable() {
+        // A file shared by the servlet filter and the JAX-RS feature holds the filter's routes; the feature reads none.
+        TollgateConfig config = TollgateConfig.builder().environment(n -> null).withoutRoutes()
+                .settings(minimalWith("route.reports.path", "/reports/*")).build();
+        assertTrue(config.routes().routes().isEmpty());
+    }
+
+    @Test
+    void anOptionNamedTwiceInAcceptsFailsStartUp() {
+        assertEquals("accepts", failingSetting(minimalWith("accepts", "base,base", "accept.base.network", "base")));
+        assertEquals("route.r.accepts", failingSetting(minimalWith("routes", "r", "route.r.path", "/r",
+                "route.r.accepts", "base, base", "accept.base.network", "base")));
+    }
+
+    @Test
     void aRoutesMethodsRestrictIt() {
         TollgateConfig config = build(minimalWith("routes", "writes", "route.writes.path", "/api/*",
                 "route.writes.methods", "post, PUT"));
