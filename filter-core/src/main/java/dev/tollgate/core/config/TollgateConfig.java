@@ -495,6 +495,17 @@ public final class TollgateConfig {
 
     private static FacilitatorSettings facilitator(Settings s, String url) {
         URI uri = SettingValues.httpUrl("facilitator.url", url);
+        // Each endpoint is this URL with /verify, /settle or /supported appended: a query or fragment would swallow
+        // that path, and a user name and password would not be sent. Not quoted: either may hold a credential.
+        if (uri.getRawUserInfo() != null) {
+            throw new ConfigurationException("facilitator.url", "holds a user name or password, which is not sent to"
+                    + " the facilitator; give credentials as facilitator.header.Authorization (or another header) instead");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new ConfigurationException("facilitator.url", "has a " + (uri.getRawQuery() != null ? "query" : "fragment")
+                    + ", which the facilitator's endpoints (/verify, /settle, /supported appended to the URL's path) would"
+                    + " not get; give the base URL alone, and credentials as facilitator.header.<Name>");
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         s.asMap().forEach((k, v) -> {
             if (k.startsWith("facilitator.header.") && !v.isEmpty()) {

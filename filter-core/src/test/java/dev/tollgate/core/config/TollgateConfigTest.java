@@ -288,6 +288,18 @@ class TollgateConfigTest {
         assertEquals("facilitator.url", failingSetting(minimalWith("facilitator.url", url)));
     }
 
+    @ParameterizedTest(name = "facilitator.url \"{0}\"")
+    @ValueSource(strings = {"https://user:s3cret@facilitator.example/x402", "https://facilitator.example/x402?apiKey=s3cret",
+            "https://facilitator.example/x402#s3cret", "https://facilitator.example/?"})
+    void aFacilitatorUrlWithUserInfoAQueryOrAFragmentFailsStartUpWithoutQuotingIt(String url) {
+        // Endpoints are the URL with /verify, /settle or /supported appended: after a query or fragment they went to
+        // the base path, and a user name and password were dropped without a word.
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> build(minimalWith("facilitator.url", url)));
+        assertEquals("facilitator.url", e.setting());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
     @Test
     void aVerifierAndSettlerInCodeMakeTheFacilitatorUrlOptional() {
         TollgateConfig config = TollgateConfig.builder().environment(n -> null).settings(minimalWith("facilitator.url", null))
