@@ -11,6 +11,7 @@ import dev.tollgate.core.code.CreatedIntent;
 import dev.tollgate.core.code.InMemoryCodeIntentStore;
 import dev.tollgate.core.code.PaymentIntent;
 import dev.tollgate.core.config.ConfigurationException;
+import dev.tollgate.core.config.SettingValues;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.ledger.InMemoryReplayLedger;
 import dev.tollgate.core.ledger.ReplayLedger;
@@ -73,7 +74,9 @@ public class CodeCheckoutServlet extends HttpServlet {
     @Override
     public void init() throws ServletException {
         try {
-            URI sequencer = URI.create(param("sequencerUrl", CodeSequencerClient.DEFAULT_ENDPOINT.toString()));
+            // Checked here: a URL without a scheme or host was only refused by the first /create-intent, as a 500.
+            URI sequencer = SettingValues.httpUrl("sequencerUrl",
+                    param("sequencerUrl", CodeSequencerClient.DEFAULT_ENDPOINT.toString()));
             scriptUrl = param("scriptUrl", "https://js.getcode.com/v1");
             option = new CodeOption(ROUTE, param("destination", null), new BigDecimal(param("amount", "0.05")),
                     CodeCurrency.of(param("currency", "usd")), "/create-intent");

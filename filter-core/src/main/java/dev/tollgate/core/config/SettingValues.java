@@ -46,7 +46,7 @@ public final class SettingValues {
      * An http(s) URL with a host. Neither message quotes the URL: one that fails here often does so because of a
      * user's password or an API key in it with an unescaped "/", "#" or space, and start-up errors are logged.
      */
-    static URI httpUrl(String key, String url) {
+    public static URI httpUrl(String key, String url) {
         URI uri;
         try {
             uri = new URI(url);
