@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Configuration;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.lang.reflect.Method;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -213,7 +214,7 @@ public final class TollgateFeature implements Feature, DynamicFeature {
         }
         properties.forEach((key, value) -> {
             if (key.startsWith(PROPERTY_PREFIX) && !key.equals(CONFIG_PROPERTY) && value != null) {
-                settings.put(key.substring(PROPERTY_PREFIX.length()), value.toString());
+                settings.put(key.substring(PROPERTY_PREFIX.length()), text(value));
             }
         });
         return TollgateConfig.builder().withoutRoutes().settings(settings).build();
@@ -222,5 +223,20 @@ public final class TollgateFeature implements Feature, DynamicFeature {
     private static ClassLoader classLoader() {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         return context != null ? context : TollgateFeature.class.getClassLoader();
+    }
+
+    /**
+     * A property as a setting's text; a number as its plain digits, as a JSON file's numbers are: a Double's own
+     * text is "1.0E-5" for 0.00001, which no setting reads.
+     */
+    private static String text(Object value) {
+        if (value instanceof Number n) {
+            try {
+                return new BigDecimal(n.toString()).toPlainString();
+            } catch (NumberFormatException e) {
+                return n.toString(); // NaN, Infinity: refused, quoted, by the setting that reads them
+            }
+        }
+        return value.toString();
     }
 }

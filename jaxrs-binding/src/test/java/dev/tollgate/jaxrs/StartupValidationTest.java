@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.core.config.ConfigurationException;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import java.math.BigInteger;
+import java.util.Map;
 import org.glassfish.jersey.server.ApplicationHandler;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.Test;
@@ -113,6 +116,17 @@ class StartupValidationTest {
                 .property("tollgate.facilitator.url", FACILITATOR)
                 .property("tollgate.config", "classpath:tollgate-jaxrs-test.properties"));
         assertNotNull(app);
+    }
+
+    @Test
+    void numbersAmongTheApplicationsPropertiesAreReadAsTheirValueAsAJsonFilesAre() {
+        // An application's getProperties() may hold numbers: before, a Double 0.00001 became "1.0E-5", no price.
+        TollgateConfig config = TollgateFeature.fromProperties(Map.of("tollgate.facilitator.url", FACILITATOR,
+                "tollgate.payTo", Proofs.PAY_TO, "tollgate.price", 0.00001d, "tollgate.maxTimeoutSeconds", 90,
+                "tollgate.facilitator.supported.check", false));
+        PaymentOption option = config.routeTerms("r", Map.of()).options().get(0);
+        assertEquals(BigInteger.TEN, option.amount());
+        assertEquals(90, option.maxTimeoutSeconds());
     }
 
     public static class Unpaid {
