@@ -289,6 +289,12 @@ public final class TollgateConfig {
             out.add(new Route("default", Set.of(), pattern(s.get("path").orElse("/*"), "path"), terms(s, "")));
         }
         requireListed(s, names);
+        if (!names.isEmpty() && s.get("path").isPresent()) {
+            // Only the one route of a filter without a route list reads it: beside routes it would be ignored.
+            throw new ConfigurationException("path", "is the pattern of the one route a filter without routes has;"
+                    + " with routes (" + String.join(",", names) + ") each route has its own route.<name>.path: remove"
+                    + " path, or routes");
+        }
         for (String name : names) {
             String prefix = "route." + name + ".";
             String pathKey = prefix + "path";
@@ -419,9 +425,11 @@ public final class TollgateConfig {
         Network network = networks.find(networkSetting.getValue()).orElseThrow(() -> new ConfigurationException(
                 networkSetting.getKey(), "unknown network \"" + networkSetting.getValue() + "\"; known: "
                         + networks.all().stream().map(Network::v1Name).toList()));
-        String scheme = look.find("scheme").map(Map.Entry::getValue).orElse(PaymentOption.SCHEME_EXACT);
-        if (!PaymentOption.SCHEME_EXACT.equals(scheme)) {
-            throw new ConfigurationException(look.key("scheme"), "only the 'exact' scheme is supported, was \"" + scheme + "\"");
+        Map.Entry<String, String> scheme = look.find("scheme").orElse(Map.entry("scheme", PaymentOption.SCHEME_EXACT));
+        // In any case, as every other word a setting takes; the 402 names it as the protocol writes it.
+        if (!PaymentOption.SCHEME_EXACT.equalsIgnoreCase(scheme.getValue())) {
+            throw new ConfigurationException(scheme.getKey(), "only the 'exact' scheme is supported, was \""
+                    + scheme.getValue() + "\"");
         }
         Map.Entry<String, String> payTo = look.find("payTo").orElseThrow(() -> new ConfigurationException(
                 look.key("payTo"), "is required: the address that receives payments"));
@@ -458,7 +466,8 @@ public final class TollgateConfig {
         }
         String name = nameSetting.map(Map.Entry::getValue).orElse(network.eip712Name());
         String version = versionSetting.map(Map.Entry::getValue).orElse(network.eip712Version());
-        return new PaymentOption(scheme, network, amount, asset.getValue(), payTo.getValue(), timeout, name, version);
+        return new PaymentOption(PaymentOption.SCHEME_EXACT, network, amount, asset.getValue(), payTo.getValue(), timeout,
+                name, version);
     }
 
     /**

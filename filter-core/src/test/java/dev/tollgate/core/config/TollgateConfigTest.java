@@ -443,6 +443,12 @@ class TollgateConfigTest {
     }
 
     @Test
+    void theSchemeIsReadWithoutRegardToCaseAsEveryOtherWordASettingTakes() {
+        // settlement=BEFORE, verify=LOCAL, facilitator.dialect=PROOF-API were taken; scheme=EXACT stopped start-up.
+        assertEquals("exact", onlyOption(build(minimalWith("scheme", "EXACT"))).scheme());
+    }
+
+    @Test
     void anUnknownSettlementModeIsNamed() {
         assertEquals("settlement", failingSetting(minimalWith("settlement", "whenever")));
     }
@@ -647,6 +653,13 @@ class TollgateConfigTest {
                 "route.premium.path", "/premium/*", "route.reports.path", "/reports/*", "route.reports.price", "$1")));
         assertEquals("route.reports.path", failingSetting(minimalWith("path", "/premium/*",
                 "route.reports.path", "/reports/*")));
+    }
+
+    @Test
+    void aTopLevelPathBesideARouteListFailsStartUpInsteadOfBeingIgnored() {
+        // Only a filter without routes reads path: beside routes=premium, path=/reports/* charged nothing there.
+        assertEquals("path", failingSetting(minimalWith("path", "/reports/*", "routes", "premium",
+                "route.premium.path", "/premium/*")));
     }
 
     @Test
