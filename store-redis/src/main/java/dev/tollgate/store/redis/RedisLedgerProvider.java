@@ -50,8 +50,10 @@ public final class RedisLedgerProvider implements ReplayLedgerProvider {
             throw new ConfigurationException("ledger.url", "must be a redis:// or rediss:// URL (in lower case), was "
                     + scheme);
         }
-        String prefix = settings.containsKey("ledger.keyPrefix") ? settings.get("ledger.keyPrefix")
-                : RedisReplayLedger.DEFAULT_KEY_PREFIX;
+        // Empty counts as not set, as for every other setting: an empty prefix would share the key space with
+        // whatever else the Redis holds, and ${PREFIX:-} left unset must not choose that.
+        String given = value(settings, "ledger.keyPrefix");
+        String prefix = given == null ? RedisReplayLedger.DEFAULT_KEY_PREFIX : given;
         Duration timeout = duration(settings, "ledger.timeout", RedisReplayLedger.DEFAULT_TIMEOUT);
         Duration connect = duration(settings, "ledger.connectTimeout", RedisReplayLedger.DEFAULT_CONNECT_TIMEOUT);
         try {

@@ -61,6 +61,18 @@ class RedisLedgerProviderTest {
     }
 
     @Test
+    void anEmptyKeyPrefixTakesTheDefaultAsAnyEmptySettingDoes() {
+        // Before, ledger.keyPrefix=${REDIS_PREFIX:-} with the variable unset gave keys without any prefix.
+        TollgateConfig config = base().set("ledger", "redis://127.0.0.1:6379").set("ledger.keyPrefix", "${REDIS_PREFIX:-}")
+                .build();
+        try {
+            assertEquals("tollgate:", assertInstanceOf(RedisReplayLedger.class, config.ledger()).keyPrefix());
+        } finally {
+            config.ledger().close();
+        }
+    }
+
+    @Test
     void aLedgerUrlOfAnotherSchemeFailsAtStartUpWithoutQuotingItsPassword() {
         for (String url : new String[] {"REDIS://:s3cret@cache.internal:6379", "tcp://:s3cret@cache.internal:6379"}) {
             ConfigurationException e = assertThrows(ConfigurationException.class,
