@@ -29,6 +29,12 @@ final class LedgerSetting {
 
     /** Null for the in-memory ledger, which the Tollgate makes itself. */
     static ReplayLedger create(Settings s, ClassLoader loader) {
+        if (s.get(KEY).isEmpty() && s.get(KEY + ".url").isPresent()) {
+            // The URL of a shared store, and yet the default in-memory ledger: each instance would admit a proof
+            // once of its own. ledger=memory said on purpose keeps a URL meant for another environment.
+            throw new ConfigurationException(KEY, "is not set, though " + KEY + ".url is: set ledger=redis or"
+                    + " ledger=jdbc to use that store (or ledger=memory for this instance's own memory)");
+        }
         String value = s.get(KEY).orElse(MEMORY);
         if (MEMORY.equalsIgnoreCase(value)) {
             return null;

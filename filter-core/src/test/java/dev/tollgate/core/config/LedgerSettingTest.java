@@ -43,6 +43,23 @@ class LedgerSettingTest {
     }
 
     @Test
+    void aLedgerUrlWithoutTheLedgerSettingFailsStartUpInsteadOfLeavingEachInstanceItsOwnMemory() {
+        // Before, ledger.url=redis://... alone (or beside ledger=${LEDGER:-}) was ignored: an in-memory ledger, in which
+        // every instance admits a proof once of its own.
+        for (String ledger : new String[] {null, "", "${LEDGER:-}"}) {
+            TollgateConfig.Builder b = base().set("ledger.url", "redis://:s3cret@127.0.0.1:6379");
+            if (ledger != null) {
+                b.set("ledger", ledger);
+            }
+            ConfigurationException e = assertThrows(ConfigurationException.class, b::build);
+            assertEquals("ledger", e.setting());
+            assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        }
+        assertNull(base().set("ledger", "memory").set("ledger.url", "redis://127.0.0.1:6379").build().ledger(),
+                "said on purpose, memory keeps a URL meant for another environment");
+    }
+
+    @Test
     void aLedgerNamedButNotOnTheClasspathFailsAtStartUpNamingTheSetting() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> base().set("ledger", "redis").set("ledger.url", "redis://127.0.0.1:6379").build());
