@@ -37,7 +37,20 @@ public final class ConfigFile {
                 return flatten(WireJson.mapper().reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                         .readTree(in));
             }
-            Properties p = new Properties();
+            Properties p = new Properties() {
+                private static final long serialVersionUID = 1L;
+
+                // Properties keeps the last of two lines with one key without a word; a JSON file with a key twice
+                // is refused, and so is this: a price or payTo set twice is a mistake in one of the two lines.
+                @Override
+                public synchronized Object put(Object key, Object value) {
+                    if (containsKey(key)) {
+                        throw new ConfigurationException(String.valueOf(key), "is set twice in \"" + resolved
+                                + "\"; keep one of the two lines");
+                    }
+                    return super.put(key, value);
+                }
+            };
             try {
                 p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {

@@ -109,6 +109,16 @@ class ConfigFileTest {
     }
 
     @Test
+    void aKeySetTwiceInAPropertiesFileFailsStartUpAsItDoesInAJsonFile() throws IOException {
+        // Before, the properties file's second line won without a word (JSON refuses a duplicate key).
+        String file = write("tollgate.properties", "payTo=" + PAY_TO + "\nprice=$0.01\n# later\nprice = $1\n");
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> ConfigFile.load(file, getClass().getClassLoader()));
+        assertEquals("price", e.setting());
+        assertFalse(e.getMessage().contains("$1"), "names the key, quotes no value: " + e.getMessage());
+    }
+
+    @Test
     void aJsonNullLeavesTheSettingUnset() throws IOException {
         Map<String, String> flat = ConfigFile.load(write("tollgate.json", JSON), getClass().getClassLoader());
         assertEquals(false, flat.containsKey("nothing"));
