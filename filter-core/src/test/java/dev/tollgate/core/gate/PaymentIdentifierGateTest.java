@@ -304,9 +304,14 @@ class PaymentIdentifierGateTest {
                     }));
                 }
                 go.countDown();
-                int admitted = 0;
+                // Every decision is taken before any is completed: a request still on its way when the admitted one
+                // settles would rightly be admitted again as a retry of a settled payment, and the count would race.
+                List<Decision> decisions = new ArrayList<>();
                 for (Future<Decision> f : futures) {
-                    Decision d = f.get(10, TimeUnit.SECONDS);
+                    decisions.add(f.get(10, TimeUnit.SECONDS));
+                }
+                int admitted = 0;
+                for (Decision d : decisions) {
                     if (d instanceof Decision.Admit a) {
                         admitted++;
                         a.session().complete(200);
