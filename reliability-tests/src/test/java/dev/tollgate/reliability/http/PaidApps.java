@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -96,6 +97,16 @@ final class PaidApps implements AutoCloseable {
      */
     PaidApps(Consumer<HttpConfiguration> http, EnumSet<DispatcherType> dispatch, String... filterPatterns)
             throws Exception {
+        this(false, http, dispatch, filterPatterns);
+    }
+
+    /** Both apps on connectors that also speak HTTP/2 in clear text (prior knowledge, or an HTTP/1.1 upgrade). */
+    static PaidApps speakingH2c() throws Exception {
+        return new PaidApps(true, http -> { }, DOCUMENTED_DISPATCH, "/*");
+    }
+
+    private PaidApps(boolean h2c, Consumer<HttpConfiguration> http, EnumSet<DispatcherType> dispatch,
+            String... filterPatterns) throws Exception {
         facilitator = new FacilitatorDouble();
         Tollgate tollgate = Tollgate.create(TollgateConfig.builder()
                 .facilitatorUrl(facilitator.url())
@@ -104,7 +115,7 @@ final class PaidApps implements AutoCloseable {
                 .route("GET", "/getonly/*", "$0.01")
                 .route("*", "/async/*", "$0.01")
                 .build());
-        servletServer = server(http);
+        servletServer = server(http, h2c);
         ServletContextHandler servlets = new ServletContextHandler("/");
         FilterHolder filter = new FilterHolder(new PaymentFilter(tollgate));
         for (String pattern : filterPatterns) {
@@ -124,7 +135,7 @@ final class PaidApps implements AutoCloseable {
         servletServer.start();
         idleBusyServletThreads = busyServletThreads();
 
-        jerseyServer = server(http);
+        jerseyServer = server(http, h2c);
         ServletContextHandler jersey = new ServletContextHandler("/");
         TollgateConfig annotations = TollgateConfig.builder().withoutRoutes()
                 .facilitatorUrl(facilitator.url())
@@ -139,11 +150,13 @@ final class PaidApps implements AutoCloseable {
         jerseyServer.start();
     }
 
-    private static Server server(Consumer<HttpConfiguration> customize) {
+    private static Server server(Consumer<HttpConfiguration> customize, boolean h2c) {
         Server server = new Server();
         HttpConfiguration config = new HttpConfiguration();
         customize.accept(config);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+        ServerConnector connector = h2c
+                ? new ServerConnector(server, new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config))
+                : new ServerConnector(server, new HttpConnectionFactory(config));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         connector.setAcceptQueueSize(1024); // 1,000 clients connect at once in ConcurrencyTest
