@@ -318,11 +318,14 @@ public class PaymentFilter implements Filter {
     /**
      * The gate's answer to a request whose body nobody read. A container that finds that body unread once the
      * answer is committed drops the connection after it (Jetty does, when the body was still on its way); a
-     * client reusing the connection for its paid retry would find it dead, so the answer says it will close.
+     * client reusing the connection for its paid retry would find it dead, so the answer says it will close. Only
+     * over HTTP/1: HTTP/2 ends the stream alone, and a Connection field makes an HTTP/2 answer malformed (RFC 9113
+     * 8.2.2), which Tomcat sends as is and strict clients refuse, so the payer would never see the challenge.
      */
     private static void answerUnread(HttpServletRequest request, HttpServletResponse response, HttpAnswer answer)
             throws IOException {
-        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+        boolean http1 = request.getProtocol() == null || request.getProtocol().startsWith("HTTP/1");
+        if (http1 && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null)) {
             response.setHeader("Connection", "close");
         }
         write(response, answer);
