@@ -609,16 +609,7 @@ class TollgateConfigTest {
             "GET and POST then POST alone: GET,POST /premium/* then POST /premium/*"})
     void aRouteAnEarlierRouteTakesEveryRequestOfFailsStartUpInsteadOfNeverCharging(String example) {
         // First match wins: before, the later route's terms (here $1) were silently never charged.
-        String[] routes = example.substring(example.lastIndexOf(':') + 1).strip().split(" then ");
-        Map<String, String> settings = minimalWith("routes", "first,second", "route.second.price", "$1");
-        for (int i = 0; i < 2; i++) {
-            String name = i == 0 ? "first" : "second";
-            String[] parts = routes[i].split(" ");
-            settings.put("route." + name + ".path", parts[parts.length - 1]);
-            if (parts.length == 2) {
-                settings.put("route." + name + ".methods", parts[0]);
-            }
-        }
+        Map<String, String> settings = twoRoutes(example);
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> build(settings));
         assertEquals("route.second.path", e.setting());
         assertTrue(e.getMessage().contains("'first'"), e.getMessage());
@@ -633,6 +624,12 @@ class TollgateConfigTest {
             "one method, then every method: GET /premium/* then /premium/*",
             "HEAD, then GET: HEAD /premium/* then GET /premium/*"})
     void aRouteThatStillGetsSomeRequestsIsAllowedAfterAnother(String example) {
+        Map<String, String> settings = twoRoutes(example);
+        assertEquals(2, build(settings).routes().routes().size());
+    }
+
+    /** Settings with the routes "first" and "second" of an example ending in ": [METHODS] PATH then [METHODS] PATH". */
+    private static Map<String, String> twoRoutes(String example) {
         String[] routes = example.substring(example.lastIndexOf(':') + 1).strip().split(" then ");
         Map<String, String> settings = minimalWith("routes", "first,second", "route.second.price", "$1");
         for (int i = 0; i < 2; i++) {
@@ -643,7 +640,7 @@ class TollgateConfigTest {
                 settings.put("route." + name + ".methods", parts[0]);
             }
         }
-        assertEquals(2, build(settings).routes().routes().size());
+        return settings;
     }
 
     @Test
