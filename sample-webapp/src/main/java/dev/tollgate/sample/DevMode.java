@@ -50,7 +50,7 @@ final class DevMode {
     }
 
     static boolean wanted() {
-        return Main.env(FACILITATOR_URL, null) == null;
+        return Environment.value(FACILITATOR_URL, null) == null;
     }
 
     /**
@@ -75,7 +75,7 @@ final class DevMode {
         // the demo accounts; in dev mode they stand in for those not given.
         List<String> demo = new ArrayList<>();
         for (Map.Entry<String, String> account : DEMO_ACCOUNTS.entrySet()) {
-            if (Main.env(account.getKey(), null) == null) {
+            if (Environment.value(account.getKey(), null) == null) {
                 System.setProperty(account.getKey(), account.getValue());
                 demo.add(account.getKey());
             }

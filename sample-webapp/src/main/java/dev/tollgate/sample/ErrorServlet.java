@@ -24,11 +24,15 @@ public class ErrorServlet extends HttpServlet {
         if (req.getAttribute(RequestDispatcher.ERROR_EXCEPTION) != null && status < 500) {
             status = 500;
         }
-        byte[] body = ("{\"error\":\"" + words(status) + "\"}").getBytes(StandardCharsets.UTF_8);
         resp.setStatus(status);
         resp.setHeader("Cache-Control", "no-store");
         resp.setContentType("application/json");
-        resp.getOutputStream().write(body);
+        resp.getOutputStream().write(body(status));
+    }
+
+    /** The JSON error for {@code status}, here and for requests that never reach the application ({@link Main}). */
+    static byte[] body(int status) {
+        return ("{\"error\":\"" + words(status) + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     /** The status's reason phrase (RFC 9110), lower case: nothing from the request or the failure. */

@@ -2,7 +2,6 @@ package dev.tollgate.sample;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.UnresolvedAddressException;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http.HttpHeader;
@@ -40,7 +39,7 @@ public final class Main {
         }
         Server server;
         try {
-            server = start(env("HOST", "127.0.0.1"), port(env("PORT", "8080")));
+            server = start(Environment.value("HOST", "127.0.0.1"), port(Environment.value("PORT", "8080")));
         } catch (Exception e) {
             System.err.println("Tollgate sample failed to start: " + rootMessage(e));
             System.exit(1);
@@ -83,7 +82,7 @@ public final class Main {
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false); // "Server: Jetty(12.x)" tells an attacker which advisories apply
-        if (trustForwarded(env("TOLLGATE_TRUST_FORWARDED", "false"))) {
+        if (trustForwarded(Environment.value("TOLLGATE_TRUST_FORWARDED", "false"))) {
             // Only behind a proxy you control: resource URLs then follow X-Forwarded-* / Forwarded.
             http.addCustomizer(new ForwardedRequestCustomizer());
         }
@@ -145,16 +144,9 @@ public final class Main {
                                         Callback callback) {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-            response.write(true, ByteBuffer.wrap(body(code)), callback);
+            response.write(true, ByteBuffer.wrap(ErrorServlet.body(code)), callback);
         }
 
-        private static byte[] body(int status) {
-            return ("{\"error\":\"" + ErrorServlet.words(status) + "\"}").getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
-    static String env(String name, String fallback) {
-        return Environment.value(name, fallback);
     }
 
     static String rootMessage(Throwable e) {

@@ -11,10 +11,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Loads settings from a {@code .properties} or {@code .json} file ({@code classpath:} or a file path). JSON is
@@ -95,7 +97,7 @@ public final class ConfigFile {
             if (f.getKey().equals("routes") && f.getValue().isArray()) {
                 StringBuilder names = new StringBuilder();
                 int i = 0;
-                java.util.Set<String> seen = new java.util.HashSet<>();
+                Set<String> seen = new HashSet<>();
                 for (JsonNode route : f.getValue()) {
                     String name = route.path("name").asText("route" + i++);
                     if (!seen.add(name)) {

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -393,7 +394,7 @@ public final class TollgateConfig {
         if (accepts.isEmpty()) {
             options.add(option(s, List.of(routePrefix, "")));
         }
-        if (new java.util.HashSet<>(accepts).size() < accepts.size()) {
+        if (new HashSet<>(accepts).size() < accepts.size()) {
             throw new ConfigurationException(acceptsKey, "names an option twice, was \"" + String.join(",", accepts)
                     + "\"; a 402 offers each option once");
         }
