@@ -2,6 +2,7 @@ package dev.tollgate.core.verify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.core.wire.HeaderSafeText;
 import dev.tollgate.core.wire.SettleResponse;
@@ -142,7 +143,7 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
         }
         SettleResponse r;
         try {
-            r = mapper.treeToValue(ex.json(), SettleResponse.class);
+            r = mapper.treeToValue(withoutUnreadableOptionals(ex.json()), SettleResponse.class);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return new SettleOutcome.Malfunction("facilitator /settle answer has the wrong shape");
         }
@@ -159,13 +160,36 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
         }
         // SettleResponse has no amount, but some facilitators name one: a success for another sum did not
         // pay this price, whatever else it says.
+        // It is optional ("omitted if not applicable", v2 §5.3.2): only an amount actually written is compared, and
+        // an empty or unreadable one says nothing, as an absent one does.
         JsonNode amount = ex.json().get("amount");
-        if (r.success() && amount != null && !amount.isNull()
+        if (r.success() && amount != null && (amount.isTextual() && !amount.textValue().isBlank() || amount.isNumber())
                 && !amount.asText().equals(attempt.option().amount().toString())) {
             return new SettleOutcome.Malfunction("facilitator /settle reported amount " + amount.asText()
                     + " for a price of " + attempt.option().amount());
         }
         return r.success() ? new SettleOutcome.Settled(r) : new SettleOutcome.Failed(r);
+    }
+
+    /**
+     * The answer without the optional fields Tollgate reads ({@code errorReason}, {@code payer}) when they are no
+     * string: an optional field that cannot be read says nothing, as an absent one does, whereas failing the whole
+     * answer would withhold the content of a payment the facilitator reports made. The required ones ({@code
+     * success}, {@code transaction}, {@code network}) are left for the record to refuse.
+     */
+    private static JsonNode withoutUnreadableOptionals(JsonNode json) {
+        if (!json.isObject()) {
+            return json;
+        }
+        ObjectNode copy = null;
+        for (String optional : new String[] {"errorReason", "payer"}) {
+            JsonNode n = json.get(optional);
+            if (n != null && !n.isNull() && !n.isTextual()) {
+                copy = copy == null ? ((ObjectNode) json).deepCopy() : copy;
+                copy.remove(optional);
+            }
+        }
+        return copy == null ? json : copy;
     }
 
     /**
@@ -177,7 +201,7 @@ public final class HttpFacilitatorClient implements PaymentVerifier, PaymentSett
             return null;
         }
         try {
-            SettleResponse r = mapper.treeToValue(json, SettleResponse.class);
+            SettleResponse r = mapper.treeToValue(withoutUnreadableOptionals(json), SettleResponse.class);
             return isPending(r) && unusableField(r) == null ? r : null;
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return null;

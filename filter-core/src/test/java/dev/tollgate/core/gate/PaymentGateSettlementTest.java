@@ -99,6 +99,24 @@ class PaymentGateSettlementTest {
         assertEquals(TX1, decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("transaction").asText());
     }
 
+    /**
+     * v2 §5.3.2 makes {@code amount}, {@code payer}, {@code errorReason} and {@code extensions} optional: a success
+     * whose optional fields are empty or unreadable reports the payment all the same, and its content goes out with
+     * the receipt rather than a 502 after the payer was charged.
+     */
+    @Test
+    void aSettlementWithEmptyOrUnreadableOptionalFieldsDeliversWithTheReceipt() {
+        gate.facilitator.onSettle(FacilitatorDouble.answer(200, "{\"success\":true,\"transaction\":\"" + TX1
+                + "\",\"network\":\"eip155:84532\",\"amount\":\"\",\"payer\":{},\"errorReason\":[],"
+                + "\"extensions\":\"\"}"));
+        Completion.Deliver d = delivered(gate.admitted(v1(Proofs.proof().v1())).complete(200));
+        JsonNode v1 = decodeHeader(d.headers().get("X-PAYMENT-RESPONSE"));
+        assertEquals(PAYER, v1.path("payer").asText());
+        assertEquals(TX1, v1.path("transaction").asText());
+        assertFalse(v1.has("errorReason"));
+        assertEquals(TX1, decodeHeader(d.headers().get("PAYMENT-RESPONSE")).path("transaction").asText());
+    }
+
     @Test
     void theSettlementHeadersAreExposedToScripts() {
         Completion.Deliver d = delivered(gate.admitted(v1(Proofs.proof().v1())).complete(200));
