@@ -152,14 +152,19 @@ public final class ProofApiSupport {
     }
 
     /**
-     * Whether the facilitator's "valid" pays this option: same network, and exactly the price (a decimal
-     * amount of the network's USDC, compared in its atomic units). Null when it does; else the reason. The dialect
-     * reports USDC amounts only, so an option priced in another token is never paid (start-up refuses one).
+     * Whether the facilitator's "valid" pays this option: same network, to its payTo when the facilitator names a
+     * recipient, and exactly the price (a decimal amount of the network's USDC, compared in its atomic units). Null
+     * when it does; else the reason. The dialect reports USDC amounts only, so an option priced in another token is
+     * never paid (start-up refuses one).
      */
     static String mismatch(VerifiedPayment paid, PaymentOption o) {
         if (!onNetwork(paid, o)) {
             return ProofApiCode.INVALID_NETWORK.reason() + ": paid on " + paid.network() + ", this resource takes "
                     + o.network().v1Name();
+        }
+        if (paid.recipient() != null && !samePayee(paid.recipient(), o.payTo())) {
+            return ProofApiCode.RECIPIENT_MISMATCH.reason() + ": paid to " + paid.recipient()
+                    + ", this resource's payTo is " + o.payTo();
         }
         if (!o.asset().equalsIgnoreCase(o.network().usdcAddress())) {
             return ProofApiCode.AMOUNT_MISMATCH.reason() + ": paid " + paid.amount() + " USDC, this resource is priced"
@@ -228,6 +233,12 @@ public final class ProofApiSupport {
             body.put("facilitator", facilitator.toString());
         }
         return body;
+    }
+
+    /** EVM addresses are hex, whose case is only a checksum; other chains' (base58) are compared exactly. */
+    private static boolean samePayee(String recipient, String payTo) {
+        String r = recipient.strip();
+        return r.startsWith("0x") && payTo.startsWith("0x") ? r.equalsIgnoreCase(payTo) : r.equals(payTo);
     }
 
     private static boolean onNetwork(VerifiedPayment paid, PaymentOption o) {

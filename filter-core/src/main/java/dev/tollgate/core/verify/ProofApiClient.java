@@ -32,6 +32,8 @@ import java.util.Base64;
 public final class ProofApiClient implements PaymentVerifier, PaymentSettler, AutoCloseable {
     /** The request timeout this dialect's documentation advises. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** The names a facilitator may give the paid address under (x402's payTo and to, and the plain word). */
+    private static final String[] RECIPIENT_FIELDS = {"payTo", "to", "recipient"};
 
     private final FacilitatorHttp http;
     private final boolean ownsHttp;
@@ -104,12 +106,30 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
             return new VerifyOutcome.Malfunction("facilitator /verify said valid with a transactionId that is no id of at"
                     + " most " + HeaderSafeText.MAX_TRANSACTION_CHARS + " printable characters");
         }
+        // The dialect's answer names no recipient; one that does has said whom the payment went to, and the gate
+        // compares it with payTo. A recipient field that is no address cannot be compared, so it is no answer to
+        // deliver content on.
+        String recipient = null;
+        for (String field : RECIPIENT_FIELDS) {
+            JsonNode n = json.get(field);
+            if (n != null && !n.isNull()) {
+                if (!n.isTextual() || n.textValue().isBlank()
+                        || !HeaderSafeText.within(n.textValue(), HeaderSafeText.MAX_TRANSACTION_CHARS, '!')) {
+                    return new VerifyOutcome.Malfunction("facilitator /verify said valid with a " + field
+                            + " that is no address");
+                }
+                if (recipient != null && !recipient.equals(n.textValue())) {
+                    return new VerifyOutcome.Malfunction("facilitator /verify said valid naming two recipients");
+                }
+                recipient = n.textValue();
+            }
+        }
         // A number of seconds, as the dialect writes it; anything else leaves the payment undated, which the gate
         // refuses: its age decides whether it could have been used and forgotten.
         JsonNode ts = json.get("timestamp");
         Long timestamp = ts != null && ts.isNumber() && ts.canConvertToLong() ? ts.longValue() : null;
         return new VerifyOutcome.Valid(null, new VerifiedPayment(tx, amount, network, timestamp,
-                text(json, "status")));
+                text(json, "status"), recipient));
     }
 
     private static boolean refusedUnder(FacilitatorHttp.JsonReply r) {

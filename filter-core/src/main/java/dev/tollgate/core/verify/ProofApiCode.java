@@ -16,6 +16,8 @@ public enum ProofApiCode {
     ALREADY_USED("payment_already_used", "Payment already redeemed"),
     /** Tollgate's own: the verified amount is not the route's price (more than asked is refused too). */
     AMOUNT_MISMATCH("payment_amount_mismatch", "Payment amount differs from the price"),
+    /** Tollgate's own: the facilitator named another recipient than the route's payTo. */
+    RECIPIENT_MISMATCH("payment_recipient_mismatch", "Payment made to another recipient"),
     /** Anything else: a malformed proof, a proof for other terms, an unknown facilitator code. */
     INVALID_PAYMENT("invalid_payment", "Payment refused");
 

@@ -306,6 +306,47 @@ class ProofApiGateTest {
     }
 
     /**
+     * The dialect's documented answer names no recipient, but a facilitator that does name one (as {@code to},
+     * {@code recipient} or {@code payTo}) has said whom the payment went to: a payment to anyone but the route's
+     * payTo pays nothing here, however right its network and amount.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"to", "recipient", "payTo"})
+    void aValidAnswerForAPaymentToAnotherRecipientIsRefused(String field) {
+        tollgate();
+        facilitator.onVerify(validTo(field, "\"0x1111111111111111111111111111111111111111\""));
+
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+
+        assertEquals("RECIPIENT_MISMATCH", GateHarness.body(c.answer()).path("code").asText());
+        assertTrue(c.reason().startsWith("payment_recipient_mismatch: paid to 0x1111111111111111111111111111111111111111"),
+                c.reason());
+    }
+
+    @Test
+    void aValidAnswerNamingTheRoutesPayToInAnyCaseIsAdmitted() {
+        tollgate();
+        facilitator.onVerify(validTo("to", "\"" + Proofs.PAY_TO.toLowerCase(java.util.Locale.ROOT) + "\""));
+
+        assertInstanceOf(Decision.Admit.class, check(paid(PROOF)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"an object|{}", "a number|1", "empty|\"\""})
+    void aValidAnswerWithAnUnreadableRecipientIsAMalfunction(String what, String recipient) {
+        tollgate();
+        facilitator.onVerify(validTo("recipient", recipient));
+
+        assertEquals(502, assertInstanceOf(Decision.Reject.class, check(paid(PROOF))).answer().status());
+    }
+
+    private FacilitatorDouble.Behaviour validTo(String field, String recipientJson) {
+        return FacilitatorDouble.answer(200, "{\"valid\":true,\"transactionId\":\"tx_1\",\"amount\":\"0.01\","
+                + "\"network\":\"base-sepolia\",\"timestamp\":" + clock.instant().getEpochSecond() + ",\"" + field
+                + "\":" + recipientJson + "}");
+    }
+
+    /**
      * The dialect's facilitator reports amounts in USDC, whatever token a route is priced in: its "1.00" for a route
      * asking one whole unit of another 6-decimal token would pay that route in the wrong currency.
      */
