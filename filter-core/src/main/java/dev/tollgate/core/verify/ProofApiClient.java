@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Locale;
 
 /**
  * The proof-API facilitator dialect: {@code POST {base}/verify} with {@code {proof, network, txHash?}},
@@ -34,6 +35,10 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** The names a facilitator may give the paid address under (x402's payTo and to, and the plain word). */
     private static final String[] RECIPIENT_FIELDS = {"payTo", "to", "recipient"};
+    private static final String CONFIRMED = "confirmed";
+    private static final String PENDING = "pending";
+    /** How soon a client whose payment is pending is asked to try again: about a block or two on the dialect's L2s. */
+    static final Duration PENDING_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final FacilitatorHttp http;
     private final boolean ownsHttp;
@@ -105,6 +110,22 @@ public final class ProofApiClient implements PaymentVerifier, PaymentSettler, Au
         if (!transactionId(tx)) {
             return new VerifyOutcome.Malfunction("facilitator /verify said valid with a transactionId that is no id of at"
                     + " most " + HeaderSafeText.MAX_TRANSACTION_CHARS + " printable characters");
+        }
+        // "confirmed" in the dialect's example; a payment still pending may yet fail on chain, so content delivered on
+        // it could go unpaid: the client is told to try again (not cached, not held against the facilitator's
+        // circuit). A state the dialect does not name is no answer to deliver on. No status at all is read as before.
+        JsonNode status = json.get("status");
+        if (status != null && !status.isNull()) {
+            String state = status.isTextual() ? status.textValue().strip().toLowerCase(Locale.ROOT) : null;
+            if (PENDING.equals(state)) {
+                return new VerifyOutcome.Unavailable(PENDING_RETRY_AFTER, "facilitator /verify found payment " + tx
+                        + " pending, not yet confirmed", false);
+            }
+            if (!CONFIRMED.equals(state)) {
+                // Named in the detail (logged) only when it is a short printable word.
+                return new VerifyOutcome.Malfunction("facilitator /verify said valid with status "
+                        + (state != null && HeaderSafeText.within(state, 32, '!') ? state : "of no known state"));
+            }
         }
         // The dialect's answer names no recipient; one that does has said whom the payment went to, and the gate
         // compares it with payTo. A recipient field that is no address cannot be compared, so it is no answer to

@@ -306,6 +306,40 @@ class ProofApiGateTest {
     }
 
     /**
+     * The dialect's answer carries the payment's {@code status}, "confirmed" in its example. A payment still
+     * "pending" may yet fail on chain: content delivered on it could go unpaid. It is answered "try again shortly"
+     * (503 with Retry-After, no claim kept, nothing cached), and the same proof is admitted once confirmed.
+     */
+    @Test
+    void aPendingPaymentIsAnsweredTryAgainAndAdmittedOnceConfirmed() {
+        tollgate();
+        facilitator.onVerify(withStatus("\"pending\""));
+
+        Decision.Reject r = assertInstanceOf(Decision.Reject.class, check(paid(PROOF)));
+
+        assertEquals(503, r.answer().status());
+        assertEquals("5", r.answer().headers().get("Retry-After"));
+        facilitator.onVerify(withStatus("\"confirmed\""));
+        assertInstanceOf(Decision.Admit.class, check(paid(PROOF)));
+    }
+
+    /** A valid answer in a state the dialect does not name ("failed", a number) is no answer to deliver on. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"failed|\"failed\"", "a number|1", "an object|{}"})
+    void aValidAnswerInAnotherStateIsAMalfunction(String what, String status) {
+        tollgate();
+        facilitator.onVerify(withStatus(status));
+
+        assertEquals(502, assertInstanceOf(Decision.Reject.class, check(paid(PROOF))).answer().status());
+    }
+
+    private FacilitatorDouble.Behaviour withStatus(String statusJson) {
+        return FacilitatorDouble.answer(200, "{\"valid\":true,\"transactionId\":\"tx_1\",\"amount\":\"0.01\","
+                + "\"network\":\"base-sepolia\",\"timestamp\":" + clock.instant().getEpochSecond() + ",\"status\":"
+                + statusJson + "}");
+    }
+
+    /**
      * The dialect's documented answer names no recipient, but a facilitator that does name one (as {@code to},
      * {@code recipient} or {@code payTo}) has said whom the payment went to: a payment to anyone but the route's
      * payTo pays nothing here, however right its network and amount.
