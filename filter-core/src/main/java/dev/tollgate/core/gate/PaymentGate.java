@@ -208,7 +208,10 @@ public final class PaymentGate {
         }
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         if (outcome instanceof VerifyOutcome.Invalid invalid) {
-            listener.verified(view.path(), "Invalid", invalid.reason(), latency);
+            // The verifier's own words (a facilitator's invalidMessage or error text, a code the dialect does not
+            // define) are for the operator: the client's 402 names the refusal by its reason alone.
+            listener.verified(view.path(), "Invalid", invalid.message() == null || invalid.message().isBlank()
+                    ? invalid.reason() : Answers.reason(invalid.reason() + " (" + invalid.message() + ")"), latency);
             return challenge(view, terms, invalid.reason());
         }
         if (outcome instanceof VerifyOutcome.Unavailable u) {

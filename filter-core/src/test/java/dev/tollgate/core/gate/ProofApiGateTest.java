@@ -13,6 +13,7 @@ import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.ConfigurationException;
 import dev.tollgate.core.config.TollgateConfig;
 import dev.tollgate.core.pricing.NetworkRegistry;
+import dev.tollgate.core.verify.ProofApiCode;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.HandClock;
 import dev.tollgate.core.testing.ProofApiFacilitatorDouble;
@@ -52,6 +53,9 @@ class ProofApiGateTest {
         facilitator.close();
     }
 
+    /** What the listener heard about each verification: "outcome reason". */
+    private final java.util.List<String> verified = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private Tollgate tollgate(String... extra) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("facilitator.url", facilitator.url());
@@ -64,7 +68,13 @@ class ProofApiGateTest {
         for (int i = 0; i < extra.length; i += 2) {
             s.put(extra[i], extra[i + 1]);
         }
-        tollgate = Tollgate.create(TollgateConfig.builder().environment(n -> null).settings(s).clock(clock).build());
+        tollgate = Tollgate.create(TollgateConfig.builder().environment(n -> null).settings(s).clock(clock)
+                .listener(new dev.tollgate.core.event.PaymentListener() {
+                    @Override
+                    public void verified(String path, String outcome, String reason, Duration latency) {
+                        verified.add(outcome + " " + reason);
+                    }
+                }).build());
         return tollgate;
     }
 
@@ -203,6 +213,25 @@ class ProofApiGateTest {
         assertEquals(reason, c.reason());
         assertEquals(reason, GateHarness.decodeHeader(c.answer().headers().get("PAYMENT-REQUIRED")).path("error").asText());
         assertTrue(body.path("accepts").isArray(), "x402 clients still see what to pay");
+    }
+
+    /**
+     * The client's 402 names the refusal by the dialect's code (the facilitator's own words are a third party's free
+     * text), but the operator needs them: the facilitator's {@code error}, and a code the dialect does not define,
+     * reach the listener.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "EXPIRED|Invalid payment_expired (Authorization expired at block 123)",
+            "CARD_DECLINED|Invalid invalid_payment (facilitator code CARD_DECLINED: Authorization expired at block 123)"})
+    void theFacilitatorsCodeAndErrorTextReachTheListener(String code, String heard) {
+        tollgate();
+        facilitator.onVerify(ProofApiFacilitatorDouble.refuse(code, "Authorization expired at block 123"));
+
+        Decision.Challenge c = assertInstanceOf(Decision.Challenge.class, check(paid(PROOF)));
+
+        assertEquals(java.util.List.of(heard), verified);
+        assertEquals(ProofApiCode.ofCode(code).orElse(ProofApiCode.INVALID_PAYMENT).reason(), c.reason());
     }
 
     /**
