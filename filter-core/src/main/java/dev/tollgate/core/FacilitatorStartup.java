@@ -150,11 +150,37 @@ public final class FacilitatorStartup implements AutoCloseable {
             }
         }
         if (missing.isEmpty()) {
+            warnOfMissingGenerations(s, options);
             return null;
         }
         return "the facilitator at " + facilitator + " does not support " + String.join(", ", missing)
                 + "; it lists " + (s.listed().isEmpty() ? "nothing" : String.join(", ", s.listed()))
                 + " (set facilitator.supported.check=false to skip this check)";
+    }
+
+    /**
+     * Every 402 offers each option to both generations of x402 client; a facilitator that lists an option's kind for
+     * one generation only will refuse the other's payers at {@code /verify}. The option is still payable, and a
+     * v1-only or v2-only facilitator is a deliberate choice, so this is a warning naming the generation, not a failed
+     * start-up as a network nobody can pay on is.
+     */
+    private void warnOfMissingGenerations(SupportedCatalog.Supported s, List<PaymentOption> options) {
+        List<String> unserved = new ArrayList<>();
+        for (PaymentOption o : options) {
+            for (int version = 1; version <= 2; version++) {
+                String name = "x402 v" + version + " payers of " + o.scheme() + " on " + o.network().v1Name() + " ("
+                        + o.network().caip2() + ")";
+                if (!s.supportsVersion(version, o.scheme(), o.network().v1Name(), o.network().caip2())
+                        && !unserved.contains(name)) {
+                    unserved.add(name);
+                }
+            }
+        }
+        if (!unserved.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "Tollgate: the facilitator at {0} lists no kind for {1}; their "
+                    + "payments will be refused at /verify, while the other generation pays as usual", facilitator,
+                    String.join(", ", unserved));
+        }
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.tollgate.core.gate.Decision;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.gate.PaymentTerms;
 import dev.tollgate.core.gate.RequestView;
+import dev.tollgate.core.testing.CapturedLog;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.ProofApiFacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
@@ -44,6 +45,37 @@ class FacilitatorStartupTest {
             assertEquals("network", e.setting());
             assertTrue(e.getMessage().contains("exact on base (eip155:8453)"), e.getMessage());
             assertTrue(e.getMessage().contains("exact base-sepolia"), e.getMessage());
+        }
+    }
+
+    /**
+     * Every 402 offers each option to both generations of x402 client. A facilitator that lists an option's kind for
+     * one generation only would refuse the other's payers at {@code /verify}: start-up still goes on, since the option
+     * is payable and a v1-only or v2-only facilitator is a legitimate choice, but it says so, naming the generation.
+     */
+    @Test
+    void aKindListedForOneGenerationOnlyStartsWithAWarningNamingTheOther() throws IOException {
+        try (FacilitatorDouble f = new FacilitatorDouble();
+             CapturedLog log = CapturedLog.warningsOf(FacilitatorStartup.class.getName())) {
+            f.onSupported(FacilitatorDouble.answer(200,
+                    "{\"kinds\":[{\"x402Version\":2,\"scheme\":\"exact\",\"network\":\"eip155:84532\"}]}"));
+            Tollgate.create(config(f.url(), "x402", "base-sepolia").build()).close();
+            assertEquals(1, log.warnings().size(), log.warnings().toString());
+            String w = log.warnings().get(0);
+            assertTrue(w.contains("x402 v1") && w.contains("exact on base-sepolia (eip155:84532)"), w);
+        }
+    }
+
+    @Test
+    void kindsListedForBothGenerationsOrWithoutAVersionStartWithoutAWarning() throws IOException {
+        for (String kinds : List.of(FacilitatorDouble.supportedKinds("base-sepolia", "eip155:84532"),
+                "{\"kinds\":[{\"scheme\":\"exact\",\"network\":\"base-sepolia\"}]}")) {
+            try (FacilitatorDouble f = new FacilitatorDouble();
+                 CapturedLog log = CapturedLog.warningsOf(FacilitatorStartup.class.getName())) {
+                f.onSupported(FacilitatorDouble.answer(200, kinds));
+                Tollgate.create(config(f.url(), "x402", "base-sepolia").build()).close();
+                assertEquals(List.of(), log.warnings(), kinds);
+            }
         }
     }
 

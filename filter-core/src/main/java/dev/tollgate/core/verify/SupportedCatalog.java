@@ -24,11 +24,39 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The fetch is idempotent, so a transport failure is retried once.
  */
 public final class SupportedCatalog implements AutoCloseable {
-    /** One facilitator's answer. {@code offered} false: it has no {@code /supported}; nothing is known. */
-    public record Supported(boolean offered, Set<String> kinds, Set<String> networks) {
+    /**
+     * One facilitator's answer. {@code offered} false: it has no {@code /supported}; nothing is known.
+     * {@code versionedKinds}: the kinds that name their {@code x402Version}, as "version scheme network".
+     */
+    public record Supported(boolean offered, Set<String> kinds, Set<String> networks, Set<String> versionedKinds) {
         public Supported {
             kinds = Set.copyOf(kinds);
             networks = Set.copyOf(networks);
+            versionedKinds = Set.copyOf(versionedKinds);
+        }
+
+        public Supported(boolean offered, Set<String> kinds, Set<String> networks) {
+            this(offered, kinds, networks, Set.of());
+        }
+
+        /**
+         * Whether x402 {@code version}'s payers of {@code scheme} on the network named either way are served: true
+         * unless the facilitator lists that kind only under versions of its own (a kind listed without a version, or
+         * a bare network list, says nothing about generations).
+         */
+        public boolean supportsVersion(int version, String scheme, String... networkNames) {
+            String s = scheme.toLowerCase(Locale.ROOT);
+            boolean versioned = false;
+            for (String n : networkNames) {
+                String kind = s + " " + n.toLowerCase(Locale.ROOT);
+                if (versionedKinds.contains(version + " " + kind)) {
+                    return true;
+                }
+                for (String v : versionedKinds) {
+                    versioned |= v.substring(v.indexOf(' ') + 1).equals(kind); // "version scheme network"
+                }
+            }
+            return !versioned;
         }
 
         /** Whether {@code scheme} on the network named either way is listed (a bare network list: any scheme). */
@@ -154,10 +182,15 @@ public final class SupportedCatalog implements AutoCloseable {
             throw new IOException("facilitator /supported answer has neither kinds nor networks");
         }
         Set<String> kinds = new LinkedHashSet<>();
+        Set<String> versionedKinds = new LinkedHashSet<>();
         json.path("kinds").forEach(k -> {
             if (k.path("scheme").isTextual() && k.path("network").isTextual()) {
-                kinds.add(k.get("scheme").asText().toLowerCase(Locale.ROOT) + " "
-                        + k.get("network").asText().toLowerCase(Locale.ROOT));
+                String kind = k.get("scheme").asText().toLowerCase(Locale.ROOT) + " "
+                        + k.get("network").asText().toLowerCase(Locale.ROOT);
+                kinds.add(kind);
+                if (k.path("x402Version").isInt()) {
+                    versionedKinds.add(k.get("x402Version").intValue() + " " + kind);
+                }
             }
         });
         Set<String> networks = new LinkedHashSet<>();
@@ -167,6 +200,6 @@ public final class SupportedCatalog implements AutoCloseable {
                 networks.add(name.toLowerCase(Locale.ROOT));
             }
         });
-        return new Supported(true, kinds, networks);
+        return new Supported(true, kinds, networks, versionedKinds);
     }
 }
