@@ -75,6 +75,35 @@ public record CodeOption(String route, String destination, BigDecimal amount, Co
                 .put("proofHeader", PROOF_HEADER);
     }
 
+    /**
+     * The option as an x402 v2 extension (§5.1.2: every value of {@code extensions} is {@code {info, schema}}):
+     * {@code info} is the {@link #advertisement}, which the v1 body carries as it is, and {@code schema} the JSON
+     * Schema of it.
+     */
+    public static ObjectNode extension(ObjectNode advertisement) {
+        ObjectNode e = JsonNodeFactory.instance.objectNode();
+        e.set("info", advertisement);
+        e.set("schema", INFO_SCHEMA.deepCopy());
+        return e;
+    }
+
+    private static final ObjectNode INFO_SCHEMA = infoSchema();
+
+    private static ObjectNode infoSchema() {
+        ObjectNode schema = JsonNodeFactory.instance.objectNode();
+        schema.put("$schema", "https://json-schema.org/draft/2020-12/schema").put("type", "object");
+        ObjectNode properties = schema.putObject("properties");
+        properties.putObject("scheme").put("const", SCHEME);
+        properties.putObject("amount").put("type", "string").put("pattern", "^[0-9]+\\.[0-9]{2}$");
+        properties.putObject("currency").put("type", "string");
+        properties.putObject("destination").put("type", "string");
+        properties.putObject("createIntentUrl").put("type", "string").put("format", "uri");
+        properties.putObject("proofHeader").put("const", PROOF_HEADER);
+        schema.putArray("required").add("scheme").add("amount").add("currency").add("destination")
+                .add("createIntentUrl").add("proofHeader");
+        return schema;
+    }
+
     /** "0.05 usd". */
     public String price() {
         return amount.toPlainString() + " " + currency.code();

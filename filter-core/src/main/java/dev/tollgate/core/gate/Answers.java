@@ -119,7 +119,7 @@ final class Answers {
         ObjectNode ext = JsonNodeFactory.instance.objectNode();
         extensions.forEach((k, v) -> ext.set(k, v.deepCopy()));
         if (code != null) {
-            ext.set(CodeOption.EXTENSION, code);
+            ext.set(CodeOption.EXTENSION, CodeOption.extension(code));
         }
         return ext;
     }

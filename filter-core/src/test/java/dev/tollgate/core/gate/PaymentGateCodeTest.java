@@ -83,11 +83,23 @@ class PaymentGateCodeTest {
         return c;
     }
 
+    /**
+     * x402 v2 §5.1.2: every value of {@code extensions} is {@code {info, schema}}, {@code info} the server's data and
+     * {@code schema} the JSON Schema of {@code info}. The Code option is its {@code info}.
+     */
     @Test
-    void theV2ChallengeCarriesTheCodeOptionInItsExtensions() {
+    void theV2ChallengeCarriesTheCodeOptionInItsExtensionsAsInfoWithItsSchema() {
         HttpAnswer a = gate.challenged(paid()).answer();
-        JsonNode code = decodeHeader(a.headers().get("PAYMENT-REQUIRED")).path("extensions").path("code");
+        JsonNode extension = decodeHeader(a.headers().get("PAYMENT-REQUIRED")).path("extensions").path("code");
+        JsonNode code = extension.path("info");
 
+        java.util.List<String> fields = new java.util.ArrayList<>();
+        extension.fieldNames().forEachRemaining(fields::add);
+        assertEquals(java.util.List.of("info", "schema"), fields);
+        JsonNode schema = extension.path("schema");
+        assertEquals("object", schema.path("type").asText());
+        code.fieldNames().forEachRemaining(f -> assertTrue(schema.path("properties").has(f), f));
+        schema.path("required").forEach(f -> assertTrue(code.has(f.asText()), f.asText()));
         assertEquals("code-intent", code.path("scheme").asText());
         assertEquals("0.05", code.path("amount").asText());
         assertEquals("usd", code.path("currency").asText());
@@ -104,6 +116,14 @@ class PaymentGateCodeTest {
         assertEquals(1, v1.path("accepts").size());
         assertEquals("10000", v1.path("accepts").path(0).path("maxAmountRequired").asText());
         assertEquals("0.05", v1.path("code").path("amount").asText());
+    }
+
+    @Test
+    void theV1BodysCodeOptionIsTheV2ExtensionsInfo() {
+        HttpAnswer a = gate.challenged(paid()).answer();
+
+        assertEquals(decodeHeader(a.headers().get("PAYMENT-REQUIRED")).path("extensions").path("code").path("info"),
+                body(a).path("code"));
     }
 
     @Test
