@@ -1,0 +1,149 @@
+package dev.tollgate.tomcat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.Proofs;
+import dev.tollgate.jaxrs.PaymentRequired;
+import dev.tollgate.jaxrs.TollgateFeature;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Locale;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.coyote.http2.Http2Protocol;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JAX-RS feature, run by Jersey as a servlet on Tomcat 11 speaking HTTP/2 in clear text. The refusal of a
+ * request whose body nobody read must not carry a {@code Connection} field over HTTP/2: Tomcat writes it into the
+ * HEADERS frame, where RFC 9113 8.2.2 makes the whole answer malformed and strict clients (nghttp2, browsers) refuse
+ * it, so the payer would never see the challenge. Over HTTP/1.1 it still says the connection closes.
+ */
+class JerseyOverHttp2OnTomcatTest {
+    static FacilitatorDouble facilitator;
+    static TollgateFeature feature;
+    static Tomcat tomcat;
+    static Connector connector;
+
+    @Path("/")
+    public static class Api {
+        @GET
+        @Path("free")
+        public String free() {
+            return "free";
+        }
+
+        @POST
+        @Path("report")
+        @PaymentRequired(price = "$0.01")
+        public String report(String body) {
+            return "PAID for " + body.length() + " characters";
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        facilitator = new FacilitatorDouble();
+        feature = TollgateFeature.from(TollgateConfig.builder().withoutRoutes().facilitatorUrl(facilitator.url())
+                .payTo(Proofs.PAY_TO).build());
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("tollgate-tomcat-jersey-h2").toString());
+        connector = new Connector("HTTP/1.1");
+        connector.setProperty("address", "127.0.0.1");
+        connector.setPort(0);
+        connector.addUpgradeProtocol(new Http2Protocol());
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", null);
+        Tomcat.addServlet(context, "api", new ServletContainer(new ResourceConfig().register(feature)
+                .register(Api.class)));
+        context.addServletMappingDecoded("/api/*", "api");
+        tomcat.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
+        feature.close();
+        facilitator.close();
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + connector.getLocalPort() + "/api/" + path;
+    }
+
+    /** A client whose connection its first, free, request upgraded to HTTP/2. */
+    private static HttpClient onHttp2() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> upgraded = client.send(HttpRequest.newBuilder(URI.create(url("free"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, upgraded.version(), "h2c upgrade");
+        return client;
+    }
+
+    private static HttpRequest.Builder post(String body) {
+        return HttpRequest.newBuilder(URI.create(url("report"))).POST(HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    @Test
+    void theChallengeToAPostWithABodyOverHttp2CarriesNoConnectionField() throws Exception {
+        HttpResponse<String> r = onHttp2().send(post("{\"q\":1}").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, r.version());
+        assertEquals(402, r.statusCode());
+        assertTrue(r.headers().firstValue("payment-required").isPresent(), r.headers().map().toString());
+        assertTrue(r.headers().firstValue("connection").isEmpty(),
+                "a connection-specific field makes an HTTP/2 answer malformed: " + r.headers().map());
+    }
+
+    @Test
+    void aPaidPostOverHttp2IsServedWithBothReceipts() throws Exception {
+        HttpResponse<String> r = onHttp2().send(post("{\"q\":1}").header("X-PAYMENT", Proofs.proof().v1()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, r.version());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals("PAID for 7 characters", r.body());
+        assertTrue(r.headers().firstValue("payment-response").isPresent());
+        assertTrue(r.headers().firstValue("x-payment-response").isPresent());
+    }
+
+    /** The POST is itself the request that upgrades the connection: Tomcat answers it on HTTP/2's stream 1. */
+    @Test
+    void theChallengeToAPostThatUpgradesTheConnectionCarriesNoConnectionField() throws Exception {
+        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> r = fresh.send(post("{\"q\":1}").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, r.version(), "answered on the upgraded connection");
+        assertEquals(402, r.statusCode());
+        assertTrue(r.headers().firstValue("payment-required").isPresent(), r.headers().map().toString());
+        assertTrue(r.headers().firstValue("connection").isEmpty(),
+                "a connection-specific field makes an HTTP/2 answer malformed: " + r.headers().map());
+    }
+
+    /** Over HTTP/1.1 the refusal still says it closes: the body nobody read may still be on its way. */
+    @Test
+    void theChallengeToAPostWithABodyOverHttp11StillSaysItCloses() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", connector.getLocalPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("POST /api/report HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: 5\r\n\r\nhello").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 402"), answer);
+            assertTrue(answer.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+        }
+    }
+}
