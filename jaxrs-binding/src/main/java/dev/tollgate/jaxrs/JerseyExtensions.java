@@ -151,11 +151,30 @@ final class JerseyExtensions {
 
         @Override
         public void failure(Throwable error) {
-            Completion.Deliver settled = answered ? null : settledSessionEnded();
+            Completion.Deliver settled = answered ? null : settled();
             if (settled != null) {
                 keep(settled);
             }
             container.failure(error);
+        }
+
+        /**
+         * The receipt of the session this failure ends, if its payment was settled before the method ran, or of the
+         * session the response filter ended, settled, before the answer failed to be written (an application's
+         * WriterInterceptor that throws, after every response filter).
+         */
+        private Completion.Deliver settled() {
+            Completion.Deliver settled = settledSessionEnded();
+            if (settled == null) {
+                try {
+                    if (request.getProperty(PaymentFilter.SETTLED) instanceof Completion.Deliver deliver) {
+                        settled = deliver;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "could not read the receipt of a failed request", e);
+                }
+            }
+            return settled;
         }
 
         /** The receipt of the session this failure ends, if its payment was settled before the method ran. */

@@ -30,6 +30,13 @@ import java.lang.annotation.Annotation;
 final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFilter {
     /** Request property holding the admitted {@link PaymentSession} until the response side ends it. */
     static final String SESSION = PaymentSession.ATTRIBUTE;
+    /**
+     * Request property holding the {@link Completion.Deliver} of a settled payment once the response side ended its
+     * session. The answer is written after every response filter, through the application's WriterInterceptors; one
+     * that fails then has the runtime answer an error in its place (through the response filters again when a mapper
+     * handles the exception, to the container otherwise), and that error must still carry the receipt.
+     */
+    static final String SETTLED = PaymentFilter.class.getName() + ".settled";
 
     private static final Annotation[] NO_ANNOTATIONS = new Annotation[0];
 
@@ -66,6 +73,10 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         if (!(request.getProperty(SESSION) instanceof PaymentSession session)) {
+            if (request.getProperty(SETTLED) instanceof Completion.Deliver settled) {
+                // The paid answer failed to be written after its settlement: this is the runtime's answer instead.
+                deliver(request, response, settled);
+            }
             return; // challenged, rejected, or unpaid: nothing of ours to finish
         }
         request.removeProperty(SESSION);
@@ -87,15 +98,23 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
         }
         Completion completion = session.complete(response.getStatus());
         if (completion instanceof Completion.Deliver deliver) {
-            MultivaluedMap<String, Object> headers = response.getHeaders();
-            deliver.headers().forEach(headers::putSingle);
-            if (response.getStatus() < 400) {
-                // Paid for by this payer only: a shared cache must not hand it to the next client.
-                PaidCaching.applyToPaidAnswer(response::getHeaderString, headers::containsKey, headers::putSingle);
+            if (!deliver.headers().isEmpty()) {
+                request.setProperty(SETTLED, deliver);
             }
+            deliver(request, response, deliver);
             request.setProperty(PaymentReceipt.ATTRIBUTE, session.receipt());
         } else {
             replace(response, ((Completion.Withhold) completion).answer());
+        }
+    }
+
+    private static void deliver(ContainerRequestContext request, ContainerResponseContext response,
+                                Completion.Deliver deliver) {
+        MultivaluedMap<String, Object> headers = response.getHeaders();
+        deliver.headers().forEach(headers::putSingle);
+        if (response.getStatus() < 400) {
+            // Paid for by this payer only: a shared cache must not hand it to the next client.
+            PaidCaching.applyToPaidAnswer(response::getHeaderString, headers::containsKey, headers::putSingle);
         }
     }
 

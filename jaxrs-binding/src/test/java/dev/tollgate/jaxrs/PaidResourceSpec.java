@@ -72,7 +72,8 @@ abstract class PaidResourceSpec extends JerseyTest {
                 .build();
         return new ResourceConfig(Resources.Api.class, Resources.Reports.class, Resources.Locators.class,
                 Resources.PaidLocators.class, Resources.MaintenanceFilter.class, Resources.Repriced.class,
-                Resources.RepricedImpl.class, Resources.InheritedPrice.class, Resources.PaidApiImpl.class)
+                Resources.RepricedImpl.class, Resources.InheritedPrice.class, Resources.PaidApiImpl.class,
+                Resources.FailingWriterInterceptor.class)
                 .register(TollgateFeature.from(config))
                 .register(HttpMethodOverrideFilter.class);
     }
@@ -407,6 +408,41 @@ abstract class PaidResourceSpec extends JerseyTest {
         assertEquals("payment_already_used", body(replay).path("error").asText());
         assertEquals(1, facilitator().settleRequests().size(), "settled once");
         assertEquals(1, Resources.PRODUCED.get());
+    }
+
+    @Test
+    void aWriterInterceptorThatFailsAfterTheSettlementLeavesTheReceiptOnTheMappedError() throws IOException {
+        String proof = Proofs.proof().v1();
+        Response r = target("intercepted").queryParam("fails", "mapped").request().header(V1, proof).get();
+        assertEquals(500, r.getStatus());
+        assertFalse(r.readEntity(String.class).contains(Resources.CONTENT));
+        assertSettled(r);
+        assertEquals(1, facilitator().settleRequests().size());
+        Response replay = get("intercepted", V1, proof);
+        assertEquals(402, replay.getStatus());
+        assertEquals("payment_already_used", body(replay).path("error").asText());
+        assertEquals(1, facilitator().settleRequests().size(), "settled once");
+    }
+
+    @Test
+    void aWriterInterceptorThatFailsUnmappedAfterTheSettlementLeavesTheReceiptOnTheContainersError() throws IOException {
+        String proof = Proofs.proof().v2();
+        assertCrashedCarryingTheReceipt(() -> target("intercepted").queryParam("fails", "unmapped").request()
+                .header(V2, proof).get());
+        assertEquals(1, facilitator().settleRequests().size());
+        Response replay = get("intercepted", V2, proof);
+        assertEquals(402, replay.getStatus());
+        assertEquals("payment_already_used", body(replay).path("error").asText());
+        assertEquals(1, facilitator().settleRequests().size(), "settled once");
+    }
+
+    @Test
+    void aWriterInterceptorThatPassesLeavesThePaidAnswerWhole() throws IOException {
+        Response r = get("intercepted", V1, Proofs.proof().v1());
+        assertEquals(200, r.getStatus());
+        assertEquals(Resources.CONTENT, r.readEntity(String.class));
+        assertSettled(r);
+        assertNull(r.getHeaderString(Resources.FailingWriterInterceptor.FAILS));
     }
 
     // --- what JAX-RS does not route through a paid method's filter

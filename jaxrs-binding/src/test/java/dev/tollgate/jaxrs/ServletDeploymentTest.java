@@ -46,7 +46,8 @@ class ServletDeploymentTest {
         ServletContextHandler context = new ServletContextHandler("/shop");
         ServletHolder jersey = new ServletHolder("api", ServletContainer.class);
         jersey.setInitParameter("jersey.config.server.provider.classnames",
-                TollgateFeature.class.getName() + "," + Resources.Api.class.getName());
+                TollgateFeature.class.getName() + "," + Resources.Api.class.getName() + ","
+                        + Resources.FailingWriterInterceptor.class.getName());
         jersey.setInitParameter("tollgate.config", "classpath:tollgate-jaxrs-test.properties");
         jersey.setInitParameter("tollgate.facilitator.url", facilitator.url());
         jersey.setInitOrder(1);
@@ -175,6 +176,26 @@ class ServletDeploymentTest {
         assertEquals(1, facilitator.settleRequests().size());
 
         assertReplayRefusedAsUsed(base + "prepaid-crash", proofHeader, proof);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mapped", "unmapped"})
+    void aWriterInterceptorThatFailsAfterTheSettlementLeavesTheReceiptOnThe500(String fails) throws Exception {
+        // The application's interceptor runs when the answer is written, after the settlement: the payer was charged
+        // and gets no content, so the 500 in its place (the mapper's, or the servlet container's) carries the receipt.
+        String tx = settlesAs("0x" + "1a7e".repeat(16));
+        String proof = Proofs.proof().v1();
+
+        HttpResponse<String> r = get("intercepted?fails=" + fails, "X-PAYMENT", proof);
+
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains(Resources.CONTENT), r.body());
+        assertEquals(tx, decoded(r, "PAYMENT-RESPONSE").path("transaction").asText());
+        assertEquals(tx, decoded(r, "X-PAYMENT-RESPONSE").path("transaction").asText());
+        assertEquals(1, r.headers().allValues("PAYMENT-RESPONSE").size());
+        assertEquals(1, r.headers().allValues("X-PAYMENT-RESPONSE").size());
+        assertEquals(1, facilitator.settleRequests().size());
+        assertReplayRefusedAsUsed(base + "intercepted", "X-PAYMENT", proof);
     }
 
     @Test
