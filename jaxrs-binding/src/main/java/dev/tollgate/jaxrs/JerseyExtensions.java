@@ -1,6 +1,8 @@
 package dev.tollgate.jaxrs;
 
 import dev.tollgate.core.gate.Completion;
+import dev.tollgate.core.gate.HttpAnswer;
+import dev.tollgate.core.gate.UndeliveredAnswer;
 import dev.tollgate.core.gate.PaymentReceipt;
 import dev.tollgate.core.gate.PaymentSession;
 import jakarta.inject.Inject;
@@ -8,6 +10,7 @@ import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -16,6 +19,7 @@ import org.glassfish.jersey.internal.inject.PerLookup;
 import org.glassfish.jersey.server.ContainerRequest;
 import org.glassfish.jersey.server.ContainerResponse;
 import org.glassfish.jersey.server.ExtendedUriInfo;
+import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.server.model.Invocable;
 import org.glassfish.jersey.server.model.ResourceMethod;
 import org.glassfish.jersey.server.monitoring.ApplicationEvent;
@@ -126,12 +130,14 @@ final class JerseyExtensions {
      * content ones) and rethrows the exception to the container. A session still open then never reached the response
      * filter: it is ended here, and a payment settled before the method ran is charged, so its receipt headers are
      * written first, through the writer's own {@code writeResponseStatusAndHeaders} (the step that precedes a failure
-     * while an entity is written), without an entity. A session the response filter ended put its headers on the
-     * answer itself.
+     * while an entity is written), without an entity. A session the response filter ended and settled put its
+     * headers on the answer itself, but when that answer fails before it is written (an application's WriterInterceptor
+     * throws) they are written here the same way.
      *
-     * <p>Jersey's {@code jersey.config.server.response.setStatusOverSendError} has the servlet writer's failure reset
-     * the response, these headers with it, and complete the writer so nothing can be written after: the container's
-     * 500 then goes out without the receipt (the payment is still reported as charged and not delivered).
+     * <p>Jersey's {@code jersey.config.server.response.setStatusOverSendError} has the container writer's failure reset
+     * an uncommitted response, these headers with it, and complete the writer so nothing can be written after; so then
+     * the 500 is answered whole here, with the receipt, and committed before the writer's failure, which leaves a
+     * committed response alone and hands the exception on as before.
      */
     static final class SessionEndingWriter implements ContainerResponseWriter {
         private static final System.Logger LOG = System.getLogger(SessionEndingWriter.class.getName());
@@ -152,10 +158,26 @@ final class JerseyExtensions {
         @Override
         public void failure(Throwable error) {
             Completion.Deliver settled = answered ? null : settled();
-            if (settled != null) {
+            if (settled == null) {
+                container.failure(error);
+                return;
+            }
+            if (resetsOnFailure()) {
+                answer(settled);
+            } else {
                 keep(settled);
             }
             container.failure(error);
+        }
+
+        /** Jersey's {@code setStatusOverSendError}: the container writers then reset the response in {@code failure}. */
+        private boolean resetsOnFailure() {
+            try {
+                Object set = request.getConfiguration().getProperty(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR);
+                return set instanceof Boolean b ? b : Boolean.parseBoolean(String.valueOf(set));
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
 
         /**
@@ -203,6 +225,29 @@ final class JerseyExtensions {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "could not put the receipt of a payment settled before its method "
                         + "failed on the error answer", e);
+            }
+        }
+
+        /**
+         * Under {@code setStatusOverSendError} the container writer's {@code failure} resets an uncommitted response,
+         * headers included, and refuses anything written after; so the 500 is answered whole here, with the receipt,
+         * and committed: {@code failure} then leaves it alone and hands the exception on to the container as before.
+         */
+        private void answer(Completion.Deliver settled) {
+            try {
+                HttpAnswer undelivered = UndeliveredAnswer.of(500, "the paid response could not be produced", settled);
+                Response.ResponseBuilder b = Response.status(undelivered.status()).entity(undelivered.body())
+                        .type(undelivered.contentType());
+                undelivered.headers().forEach(b::header);
+                ContainerResponse answer = new ContainerResponse(request, b.build());
+                try (OutputStream body = container.writeResponseStatusAndHeaders(undelivered.body().length, answer)) {
+                    if (body != null) {
+                        body.write(undelivered.body());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "could not answer the failure of a settled payment with its receipt",
+                        e);
             }
         }
 

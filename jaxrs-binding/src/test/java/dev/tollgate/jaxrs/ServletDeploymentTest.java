@@ -199,20 +199,41 @@ class ServletDeploymentTest {
     }
 
     @Test
-    void withJerseysSetStatusOverSendErrorTheUnmappedExceptionsResetDropsTheReceiptButTheProofStaysUsed()
-            throws Exception {
-        // A known limit (README): this Jersey setting has the servlet writer reset the response on failure, the receipt
-        // headers with it, and close the writer to anything written after. The charge itself stands, once.
-        settlesAs("0x" + "5e78".repeat(16));
+    void withJerseysSetStatusOverSendErrorTheUnmappedExceptionsResetStillLeavesTheReceiptOnThe500() throws Exception {
+        // This Jersey setting has the servlet writer reset an uncommitted response on failure, the receipt headers with
+        // it, and refuse anything written after: the 500 is answered, with the receipt, before the writer's failure.
+        String tx = settlesAs("0x" + "5e78".repeat(16));
         String proof = Proofs.proof().v2();
         String target = URI.create(base).resolve("../api-set-status/prepaid-crash").toString();
 
         HttpResponse<String> r = get(URI.create(target), "PAYMENT-SIGNATURE", proof);
 
         assertEquals(500, r.statusCode());
-        assertFalse(r.headers().firstValue("PAYMENT-RESPONSE").isPresent(), r.headers().map().toString());
+        assertTrue(r.body().contains("after the payment was settled; its receipt is in the PAYMENT-RESPONSE header"),
+                r.body());
+        assertEquals(tx, decoded(r, "PAYMENT-RESPONSE").path("transaction").asText());
+        assertEquals(tx, decoded(r, "X-PAYMENT-RESPONSE").path("transaction").asText());
+        assertEquals(1, r.headers().allValues("PAYMENT-RESPONSE").size());
+        assertEquals(1, r.headers().allValues("X-PAYMENT-RESPONSE").size());
         assertEquals(1, facilitator.settleRequests().size());
         assertReplayRefusedAsUsed(target, "PAYMENT-SIGNATURE", proof);
+    }
+
+    @Test
+    void withJerseysSetStatusOverSendErrorAWriterInterceptorFailingAfterTheSettlementLeavesTheReceiptOnThe500()
+            throws Exception {
+        String tx = settlesAs("0x" + "5e79".repeat(16));
+        String proof = Proofs.proof().v1();
+        String target = URI.create(base).resolve("../api-set-status/intercepted").toString();
+
+        HttpResponse<String> r = get(URI.create(target + "?fails=unmapped"), "X-PAYMENT", proof);
+
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains(Resources.CONTENT), r.body());
+        assertEquals(tx, decoded(r, "PAYMENT-RESPONSE").path("transaction").asText());
+        assertEquals(1, r.headers().allValues("X-PAYMENT-RESPONSE").size());
+        assertEquals(1, facilitator.settleRequests().size());
+        assertReplayRefusedAsUsed(target, "X-PAYMENT", proof);
     }
 
     private static String settlesAs(String tx) {

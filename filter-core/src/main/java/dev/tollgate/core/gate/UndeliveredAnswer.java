@@ -22,8 +22,7 @@ public final class UndeliveredAnswer {
         String error;
         if (ended instanceof Completion.Deliver settled && !settled.headers().isEmpty()) {
             headers.putAll(settled.headers());
-            error = why + " after the payment was settled (before the handler ran); its receipt is in the "
-                    + "PAYMENT-RESPONSE header";
+            error = why + " after the payment was settled; its receipt is in the PAYMENT-RESPONSE header";
         } else {
             error = why + "; nothing was charged";
         }
