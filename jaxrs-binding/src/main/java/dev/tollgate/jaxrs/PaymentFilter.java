@@ -36,7 +36,7 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
      * that fails then has the runtime answer an error in its place (through the response filters again when a mapper
      * handles the exception, to the container otherwise), and that error must still carry the receipt.
      */
-    static final String SETTLED = PaymentFilter.class.getName() + ".settled";
+    static final String SETTLED = Completion.SETTLED_ATTRIBUTE;
 
     private static final Annotation[] NO_ANNOTATIONS = new Annotation[0];
 

@@ -32,7 +32,8 @@ final class RestEasyOnJetty implements AutoCloseable {
 
     /**
      * @param initParams further init-params of the servlet
-     * @param listeners  listeners of the web application (a shutdown hook, a request listener)
+     * @param listeners  listeners of the web application (a shutdown hook, a request listener); one that is also a
+     *                   filter is mapped in front of the servlet too
      */
     static RestEasyOnJetty start(Class<?> application, Map<String, String> initParams, EventListener... listeners)
             throws Exception {
@@ -40,6 +41,11 @@ final class RestEasyOnJetty implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler("/shop");
         for (EventListener listener : listeners) {
             context.addEventListener(listener);
+            if (listener instanceof jakarta.servlet.Filter filter) {
+                // A listener that is also a filter (PaymentSessionJanitor) is registered as both, as README says.
+                context.addFilter(new org.eclipse.jetty.ee10.servlet.FilterHolder(filter), "/api/*",
+                        java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST));
+            }
         }
         ServletHolder resteasy = new ServletHolder("api", HttpServletDispatcher.class);
         resteasy.setInitParameter("jakarta.ws.rs.Application", application.getName());

@@ -59,6 +59,28 @@ class SessionJanitorOnRestEasyTest {
     }
 
     @Test
+    void anUnmappedExceptionAfterASettlementBeforeTheMethodIsA500CarryingTheReceipt() throws Exception {
+        // Without the filter, RESTEasy hands the exception straight to the container and its 500 has no receipt
+        // (WithoutDefaultExceptionMapperOnRestEasyTest): the payer was charged, and that 500 is all it gets.
+        String proof = Proofs.proof().v2();
+        HttpResponse<String> crashed = server.get("prepaid-crash", "PAYMENT-SIGNATURE", proof);
+        assertEquals(500, crashed.statusCode());
+        String tx = PaidResourceOnRestEasyTest.JSON.readTree(java.util.Base64.getDecoder().decode(
+                crashed.headers().firstValue("PAYMENT-RESPONSE").orElseThrow(
+                        () -> new AssertionError("no receipt in " + crashed.headers().map())))).path("transaction")
+                .asText();
+        assertTrue(tx.startsWith("0x"), tx);
+        assertEquals(1, crashed.headers().allValues("PAYMENT-RESPONSE").size());
+        assertEquals(1, crashed.headers().allValues("X-PAYMENT-RESPONSE").size());
+        assertEquals(1, facilitator.settleRequests().size());
+
+        HttpResponse<String> again = server.get("prepaid-crash", "PAYMENT-SIGNATURE", proof);
+        assertEquals(402, again.statusCode(), again.body());
+        assertEquals("payment_already_used", PaidResourceOnRestEasyTest.JSON.readTree(again.body()).path("error").asText());
+        assertEquals(1, facilitator.settleRequests().size(), "settled once");
+    }
+
+    @Test
     void anApplicationResponseFilterThatThrowsReleasesTheProof() throws Exception {
         String proof = Proofs.proof().v1();
         HttpResponse<String> failed = server.send("GET", "report", "X-PAYMENT", proof, "X-Test-Filter-Fails", "1");

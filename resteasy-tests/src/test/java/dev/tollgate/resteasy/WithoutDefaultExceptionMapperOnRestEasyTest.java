@@ -66,8 +66,8 @@ class WithoutDefaultExceptionMapperOnRestEasyTest {
     @Test
     void anUnmappedExceptionAfterASettlementBeforeTheMethodGoesOutWithoutTheReceiptButIsChargedOnce()
             throws Exception {
-        // A known limit (README): no response filter runs and RESTEasy offers no writer to hook, so the servlet
-        // container's 500 carries no receipt. The charge stands, once, and the proof stays used.
+        // Without PaymentSessionJanitor as a filter (README): no response filter runs and RESTEasy offers no writer to
+        // hook, so the servlet container's 500 carries no receipt. The charge stands, once, and the proof stays used.
         String proof = Proofs.proof().v2();
         HttpResponse<String> crashed = server.get("prepaid-crash", "PAYMENT-SIGNATURE", proof);
         assertEquals(500, crashed.statusCode());
