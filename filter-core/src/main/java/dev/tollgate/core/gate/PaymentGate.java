@@ -166,12 +166,12 @@ public final class PaymentGate {
         try {
             decision = verifyClaimed(view, terms, proof, until, ticket, storeDown);
         } catch (RuntimeException e) {
-            release(proof.ledgerKey());
+            release(proof.ledgerKey(), until);
             listener.rejected(view.path(), 500, "verifier failed: " + e.getClass().getSimpleName());
             return new Decision.Reject(answers.error(500, "payment verification failed", null), "verifier failed");
         }
         if (!(decision instanceof Decision.Admit)) {
-            release(proof.ledgerKey());
+            release(proof.ledgerKey(), until);
         }
         return decision;
     }
@@ -225,7 +225,7 @@ public final class PaymentGate {
         VerifyOutcome.Valid valid = (VerifyOutcome.Valid) outcome;
         String payer = valid.payer();
         if (valid.payment() != null) {
-            return admitPaid(view, terms, proof, valid, latency, ticket, storeDown);
+            return admitPaid(view, terms, proof, until, valid, latency, ticket, storeDown);
         }
         if (proof.payer() != null && payer != null && !payer.equalsIgnoreCase(proof.payer())) {
             listener.verified(view.path(), "Malfunction", "verifier named payer " + payer, latency);
@@ -259,8 +259,9 @@ public final class PaymentGate {
      * against the option, then re-keys the claim from the proof to the paid transaction, so that any other
      * proof of the same payment is a replay.
      */
-    private Decision admitPaid(RequestView view, PaymentTerms terms, MatchedProof proof, VerifyOutcome.Valid valid,
-                               Duration latency, PaymentIdentifiers.Ticket ticket, boolean storeDown) {
+    private Decision admitPaid(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
+                               VerifyOutcome.Valid valid, Duration latency, PaymentIdentifiers.Ticket ticket,
+                               boolean storeDown) {
         PaymentAttempt attempt = proof.attempt();
         String undated = undatable(valid.payment().timestamp());
         if (undated != null) {
@@ -302,11 +303,11 @@ public final class PaymentGate {
                 return closed;
             }
         }
-        release(proof.ledgerKey());
+        release(proof.ledgerKey(), until);
         MatchedProof paid = new MatchedProof(attempt, txKey, proof.validBefore(), proof.payer());
         Decision d = admit(view, terms, paid, paidUntil, ProofApiSupport.receipt(attempt, valid.payment()), ticket);
         if (!(d instanceof Decision.Admit)) {
-            release(txKey);
+            release(txKey, paidUntil);
         }
         return d;
     }
@@ -433,9 +434,10 @@ public final class PaymentGate {
         return listener;
     }
 
-    void release(String key) {
+    /** Releases the claim of {@code key} made until {@code claimedUntil}, and no later claim of it. */
+    void release(String key, Instant claimedUntil) {
         try {
-            ledger.release(key);
+            ledger.release(key, claimedUntil);
         } catch (LedgerUnavailableException e) {
             // The claim then lapses at its expiry: the proof stays unusable until then, which fails closed.
         }

@@ -49,7 +49,7 @@ public final class PaymentSession {
             }
             return c;
         }, () -> {
-            gate.release(proof.ledgerKey());
+            gate.release(proof.ledgerKey(), until);
             if (ticket != null) {
                 ticket.abandon();
             }

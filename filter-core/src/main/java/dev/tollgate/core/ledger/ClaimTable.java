@@ -48,7 +48,12 @@ final class ClaimTable {
 
     /** Frees the key if it holds an unsettled claim; a settled entry stays until its expiry. */
     void release(long high, long low) {
-        segment(high).release(high & ~SETTLED, low);
+        segment(high).release(high & ~SETTLED, low, EMPTY);
+    }
+
+    /** Frees the key if it holds an unsettled claim held until {@code expiry}, as claimed; else leaves it. */
+    void release(long high, long low, long expiry) {
+        segment(high).release(high & ~SETTLED, low, storable(expiry));
     }
 
     /** Drops every entry whose expiry is at or before {@code now}. */
@@ -122,9 +127,10 @@ final class ClaimTable {
             }
         }
 
-        synchronized void release(long high, long low) {
+        /** {@code expiry}: the claim's own, or EMPTY (which no entry holds) for whichever claim holds the key. */
+        synchronized void release(long high, long low, long expiry) {
             int i = probe(high, low, EMPTY); // no entry is older than EMPTY: only the key's own slot is wanted
-            if (i >= 0 && (slots[3 * i] & SETTLED) == 0) {
+            if (i >= 0 && (slots[3 * i] & SETTLED) == 0 && (expiry == EMPTY || slots[3 * i + 2] == expiry)) {
                 delete(i);
             }
         }

@@ -21,6 +21,17 @@ public interface ReplayLedger extends AutoCloseable {
     void release(String key) throws LedgerUnavailableException;
 
     /**
+     * Nothing was settled for the claim made with {@code claim(key, claimedUntil)}: as {@link #release(String)}, but
+     * a ledger that can tell that claim from a later one of the same key frees only it. A slow request's claim may
+     * have lapsed and been taken again by another request, whose claim its late release must not free (the gate
+     * releases this way). The default cannot tell them apart and releases the key; the shared ledgers keep a token
+     * per claim instead.
+     */
+    default void release(String key, Instant claimedUntil) throws LedgerUnavailableException {
+        release(key);
+    }
+
+    /**
      * What holds {@code key} now: asked after a {@link ClaimResult#DUPLICATE}, to tell a used proof from one that
      * another request (possibly on another instance) is redeeming. A shared ledger should answer it, or an
      * overlapping redemption elsewhere reads as a used payment; the default cannot tell.

@@ -14,10 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.ledger.InMemoryReplayLedger;
 import dev.tollgate.core.testing.FacilitatorDouble;
+import dev.tollgate.core.testing.HandClock;
 import dev.tollgate.core.testing.Proofs;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -162,6 +165,27 @@ class PaymentGateSettlementTest {
 
         delivered(gate.admitted(v1(header)).complete(200));
         assertEquals(1, gate.facilitator.settleRequests().size());
+    }
+
+    /**
+     * A slow request whose claim lapsed (its handler outlived the proof's {@code validBefore} by more than the minute
+     * of slack), a second request with the same proof admitted meanwhile (by a facilitator whose clock lags ours; the
+     * double accepts any time), and then the slow handler fails: its release must not free the second request's
+     * claim, or a third copy of the proof is admitted while the second is being served.
+     */
+    @Test
+    void aFailedHandlerWhoseClaimLapsedDoesNotFreeTheClaimOfTheRequestThatTookTheProofAgain() throws IOException {
+        HandClock clock = new HandClock(Instant.now());
+        InMemoryReplayLedger ledger = new InMemoryReplayLedger(clock);
+        try (GateHarness lagging = new GateHarness(b -> b.clock(clock).ledger(ledger))) {
+            String header = Proofs.proof().at(clock.instant()).v1();
+            PaymentSession slow = lagging.admitted(v1(header));
+            clock.advance(Duration.ofMinutes(3)); // past validBefore (60 s) and the claim's minute beyond it
+            PaymentSession second = lagging.admitted(v1(header));
+            slow.complete(500);
+            assertEquals("payment_already_used", lagging.challenged(v1(header)).reason());
+            delivered(second.complete(200));
+        }
     }
 
     @Test

@@ -56,6 +56,33 @@ class InMemoryReplayLedgerTest {
     }
 
     @Test
+    void aClaimReleasedAsItWasMadeIsFree() {
+        ledger.claim("k", T0.plusSeconds(60));
+        ledger.release("k", T0.plusSeconds(60));
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("k", T0.plusSeconds(60)));
+    }
+
+    /** A slow request's late release, after its claim lapsed and another request took the key. */
+    @Test
+    void aLateReleaseLeavesTheClaimTakenAfterItLapsed() {
+        ledger.claim("k", T0.plusSeconds(60));
+        clock.advance(Duration.ofSeconds(61));
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("k", T0.plusSeconds(121)));
+        ledger.release("k", T0.plusSeconds(60));
+        assertEquals(ClaimResult.DUPLICATE, ledger.claim("k", T0.plusSeconds(121)));
+        ledger.release("k", T0.plusSeconds(121));
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("k", T0.plusSeconds(121)));
+    }
+
+    @Test
+    void aSettledKeyCannotBeReleasedByItsClaim() {
+        ledger.claim("k", T0.plusSeconds(60));
+        ledger.settled("k", T0.plusSeconds(60));
+        ledger.release("k", T0.plusSeconds(60));
+        assertEquals(ClaimResult.DUPLICATE, ledger.claim("k", T0.plusSeconds(60)));
+    }
+
+    @Test
     void aSettledKeyCannotBeReleased() {
         // ReplayLedger.settled: "never release it". The gate releases only unsettled claims, but an exception after
         // a settlement (settlement=before) takes the path that releases; a paid proof must stay used regardless.
