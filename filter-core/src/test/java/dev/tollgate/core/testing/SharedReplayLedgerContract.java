@@ -105,6 +105,22 @@ public abstract class SharedReplayLedgerContract<L extends ReplayLedger> {
         assertEquals(0, heldClaims());
     }
 
+    /**
+     * A slow request settles after its claim lapsed, and another instance has claimed the proof again meanwhile: the
+     * settlement's mark, due to end already, must keep the key at least as long as the later claim held it, never
+     * free it under the request still working.
+     */
+    @Test
+    void aSettlementMarkedAfterItsClaimLapsedKeepsTheKeyAsLongAsTheClaimTakenSince() throws Exception {
+        Instant lapsing = Instant.now().plusMillis(200);
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("late", lapsing));
+        Thread.sleep(350);
+        assertEquals(ClaimResult.CLAIMED, other.claim("late", inSeconds(60)));
+        ledger.settled("late", lapsing);
+        assertEquals(ClaimResult.DUPLICATE, ledger.claim("late", inSeconds(60)));
+        assertKeptSettled("late");
+    }
+
     @Test
     void aReleasedKeyCanBeClaimedAgain() throws Exception {
         assertEquals(ClaimResult.CLAIMED, ledger.claim("retry", inSeconds(60)));

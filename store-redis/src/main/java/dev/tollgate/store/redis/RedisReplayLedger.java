@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>claim: one {@code SET key "c:<token>" NX PXAT until}; Redis expires the key itself, so a lapsed claim is
  *       simply absent and the next {@code SET NX} wins;</li>
- *   <li>settled: {@code SET key "s" PXAT until}, unconditionally, so that a settled payment is remembered even
- *       if its claim lapsed meanwhile;</li>
+ *   <li>settled: a script that sets {@code key} to {@code "s"} whatever it held, so that a settled payment is
+ *       remembered even if its claim lapsed meanwhile, until {@code until} or the key's later expiry (a claim taken
+ *       again after ours lapsed holds longer than ours, and must not be cut short);</li>
  *   <li>release: a script that deletes the key only while it still holds this instance's claim token, so a
  *       settled key, or a claim someone else took after ours lapsed, is never freed.</li>
  * </ul>
@@ -71,6 +72,18 @@ public final class RedisReplayLedger implements ReplayLedger {
     /** Lua: deletes KEYS[1] only while it holds ARGV[1] (a claim's, or a payment identifier's, own value). */
     private static final String DELETE_IF_HOLDS =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+    /**
+     * Lua: marks KEYS[1] settled (ARGV[1]) until ARGV[2] (epoch ms), or until its present expiry if that is later. A
+     * settlement that comes after its claim lapsed has an {@code until} already past, and a plain {@code SET PXAT}
+     * would delete a claim another request took since (Redis drops a key set to expire in the past). Redis's own
+     * clock ({@code TIME}) turns the key's time to live into an instant; scripts replicate their effects (6.2).
+     */
+    private static final String MARK_SETTLED = "local left = redis.call('PTTL', KEYS[1]) "
+            + "if left == -1 then redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL') return 1 end "
+            + "if left > 0 then local t = redis.call('TIME') "
+            + "if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + left >= tonumber(ARGV[2]) then "
+            + "redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL') return 1 end end "
+            + "redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2]) return 1";
     static final long UNDO_RETRY_MILLIS = 200;
     /** Writes waiting to be tried again at most; beyond, a value lapses at its expiry, as it always could. */
     private static final int MAX_PENDING_WRITES = 10_000;
@@ -250,15 +263,15 @@ public final class RedisReplayLedger implements ReplayLedger {
     @Override
     public void settled(String key, Instant until) throws LedgerUnavailableException {
         held.forget(key);
-        String k = keyPrefix + key;
-        SetArgs args = SetArgs.Builder.pxAt(until.toEpochMilli());
+        String[] k = {keyPrefix + key};
+        String untilMillis = Long.toString(until.toEpochMilli());
         try {
-            commands().set(k, SETTLED, args);
+            commands().eval(MARK_SETTLED, ScriptOutputType.INTEGER, k, SETTLED, untilMillis);
         } catch (LedgerUnavailableException | RedisException e) {
             // The claim keeps the proof used until the same instant; but until the mark is written, hold() reports a
             // redemption in progress, and a Code intent presented again is told to retry rather than "already used".
             // Marking a paid key settled is right whenever it runs.
-            writeLater(c -> c.async().set(k, SETTLED, args), until);
+            writeLater(c -> c.async().eval(MARK_SETTLED, ScriptOutputType.INTEGER, k, SETTLED, untilMillis), until);
             throw e instanceof RedisException r ? unavailable("settled", r) : (LedgerUnavailableException) e;
         }
     }
