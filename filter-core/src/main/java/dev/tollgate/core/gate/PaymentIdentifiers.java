@@ -232,7 +232,7 @@ final class PaymentIdentifiers {
                 try {
                     store.abandon(id, fingerprint);
                 } catch (LedgerUnavailableException e) {
-                    // It lapses at its expiry.
+                    // The shared stores free it once they are reachable again; otherwise it lapses at its expiry.
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.tollgate.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +73,24 @@ public abstract class SharedPaymentIdentifierStoreContract<L extends ReplayLedge
         store().finish("id", "fp", "done", in(60_000));
         store().abandon("id", "fp");
         assertEquals("done", store().begin("id", "fp", in(60_000)).outcome());
+    }
+
+    /**
+     * A slow request's mark lapsed, and the payer's retry with the same id and payload took the id again on this
+     * instance: the slow request's late abandon must not free the retry's mark, or a third try would be admitted as
+     * new while the second is still being served.
+     */
+    @Test
+    void aLateAbandonDoesNotFreeTheMarkOfTheRequestThatTookTheIdAfterItLapsed() throws Exception {
+        assertNull(store().begin("slow-0123456789ab", "fp", in(200)));
+        Thread.sleep(350);
+        assertNull(store().begin("slow-0123456789ab", "fp", in(60_000)));
+        store().abandon("slow-0123456789ab", "fp");
+        IdentifierRecord later = other().begin("slow-0123456789ab", "fp", in(60_000));
+        assertNotNull(later, "the late abandon freed the id the later request holds");
+        assertTrue(later.inProgress());
+        store().abandon("slow-0123456789ab", "fp");
+        assertNull(other().begin("slow-0123456789ab", "fp", in(60_000)));
     }
 
     @Test

@@ -14,8 +14,9 @@ import java.time.Instant;
  *       meanwhile, the insert is tried again);</li>
  *   <li>finish: an upsert of the outcome where the row holds this fingerprint or has expired; one that fails is
  *       made again once the database is back;</li>
- *   <li>abandon: deletes the row only while it is this fingerprint's and still in progress; after a lost answer,
- *       only while it holds the very mark that begin would have written.</li>
+ *   <li>abandon: deletes the row only while it holds the very mark this instance's begin wrote (and after a lost
+ *       answer of begin, the mark it would have written); one that fails is made again once the database is back. A
+ *       begin this instance no longer remembers is abandoned by fingerprint, while still in progress, once.</li>
  * </ul>
  * While in progress, the fingerprint column holds {@code <fingerprint>\n<token>}, the token that begin's own (rows
  * written before it had none); once finished, the fingerprint alone.
@@ -25,6 +26,12 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
     private static final int BEGIN_ATTEMPTS = 3;
 
     private final JdbcReplayLedger ledger;
+    /**
+     * The marks this instance's begins wrote, by id. An abandon deletes only its own: a request whose mark lapsed, and
+     * whose id another request took with the same payload since, must not free the other's mark; and a deletion of its
+     * own mark alone is right whenever it runs, so one that fails can be made again.
+     */
+    private final HeldClaims marks = new HeldClaims();
     private final String beginSql;
     private final String readSql;
     private final String finishSql;
@@ -62,6 +69,7 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
                 ps.setObject(3, JdbcReplayLedger.timestamp(until));
             }, () -> abandonQuietly(id, mark, until));
             if (taken == 1) {
+                marks.remember(id, mark, until);
                 return null;
             }
             IdentifierRecord existing = ledger.queryOne("payment identifier read", readSql, ps -> ps.setString(1, id),
@@ -75,6 +83,7 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
 
     @Override
     public void finish(String id, String fingerprint, String outcome, Instant until) throws LedgerUnavailableException {
+        marks.forget(id);
         JdbcReplayLedger.Binder binder = ps -> {
             ps.setString(1, id);
             ps.setString(2, fingerprint);
@@ -106,6 +115,22 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
 
     @Override
     public void abandon(String id, String fingerprint) throws LedgerUnavailableException {
+        HeldClaims.Held mark = marks.forgetHeld(id);
+        if (mark != null) {
+            JdbcReplayLedger.Binder binder = ps -> {
+                ps.setString(1, id);
+                ps.setString(2, mark.token());
+            };
+            try {
+                ledger.update("payment identifier abandon", abandonMarkSql, binder);
+            } catch (LedgerUnavailableException e) {
+                // Left in progress, the id would answer the payer's retry 409 until the mark lapses, by when the
+                // proof it carries has expired too.
+                ledger.writeLater("payment identifier abandon", abandonMarkSql, binder, mark.until());
+                throw e;
+            }
+            return;
+        }
         ledger.update("payment identifier abandon", abandonSql, ps -> {
             ps.setString(1, id);
             ps.setString(2, fingerprint);

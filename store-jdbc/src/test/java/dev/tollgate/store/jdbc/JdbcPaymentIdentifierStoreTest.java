@@ -121,6 +121,31 @@ class JdbcPaymentIdentifierStoreTest extends SharedPaymentIdentifierStoreContrac
         }
     }
 
+    @Test
+    void anAbandonThatCouldNotBeMadeIsMadeOnceTheDatabaseIsBack() throws Exception {
+        try (CuttingRelay relay = new CuttingRelay()) {
+            PGSimpleDataSource direct = LocalPostgres.simple(LocalPostgres.user());
+            direct.setUrl(relay.url());
+            try (JdbcReplayLedger cut = JdbcReplayLedger.builder(direct).table(table).build()) {
+                assertNull(cut.paymentIdentifiers().begin("gone-0123456789ab", "fp", in(60_000)));
+                relay.refuse(1500);
+                // The handler failed and nothing was settled; the id cannot be freed now.
+                assertThrows(LedgerUnavailableException.class,
+                        () -> cut.paymentIdentifiers().abandon("gone-0123456789ab", "fp"));
+
+                // The payer's retry under the id must be admitted once the database is back, not told 409 "in
+                // progress" until the mark lapses (by when the proof it carries has expired).
+                long deadline = System.nanoTime() + 6_000_000_000L;
+                IdentifierRecord r = other().begin("gone-0123456789ab", "fp", in(60_000));
+                while (r != null && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    r = other().begin("gone-0123456789ab", "fp", in(60_000));
+                }
+                assertNull(r, "the id was never freed");
+            }
+        }
+    }
+
     private boolean finishedWithin(String id, long seconds) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (true) {

@@ -18,8 +18,9 @@ import java.time.Instant;
  *   <li>begin: returns the value if there is one, else sets the in-progress value with {@code PXAT};</li>
  *   <li>finish: sets the outcome if the key is absent, or holds this fingerprint; one that fails is sent again
  *       until Redis answers;</li>
- *   <li>abandon: deletes the key only while it holds this fingerprint's in-progress value; after a lost answer,
- *       only while it holds the very value that begin would have set.</li>
+ *   <li>abandon: deletes the key only while it holds the very in-progress value this instance's begin set (and
+ *       after a lost answer of begin, the value it would have set); one that fails is sent again until Redis answers
+ *       or the value lapses. A begin this instance no longer remembers is abandoned by fingerprint, once.</li>
  * </ul>
  */
 final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
@@ -36,6 +37,12 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
             + "if v and inProgress(v, ARGV[1]) then return redis.call('DEL', KEYS[1]) end return 0";
 
     private final RedisReplayLedger ledger;
+    /**
+     * The in-progress values this instance's begins set, by id. An abandon deletes only its own: a request whose mark
+     * lapsed, and whose id another request took with the same payload since, must not free the other's mark; and a
+     * deletion of its own value alone is right whenever it runs, so one that fails can be sent again.
+     */
+    private final HeldClaims marks = new HeldClaims();
 
     RedisPaymentIdentifierStore(RedisReplayLedger ledger) {
         this.ledger = ledger;
@@ -58,11 +65,16 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
             ledger.deleteLaterIfHolds(connection, key(id), mark, until);
             throw ledger.unavailable("payment identifier begin", e);
         }
-        return existing == null ? null : parse(existing);
+        if (existing == null) {
+            marks.remember(id, mark, until);
+            return null;
+        }
+        return parse(existing);
     }
 
     @Override
     public void finish(String id, String fingerprint, String outcome, Instant until) throws LedgerUnavailableException {
+        marks.forget(id);
         String[] keys = {key(id)};
         String[] args = {inProgress(fingerprint), "d\n" + fingerprint + "\n", "d\n" + fingerprint + "\n" + outcome,
                 Long.toString(until.toEpochMilli())};
@@ -80,6 +92,13 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
 
     @Override
     public void abandon(String id, String fingerprint) throws LedgerUnavailableException {
+        HeldClaims.Held mark = marks.forgetHeld(id);
+        if (mark != null) {
+            // Left in progress, the id would answer the payer's retry 409 until the mark lapses, by when the proof
+            // it carries has expired too.
+            ledger.deleteIfHolds("payment identifier abandon", key(id), mark.token(), mark.until());
+            return;
+        }
         try {
             ledger.commands().eval(ABANDON, ScriptOutputType.INTEGER, new String[] {key(id)}, inProgress(fingerprint));
         } catch (RedisException e) {

@@ -282,21 +282,29 @@ public final class RedisReplayLedger implements ReplayLedger {
         if (h == null) {
             return; // not ours (or already ended): it lapses at its expiry
         }
+        // Else the proof, which the payer may present again, would stay refused as "already used" until the claim
+        // lapses (a day for a proof-API payment).
+        deleteIfHolds("release", keyPrefix + key, CLAIMED_PREFIX + h.token(), h.until());
+    }
+
+    /**
+     * Deletes {@code key} if it holds {@code value}, a value of this instance's own that lapses at {@code until}; if
+     * that cannot be sent or gets no answer, it is sent again until Redis answers or the value lapses, and the caller
+     * is told the store is unavailable.
+     */
+    void deleteIfHolds(String what, String key, String value, Instant until) throws LedgerUnavailableException {
         StatefulRedisConnection<String, String> connection;
         try {
             connection = connection();
         } catch (LedgerUnavailableException e) {
-            writeLater(deleteIfHolds(keyPrefix + key, CLAIMED_PREFIX + h.token()), h.until());
+            writeLater(deleteIfHolds(key, value), until);
             throw e;
         }
         try {
-            connection.sync().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {keyPrefix + key},
-                    CLAIMED_PREFIX + h.token());
+            connection.sync().eval(DELETE_IF_HOLDS, ScriptOutputType.INTEGER, new String[] {key}, value);
         } catch (RedisException e) {
-            // Unsent, or unanswered: sent again until it is answered. Else the proof, which the payer may present
-            // again, would stay refused as "already used" until the claim lapses (a day for a proof-API payment).
-            deleteLaterIfHolds(connection, keyPrefix + key, CLAIMED_PREFIX + h.token(), h.until());
-            throw unavailable("release", e);
+            deleteLaterIfHolds(connection, key, value, until);
+            throw unavailable(what, e);
         }
     }
 

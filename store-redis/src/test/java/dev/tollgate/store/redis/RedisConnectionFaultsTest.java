@@ -205,4 +205,25 @@ class RedisConnectionFaultsTest {
             assertEquals(Hold.SETTLED, instances.second().hold("paid"));
         }
     }
+
+    @Test
+    void aPaymentIdentifierAbandonThatCouldNotBeSentIsMadeOnceRedisIsBack() throws Exception {
+        try (RedisReplayLedger ledger = throughRelay(Duration.ofMillis(500))) {
+            assertNull(ledger.paymentIdentifiers().begin("gone-0123456789ab", "fp", inSeconds(60)));
+            relay.refuse(1500);
+            // The handler failed and nothing was settled; the id cannot be freed now.
+            assertThrows(LedgerUnavailableException.class,
+                    () -> ledger.paymentIdentifiers().abandon("gone-0123456789ab", "fp"));
+
+            // The payer's retry under the id must be admitted once Redis is back, not told 409 "in progress" until the
+            // mark lapses (by when the proof it carries has expired).
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            IdentifierRecord r = instances.second().paymentIdentifiers().begin("gone-0123456789ab", "fp", inSeconds(60));
+            while (r != null && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                r = instances.second().paymentIdentifiers().begin("gone-0123456789ab", "fp", inSeconds(60));
+            }
+            assertNull(r, "the id was never freed");
+        }
+    }
 }
