@@ -64,6 +64,14 @@ public final class Tollgate implements AutoCloseable {
             throw e;
         }
         this.facilitator = wiring;
+        boolean settlesOverHttp = config.settler() == null && wiring.settler() != null
+                && (wiring.proofApi() == null || config.facilitatorPolicy().proofApiSettle());
+        if (config.ownsLedger() && settlesOverHttp) {
+            // Closing closes both the ledger and the client that settles: a handler still running then can never be
+            // settled, and its claim would outlive the ledger that could release it. (A settler supplied in code, or
+            // the proof-API dialect without /settle, may still settle after the close: those claims are kept.)
+            gate.releaseRunningOnClose();
+        }
         if (config.ledgerFailure().failOpen()) {
             System.getLogger("dev.tollgate.ledger").log(System.Logger.Level.WARNING, "ledger.onUnavailable=open: "
                     + "while the replay ledger is unreachable, paid requests are admitted WITHOUT replay protection");
@@ -114,7 +122,9 @@ public final class Tollgate implements AutoCloseable {
      * Stops the background facilitator check, if one is still running, releases the facilitator's connection
      * pool, closes a listener or facilitator authorization that the settings made by class name and that is
      * {@link AutoCloseable} (a failing close is logged, not thrown), and closes the ledger if it was made from
-     * settings. What was supplied in code belongs to its supplier.
+     * settings, after releasing the claims of paid handlers still running, which can no longer be settled (their
+     * answers get 503, as a refused settlement does; nothing waits for them). What was supplied in code belongs to its
+     * supplier.
      */
     @Override
     public synchronized void close() {
@@ -123,6 +133,7 @@ public final class Tollgate implements AutoCloseable {
         }
         closed = true;
         facilitator.close();
+        gate.closing();
         TollgateConfig.closeAll(config.madeToClose());
         if (config.ownsLedger()) {
             ledger.close();

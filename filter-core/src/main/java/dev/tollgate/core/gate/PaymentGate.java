@@ -21,6 +21,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,6 +34,8 @@ public final class PaymentGate {
     static final String REASON_REPLAYED = "payment_already_used";
     static final String REASON_HEAD = "a HEAD request is never charged, as its answer has no body: send the payment with GET";
     private static final Duration BYPASS_REPORT_EVERY = Duration.ofSeconds(10);
+    /** Another instance can serve the payer's retry at once. */
+    private static final Duration STOPPED_RETRY_AFTER = Duration.ofSeconds(1);
     private static final Duration CLAIM_SKEW = Duration.ofMinutes(1);
     /** How far a proof-API facilitator's clock may run ahead of ours when it dates a payment. */
     private static final long FACILITATOR_CLOCK_SLACK_SECONDS = 60;
@@ -49,6 +53,9 @@ public final class PaymentGate {
     private final LedgerFailurePolicy onLedgerFailure;
     private final PaymentIdentifiers identifiers;
     private final System.Logger log = System.getLogger("dev.tollgate.ledger");
+    /** Admitted sessions settled after their handler that have not ended, while {@link #releaseRunningOnClose}. */
+    private final Set<PaymentSession> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean releaseRunningOnClose;
     private final AtomicLong bypassed = new AtomicLong();
     private final AtomicLong lastBypassReport = new AtomicLong(System.nanoTime() - BYPASS_REPORT_EVERY.toNanos());
 
@@ -345,6 +352,10 @@ public final class PaymentGate {
     private Decision admit(RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
                            PaymentReceipt receipt, PaymentIdentifiers.Ticket ticket) {
         PaymentSession session = new PaymentSession(this, view, terms, proof, until, receipt, ticket);
+        if (releaseRunningOnClose && terms.settlement() == SettlementMode.AFTER) {
+            running.add(session);
+            session.onEnd(() -> running.remove(session));
+        }
         if (terms.settlement() == SettlementMode.BEFORE) {
             Completion settled = session.settleNow();
             if (settled instanceof Completion.Withhold w) {
@@ -434,12 +445,43 @@ public final class PaymentGate {
         return listener;
     }
 
-    /** Releases the claim of {@code key} made until {@code claimedUntil}, and no later claim of it. */
-    void release(String key, Instant claimedUntil) {
+    /**
+     * Releases the claim of {@code key} made until {@code claimedUntil}, and no later claim of it; false when the
+     * ledger could not be reached.
+     */
+    boolean release(String key, Instant claimedUntil) {
         try {
             ledger.release(key, claimedUntil);
+            return true;
         } catch (LedgerUnavailableException e) {
             // The claim then lapses at its expiry: the proof stays unusable until then, which fails closed.
+            return false;
+        }
+    }
+
+    /**
+     * To be called when the ledger is closed with the Tollgate and every settlement after a handler goes to a
+     * facilitator client the Tollgate closes too: from then on {@link #closing} can release the claims of handlers
+     * still running as the Tollgate closes.
+     */
+    public void releaseRunningOnClose() {
+        releaseRunningOnClose = true;
+    }
+
+    /**
+     * The Tollgate is closing, its facilitator client closed (the settlements under way have ended), its ledger not
+     * yet: each admitted payment whose handler still runs (settlement AFTER) can no longer be settled, and is ended
+     * now, its claim released, so that the payer's proof is not refused as used elsewhere until its claim lapses. The
+     * handler's answer then gets the 503 a refused settlement gets. Nothing waits for a handler; once the ledger does
+     * not answer, the remaining claims are left to lapse, so closing waits for at most one of its timeouts.
+     */
+    public void closing() {
+        Completion stopped = new Completion.Withhold(answers.error(503,
+                "payment settlement unavailable, try again shortly", STOPPED_RETRY_AFTER), "the application stopped");
+        for (PaymentSession s : running) {
+            if (!s.releaseBeforeClose(stopped)) {
+                break;
+            }
         }
     }
 

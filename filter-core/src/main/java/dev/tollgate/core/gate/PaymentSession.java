@@ -5,6 +5,7 @@ import dev.tollgate.core.ledger.LedgerUnavailableException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -24,12 +25,18 @@ public final class PaymentSession {
     private final PaymentTerms terms;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Function<PaymentReceipt, Completion> settler;
-    private final Runnable releaser;
+    /** Releases the claim (and frees a payment identifier); true when the ledger answered. */
+    private final BooleanSupplier releaser;
     private final Runnable marker;
     private final PaymentListener listener;
     private final String path;
     private volatile PaymentReceipt receipt;
     private Completion settledBefore;
+    /** Told when the session ends, once; the gate stops tracking it then. */
+    private volatile Runnable onEnd = () -> { };
+    /** Ended by {@link #releaseBeforeClose}: the handler's later answer gets {@link #stopped}, never a settlement. */
+    private volatile Completion stopped;
+    private final AtomicBoolean stoppedAnswered = new AtomicBoolean();
 
     PaymentSession(PaymentGate gate, RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
                    PaymentReceipt receipt, PaymentIdentifiers.Ticket ticket) {
@@ -49,10 +56,11 @@ public final class PaymentSession {
             }
             return c;
         }, () -> {
-            gate.release(proof.ledgerKey(), until);
+            boolean released = gate.release(proof.ledgerKey(), until);
             if (ticket != null) {
                 ticket.abandon();
             }
+            return released;
         }, () -> {
                     try {
                         gate.ledger().settled(proof.ledgerKey(), until);
@@ -69,6 +77,15 @@ public final class PaymentSession {
      */
     PaymentSession(PaymentTerms terms, PaymentReceipt receipt, Function<PaymentReceipt, Completion> settler,
                    Runnable releaser, Runnable marker, PaymentListener listener, String path) {
+        this(terms, receipt, settler, () -> {
+            releaser.run();
+            return true;
+        }, marker, listener, path);
+    }
+
+    /** {@code releaser} answers whether the ledger took the release. */
+    private PaymentSession(PaymentTerms terms, PaymentReceipt receipt, Function<PaymentReceipt, Completion> settler,
+                           BooleanSupplier releaser, Runnable marker, PaymentListener listener, String path) {
         this.terms = terms;
         this.receipt = receipt;
         this.settler = settler;
@@ -104,8 +121,13 @@ public final class PaymentSession {
      */
     public Completion complete(int handlerStatus) {
         if (!finished.compareAndSet(false, true)) {
+            Completion s = stopped;
+            if (s != null && stoppedAnswered.compareAndSet(false, true)) {
+                return s;
+            }
             throw new IllegalStateException("payment session already completed");
         }
+        onEnd.run();
         if (settledBefore != null) {
             if (handlerStatus >= 400) {
                 chargedUndelivered(handlerStatus);
@@ -113,23 +135,48 @@ public final class PaymentSession {
             return settledBefore;
         }
         if (handlerStatus >= 400) {
-            releaser.run();
+            releaser.getAsBoolean();
             return new Completion.Deliver(Map.of(), null);
         }
         Completion c = settler.apply(receipt);
         if (c instanceof Completion.Deliver d) {
             markSettled(d);
         } else {
-            releaser.run();
+            releaser.getAsBoolean();
         }
         return c;
+    }
+
+    /**
+     * The Tollgate is closing while the handler runs, and closes the ledger next: if the session has not begun to
+     * end, it is ended now, its claim released while the ledger can still take it, and the handler's answer will
+     * get {@code answer} (the 503 a settlement refused by the closed facilitator client gets), never a settlement.
+     * Nothing waits for the handler. Returns false if the ledger did not answer (the claim lapses at its expiry).
+     */
+    boolean releaseBeforeClose(Completion answer) {
+        if (settledBefore != null || finished.get()) {
+            return true;
+        }
+        stopped = answer; // before the session counts as finished, so that a complete() refused here finds it
+        if (!finished.compareAndSet(false, true)) {
+            stopped = null;
+            return true; // complete() or abandon() came first, and ends it as it always did
+        }
+        onEnd.run();
+        return releaser.getAsBoolean();
+    }
+
+    /** {@code r} runs once, when the session ends. */
+    void onEnd(Runnable r) {
+        onEnd = r;
     }
 
     /** The handler failed without an answer: release the claim, settle nothing. */
     public void abandon() {
         if (finished.compareAndSet(false, true)) {
+            onEnd.run();
             if (settledBefore == null) {
-                releaser.run();
+                releaser.getAsBoolean();
             } else {
                 chargedUndelivered(500);
             }

@@ -23,6 +23,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -42,6 +44,9 @@ public final class PaidCluster implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public final FacilitatorDouble facilitator;
+    /** Counted down when a paid handler under {@code /paid/held/} starts; it then waits for {@link #heldRelease}. */
+    public final CountDownLatch heldEntered = new CountDownLatch(1);
+    public final CountDownLatch heldRelease = new CountDownLatch(1);
     private final List<Instance> instances = new ArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -58,7 +63,7 @@ public final class PaidCluster implements AutoCloseable {
         }
     }
 
-    private static final class Instance {
+    private final class Instance {
         final Tollgate tollgate;
         final Server server;
         final Map<String, AtomicInteger> runsByProof = new ConcurrentHashMap<>();
@@ -89,6 +94,14 @@ public final class PaidCluster implements AutoCloseable {
                 String proof = req.getHeader("X-PAYMENT") != null ? req.getHeader("X-PAYMENT")
                         : req.getHeader("PAYMENT-SIGNATURE");
                 runsByProof.computeIfAbsent(String.valueOf(proof), k -> new AtomicInteger()).incrementAndGet();
+                if (req.getRequestURI().startsWith("/paid/held/")) {
+                    heldEntered.countDown();
+                    try {
+                        heldRelease.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 resp.setContentType("text/plain");
                 resp.getWriter().write(PAID_MARKER);
             }

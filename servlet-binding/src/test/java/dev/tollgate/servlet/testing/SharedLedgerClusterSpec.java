@@ -13,9 +13,11 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +119,36 @@ public abstract class SharedLedgerClusterSpec {
         assertEquals(402, again.statusCode());
         assertTrue(again.body().contains("payment_already_used"), again.body());
         assertEquals(1, cluster.settlementsByNonce().get(proof.nonce()));
+    }
+
+    /**
+     * An instance is undeployed (its filter's Tollgate closed, and with it the ledger it made from settings) while a
+     * paid handler runs, settlement after the handler: the payer gets 503 and is not charged, and the proof, sent
+     * again to the other instance, must be served there, not refused as used until its claim lapses.
+     */
+    @Test
+    void aProofWhoseHandlerRanWhileItsInstanceWasUndeployedIsServedByTheOther() throws Exception {
+        PaidCluster.Proof proof = PaidCluster.freshProof(0);
+        CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> {
+            try {
+                return cluster.get(0, "/paid/held/report", proof);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(cluster.heldEntered.await(10, TimeUnit.SECONDS), "the paid handler never ran");
+        cluster.tollgate(0).close(); // what the filter's destroy does with the Tollgate it made: an undeploy
+        cluster.heldRelease.countDown();
+
+        HttpResponse<String> stopped = held.get(30, TimeUnit.SECONDS);
+        assertEquals(503, stopped.statusCode(), stopped.body());
+        assertTrue(!stopped.body().contains(PaidCluster.PAID_MARKER));
+        assertEquals(null, cluster.settlementsByNonce().get(proof.nonce()), "nothing settled");
+
+        HttpResponse<String> elsewhere = cluster.get(1, "/paid/report", proof);
+        assertEquals(200, elsewhere.statusCode(), elsewhere.body());
+        assertTrue(elsewhere.body().contains(PaidCluster.PAID_MARKER));
+        assertEquals(1L, cluster.settlementsByNonce().get(proof.nonce()));
     }
 
     @Test
