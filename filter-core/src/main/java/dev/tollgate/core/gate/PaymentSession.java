@@ -123,6 +123,8 @@ public final class PaymentSession {
         if (!finished.compareAndSet(false, true)) {
             Completion s = stopped;
             if (s != null && stoppedAnswered.compareAndSet(false, true)) {
+                // What a settlement refused by the closed facilitator client reported.
+                listener.rejected(path, 503, "not settled: the application stopped while the handler ran");
                 return s;
             }
             throw new IllegalStateException("payment session already completed");
