@@ -61,6 +61,11 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         return status;
     }
 
+    /** Whether the handler answered with {@code sendError}: the container's error answer, not its own. */
+    boolean errorSent() {
+        return error;
+    }
+
     /**
      * Whether the handler wrote more than the limit. The writer's encoder keeps the last few KiB it was given
      * until it is flushed, which a handler leaves to the container; so it is flushed first, or a body that only

@@ -283,17 +283,18 @@ public class PaymentFilter implements Filter {
             write(response, UndeliveredAnswer.of(500, "the response exceeded the configured bufferLimit", ended));
             return false;
         }
-        Completion completion = session.complete(buffered.status());
+        boolean delivers = PaymentSession.delivers(buffered.status(), buffered.errorSent());
+        Completion completion = session.complete(buffered.status(), buffered.errorSent());
         if (completion instanceof Completion.Deliver deliver) {
             request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
             deliver.headers().forEach(response::setHeader);
-            if (buffered.status() < 400) {
+            if (delivers) {
                 // Paid for by this payer only: a shared cache must not hand it to the next client.
                 PaidCaching.applyToPaidAnswer(name -> joined(response.getHeaders(name)), response::containsHeader,
                         response::setHeader);
             }
             buffered.commitTo(response);
-            return buffered.status() < 400;
+            return delivers;
         }
         // Drop everything the handler set, headers included: none of it was paid for.
         response.reset();

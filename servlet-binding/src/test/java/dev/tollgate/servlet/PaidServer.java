@@ -192,6 +192,12 @@ final class PaidServer implements AutoCloseable {
                 resp.setStatus(200);
                 return;
             }
+            if (req.getPathInfo() != null && req.getPathInfo().contains("error-code")) {
+                // sendError with the code of ?code=, below 400 too: the server's error answer with that status.
+                resp.getWriter().write(PAID_MARKER + " partial");
+                resp.sendError(Integer.parseInt(req.getParameter("code")), "see the code");
+                return;
+            }
             if (req.getPathInfo() != null && req.getPathInfo().contains("abort")) {
                 resp.getWriter().write(PAID_MARKER);
                 resp.sendError(-1, "backend lost"); // Jetty: abort the connection

@@ -339,6 +339,33 @@ class PaymentFilterTest {
         assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {200, 204, 302, 304})
+    void anErrorAnswerBelow400SettlesNothingAndTheProofCanBeUsedAgain(int code) throws Exception {
+        // sendError(code) is the server's error answer with that status: no Location, none of the paid content.
+        String proof = Proofs.proof().v1();
+
+        HttpResponse<String> r = server.get("/broken/error-code?code=" + code, "X-PAYMENT", proof);
+
+        assertEquals(code, r.statusCode());
+        assertFalse(r.body().contains(PAID_MARKER));
+        assertEquals(0, facilitator.settleRequests().size());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isEmpty());
+        assertEquals(200, server.get("/premium/report", "X-PAYMENT", proof).statusCode());
+    }
+
+    @Test
+    void settlementBeforeTheHandlerThenAnErrorAnswerBelow400KeepsThePayersReceipt() throws Exception {
+        server.close();
+        server = new PaidServer(Tollgate.create(config(SettlementMode.BEFORE)));
+
+        HttpResponse<String> r = server.get("/broken/error-code?code=302", "X-PAYMENT", Proofs.proof().v1());
+
+        assertEquals(302, r.statusCode());
+        assertEquals(1, facilitator.settleRequests().size());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+    }
+
     @Test
     void aHandlerThatAbortsTheConnectionSettlesNothingAndTheProofCanBeUsedAgain() throws Exception {
         String proof = Proofs.proof().v1();

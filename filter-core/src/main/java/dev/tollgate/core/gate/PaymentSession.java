@@ -120,6 +120,19 @@ public final class PaymentSession {
      * been sent. A status of 400 or more settles nothing.
      */
     public Completion complete(int handlerStatus) {
+        return complete(handlerStatus, false);
+    }
+
+    /**
+     * Ends the session after the handler answered {@code handlerStatus}, before anything of the answer has been sent.
+     * {@code errorAnswer} says the handler gave up its own answer for the server's error answer (a servlet's
+     * {@code sendError}), which settles nothing whatever its status: a {@code sendError(302)} or {@code (304)} goes out
+     * as an error page, or as nothing, with no {@code Location} and none of the content paid for. Otherwise a status
+     * of 400 or more settles nothing, and any other settles: a 2xx (a 204 too: the paid action was done, or a 206: the
+     * part asked for), a 304 (the payer's own copy is confirmed current, and is what it uses) and a redirect the
+     * handler chose to answer with (its {@code Location} can be what is sold, a signed download link).
+     */
+    public Completion complete(int handlerStatus, boolean errorAnswer) {
         if (!finished.compareAndSet(false, true)) {
             Completion s = stopped;
             if (s != null && stoppedAnswered.compareAndSet(false, true)) {
@@ -130,13 +143,14 @@ public final class PaymentSession {
             throw new IllegalStateException("payment session already completed");
         }
         onEnd.run();
+        boolean delivers = delivers(handlerStatus, errorAnswer);
         if (settledBefore != null) {
-            if (handlerStatus >= 400) {
+            if (!delivers) {
                 chargedUndelivered(handlerStatus);
             }
             return settledBefore;
         }
-        if (handlerStatus >= 400) {
+        if (!delivers) {
             releaser.getAsBoolean();
             return new Completion.Deliver(Map.of(), null);
         }
@@ -171,6 +185,15 @@ public final class PaymentSession {
     /** {@code r} runs once, when the session ends. */
     void onEnd(Runnable r) {
         onEnd = r;
+    }
+
+    /**
+     * Whether a handler's answer of {@code handlerStatus} ({@code errorAnswer}: the server's error answer in its
+     * place) delivers what was paid for, and so is settled: see {@link #complete(int, boolean)}. An adapter asks it
+     * too, to mark only such an answer as paid for ({@code Cache-Control: private}).
+     */
+    public static boolean delivers(int handlerStatus, boolean errorAnswer) {
+        return !errorAnswer && handlerStatus < 400;
     }
 
     /** The handler failed without an answer: release the claim, settle nothing. */
