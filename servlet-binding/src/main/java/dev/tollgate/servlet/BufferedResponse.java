@@ -148,6 +148,13 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         if (included()) {
             return;
         }
+        if (sc >= 0 && committedAsContainerWould()) {
+            // Refused as the container refuses it (after a flush, a full buffer, a redirect or an earlier sendError;
+            // Jetty's abort, sendError(-1), is taken at any time). Recorded, it replaced the content the container
+            // would have sent: a handler that catches the refusal and carries on had its payer answered with an
+            // error page instead, and charged for it when the code was below 400.
+            throw new IllegalStateException("cannot send an error after the response has been committed");
+        }
         // Jetty's sendError(-1) aborts the connection: a failed answer, so nothing may be settled for it (status
         // -1 is below 400). The abort itself is passed on when the response is committed.
         status = sc < 0 ? SC_INTERNAL_SERVER_ERROR : sc;

@@ -198,6 +198,19 @@ final class PaidServer implements AutoCloseable {
                 resp.sendError(Integer.parseInt(req.getParameter("code")), "see the code");
                 return;
             }
+            if (req.getPathInfo() != null && req.getPathInfo().contains("error-after-flush")) {
+                // The paid content is on its way; a helper on the way out then tries sendError(?code=), which the
+                // container refuses, and the handler carries on as it would there.
+                resp.setContentType("text/plain");
+                resp.getWriter().write(PAID_MARKER);
+                resp.flushBuffer();
+                try {
+                    resp.sendError(Integer.parseInt(req.getParameter("code")));
+                } catch (IllegalStateException committed) {
+                    resp.setHeader("X-Error-Refused", "true");
+                }
+                return;
+            }
             if (req.getPathInfo() != null && req.getPathInfo().contains("abort")) {
                 resp.getWriter().write(PAID_MARKER);
                 resp.sendError(-1, "backend lost"); // Jetty: abort the connection

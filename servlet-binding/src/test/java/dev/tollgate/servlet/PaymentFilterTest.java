@@ -366,6 +366,21 @@ class PaymentFilterTest {
         assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {503, 302})
+    void anErrorSentAfterThePaidContentWasFlushedIsRefusedAsInTheContainerAndTheContentIsPaidFor(int code)
+            throws Exception {
+        // Unfiltered, the content is on its way and sendError throws; the handler that carries on delivers it.
+        HttpResponse<String> r = server.get("/broken/error-after-flush?code=" + code, "X-PAYMENT",
+                Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode());
+        assertEquals(PAID_MARKER, r.body());
+        assertEquals("true", r.headers().firstValue("X-Error-Refused").orElse(null));
+        assertEquals(1, facilitator.settleRequests().size());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+    }
+
     @Test
     void aHandlerThatAbortsTheConnectionSettlesNothingAndTheProofCanBeUsedAgain() throws Exception {
         String proof = Proofs.proof().v1();
