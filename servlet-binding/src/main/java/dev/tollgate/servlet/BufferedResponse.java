@@ -414,10 +414,19 @@ final class BufferedResponse extends HttpServletResponseWrapper {
 
     /** Sends the handler's response, as the handler meant it, to the real response. */
     void commitTo(HttpServletResponse response) throws IOException {
+        commitTo(response, false);
+    }
+
+    /**
+     * Sends the handler's response, as the handler meant it, to the real response. {@code committable}: the caller
+     * commits it right after (the end of a forward), so a redirect is written out rather than left to the container's
+     * {@code sendRedirect}, which Tomcat ends by suspending its response, where a flush no longer commits it.
+     */
+    void commitTo(HttpServletResponse response, boolean committable) throws IOException {
         if (writer != null) {
             writer.drain();
         }
-        if (redirect != null && redirectStatus == SC_FOUND && !redirectKeepsBody) {
+        if (redirect != null && redirectStatus == SC_FOUND && !redirectKeepsBody && !committable) {
             response.sendRedirect(redirect);
             return;
         }

@@ -83,7 +83,7 @@ final class PaidAnswer {
             return;
         }
         finished = true;
-        if (PaymentFilter.finish(request, response, session, buffered) && endsAForward) {
+        if (PaymentFilter.finish(request, response, session, buffered, endsAForward) && endsAForward) {
             response.flushBuffer();
         }
     }

@@ -260,6 +260,15 @@ public class PaymentFilter implements Filter {
      */
     static boolean finish(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
                           BufferedResponse buffered) throws IOException {
+        return finish(request, response, session, buffered, false);
+    }
+
+    /**
+     * {@code committable}: the caller commits a settled answer right after (the end of a forward), so it is written in
+     * a form a flush commits (see {@link BufferedResponse#commitTo}).
+     */
+    static boolean finish(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
+                          BufferedResponse buffered, boolean committable) throws IOException {
         if (response.isCommitted()) {
             // Nothing Tollgate sends can reach the client any more, so nothing is settled for it (a route settled
             // before its handler ran stays settled: the log says so).
@@ -293,7 +302,7 @@ public class PaymentFilter implements Filter {
                 PaidCaching.applyToPaidAnswer(name -> joined(response.getHeaders(name)), response::containsHeader,
                         response::setHeader);
             }
-            buffered.commitTo(response);
+            buffered.commitTo(response, committable);
             return delivers;
         }
         // Drop everything the handler set, headers included: none of it was paid for.

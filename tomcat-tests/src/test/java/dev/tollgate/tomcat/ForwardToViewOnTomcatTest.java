@@ -145,6 +145,17 @@ class ForwardToViewOnTomcatTest {
         assertEquals(List.of("verify", "settle"), app.facilitatorCalls);
     }
 
+    @Test
+    void aPaidServletThatThrowsAfterForwardingToAViewThatRedirectsKeepsTheSettledRedirect() throws Exception {
+        HttpResponse<String> r = paid("/premium/forward?to=/WEB-INF/views/report&after=throw&view=redirect",
+                Proofs.proof().v1());
+
+        assertEquals(302, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Location").orElse("").endsWith("/free/page"), r.headers().map().toString());
+        assertTrue(decoded(r, "PAYMENT-RESPONSE").get("success").booleanValue());
+        assertEquals(List.of("verify", "settle"), app.facilitatorCalls);
+    }
+
     @ParameterizedTest
     @CsvSource({"/premium/report, " + PAID, "/premium/big%3Fbytes%3D0, ''"})
     void aFreePageThatThrowsAfterForwardingToAPaidOneKeepsTheSettledAnswer(String to, String body) throws Exception {

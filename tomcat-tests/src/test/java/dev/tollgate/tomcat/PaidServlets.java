@@ -186,7 +186,7 @@ public final class PaidServlets {
     /**
      * The view a paid servlet forwards to (the JSP of the servlet-then-JSP pattern): renders {@link #VIEW} with the
      * receipt the filter left on the request. {@code ?view=} makes it fail: {@code status} (500), {@code throw}; hand
-     * over to itself once more: {@code forward}; or answer 204 without a body: {@code empty}.
+     * over to itself once more: {@code forward}; answer 204 without a body: {@code empty}; or redirect: {@code redirect}.
      */
     public static final class ReportView extends HttpServlet {
         @Override
@@ -198,6 +198,10 @@ public final class PaidServlets {
             }
             if ("empty".equals(view)) {
                 resp.setStatus(204);
+                return;
+            }
+            if ("redirect".equals(view)) {
+                resp.sendRedirect("/free/page");
                 return;
             }
             PaymentReceipt receipt = (PaymentReceipt) req.getAttribute(PaymentReceipt.ATTRIBUTE);
