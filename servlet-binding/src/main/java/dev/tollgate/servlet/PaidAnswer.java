@@ -67,15 +67,22 @@ final class PaidAnswer {
      * the container replace the paid answer with its error answer (Tomcat does, over a response it has not committed,
      * which it commits once the Content-Length is written: never an empty one).
      *
-     * <p>Left to the end of the handler: a forward that went asynchronous (its cycle finishes the payment), one made
-     * during an asynchronous dispatch, and one whose response does not hold Tollgate's buffer (whatever it wrote went
-     * past it).
+     * <p>One made during an asynchronous dispatch ends the answer alike, through the cycle ({@link
+     * PaidAsync#forwardEnded}). Left to the end of the handler: a forward that went asynchronous (its cycle finishes
+     * the payment), and one whose response does not hold Tollgate's buffer (whatever it wrote went past it).
      */
     void forwardReturned(ServletRequest forwarded, ServletResponse forwardedResponse) throws IOException {
-        if (!forwarded.isAsyncStarted() && forwarded.getAttribute(PaidAsync.ATTRIBUTE) == null
-                && BufferedResponse.in(forwardedResponse) == buffered) {
-            finish(true);
+        if (forwarded.isAsyncStarted() || BufferedResponse.in(forwardedResponse) != buffered) {
+            return;
         }
+        if (forwarded.getAttribute(PaidAsync.ATTRIBUTE) instanceof PaidAsync async) {
+            if (!finished) {
+                finished = true;
+                async.forwardEnded();
+            }
+            return;
+        }
+        finish(true);
     }
 
     private void finish(boolean endsAForward) throws IOException {

@@ -87,6 +87,27 @@ final class PaidAsync implements AsyncListener {
         }
     }
 
+    /**
+     * A forward made in an asynchronous dispatch (the cycle over, not started again) returned through the filter: it
+     * ended the answer, which is settled and sent now, and committed, while the container's response is still open
+     * (Tomcat 11 suspends it as the forward returns, see {@link PaidAnswer}). The pass's return then finds the
+     * payment finished.
+     */
+    void forwardEnded() throws IOException {
+        if (!state.compareAndSet(OPEN, FINISHING)) {
+            return;
+        }
+        try {
+            if (PaymentFilter.finish(request, response, session, buffered, true)) {
+                response.flushBuffer();
+            }
+        } finally {
+            buffered.release();
+            state.set(DONE);
+            done.countDown();
+        }
+    }
+
     /** Does nothing when the cycle was already finished or abandoned. */
     private void settleAndSend() throws IOException {
         if (!state.compareAndSet(OPEN, FINISHING)) {

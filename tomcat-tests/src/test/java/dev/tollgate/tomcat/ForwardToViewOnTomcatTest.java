@@ -156,6 +156,30 @@ class ForwardToViewOnTomcatTest {
         assertEquals(List.of("verify", "settle"), app.facilitatorCalls);
     }
 
+    @Test
+    void aForwardToAViewInAnAsynchronousDispatchIsSettledOnceAndSendsTheView() throws Exception {
+        HttpResponse<String> r = paid("/premium/async-forward?to=/WEB-INF/views/report", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(VIEW + " for " + PAYER, r.body());
+        assertTrue(decoded(r, "PAYMENT-RESPONSE").get("success").booleanValue());
+        assertEquals(List.of("verify", "settle"), app.facilitatorCalls);
+        assertEquals(List.of(), log.warnings());
+    }
+
+    @Test
+    void aForwardInAnAsynchronousDispatchToAViewThatFailsSettlesNothing() throws Exception {
+        String proof = Proofs.proof().v1();
+
+        HttpResponse<String> r = paid("/premium/async-forward?to=/WEB-INF/views/report%3Fview%3Dstatus", proof);
+
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains(PAID), r.body());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isEmpty(), r.headers().map().toString());
+        assertEquals(List.of("verify"), app.facilitatorCalls);
+        assertEquals(200, paid("/premium/report", proof).statusCode());
+    }
+
     @ParameterizedTest
     @CsvSource({"/premium/report, " + PAID, "/premium/big%3Fbytes%3D0, ''"})
     void aFreePageThatThrowsAfterForwardingToAPaidOneKeepsTheSettledAnswer(String to, String body) throws Exception {

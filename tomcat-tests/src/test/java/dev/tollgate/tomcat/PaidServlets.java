@@ -2,6 +2,7 @@ package dev.tollgate.tomcat;
 
 import dev.tollgate.core.gate.PaymentReceipt;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -180,6 +181,24 @@ public final class PaidServlets {
             if ("throw".equals(req.getParameter("after"))) {
                 throw new IllegalStateException("the report failed after its forward");
             }
+        }
+    }
+
+    /**
+     * Goes asynchronous and dispatches to itself at once; in that asynchronous dispatch it begins its paid answer and
+     * forwards to {@code ?to=}, as a servlet that waits for its data before it renders the view.
+     */
+    public static final class ForwardingWhenDispatched extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+            if (req.getDispatcherType() != DispatcherType.ASYNC) {
+                RUNS.incrementAndGet();
+                req.startAsync().dispatch();
+                return;
+            }
+            resp.setContentType("text/plain");
+            resp.getWriter().write(PAID + ", until the view took over: ");
+            req.getRequestDispatcher(req.getParameter("to")).forward(req, resp);
         }
     }
 
