@@ -14,6 +14,7 @@ import dev.tollgate.servlet.PaymentFilter;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,6 +179,18 @@ class ForwardToViewOnTomcatTest {
         assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isEmpty(), r.headers().map().toString());
         assertEquals(List.of("verify"), app.facilitatorCalls);
         assertEquals(200, paid("/premium/report", proof).statusCode());
+    }
+
+    @Test
+    void aPaidServletCannotGoAsynchronousOnceItsForwardEndedTheAnswer() throws Exception {
+        HttpResponse<String> r = paid("/premium/forward?to=/WEB-INF/views/report&after=async", Proofs.proof().v1());
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(VIEW + " for " + PAYER, r.body());
+        // Tollgate's refusal, not Tomcat's: the servlet and the view both support asynchronous operations.
+        assertEquals("refused: the paid answer was already sent: it ended with a RequestDispatcher.forward",
+                PaidServlets.asyncAfterForward.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("verify", "settle"), app.facilitatorCalls);
     }
 
     @ParameterizedTest

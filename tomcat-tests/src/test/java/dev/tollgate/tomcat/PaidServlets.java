@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +27,11 @@ public final class PaidServlets {
     public static final String ACCENTED = PAID + ": caf\u00e9 cr\u00e8me \u2713";
     /** Paid handler runs (Tomcat makes one instance per servlet; the class is the test's own). */
     public static final AtomicInteger RUNS = new AtomicInteger();
+    /**
+     * What became of a paid servlet's startAsync after its forward: "started", or "refused: " and why. Known only once the servlet
+     * got that far, which comes after its client got the answer the forward ended.
+     */
+    public static volatile CompletableFuture<String> asyncAfterForward = new CompletableFuture<>();
 
     private PaidServlets() {
     }
@@ -162,7 +168,7 @@ public final class PaidServlets {
     /**
      * Begins its paid answer, then forwards to {@code ?to=} (flushing first with {@code ?flush=yes}) through the
      * request's dispatcher, or with {@code ?via=context} through the servlet context's; with {@code ?after=throw} it
-     * throws once the forward has returned.
+     * throws once the forward has returned, and with {@code ?after=async} it then tries to go asynchronous.
      */
     public static final class Forwarding extends HttpServlet {
         @Override
@@ -180,6 +186,14 @@ public final class PaidServlets {
             dispatcher.forward(req, resp);
             if ("throw".equals(req.getParameter("after"))) {
                 throw new IllegalStateException("the report failed after its forward");
+            }
+            if ("async".equals(req.getParameter("after"))) {
+                try {
+                    req.startAsync();
+                    asyncAfterForward.complete("started");
+                } catch (IllegalStateException answered) {
+                    asyncAfterForward.complete("refused: " + answered.getMessage());
+                }
             }
         }
     }

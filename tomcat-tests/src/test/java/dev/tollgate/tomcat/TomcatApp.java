@@ -120,6 +120,7 @@ final class TomcatApp implements AutoCloseable {
         facilitator.verifyRequests().clear();
         facilitator.settleRequests().clear();
         PaidServlets.RUNS.set(0);
+        PaidServlets.asyncAfterForward = new java.util.concurrent.CompletableFuture<>();
     }
 
     long settlements() {
