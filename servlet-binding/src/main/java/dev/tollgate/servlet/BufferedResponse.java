@@ -11,6 +11,10 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Holds everything a paid handler writes until the payment is settled: nothing reaches the client, and the
@@ -39,10 +43,45 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     /** The handler flushed or closed its output, which commits a container's response. */
     private boolean flushedByHandler;
 
+    /**
+     * The headers the container's response held when the paid handler was given this buffer: set by what runs before
+     * Tollgate (a CORS filter, a session cookie), not by the handler. See {@link #discardAnswer()}.
+     */
+    private final Map<String, List<String>> headersBefore;
+
     BufferedResponse(HttpServletResponse response, long limit) {
         super(response);
         this.limit = limit;
         this.containerResponse = response;
+        this.headersBefore = headersOf(response);
+    }
+
+    private static Map<String, List<String>> headersOf(HttpServletResponse response) {
+        Collection<String> names = response.getHeaderNames();
+        if (names == null || names.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : names) {
+            headers.put(name, List.copyOf(response.getHeaders(name)));
+        }
+        return headers;
+    }
+
+    /**
+     * Clears the container's response of everything the paid handler set (status, headers, cookies, body), which was
+     * not paid for, but keeps the headers it had before the handler ran. A plain {@code reset()} dropped those too: a
+     * CORS filter's {@code Access-Control-Allow-Origin}, so that a browser client on another origin could not read the
+     * 402 of a refused settlement, nor learn why it was not served.
+     */
+    void discardAnswer() {
+        containerResponse.reset();
+        headersBefore.forEach((name, values) -> {
+            // Jetty keeps its own Date and Server through a reset: added again, they would go out twice.
+            if (!containerResponse.containsHeader(name)) {
+                values.forEach(value -> containerResponse.addHeader(name, value));
+            }
+        });
     }
 
     /**

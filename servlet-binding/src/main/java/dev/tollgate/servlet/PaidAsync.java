@@ -224,7 +224,7 @@ final class PaidAsync implements AsyncListener {
         String why = endedWith == HttpServletResponse.SC_GATEWAY_TIMEOUT
                 ? "the paid handler did not finish before its asynchronous timeout"
                 : "the paid handler's asynchronous cycle failed";
-        response.reset();
+        buffered.discardAnswer();
         PaymentFilter.write(response, UndeliveredAnswer.of(status, why, abandoned));
     }
 

@@ -288,7 +288,7 @@ public class PaymentFilter implements Filter {
             // Not abandon(): a route that settled before its handler ran stays paid, and complete() hands back the
             // receipt the payer must then be given.
             Completion ended = session.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
-            response.reset();
+            buffered.discardAnswer();
             write(response, UndeliveredAnswer.of(500, "the response exceeded the configured bufferLimit", ended));
             return false;
         }
@@ -306,7 +306,7 @@ public class PaymentFilter implements Filter {
             return delivers;
         }
         // Drop everything the handler set, headers included: none of it was paid for.
-        response.reset();
+        buffered.discardAnswer();
         write(response, ((Completion.Withhold) completion).answer());
         return false;
     }

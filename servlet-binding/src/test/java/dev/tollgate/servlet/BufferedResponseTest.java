@@ -201,6 +201,7 @@ class BufferedResponseTest {
         // not know: unheld, the container would send the redirect before the payment is settled or refused.
         java.util.List<String> calls = new java.util.ArrayList<>();
         BufferedResponse buffered = new BufferedResponse(recording(calls), 1024);
+        calls.clear(); // made before the handler runs, the buffer reads the headers set so far: not the handler's
         buffered.getOutputStream().write("paid".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
         BufferedResponse.class.getMethod("sendRedirect", String.class, int.class, boolean.class)
