@@ -546,12 +546,29 @@ public final class TollgateConfig {
                 names.add(k.substring("network.".length(), k.indexOf('.', "network.".length())));
             }
         }
+        // Who is on which chain once every definition is in: a definition by a network's own name replaces it, so
+        // only the networks none of these names redefine keep their chains.
+        Map<Long, String> chains = new LinkedHashMap<>();
+        for (Network known : registry.all()) {
+            if (names.stream().noneMatch(n -> n.equalsIgnoreCase(known.v1Name()))) {
+                chains.put(known.chainId(), known.v1Name());
+            }
+        }
         for (String n : names) {
             String p = "network." + n + ".";
             String chainKey = p + "chainId";
             // A positive whole number, which may be larger than an int (Palm's is 11297108109).
             long chainId = s.get(chainKey).map(v -> SettingValues.positiveLong(chainKey, v))
                     .orElseThrow(() -> new ConfigurationException(chainKey, "is required to define network " + n));
+            String other = chains.putIfAbsent(chainId, n);
+            if (other != null) {
+                // One chain, one network: a v2 payment names the chain (eip155:<chainId>), not the network, and the
+                // registry keeps one network per chain, so this definition would silently remove the other, and every
+                // route still naming it would fail as an unknown network (or pay on a token other than it names).
+                throw new ConfigurationException(chainKey, chainId + " is the chain id of network '" + other
+                        + "' too; one chain has one network: to change " + other + ", define network." + other
+                        + ".* instead, or give this network another chain id");
+            }
             Map.Entry<String, String> asset = s.get(p + "asset").map(v -> Map.entry(p + "asset", v))
                     .orElseThrow(() -> new ConfigurationException(p + "asset", "is required to define network " + n));
             // Checked here, naming this setting: an option on the network would otherwise take it as its default

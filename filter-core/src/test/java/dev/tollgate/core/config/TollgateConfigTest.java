@@ -505,6 +505,37 @@ class TollgateConfigTest {
     }
 
     @Test
+    void aNetworkDefinedOnTheChainIdOfAnotherIsRefusedNamingBoth() {
+        // It replaced base without a word, and a route that still named base failed as an unknown network.
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> build(minimalWith("network", "base",
+                "network.mainnet.chainId", "8453", "network.mainnet.asset", BASE_USDC)));
+        assertEquals("network.mainnet.chainId", e.setting());
+        assertTrue(e.getMessage().contains("network 'base'") && e.getMessage().contains("network.base.*"),
+                e.getMessage());
+    }
+
+    @Test
+    void twoDefinedNetworksOnOneChainAreRefused() {
+        Map<String, String> settings = minimalWith("network.one.chainId", "31337",
+                "network.one.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "network.two.chainId", "31337",
+                "network.two.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+        assertEquals("network.two.chainId", failingSetting(settings));
+    }
+
+    @Test
+    void aNetworkRedefinedByItsOwnNameKeepsItsChainAndAnotherMayTakeTheChainItLeft() {
+        // Regression: replacing by name is what network.<name>.* is for, in any case of the name.
+        TollgateConfig config = build(minimalWith("network", "base", "network.Base.chainId", "8453",
+                "network.Base.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "network.Base.eip712.name", "Mine"));
+        assertEquals("0x5FbDB2315678afecb367f032d93F642f64180aa3", onlyOption(config).asset());
+        // base moved to another chain frees 8453 for a network of another name, whatever the order of the two.
+        TollgateConfig moved = build(minimalWith("network", "main", "network.main.chainId", "8453",
+                "network.main.asset", BASE_USDC, "network.base.chainId", "31337",
+                "network.base.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3"));
+        assertEquals(8453L, onlyOption(moved).network().chainId());
+    }
+
+    @Test
     void aStablecoinWithoutFractionsIsPricedInWholeDollars() {
         Map<String, String> whole = minimalWith("network", "anvil", "network.anvil.chainId", "31337",
                 "network.anvil.asset", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "network.anvil.decimals", "0",
