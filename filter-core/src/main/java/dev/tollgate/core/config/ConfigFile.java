@@ -99,7 +99,15 @@ public final class ConfigFile {
                 int i = 0;
                 Set<String> seen = new HashSet<>();
                 for (JsonNode route : f.getValue()) {
-                    String name = route.path("name").asText("route" + i++);
+                    int position = i++;
+                    if (!route.isObject()) {
+                        // ["a", "b"] was read as two unnamed routes without a path: "route.route0.path is required".
+                        throw new ConfigurationException("routes", "entry " + (position + 1) + " is " + kind(route)
+                                + ", not a route: in a JSON file each entry of routes is an object with the route's"
+                                + " settings ({\"name\": \"premium\", \"path\": \"/premium/*\", ...}); or give routes"
+                                + " as one string of names (\"premium,reports\") and each route under \"route\"");
+                    }
+                    String name = routeName(route.get("name"), position);
                     if (!seen.add(name)) {
                         // Flattened, the second route's keys would replace the first's: one path left unprotected.
                         throw new ConfigurationException("routes", "two routes are named \"" + name + "\"; give each"
@@ -121,12 +129,48 @@ public final class ConfigFile {
         return out;
     }
 
+    /**
+     * A route's {@code name}, or {@code route<position>} when it has none. It becomes part of every key of the route
+     * and an entry of the comma-separated {@code routes}, so one that cannot be either is refused here, naming the
+     * route: later it was only a key made from it ({@code route..path}) that failed.
+     */
+    private static String routeName(JsonNode name, int position) {
+        if (name == null || name.isNull()) {
+            return "route" + position;
+        }
+        String route = "entry " + (position + 1) + " of routes";
+        if (!name.isTextual() && !name.isNumber()) {
+            throw new ConfigurationException("routes", route + " has a name that is " + kind(name)
+                    + ", not a string");
+        }
+        String text = text(name);
+        if (text.isBlank() || !text.equals(text.strip()) || text.contains(",")) {
+            throw new ConfigurationException("routes", route + " is named \"" + text + "\", which "
+                    + (text.isBlank() ? "is empty" : text.contains(",") ? "holds a comma (routes are listed separated"
+                    + " by commas)" : "begins or ends with a blank") + "; name it with letters, digits, '-' or '_'");
+        }
+        return text;
+    }
+
+    /** What a JSON value is, for a message: never its text, which may be a credential. */
+    private static String kind(JsonNode value) {
+        return value.isNull() ? "null" : value.isObject() ? "an object" : value.isArray() ? "an array"
+                : value.isNumber() ? "a number" : value.isBoolean() ? "a boolean" : "a string";
+    }
+
     private static void put(Map<String, String> out, String key, JsonNode value) {
         if (value.isObject()) {
             value.fields().forEachRemaining(e -> put(out, key + "." + e.getKey(), e.getValue()));
         } else if (value.isArray()) {
             StringBuilder joined = new StringBuilder();
-            value.forEach(v -> joined.append(joined.length() == 0 ? "" : ",").append(text(v)));
+            for (JsonNode v : value) {
+                if (v.isContainerNode() || v.isNull()) {
+                    // A list holds words and numbers: a null became the word "null" ("methods": [null] charged a
+                    // method no request has), and an object or array the empty string, dropped from the list.
+                    throw new ConfigurationException(key, "is a list of strings or numbers, but holds " + kind(v));
+                }
+                joined.append(joined.length() == 0 ? "" : ",").append(text(v));
+            }
             out.put(key, joined.toString());
         } else if (!value.isNull()) {
             out.put(key, text(value));

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigFileTest {
     private static final String PAY_TO = "0x209693Bc6afc0C5328bA36FaF03C514EF312287C";
@@ -116,6 +118,70 @@ class ConfigFileTest {
                 () -> ConfigFile.load(file, getClass().getClassLoader()));
         assertEquals("price", e.setting());
         assertFalse(e.getMessage().contains("$1"), "names the key, quotes no value: " + e.getMessage());
+    }
+
+    private ConfigurationException refused(String json) throws IOException {
+        String file = write("tollgate.json", json);
+        return assertThrows(ConfigurationException.class, () -> ConfigFile.load(file, getClass().getClassLoader()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\"", "\"  \"", "\"a,b\"", "\" a\"", "[\"a\"]", "{}", "true"})
+    void aJsonRouteNameThatCannotBeARoutesNameIsRefusedNamingTheRoute(String name) throws IOException {
+        // It failed later, on a key made from it: "route..path", or a route "a,b" that routes listed as two.
+        ConfigurationException e = refused("""
+                {"routes": [{"name": "free", "path": "/free/*"}, {"name": %s, "path": "/paid/*", "price": "$1"}]}
+                """.formatted(name));
+        assertEquals("routes", e.setting());
+        assertTrue(e.getMessage().contains("entry 2 of routes"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"a\"", "null", "[]", "1"})
+    void aJsonRoutesEntryThatIsNoObjectIsRefusedSayingWhatRoutesHolds(String entry) throws IOException {
+        // ["a", "b"] was read as unnamed routes without a path: "route.route0.path is required".
+        ConfigurationException e = refused("{\"routes\": [" + entry + "]}");
+        assertEquals("routes", e.setting());
+        assertTrue(e.getMessage().contains("entry 1 is") && e.getMessage().contains("each entry of routes is an object"),
+                e.getMessage());
+    }
+
+    @Test
+    void aJsonRouteWithANullNameIsNamedByItsPositionAsOneWithoutAName() throws IOException {
+        Map<String, String> flat = ConfigFile.load(write("tollgate.json", """
+                {"routes": [{"name": null, "path": "/a/*"}]}
+                """), getClass().getClassLoader());
+        assertEquals("route0", flat.get("routes"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "{\"GET\": 1}", "[\"GET\"]"})
+    void aJsonListHoldingNullOrAnObjectOrAListIsRefusedNamingTheKey(String element) throws IOException {
+        // A null became the word "null" ("methods": [null] charged only a method no request has), an object or a
+        // list the empty string, dropped from the list ("accepts": [{...}] offered the top-level option instead).
+        ConfigurationException e = refused("""
+                {"routes": [{"name": "a", "path": "/a/*", "methods": ["POST", %s]}]}
+                """.formatted(element));
+        assertEquals("route.a.methods", e.setting());
+    }
+
+    @Test
+    void aJsonNullPriceOnARouteIsUnsetSoTheRouteTakesTheTopLevelPriceOrFailsStartUp() throws IOException {
+        // Regression: null is "not set", as README says; never a route without a price.
+        String json = """
+                {"facilitator": {"url": "https://facilitator.example"}, "payTo": "%s", %s
+                 "routes": [{"name": "a", "path": "/a/*", "price": null, "payTo": null}]}
+                """;
+        Map<String, String> flat = ConfigFile.load(write("tollgate.json", json.formatted(PAY_TO, "\"price\": \"$1\",")),
+                getClass().getClassLoader());
+        TollgateConfig config = TollgateConfig.builder().environment(n -> null).settings(flat).build();
+        assertEquals(BigInteger.valueOf(1_000_000), config.routes().routes().get(0).terms().options().get(0).amount());
+        assertEquals(PAY_TO, config.routes().routes().get(0).terms().options().get(0).payTo());
+        Map<String, String> unpriced = ConfigFile.load(write("unpriced.json", json.formatted(PAY_TO, "")),
+                getClass().getClassLoader());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> TollgateConfig.builder().environment(n -> null).settings(unpriced).build());
+        assertEquals("route.a.price", e.setting());
     }
 
     @Test
