@@ -75,11 +75,23 @@ public class CodeCheckoutServlet extends HttpServlet {
     public void init() throws ServletException {
         try {
             // Checked here: a URL without a scheme or host was only refused by the first /create-intent, as a 500.
-            URI sequencer = SettingValues.httpUrl("sequencerUrl",
-                    param("sequencerUrl", CodeSequencerClient.DEFAULT_ENDPOINT.toString()));
+            URI sequencer;
+            try {
+                sequencer = SettingValues.httpUrl("sequencerUrl",
+                        param("sequencerUrl", CodeSequencerClient.DEFAULT_ENDPOINT.toString()));
+            } catch (ConfigurationException e) {
+                throw new ServletException("Code checkout: " + e.getMessage() + from("sequencerUrl"), e);
+            }
             scriptUrl = param("scriptUrl", "https://js.getcode.com/v1");
-            option = new CodeOption(ROUTE, param("destination", null), new BigDecimal(param("amount", "0.05")),
-                    CodeCurrency.of(param("currency", "usd")), "/create-intent");
+            String destination = param("destination", null);
+            try {
+                option = new CodeOption(ROUTE, destination, new BigDecimal(param("amount", "0.05")),
+                        CodeCurrency.of(param("currency", "usd")), "/create-intent");
+            } catch (IllegalArgumentException e) {
+                // The SDK's word for a bad destination; the amount and currency are the web.xml's own.
+                throw new ServletException("Code checkout: " + e.getMessage()
+                        + (String.valueOf(e.getMessage()).contains("destination") ? from("destination") : ""), e);
+            }
             Duration lifetime = Duration.ofMinutes(Long.parseLong(param("intentLifetime", "60")));
             CodeSequencerClient client = new CodeSequencerClient(CodeSequencerClient.Config.defaults()
                     .withEndpoint(sequencer).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
@@ -90,8 +102,13 @@ public class CodeCheckoutServlet extends HttpServlet {
                 template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             int maxOpenIntents = positive("maxOpenIntents",
-                    param("maxOpenIntents", Integer.toString(InMemoryCodeIntentStore.DEFAULT_CAPACITY)));
-            intents = verifier(client, param("ledger", "memory"), lifetime, maxOpenIntents);
+                    param("maxOpenIntents", Integer.toString(InMemoryCodeIntentStore.DEFAULT_CAPACITY)),
+                    from("maxOpenIntents"));
+            try {
+                intents = verifier(client, param("ledger", "memory"), lifetime, maxOpenIntents);
+            } catch (ConfigurationException e) {
+                throw new ServletException("Code checkout: " + e.getMessage() + from("ledger"), e);
+            }
         } catch (IllegalArgumentException | ConfigurationException | IOException e) {
             throw new ServletException("Code checkout: " + e.getMessage(), e);
         }
@@ -131,6 +148,20 @@ public class CodeCheckoutServlet extends HttpServlet {
         }
     }
 
+    /**
+     * " (its value came from ${TOLLGATE_...})" for an init-param that reads the environment, else "": the deployer
+     * sets the variable, not the init-param that reads it, and a message about its value should name what to change.
+     */
+    private String from(String name) {
+        String raw = getInitParameter(name);
+        Matcher m = raw == null ? null : REFERENCE.matcher(raw);
+        if (m == null || !m.find()) {
+            return "";
+        }
+        return Environment.value(m.group(1), null) != null ? " (its value came from ${" + m.group(1) + "})"
+                : " (its value is the default given with ${" + m.group(1) + ":-...}, " + m.group(1) + " being unset)";
+    }
+
     private String param(String name, String fallback) throws ServletException {
         String raw = getInitParameter(name);
         String value = raw == null ? null : expand(name, raw).strip();
@@ -143,7 +174,7 @@ public class CodeCheckoutServlet extends HttpServlet {
         return value;
     }
 
-    private static int positive(String name, String value) throws ServletException {
+    private static int positive(String name, String value, String from) throws ServletException {
         try {
             int n = Integer.parseInt(value);
             if (n > 0) {
@@ -153,7 +184,7 @@ public class CodeCheckoutServlet extends HttpServlet {
             // reported below, with the value
         }
         throw new ServletException("Code checkout: init-param '" + name + "' must be a positive whole number, was \""
-                + value + "\"");
+                + value + "\"" + from);
     }
 
     /**

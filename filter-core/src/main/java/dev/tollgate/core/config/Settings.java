@@ -26,19 +26,38 @@ final class Settings {
     };
 
     private final Map<String, String> values;
+    /** For each key whose value read the environment, where it came from, in words: "${TOLLGATE_NETWORK}". */
+    private final Map<String, String> sources;
 
     Settings(Map<String, String> raw, UnaryOperator<String> environment) {
         Map<String, String> resolved = new LinkedHashMap<>();
+        Map<String, String> from = new LinkedHashMap<>();
         raw.forEach((k, v) -> {
             if (v != null) {
-                resolved.put(k.strip(), expand(k, v, environment).strip());
+                List<String> read = new ArrayList<>();
+                resolved.put(k.strip(), expand(k, v, environment, read).strip());
+                if (!read.isEmpty()) {
+                    from.put(k.strip(), String.join(" and ", read));
+                }
             }
         });
         this.values = Collections.unmodifiableMap(resolved);
+        this.sources = Collections.unmodifiableMap(from);
     }
 
     private Settings(Map<String, String> resolved) {
         this.values = Collections.unmodifiableMap(resolved);
+        this.sources = Map.of();
+    }
+
+    /**
+     * {@code e}, saying where the value of its setting came from when that was the environment: a deployer sets
+     * TOLLGATE_NETWORK, not the init-param {@code network} that reads it, and the message should name what to change.
+     */
+    ConfigurationException naming(ConfigurationException e) {
+        String from = sources.get(e.setting());
+        return from == null ? e : new ConfigurationException(e.setting(), e.problem() + " (its value came from "
+                + from + ")");
     }
 
     /**
@@ -99,16 +118,21 @@ final class Settings {
 
     /** {@code value} with its {@code ${NAME}} and {@code ${NAME:-default}} references resolved. */
     static String expand(String value, UnaryOperator<String> environment) {
-        return expand(null, value, environment);
+        return expand(null, value, environment, new ArrayList<>());
     }
 
-    private static String expand(String key, String value, UnaryOperator<String> environment) {
+    /** @param read where each reference's value came from is added to it, in words */
+    private static String expand(String key, String value, UnaryOperator<String> environment, List<String> read) {
         Matcher m = REFERENCE.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String v = environment.apply(m.group(1));
             if (v == null || v.isEmpty()) {
                 v = m.group(3);
+                // Not the default itself: it may be a credential (a header's), which no message quotes.
+                read.add("the default given with ${" + m.group(1) + ":-...}, " + m.group(1) + " being unset");
+            } else {
+                read.add("${" + m.group(1) + "}");
             }
             if (v == null) {
                 // Left empty, an optional setting would quietly take its built-in default: network=${NET} would sell

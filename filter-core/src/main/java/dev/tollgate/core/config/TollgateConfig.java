@@ -890,7 +890,12 @@ public final class TollgateConfig {
 
         /** @throws ConfigurationException naming the first setting at fault */
         public TollgateConfig build() {
-            return new TollgateConfig(this, new Settings(settings, environment));
+            Settings s = new Settings(settings, environment);
+            try {
+                return new TollgateConfig(this, s);
+            } catch (ConfigurationException e) {
+                throw s.naming(e);
+            }
         }
     }
 }

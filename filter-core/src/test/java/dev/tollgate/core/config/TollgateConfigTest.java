@@ -598,6 +598,27 @@ class TollgateConfigTest {
     }
 
     @Test
+    void anInvalidValueReadFromAVariableNamesTheVariableBesideTheSetting() {
+        // The deployer set TOLLGATE_NETWORK; the message named only the init-param network that reads it.
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> TollgateConfig.builder()
+                .environment(Map.of("TOLLGATE_NETWORK", "base-mainnet")::get)
+                .settings(minimalWith("network", "${TOLLGATE_NETWORK:-base-sepolia}")).build());
+        assertEquals("network", e.setting());
+        assertTrue(e.getMessage().contains("base-mainnet") && e.getMessage().contains("came from ${TOLLGATE_NETWORK}"),
+                e.getMessage());
+        // An unset variable's default is what was read: said so, without quoting the default (it may be a secret).
+        ConfigurationException fallback = assertThrows(ConfigurationException.class, () -> TollgateConfig.builder()
+                .environment(name -> null).settings(minimalWith("facilitator.header.Authorization",
+                        "${FACILITATOR_KEY:-Bearer s3cret\nx}")).build());
+        assertTrue(fallback.getMessage().contains("${FACILITATOR_KEY:-...}, FACILITATOR_KEY being unset")
+                && !fallback.getMessage().contains("s3cret"), fallback.getMessage());
+        // A value written in the setting itself is named as before, with nothing added.
+        ConfigurationException written = assertThrows(ConfigurationException.class,
+                () -> build(minimalWith("network", "base-mainnet")));
+        assertFalse(written.getMessage().contains("came from"), written.getMessage());
+    }
+
+    @Test
     void aVariablesValueIsNotExpandedAgain() {
         Map<String, String> env = new HashMap<>();
         env.put("A", "${B}");
