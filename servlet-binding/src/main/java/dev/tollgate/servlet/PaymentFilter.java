@@ -30,6 +30,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Puts the Tollgate gate in front of whatever this filter is mapped to. Configure it with init-params (the
@@ -89,13 +90,15 @@ public class PaymentFilter implements Filter {
         }
         try {
             String file = settings.remove("config");
+            // Nothing but this filter reads its init-params; a file may be shared with a JAX-RS application.
+            Set<String> ownKeys = Set.copyOf(settings.keySet());
             if (file != null && !file.isBlank()) {
                 Map<String, String> merged = new LinkedHashMap<>(ConfigFile.load(file.strip(),
                         Thread.currentThread().getContextClassLoader()));
                 merged.putAll(settings);
                 settings = merged;
             }
-            tollgate = Tollgate.create(TollgateConfig.fromSettings(settings));
+            tollgate = Tollgate.create(TollgateConfig.builder().settings(settings).readByRouteTableOnly(ownKeys).build());
             ownsTollgate = true;
         } catch (ConfigurationException e) {
             throw new ServletException("PaymentFilter '" + filterConfig.getFilterName() + "': " + e.getMessage(), e);

@@ -245,6 +245,45 @@ class PaymentFilterInitTest {
     }
 
     @Test
+    void anOptionInInitParamsThatNoAcceptsNamesFailsInitInsteadOfTheRouteOfferingTheTestnet() {
+        // Before, accept.main.* was read by nothing: /premium/* was sold at the top-level option, on base-sepolia.
+        Map<String, String> params = valid();
+        params.put("accept.main.network", "base");
+        params.put("accept.main.price", "$0.02");
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertTrue(e.getMessage().contains("'accept.main.") && e.getMessage().contains("no accepts list names"),
+                e.getMessage());
+    }
+
+    @Test
+    void anOptionThatARoutesAcceptsNamesIsOffered() throws Exception {
+        Map<String, String> params = valid();
+        params.put("accept.main.network", "base");
+        params.put("route.premium.accepts", "main");
+        PaymentFilter filter = new PaymentFilter();
+        filter.init(initParams(params));
+        try (PaidServer server = new PaidServer(filter)) {
+            assertEquals("base", firstOffer(server).get("network").asText());
+        }
+    }
+
+    @Test
+    void anUnnamedOptionInASettingsFileIsLeftForTheJaxRsAnnotationsThatMayShareIt(@TempDir Path dir) throws Exception {
+        // Regression: a file may be shared with a JAX-RS application, whose @PaymentRequired(accepts) names it.
+        Path file = dir.resolve("shared.properties");
+        Files.writeString(file, "accept.main.network=base\naccept.main.price=$0.02\n");
+        Map<String, String> params = valid();
+        params.put("config", file.toString());
+        PaymentFilter filter = new PaymentFilter();
+        filter.init(initParams(params));
+        try (PaidServer server = new PaidServer(filter)) {
+            assertEquals("base-sepolia", firstOffer(server).get("network").asText());
+        }
+    }
+
+    @Test
     void aConfigFileThatDoesNotExistFailsInitNamingIt() {
         Map<String, String> params = valid();
         params.put("config", "classpath:no-such-file.properties");

@@ -105,6 +105,9 @@ public final class TollgateConfig {
         }
         CodeSettings codeSettings = CodeSettings.read(s, b.codeApi, b.codeStore, clock);
         this.routes = b.withoutRoutes ? new RouteTable(List.of()) : routes(s);
+        if (!b.withoutRoutes && b.readByRouteTableOnly != null) {
+            requireOffered(s, b.readByRouteTableOnly);
+        }
         this.ledgerFailure = ledgerFailure(s);
         this.paymentIdentifier = paymentIdentifier(s);
         if (paymentIdentifier.enabled() && b.ledger != null && b.ledger.paymentIdentifiers() == null) {
@@ -338,6 +341,36 @@ public final class TollgateConfig {
                 throw new ConfigurationException(key, "belongs to a route that routes does not list"
                         + (names.isEmpty() ? " (it is not set, so the filter charges for path at the top-level terms)"
                         : " (" + String.join(",", names) + ")") + "; add the route's name to routes, or remove its settings");
+            }
+        }
+    }
+
+    /**
+     * An {@code accept.<option>.*} setting among {@code keys} of an option that no {@code accepts} list names is read
+     * by nothing: with {@code accept.main.network=base} and no accepts, the route offers the top-level option (by
+     * default on the testnet) instead. Refused, naming it. Only keys nothing else reads come here (a servlet filter's
+     * init-params): an option in a file may be named by a JAX-RS annotation of an application sharing the file.
+     */
+    private static void requireOffered(Settings s, Set<String> keys) {
+        Set<String> named = new HashSet<>(s.list("accepts"));
+        for (String route : s.list("routes")) {
+            named.addAll(s.list("route." + route + ".accepts"));
+        }
+        for (String key : keys) {
+            String k = key.strip();
+            if (!k.startsWith("accept.") || s.get(k).isEmpty()) {
+                continue;
+            }
+            String rest = k.substring("accept.".length());
+            // A name may hold a dot: offered if any reading of the key names an option an accepts list names.
+            List<String> readings = KnownSettings.OPTION.stream().filter(o -> rest.endsWith("." + o)
+                    && rest.length() > o.length() + 1).map(o -> rest.substring(0, rest.length() - o.length() - 1))
+                    .toList();
+            if (!readings.isEmpty() && readings.stream().noneMatch(named::contains)) {
+                throw new ConfigurationException(k, "belongs to option '" + readings.get(0) + "', which no accepts"
+                        + " list names" + (named.isEmpty() ? "" : " (" + String.join(",", new java.util.TreeSet<>(named))
+                        + ")") + ", so no route offers it and its setting is read by nothing; add '" + readings.get(0)
+                        + "' to accepts (or to a route's route.<name>.accepts), or remove its settings");
             }
         }
     }
@@ -774,6 +807,7 @@ public final class TollgateConfig {
         private NetworkRegistry networks;
         private int routeCount;
         private boolean withoutRoutes;
+        private Set<String> readByRouteTableOnly;
         private dev.tollgate.core.code.CodeIntentApi codeApi;
         private dev.tollgate.core.code.CodeIntentStore codeStore;
 
@@ -831,6 +865,17 @@ public final class TollgateConfig {
          */
         public Builder withoutRoutes() {
             this.withoutRoutes = true;
+            return this;
+        }
+
+        /**
+         * Says that of these settings, {@code keys} are read by this configuration's route table alone, as a servlet
+         * filter's init-params are (no JAX-RS annotation sees them): an {@code accept.<option>.*} among them that no
+         * {@code accepts} list names would be read by nothing, and fails {@link #build}. Leave out keys that others
+         * may read, such as a settings file's, which a JAX-RS application's annotations may share.
+         */
+        public Builder readByRouteTableOnly(java.util.Collection<String> keys) {
+            this.readByRouteTableOnly = Set.copyOf(keys);
             return this;
         }
 
