@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -88,20 +89,26 @@ public class PaymentFilter implements Filter {
         for (String name : Collections.list(filterConfig.getInitParameterNames())) {
             settings.put(name, filterConfig.getInitParameter(name));
         }
+        String file = settings.remove("config");
+        // Nothing but this filter reads its init-params; a file may be shared with a JAX-RS application.
+        Set<String> ownKeys = Set.copyOf(settings.keySet());
+        Set<String> fileKeys = new HashSet<>();
         try {
-            String file = settings.remove("config");
-            // Nothing but this filter reads its init-params; a file may be shared with a JAX-RS application.
-            Set<String> ownKeys = Set.copyOf(settings.keySet());
             if (file != null && !file.isBlank()) {
                 Map<String, String> merged = new LinkedHashMap<>(ConfigFile.load(file.strip(),
                         Thread.currentThread().getContextClassLoader()));
+                fileKeys.addAll(merged.keySet());
                 merged.putAll(settings);
                 settings = merged;
             }
             tollgate = Tollgate.create(TollgateConfig.builder().settings(settings).readByRouteTableOnly(ownKeys).build());
             ownsTollgate = true;
         } catch (ConfigurationException e) {
-            throw new ServletException("PaymentFilter '" + filterConfig.getFilterName() + "': " + e.getMessage(), e);
+            // Where to change it: the file's name (as written in web.xml) when the setting at fault came from it.
+            boolean inFile = fileKeys.stream().anyMatch(k -> k.strip().equals(e.setting()))
+                    && ownKeys.stream().noneMatch(k -> k.strip().equals(e.setting()));
+            throw new ServletException("PaymentFilter '" + filterConfig.getFilterName() + "': " + e.getMessage()
+                    + (inFile ? " (set in the config file " + file.strip() + ")" : ""), e);
         }
     }
 

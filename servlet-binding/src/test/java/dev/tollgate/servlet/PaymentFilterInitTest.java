@@ -284,6 +284,34 @@ class PaymentFilterInitTest {
     }
 
     @Test
+    void aSettingsFileSharedWithAFilterOfOtherRoutesFailsInitNamingTheFileAndWhatToDo(@TempDir Path dir)
+            throws Exception {
+        // Deliberate (an unlisted route's path was charged nothing); the message named neither the file nor the remedy.
+        Path file = dir.resolve("shared.properties");
+        Files.writeString(file, "route.reports.path=/reports/*\nroute.reports.price=$0.10\n");
+        Map<String, String> params = valid();
+        params.put("config", file.toString());
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertTrue(e.getMessage().contains("'route.reports.") && e.getMessage().contains("set in the config file "
+                + file) && e.getMessage().contains("shared by filters that list different routes"), e.getMessage());
+    }
+
+    @Test
+    void aSettingOfTheFileThatAnInitParamOverridesIsNotSaidToBeSetInTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tollgate.properties");
+        Files.writeString(file, "payTo=0x209693Bc6afc0C5328bA36FaF03C514EF312287C\n");
+        Map<String, String> params = valid();
+        params.put("config", file.toString());
+        params.put("payTo", "0x1234");
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertTrue(e.getMessage().contains("'payTo'") && !e.getMessage().contains("config file"), e.getMessage());
+    }
+
+    @Test
     void aConfigFileThatDoesNotExistFailsInitNamingIt() {
         Map<String, String> params = valid();
         params.put("config", "classpath:no-such-file.properties");

@@ -340,7 +340,10 @@ public final class TollgateConfig {
             if (!listed) {
                 throw new ConfigurationException(key, "belongs to a route that routes does not list"
                         + (names.isEmpty() ? " (it is not set, so the filter charges for path at the top-level terms)"
-                        : " (" + String.join(",", names) + ")") + "; add the route's name to routes, or remove its settings");
+                        : " (" + String.join(",", names) + ")") + "; add the route's name to routes, or remove its settings"
+                        // Deliberate since the twenty-first session; the one case where the remedy is not obvious.
+                        + ". A settings file shared by filters that list different routes must hold only routes that"
+                        + " each of them lists: give each filter its own routes in its init-params or in a file of its own");
             }
         }
     }
