@@ -2,6 +2,7 @@ package dev.tollgate.sample;
 
 import dev.tollgate.core.dev.DemoAccounts;
 import dev.tollgate.core.dev.DevFacilitator;
+import dev.tollgate.core.pricing.Network;
 import dev.tollgate.core.pricing.NetworkRegistry;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -11,6 +12,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpHeader;
@@ -51,6 +55,27 @@ final class DevMode {
 
     static boolean wanted() {
         return Environment.value(FACILITATOR_URL, null) == null;
+    }
+
+    /** The default registry's test networks: dev mode's simulated money stands in for their tokens, worth nothing too. */
+    private static final Set<String> TESTNETS = Set.of("base-sepolia", "avalanche-fuji", "polygon-amoy");
+
+    /**
+     * Refuses dev mode on a main network. Its facilitator settles with simulated funds and its demo payer's key is
+     * published, so with {@code TOLLGATE_NETWORK=base} and {@code TOLLGATE_FACILITATOR_URL} left empty (as a compose
+     * file's {@code ${FACILITATOR_URL}} is when unset) the 402 asked for real USDC and anyone could pay it with
+     * money that does not exist.
+     */
+    static void requireTestnet() {
+        String network = Environment.value("TOLLGATE_NETWORK", null);
+        Optional<Network> main = network == null ? Optional.empty()
+                : NetworkRegistry.defaults().find(network).filter(n -> !TESTNETS.contains(n.v1Name()));
+        if (main.isPresent()) {
+            throw new IllegalArgumentException("TOLLGATE_NETWORK is " + main.get().v1Name() + ", a main network, but "
+                    + FACILITATOR_URL + " is not set, which starts dev mode: payments there are simulated, and content"
+                    + " would be given for money that does not exist; set " + FACILITATOR_URL + " to a real facilitator,"
+                    + " or use a test network (" + String.join(", ", new TreeSet<>(TESTNETS)) + ")");
+        }
     }
 
     /**

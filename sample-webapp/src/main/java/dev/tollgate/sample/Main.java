@@ -101,6 +101,9 @@ public final class Main {
         webapp.setBaseResource(base);
         webapp.setParentLoaderPriority(true);
         webapp.setThrowUnavailableOnStartupException(true);
+        if (DevMode.wanted()) {
+            DevMode.requireTestnet(); // before the port opens
+        }
         listen(connector, host, port);
         if (DevMode.wanted()) {
             // No TOLLGATE_FACILITATOR_URL: settle through the built-in, simulated dev facilitator.
