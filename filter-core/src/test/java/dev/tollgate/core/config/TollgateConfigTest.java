@@ -619,6 +619,23 @@ class TollgateConfigTest {
     }
 
     @Test
+    void anEmptyPriceOrPayToTakesTheNextLevelsAndIsNeverAFreeRouteNorAnotherPayee() {
+        // Regression: an empty value is "not set" (README), at every level an option is read from.
+        String other = "0x1111111111111111111111111111111111111111";
+        Map<String, String> settings = minimalWith("routes", "a", "route.a.path", "/a/*", "route.a.price", "",
+                "route.a.payTo", "${A_PAY_TO:-}", "route.a.accepts", "main", "accept.main.network", "base",
+                "accept.main.payTo", " ", "accept.main.amount", "", "payTo", other);
+        PaymentOption option = build(settings).routes().routes().get(0).terms().options().get(0);
+        assertEquals(BigInteger.valueOf(10_000), option.amount());
+        assertEquals(other, option.payTo());
+        settings.put("price", "");
+        assertEquals("accept.main.price", failingSetting(settings));
+        settings.put("price", "$0.01");
+        settings.put("payTo", "${PAY_TO:-}");
+        assertEquals("accept.main.payTo", failingSetting(settings));
+    }
+
+    @Test
     void aVariablesValueIsNotExpandedAgain() {
         Map<String, String> env = new HashMap<>();
         env.put("A", "${B}");
