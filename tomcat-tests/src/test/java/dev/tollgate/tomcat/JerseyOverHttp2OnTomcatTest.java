@@ -11,14 +11,11 @@ import dev.tollgate.jaxrs.TollgateFeature;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.Locale;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -88,13 +85,8 @@ class JerseyOverHttp2OnTomcatTest {
         return "http://127.0.0.1:" + connector.getLocalPort() + "/api/" + path;
     }
 
-    /** A client whose connection its first, free, request upgraded to HTTP/2. */
     private static HttpClient onHttp2() throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        HttpResponse<String> upgraded = client.send(HttpRequest.newBuilder(URI.create(url("free"))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(HttpClient.Version.HTTP_2, upgraded.version(), "h2c upgrade");
-        return client;
+        return H2c.upgradedBy(url("free"));
     }
 
     private static HttpRequest.Builder post(String body) {
@@ -103,12 +95,8 @@ class JerseyOverHttp2OnTomcatTest {
 
     @Test
     void theChallengeToAPostWithABodyOverHttp2CarriesNoConnectionField() throws Exception {
-        HttpResponse<String> r = onHttp2().send(post("{\"q\":1}").build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(HttpClient.Version.HTTP_2, r.version());
-        assertEquals(402, r.statusCode());
-        assertTrue(r.headers().firstValue("payment-required").isPresent(), r.headers().map().toString());
-        assertTrue(r.headers().firstValue("connection").isEmpty(),
-                "a connection-specific field makes an HTTP/2 answer malformed: " + r.headers().map());
+        H2c.assertChallengeWithoutConnectionField(
+                onHttp2().send(post("{\"q\":1}").build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     @Test
@@ -126,24 +114,13 @@ class JerseyOverHttp2OnTomcatTest {
     @Test
     void theChallengeToAPostThatUpgradesTheConnectionCarriesNoConnectionField() throws Exception {
         HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        HttpResponse<String> r = fresh.send(post("{\"q\":1}").build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(HttpClient.Version.HTTP_2, r.version(), "answered on the upgraded connection");
-        assertEquals(402, r.statusCode());
-        assertTrue(r.headers().firstValue("payment-required").isPresent(), r.headers().map().toString());
-        assertTrue(r.headers().firstValue("connection").isEmpty(),
-                "a connection-specific field makes an HTTP/2 answer malformed: " + r.headers().map());
+        H2c.assertChallengeWithoutConnectionField(fresh.send(post("{\"q\":1}").build(),
+                HttpResponse.BodyHandlers.ofString()));
     }
 
     /** Over HTTP/1.1 the refusal still says it closes: the body nobody read may still be on its way. */
     @Test
     void theChallengeToAPostWithABodyOverHttp11StillSaysItCloses() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", connector.getLocalPort())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(("POST /api/report HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
-                    + "Content-Length: 5\r\n\r\nhello").getBytes(StandardCharsets.US_ASCII));
-            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertTrue(answer.startsWith("HTTP/1.1 402"), answer);
-            assertTrue(answer.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
-        }
+        H2c.assertHttp11RefusalSaysItCloses(connector.getLocalPort(), "/api/report");
     }
 }

@@ -12,12 +12,10 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
@@ -86,24 +84,14 @@ class PaidOverHttp2OnTomcatTest {
         return "http://127.0.0.1:" + connector.getLocalPort() + path;
     }
 
-    /** A client whose connection its first, free, request upgraded to HTTP/2. */
     private static HttpClient onHttp2() throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
-        HttpResponse<String> upgraded = client.send(HttpRequest.newBuilder(URI.create(url("/free"))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(HttpClient.Version.HTTP_2, upgraded.version(), "h2c upgrade");
-        return client;
+        return H2c.upgradedBy(url("/free"));
     }
 
     @Test
     void theChallengeToAPostWithABodyOverHttp2CarriesNoConnectionField() throws Exception {
-        HttpResponse<String> r = onHttp2().send(HttpRequest.newBuilder(URI.create(url("/premium/report")))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"q\":1}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(HttpClient.Version.HTTP_2, r.version());
-        assertEquals(402, r.statusCode());
-        assertTrue(r.headers().firstValue("payment-required").isPresent(), r.headers().map().toString());
-        assertTrue(r.headers().firstValue("connection").isEmpty(),
-                "a connection-specific field makes an HTTP/2 answer malformed: " + r.headers().map());
+        H2c.assertChallengeWithoutConnectionField(onHttp2().send(HttpRequest.newBuilder(URI.create(url("/premium/report")))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"q\":1}")).build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     @Test
@@ -121,13 +109,6 @@ class PaidOverHttp2OnTomcatTest {
     /** Over HTTP/1.1 the refusal still says it closes: the body nobody read is still on its way. */
     @Test
     void theChallengeToAPostWithABodyOverHttp11StillSaysItCloses() throws Exception {
-        try (Socket s = new Socket("127.0.0.1", connector.getLocalPort())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write(("POST /premium/report HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
-                    + "Content-Length: 5\r\n\r\nhello").getBytes(StandardCharsets.US_ASCII));
-            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertTrue(answer.startsWith("HTTP/1.1 402"), answer);
-            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
-        }
+        H2c.assertHttp11RefusalSaysItCloses(connector.getLocalPort(), "/premium/report");
     }
 }
