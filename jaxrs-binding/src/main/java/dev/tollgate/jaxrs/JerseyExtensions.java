@@ -149,6 +149,20 @@ final class JerseyExtensions {
          * answer's (a container may have recycled the request by then: Grizzly's fails on reading its properties).
          */
         private volatile boolean answered;
+        /**
+         * Whether the request was suspended: its failure then comes from the thread that resumed it, and Jersey's
+         * servlet writer ends it there (sendError, then AsyncContext.complete). On Jetty 12 that request's teardown
+         * may run after its 500 reached the client and the next request on the keep-alive connection was admitted,
+         * emptying that request's servlet attributes under it: it failed with a 500 of its own, or hung. The 500
+         * closes the connection, so the payer's next request (its paid retry, say) comes on a fresh one.
+         */
+        private volatile boolean suspended;
+        /**
+         * Whether a {@code Connection} field may go on the suspended request's answer: not where it evidently came
+         * over HTTP/2. A first request asking to upgrade to h2c is closed too, as Jetty (whose teardown this is about)
+         * answers it over HTTP/1.1; on Tomcat, which upgrades it, such a request's failure would go out malformed.
+         */
+        private volatile boolean closable;
 
         SessionEndingWriter(ContainerRequest request, ContainerResponseWriter container) {
             this.request = request;
@@ -158,16 +172,33 @@ final class JerseyExtensions {
         @Override
         public void failure(Throwable error) {
             Completion.Deliver settled = answered ? null : settled();
-            if (settled == null) {
+            boolean closing = closesConnection();
+            if (settled == null && !closing) {
                 container.failure(error);
                 return;
             }
-            if (resetsOnFailure()) {
+            if (settled != null && resetsOnFailure()) {
                 answer(settled);
             } else {
                 keep(settled);
             }
             container.failure(error);
+        }
+
+        /**
+         * A resumed request's failure closes its HTTP/1 connection (see {@link #suspended}); over HTTP/2 the failed
+         * stream is torn down alone, and a {@code Connection} field would make the answer malformed.
+         */
+        private boolean closesConnection() {
+            return suspended && closable && !answered;
+        }
+
+        private boolean closable() {
+            try {
+                return !UnreadBody.evidentlyHttp2(request);
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
 
         /** Jersey's {@code setStatusOverSendError}: the container writers then reset the response in {@code failure}. */
@@ -220,11 +251,16 @@ final class JerseyExtensions {
         private void keep(Completion.Deliver settled) {
             try {
                 ContainerResponse answer = new ContainerResponse(request, Response.serverError().build());
-                settled.headers().forEach(answer.getHeaders()::putSingle);
+                if (settled != null) {
+                    settled.headers().forEach(answer.getHeaders()::putSingle);
+                }
+                if (closesConnection()) {
+                    answer.getHeaders().putSingle("Connection", "close");
+                }
                 container.writeResponseStatusAndHeaders(-1, answer);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "could not put the receipt of a payment settled before its method "
-                        + "failed on the error answer", e);
+                        + "failed (or a resumed request's Connection: close) on the error answer", e);
             }
         }
 
@@ -239,6 +275,9 @@ final class JerseyExtensions {
                 Response.ResponseBuilder b = Response.status(undelivered.status()).entity(undelivered.body())
                         .type(undelivered.contentType());
                 undelivered.headers().forEach(b::header);
+                if (closesConnection()) {
+                    b.header("Connection", "close");
+                }
                 ContainerResponse answer = new ContainerResponse(request, b.build());
                 try (OutputStream body = container.writeResponseStatusAndHeaders(undelivered.body().length, answer)) {
                     if (body != null) {
@@ -259,7 +298,13 @@ final class JerseyExtensions {
 
         @Override
         public boolean suspend(long timeOut, TimeUnit timeUnit, TimeoutHandler timeoutHandler) {
-            return container.suspend(timeOut, timeUnit, timeoutHandler);
+            boolean suspending = container.suspend(timeOut, timeUnit, timeoutHandler);
+            if (suspending && !suspended) {
+                // Judged here, on the request's own thread: by its failure the request may be recycled.
+                closable = closable();
+                suspended = true;
+            }
+            return suspending;
         }
 
         @Override

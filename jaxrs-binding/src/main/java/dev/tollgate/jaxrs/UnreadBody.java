@@ -26,17 +26,28 @@ final class UnreadBody {
 
     static Response.ResponseBuilder closeIfDeclared(ContainerRequestContext request, Response.ResponseBuilder answer) {
         boolean chunked = request.getHeaderString("Transfer-Encoding") != null;
-        if ((chunked || request.getLength() > 0) && overHttp1(request, chunked)) {
+        if ((chunked || request.getLength() > 0) && overHttp1(request)) {
             answer.header("Connection", "close");
         }
         return answer;
     }
 
-    private static boolean overHttp1(ContainerRequestContext request, boolean chunked) {
+    /** Whether the request evidently came over HTTP/1 (see above), where a {@code Connection} field may be sent. */
+    static boolean overHttp1(ContainerRequestContext request) {
+        boolean chunked = request.getHeaderString("Transfer-Encoding") != null;
         String upgrade = request.getHeaderString("Upgrade");
         if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("h2c")) {
             return false;
         }
         return chunked || request.getHeaderString("Host") != null;
+    }
+
+    /**
+     * Whether the request evidently came over HTTP/2: it has neither {@code Host} nor {@code Transfer-Encoding}. A
+     * request asking to upgrade to h2c is not evidence either way (Tomcat answers it over HTTP/2, Jetty without h2c
+     * over HTTP/1.1).
+     */
+    static boolean evidentlyHttp2(ContainerRequestContext request) {
+        return request.getHeaderString("Host") == null && request.getHeaderString("Transfer-Encoding") == null;
     }
 }
