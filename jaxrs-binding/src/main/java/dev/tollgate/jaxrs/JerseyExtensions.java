@@ -150,19 +150,18 @@ final class JerseyExtensions {
          */
         private volatile boolean answered;
         /**
-         * Whether the request was suspended: its failure then comes from the thread that resumed it, and Jersey's
-         * servlet writer ends it there (sendError, then AsyncContext.complete). On Jetty 12 that request's teardown
-         * may run after its 500 reached the client and the next request on the keep-alive connection was admitted,
-         * emptying that request's servlet attributes under it: it failed with a 500 of its own, or hung. The 500
-         * closes the connection, so the payer's next request (its paid retry, say) comes on a fresh one.
+         * Whether the request was suspended, and not evidently over HTTP/2 (judged at the suspension, on the request's
+         * own thread: by its failure the request may be recycled). Its failure then comes from the thread that resumed
+         * it, and Jersey's servlet writer ends it there (sendError, then AsyncContext.complete). On Jetty 12 that
+         * request's teardown may run after its 500 reached the client and the next request on the keep-alive
+         * connection was admitted, emptying that request's servlet attributes under it: it failed with a 500 of its
+         * own, or hung. So the 500 closes the connection, and the payer's next request (its paid retry, say) comes on a
+         * fresh one. Over HTTP/2 the failed stream is torn down alone, and a {@code Connection} field would make the
+         * answer malformed. A first request asking to upgrade to h2c is closed too, as Jetty (whose teardown this is
+         * about) answers it over HTTP/1.1; on Tomcat, which upgrades it, such a request's failure would go out
+         * malformed.
          */
-        private volatile boolean suspended;
-        /**
-         * Whether a {@code Connection} field may go on the suspended request's answer: not where it evidently came
-         * over HTTP/2. A first request asking to upgrade to h2c is closed too, as Jetty (whose teardown this is about)
-         * answers it over HTTP/1.1; on Tomcat, which upgrades it, such a request's failure would go out malformed.
-         */
-        private volatile boolean closable;
+        private volatile boolean closeOnFailure;
 
         SessionEndingWriter(ContainerRequest request, ContainerResponseWriter container) {
             this.request = request;
@@ -185,15 +184,11 @@ final class JerseyExtensions {
             container.failure(error);
         }
 
-        /**
-         * A resumed request's failure closes its HTTP/1 connection (see {@link #suspended}); over HTTP/2 the failed
-         * stream is torn down alone, and a {@code Connection} field would make the answer malformed.
-         */
         private boolean closesConnection() {
-            return suspended && closable && !answered;
+            return closeOnFailure && !answered;
         }
 
-        private boolean closable() {
+        private boolean notEvidentlyHttp2() {
             try {
                 return !UnreadBody.evidentlyHttp2(request);
             } catch (RuntimeException e) {
@@ -299,10 +294,8 @@ final class JerseyExtensions {
         @Override
         public boolean suspend(long timeOut, TimeUnit timeUnit, TimeoutHandler timeoutHandler) {
             boolean suspending = container.suspend(timeOut, timeUnit, timeoutHandler);
-            if (suspending && !suspended) {
-                // Judged here, on the request's own thread: by its failure the request may be recycled.
-                closable = closable();
-                suspended = true;
+            if (suspending && !closeOnFailure) {
+                closeOnFailure = notEvidentlyHttp2();
             }
             return suspending;
         }

@@ -75,12 +75,12 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
         if (!(request.getProperty(SESSION) instanceof PaymentSession session)) {
             if (request.getProperty(SETTLED) instanceof Completion.Deliver settled) {
                 // The paid answer failed to be written after its settlement: this is the runtime's answer instead.
-                deliver(request, response, settled);
+                deliver(response, settled);
             }
             return; // challenged, rejected, or unpaid: nothing of ours to finish
         }
         request.removeProperty(SESSION);
-        if (response.getStatus() < 400) {
+        if (PaymentSession.delivers(response.getStatus(), false)) {
             try {
                 RenderedEntity.render(response, (Providers) request.getProperty(ProvidersProperty.PROPERTY),
                         tollgate.config().bufferLimit());
@@ -101,18 +101,17 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
             if (!deliver.headers().isEmpty()) {
                 request.setProperty(SETTLED, deliver);
             }
-            deliver(request, response, deliver);
+            deliver(response, deliver);
             request.setProperty(PaymentReceipt.ATTRIBUTE, session.receipt());
         } else {
             replace(response, ((Completion.Withhold) completion).answer());
         }
     }
 
-    private static void deliver(ContainerRequestContext request, ContainerResponseContext response,
-                                Completion.Deliver deliver) {
+    private static void deliver(ContainerResponseContext response, Completion.Deliver deliver) {
         MultivaluedMap<String, Object> headers = response.getHeaders();
         deliver.headers().forEach(headers::putSingle);
-        if (response.getStatus() < 400) {
+        if (PaymentSession.delivers(response.getStatus(), false)) {
             // Paid for by this payer only: a shared cache must not hand it to the next client.
             PaidCaching.applyToPaidAnswer(response::getHeaderString, headers::containsKey, headers::putSingle);
         }
