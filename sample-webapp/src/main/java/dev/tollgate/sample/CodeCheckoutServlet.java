@@ -44,7 +44,9 @@ import java.util.regex.Pattern;
  * Init-params (each may read the environment as {@code ${VAR:-default}}): {@code destination}, {@code amount},
  * {@code currency}, {@code sequencerUrl}, {@code scriptUrl}, {@code intentLifetime} (minutes), {@code ledger} (the
  * filter's {@code ledger} setting: {@code memory}, or a Redis or PostgreSQL URL shared by every instance),
- * {@code maxOpenIntents} (how many unexpired intents this instance keeps at once; default 10000).
+ * {@code maxOpenIntents} (how many unexpired intents this instance keeps at once; default 10000),
+ * {@code intentsPerClientPerMinute} and {@code intentsPerMinute} (how often {@code /create-intent} may run for one
+ * client address and for all together; defaults 30 and 600, see {@link CreateIntentLimiter}).
  */
 public class CodeCheckoutServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -68,6 +70,7 @@ public class CodeCheckoutServlet extends HttpServlet {
     private transient CodeIntentVerifier intents;
     private transient ReplayLedger shared;
     private transient CodeOption option;
+    private transient CreateIntentLimiter limiter;
     private String scriptUrl;
     private String template;
 
@@ -104,6 +107,11 @@ public class CodeCheckoutServlet extends HttpServlet {
             int maxOpenIntents = positive("maxOpenIntents",
                     param("maxOpenIntents", Integer.toString(InMemoryCodeIntentStore.DEFAULT_CAPACITY)),
                     from("maxOpenIntents"));
+            limiter = new CreateIntentLimiter(
+                    positive("intentsPerClientPerMinute", param("intentsPerClientPerMinute", "30"),
+                            from("intentsPerClientPerMinute")),
+                    positive("intentsPerMinute", param("intentsPerMinute", "600"), from("intentsPerMinute")),
+                    System::nanoTime);
             try {
                 intents = verifier(client, param("ledger", "memory"), lifetime, maxOpenIntents);
             } catch (ConfigurationException e) {
@@ -266,6 +274,16 @@ public class CodeCheckoutServlet extends HttpServlet {
             resp.setHeader("Connection", "close");
             json(resp, 400, error("send no body: the server fixes amount, currency and destination ("
                     + option.price() + " to " + option.destination() + ")"));
+            return;
+        }
+        // The container's client address: behind TOLLGATE_TRUST_FORWARDED (or the war's container's own proxy
+        // rules) the forwarded client, never a header the client wrote itself unless a trusted proxy is in front.
+        CreateIntentLimiter.Decision limit = limiter.acquire(req.getRemoteAddr());
+        if (!limit.allowed()) {
+            resp.setHeader("Retry-After", Long.toString(limit.retryAfterSeconds()));
+            json(resp, 429, error((limit.clientsOwnLimit() ? "too many payment intents requested from your address"
+                    : "the server is creating too many payment intents right now") + ", try again in "
+                    + limit.retryAfterSeconds() + " s"));
             return;
         }
         PaymentIntent intent;
