@@ -24,8 +24,10 @@ import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,22 +58,20 @@ public class CodeCheckoutServlet extends HttpServlet {
 
     /**
      * The verify pages and JSON answers load nothing and run nothing: no script, style, image or frame, no form, no
-     * base URL, and no one may frame them.
+     * base URL, and no one may frame them. The button page's policy is this one with what it needs added.
      */
     static final String STRICT_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-    /**
-     * The button page runs its own two inline scripts and Code's script, which draws the button and opens the
-     * wallet as it sees fit; so scripts, styles and frames stay as the browser allows them. What the page needs
-     * from none of them is kept out: being framed (a hidden pay button under a decoy, clickjacking), plugins, a
-     * {@code <base>} that would redirect its relative URLs.
-     */
-    static final String BUTTON_POLICY = "frame-ancestors 'none'; object-src 'none'; base-uri 'none'";
+    /** Where Code's script loads the button and the wallet's modal from, as frames (its SDK_PATH). */
+    static final String CODE_FRAME_ORIGIN = "https://sdk.getcode.com";
+    private static final SecureRandom NONCES = new SecureRandom();
 
     private transient CodeIntentVerifier intents;
     private transient ReplayLedger shared;
     private transient CodeOption option;
     private transient CreateIntentLimiter limiter;
     private String scriptUrl;
+    /** The button page's own additions to {@link #STRICT_POLICY}, less its per-answer nonce. */
+    private String buttonSources;
     private String template;
 
     @Override
@@ -86,6 +86,8 @@ public class CodeCheckoutServlet extends HttpServlet {
                 throw new ServletException("Code checkout: " + e.getMessage() + from("sequencerUrl"), e);
             }
             scriptUrl = param("scriptUrl", "https://js.getcode.com/v1");
+            String frameOrigin = param("frameOrigin", CODE_FRAME_ORIGIN);
+            buttonSources = buttonSources(origin("scriptUrl", scriptUrl), origin("frameOrigin", frameOrigin));
             String destination = param("destination", null);
             try {
                 option = new CodeOption(ROUTE, destination, new BigDecimal(param("amount", "0.05")),
@@ -120,6 +122,29 @@ public class CodeCheckoutServlet extends HttpServlet {
         } catch (IllegalArgumentException | ConfigurationException | IOException e) {
             throw new ServletException("Code checkout: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What the button page loads, found by reading Code's SDK: its script (a module, one file, from the script's
+     * origin), which draws the button and the wallet's modal as frames from its element host and talks to them by
+     * postMessage (no CSP directive governs it); the page's own inline module, fallback script and style, allowed
+     * by a nonce; and its fetch of /create-intent, same origin. Going to the success URL is a navigation, which no
+     * directive of CSP Level 3 governs either. Nothing else: no image, font, worker, or other connection.
+     */
+    private static String buttonSources(String scriptOrigin, String frameOrigin) {
+        return "script-src 'nonce-{nonce}' " + scriptOrigin + "; style-src 'nonce-{nonce}'; connect-src 'self'; frame-src "
+                + frameOrigin;
+    }
+
+    /** {@code url}'s scheme, host and port: a CSP source, checked here so that no setting can add a directive. */
+    private String origin(String name, String url) throws ServletException {
+        URI uri;
+        try {
+            uri = SettingValues.httpUrl(name, url);
+        } catch (ConfigurationException e) {
+            throw new ServletException("Code checkout: " + e.getMessage() + from(name), e);
+        }
+        return uri.getScheme() + "://" + uri.getRawAuthority();
     }
 
     /**
@@ -218,7 +243,7 @@ public class CodeCheckoutServlet extends HttpServlet {
     /**
      * Headers on every answer, errors included: nothing is sniffed into HTML, nothing is framed (old browsers read
      * X-Frame-Options, new ones frame-ancestors), and no URL is passed on as a referrer, since a verify page's URL is
-     * the intent id that opens the report. The button page loosens the policy for its scripts ({@link #page}).
+     * the intent id that opens the report. The button page adds to the policy what it loads ({@link #page}).
      */
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
@@ -308,16 +333,25 @@ public class CodeCheckoutServlet extends HttpServlet {
                 .put("destination", option.destination())
                 .put("amount", option.amount());
         button.putObject("confirmParams").putObject("success").put("url", ctx + "/verify/{{INTENT_ID}}");
+        String nonce = nonce();
         String html = template
+                .replace("__NONCE__", nonce)
                 .replace("__PRICE__", escape(option.price().toUpperCase(java.util.Locale.ROOT)))
                 .replace("__SCRIPT_URL__", script(JSON.writeValueAsString(scriptUrl)))
                 .replace("__CREATE_INTENT_URL__", script(JSON.writeValueAsString(ctx + "/create-intent")))
                 .replace("__BUTTON_OPTIONS__", script(JSON.writeValueAsString(button)));
         resp.setHeader("Cache-Control", "no-store");
-        resp.setHeader("Content-Security-Policy", BUTTON_POLICY);
+        resp.setHeader("Content-Security-Policy", STRICT_POLICY + "; " + buttonSources.replace("{nonce}", nonce));
         // Code's script and wallet may want to know which site the button is on: its origin, never its path.
         resp.setHeader("Referrer-Policy", "strict-origin-when-cross-origin");
         html(resp, 200, html);
+    }
+
+    /** Fresh for each answer: 128 random bits, so that markup injected into the page cannot guess it. */
+    private static String nonce() {
+        byte[] bytes = new byte[16];
+        NONCES.nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     private void verify(String id, HttpServletResponse resp) throws IOException {

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.eclipse.jetty.server.Server;
@@ -77,8 +78,8 @@ class CodeButtonBrowserTest {
         System.setProperty("TOLLGATE_FACILITATOR_URL", facilitator.url());
         DevMode.DEMO_ACCOUNTS.forEach(System::setProperty);
         System.setProperty("TOLLGATE_CODE_SEQUENCER_URL", sequencer.endpoint().toString());
-        System.setProperty("TOLLGATE_CODE_SCRIPT_URL",
-                "http://127.0.0.1:" + scriptHost.getAddress().getPort() + "/v1/code-stand-in.js");
+        System.setProperty("TOLLGATE_CODE_SCRIPT_URL", standInOrigin() + "/v1/code-stand-in.js");
+        System.setProperty("TOLLGATE_CODE_FRAME_ORIGIN", standInOrigin());
         server = Main.start("127.0.0.1", 0);
         server.setRequestLog((request, response) -> requests.add(request.getMethod() + " "
                 + request.getHttpURI().getPath()));
@@ -99,7 +100,20 @@ class CodeButtonBrowserTest {
                 "--no-first-run", "--no-default-browser-check", "--user-data-dir=" + profile);
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+        // Before any script of a page runs (and outside its policy): every Content-Security-Policy violation in it.
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
+                "window.cspViolations = []; document.addEventListener('securitypolicyviolation', e =>"
+                        + " window.cspViolations.push(e.effectiveDirective + ' ' + e.blockedURI));"));
         return driver;
+    }
+
+    private static String standInOrigin() {
+        return "http://127.0.0.1:" + scriptHost.getAddress().getPort();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> violations() {
+        return (List<String>) ((ChromeDriver) browser).executeScript("return window.cspViolations");
     }
 
     /** Serves the stand-in as Code serves its script: a JavaScript module, readable from other origins. */
@@ -116,6 +130,17 @@ class CodeButtonBrowserTest {
                 exchange.sendResponseHeaders(200, script.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(script);
+                }
+            }
+        });
+        // The button's frame, as Code's element host serves it.
+        host.createContext("/v1/elements/payment-request-button/", exchange -> {
+            try (exchange) {
+                byte[] page = "<!DOCTYPE html><html><body>Code button frame</body></html>".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, page.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(page);
                 }
             }
         });
@@ -160,6 +185,7 @@ class CodeButtonBrowserTest {
         DevMode.DEMO_ACCOUNTS.keySet().forEach(System::clearProperty);
         System.clearProperty("TOLLGATE_CODE_SEQUENCER_URL");
         System.clearProperty("TOLLGATE_CODE_SCRIPT_URL");
+        System.clearProperty("TOLLGATE_CODE_FRAME_ORIGIN");
         if (profile != null) {
             try (Stream<Path> files = Files.walk(profile)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -215,6 +241,36 @@ class CodeButtonBrowserTest {
         CodeSequencerDouble.StoredIntent announced = sequencer.intent(intentId).orElseThrow(
                 () -> new AssertionError("the sequencer never heard of the intent the button derives"));
         assertEquals(0.05, announced.amount());
+    }
+
+    @Test
+    void underItsContentSecurityPolicyThePageLoadsAndRunsAllItNeeds() throws Exception {
+        clickPayWithCode();
+        new WebDriverWait(browser, WAIT).until(d -> "loaded".equals(record().getAttribute("data-frame")));
+
+        // Code's script (script-src), the page's own scripts and style (nonce), its fetch of /create-intent
+        // (connect-src) and the button's frame (frame-src): none refused.
+        assertEquals(List.of(), violations());
+        assertEquals("", browser.findElement(By.id("status")).getText());
+    }
+
+    @Test
+    void thePagesPolicyRefusesScriptsAndLoadsItDoesNotName() {
+        browser.get(server.getURI().resolve("/").toString());
+        new WebDriverWait(browser, WAIT).until(d -> !d.findElements(By.id("code-button")).isEmpty());
+
+        // What an injection into the page would try: an inline script, and sending data out as an image.
+        ((ChromeDriver) browser).executeScript("const s = document.createElement('script');"
+                + " s.textContent = 'window.injected = true'; document.body.append(s);"
+                + " const i = new Image(); i.src = arguments[0]; document.body.append(i);",
+                standInOrigin() + "/leak?secret=1");
+        new WebDriverWait(browser, WAIT).until(d -> violations().size() >= 2);
+
+        assertEquals(null, ((ChromeDriver) browser).executeScript("return window.injected === true ? true : null"));
+        List<String> refused = violations();
+        assertTrue(refused.stream().anyMatch(v -> v.startsWith("script-src-elem inline")), refused.toString());
+        assertTrue(refused.stream().anyMatch(v -> v.startsWith("img-src " + standInOrigin() + "/leak")),
+                refused.toString());
     }
 
     @Test

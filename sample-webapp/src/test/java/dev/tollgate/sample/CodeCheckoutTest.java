@@ -257,8 +257,27 @@ class CodeCheckoutTest {
         assertNeitherSniffedNorFramed(r);
         String policy = r.headers().firstValue("Content-Security-Policy").orElse("");
         assertTrue(policy.contains("base-uri 'none'"), policy);
-        assertTrue(policy.contains("object-src 'none'"), policy);
+        assertTrue(policy.startsWith("default-src 'none';"), policy); // so no plugins (object-src) either
         assertEquals("strict-origin-when-cross-origin", r.headers().firstValue("Referrer-Policy").orElse(null));
+    }
+
+    @Test
+    void theButtonPagesScriptsRunByAFreshNonceAndOnlyCodesScriptLoads() throws Exception {
+        HttpResponse<String> first = get("/");
+        HttpResponse<String> second = get("/");
+
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("script-src 'nonce-([A-Za-z0-9+/=]+)' ([^;]+);")
+                .matcher(first.headers().firstValue("Content-Security-Policy").orElse(""));
+        assertTrue(m.find(), first.headers().toString());
+        assertEquals("http://127.0.0.1:9", m.group(2), "scripts from the page itself and Code's script's origin only");
+        // Every script and style element of the page carries it; a second answer has another.
+        assertEquals(3, first.body().split("nonce=\"" + java.util.regex.Pattern.quote(m.group(1)) + "\"", -1).length - 1,
+                first.body());
+        assertTrue(!second.body().contains(m.group(1)), "the nonce was reused");
+        String policy = first.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("; connect-src 'self'") && policy.contains("; frame-src https://sdk.getcode.com"),
+                policy);
+        assertEquals(1, first.headers().allValues("Content-Security-Policy").size(), first.headers().toString());
     }
 
     @Test

@@ -1,7 +1,7 @@
 // A stand-in for Code's browser script (https://js.getcode.com/v1) with the same button contract:
 // code.elements.create('button', options) -> { button }; button.on('invoke', fn), button.update({clientSecret}),
 // button.mount(selector). It renders a plain clickable button and records what it was given in the DOM
-// (#code-stand-in: data-options, data-client-secret, data-state) for the test to read.
+// (#code-stand-in: data-options, data-client-secret, data-state, data-frame) for the test to read.
 function create(kind, options) {
   if (kind !== 'button') {
     throw new Error('the stand-in only provides the button element, not ' + kind);
@@ -36,7 +36,12 @@ function create(kind, options) {
           record.dataset.state = 'no-client-secret';
         }
       });
-      host.append(element, record);
+      // As the real script draws its button: a frame from Code's element host, here the stand-in's own.
+      const frame = document.createElement('iframe');
+      frame.id = 'code-stand-in-frame';
+      frame.addEventListener('load', () => { record.dataset.frame = 'loaded'; });
+      frame.src = new URL('elements/payment-request-button/', import.meta.url).href;
+      host.append(element, frame, record);
       record.dataset.state = 'mounted';
     },
   };
