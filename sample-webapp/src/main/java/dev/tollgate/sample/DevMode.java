@@ -6,6 +6,8 @@ import dev.tollgate.core.pricing.Network;
 import dev.tollgate.core.pricing.NetworkRegistry;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -49,6 +51,10 @@ final class DevMode {
     static final Map<String, String> DEMO_ACCOUNTS = Map.of(PAY_TO, DEMO_PAY_TO, CODE_DESTINATION, DEMO_CODE_DESTINATION);
     /** Named apart from AbstractLifeCycle.STARTING, which the handler below would otherwise see. */
     static final String STARTING_ANSWER = "{\"error\":\"the sample is starting, try again in a moment\"}";
+    /** {@code true} lets hosts other than this one use the dev facilitator (a container's port mapping, say). */
+    static final String REMOTE = "TOLLGATE_DEV_FACILITATOR_REMOTE";
+    static final String NOT_THIS_MACHINE_ANSWER = "{\"error\":\"the dev facilitator answers callers on this machine only;"
+            + " set " + REMOTE + "=true to serve other hosts (its payments are simulated)\"}";
 
     private DevMode() {
     }
@@ -89,6 +95,11 @@ final class DevMode {
         DevFacilitator facilitator = DevFacilitator.withDemoFunds(NetworkRegistry.defaults(), Clock.systemUTC());
         ServletContextHandler dev = new ServletContextHandler(PATH);
         dev.addServlet(new ServletHolder("dev-facilitator", new DevFacilitatorServlet(facilitator)), "/*");
+        if (!remoteAllowed(Environment.value(REMOTE, "false"))) {
+            // It has no authentication: with HOST=0.0.0.0 any host reaching the port could settle through it,
+            // spend the published demo payer's funds, or use it as a free facilitator. The filter calls it here.
+            dev.insertHandler(new ThisMachineOnly());
+        }
         ContextHandlerCollection contexts = new ContextHandlerCollection(dev, starting());
         server.setHandler(contexts);
         server.setAttribute(ATTRIBUTE, facilitator);
@@ -146,6 +157,47 @@ final class DevMode {
             }
         });
         return starting;
+    }
+
+    static boolean remoteAllowed(String value) {
+        String v = value.strip();
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return v.equalsIgnoreCase("true");
+        }
+        throw new IllegalArgumentException(REMOTE + " must be true or false, was \"" + value + "\"");
+    }
+
+    /**
+     * Whether the connection's peer is this machine: a loopback address, or the very address it connected to (the
+     * filter reaches the dev facilitator at HOST when HOST is one address of this machine, and so comes from it).
+     * An unknown or wildcard peer is not.
+     */
+    static boolean fromThisMachine(SocketAddress remote, SocketAddress local) {
+        if (!(remote instanceof InetSocketAddress peer) || peer.getAddress() == null
+                || peer.getAddress().isAnyLocalAddress()) {
+            return false;
+        }
+        return peer.getAddress().isLoopbackAddress() || (local instanceof InetSocketAddress own
+                && peer.getAddress().equals(own.getAddress()));
+    }
+
+    /**
+     * Answers 403 to a caller not on this machine. It reads the connection itself, not the request's client
+     * address: with TOLLGATE_TRUST_FORWARDED that follows X-Forwarded-For, which any caller can write.
+     */
+    private static final class ThisMachineOnly extends Handler.Wrapper {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            var endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+            if (fromThisMachine(endPoint.getRemoteSocketAddress(), endPoint.getLocalSocketAddress())) {
+                return super.handle(request, response, callback);
+            }
+            response.setStatus(HttpStatus.FORBIDDEN_403);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            Content.Sink.write(response, true, NOT_THIS_MACHINE_ANSWER, callback);
+            return true;
+        }
     }
 
     static DevFacilitator facilitator(Server server) {

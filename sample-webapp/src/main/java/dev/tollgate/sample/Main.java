@@ -103,6 +103,7 @@ public final class Main {
         webapp.setThrowUnavailableOnStartupException(true);
         if (DevMode.wanted()) {
             DevMode.requireTestnet(); // before the port opens
+            DevMode.remoteAllowed(Environment.value(DevMode.REMOTE, "false"));
         }
         listen(connector, host, port);
         if (DevMode.wanted()) {
