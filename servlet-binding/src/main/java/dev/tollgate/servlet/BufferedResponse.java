@@ -100,6 +100,19 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         return status;
     }
 
+    /** Where the handler's answer sends the client: its {@code sendRedirect}'s location, or a {@code Location} it set. */
+    String location() {
+        return redirect != null ? redirect : containerResponse.getHeader("Location");
+    }
+
+    /** Forgets what the handler wrote, for an answer sent without its body. */
+    void dropBody() {
+        if (writer != null) {
+            writer.drain();
+        }
+        bytes.reset();
+    }
+
     /** Whether the handler answered with {@code sendError}: the container's error answer, not its own. */
     boolean errorSent() {
         return error;

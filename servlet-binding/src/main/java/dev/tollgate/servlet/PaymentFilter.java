@@ -12,6 +12,7 @@ import dev.tollgate.core.gate.PaymentReceipt;
 import dev.tollgate.core.gate.PaymentSession;
 import dev.tollgate.core.gate.UndeliveredAnswer;
 import dev.tollgate.core.gate.PaymentTerms;
+import dev.tollgate.core.gate.TrailingSlashRedirect;
 import dev.tollgate.core.route.PathFirewall;
 import dev.tollgate.core.verify.FacilitatorSettings;
 import jakarta.servlet.DispatcherType;
@@ -302,8 +303,16 @@ public class PaymentFilter implements Filter {
             write(response, UndeliveredAnswer.of(500, "the response exceeded the configured bufferLimit", ended));
             return false;
         }
-        boolean delivers = PaymentSession.delivers(buffered.status(), buffered.errorSent());
-        Completion completion = session.complete(buffered.status(), buffered.errorSent());
+        // The default servlet's redirect from a directory to its path with the slash is the container's, not an answer
+        // of the paid content: settled, the payer paid again for the page it was sent on to.
+        boolean toDirectory = !buffered.errorSent() && TrailingSlashRedirect.is(buffered.status(),
+                request.getRequestURL().toString(), request.getQueryString(), buffered.location());
+        if (toDirectory) {
+            // Not sold, so sent without whatever the handler wrote with it.
+            buffered.dropBody();
+        }
+        boolean delivers = PaymentSession.delivers(buffered.status(), buffered.errorSent() || toDirectory);
+        Completion completion = session.complete(buffered.status(), buffered.errorSent() || toDirectory);
         if (completion instanceof Completion.Deliver deliver) {
             request.setAttribute(PaymentReceipt.ATTRIBUTE, session.receipt());
             deliver.headers().forEach(response::setHeader);

@@ -130,7 +130,9 @@ public final class PaymentSession {
      * as an error page, or as nothing, with no {@code Location} and none of the content paid for. Otherwise a status
      * of 400 or more settles nothing, and any other settles: a 2xx (a 204 too: the paid action was done, or a 206: the
      * part asked for), a 304 (the payer's own copy is confirmed current, and is what it uses) and a redirect the
-     * handler chose to answer with (its {@code Location} can be what is sold, a signed download link).
+     * handler chose to answer with (its {@code Location} can be what is sold, a signed download link). An adapter
+     * passes {@code errorAnswer} for a redirect that only adds the path's trailing slash too ({@link
+     * TrailingSlashRedirect}): a container's default servlet makes it for a directory, and it sells nothing.
      */
     public Completion complete(int handlerStatus, boolean errorAnswer) {
         if (!finished.compareAndSet(false, true)) {
