@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.servlets.DefaultServlet;
@@ -58,7 +61,8 @@ class ContainerAnswersOnTomcatTest {
         Files.writeString(docBase.resolve("docs/index.html"), PAGE);
         facilitator = new FacilitatorDouble();
         Tollgate tollgate = Tollgate.create(TollgateConfig.builder().facilitatorUrl(facilitator.url())
-                .payTo(Proofs.PAY_TO).route("GET", "/docs/*", "$0.01").route("GET", "/errors/*", "$0.01").build());
+                .payTo(Proofs.PAY_TO).route("GET", "/docs/*", "$0.01").route("GET", "/errors/*", "$0.01")
+                .route("GET", "/waiting/*", "$0.01").build());
         tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createDirectories(base.resolve("tomcat")).toString());
         connector = new Connector("HTTP/1.1");
@@ -73,6 +77,8 @@ class ContainerAnswersOnTomcatTest {
         context.addServletMappingDecoded("/errors/*", "errors");
         Tomcat.addServlet(context, "free-errors", new TwoErrors());
         context.addServletMappingDecoded("/free-errors/*", "free-errors");
+        Tomcat.addServlet(context, "waiting", new Waiting());
+        context.addServletMappingDecoded("/waiting/*", "waiting");
         FilterDef def = new FilterDef();
         def.setFilterName("tollgate");
         def.setFilter(new PaymentFilter(tollgate));
@@ -140,6 +146,27 @@ class ContainerAnswersOnTomcatTest {
         assertFalse(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
     }
 
+    /** As on Jetty ({@code ClientHungUpTest}): Tomcat does not read the connection while the handler runs either. */
+    @Test
+    void aClientGoneWhileTheHandlerRanIsNotToldFromOneStillWaitingSoThePaymentIsSettled() throws Exception {
+        entered = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+        try (Socket s = new Socket("127.0.0.1", connector.getLocalPort())) {
+            s.getOutputStream().write(("GET /waiting/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-PAYMENT: "
+                    + Proofs.proof().v1() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+        }
+        // Not a timing assertion: a while for Tomcat to see the close, had it looked.
+        Thread.sleep(500);
+        release.countDown();
+        for (int i = 0; i < 200 && facilitator.settleRequests().isEmpty(); i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(1, facilitator.settleRequests().size());
+        assertEquals("read=-1 finished=true", waited);
+    }
+
     private HttpResponse<String> get(String path, String proof) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + connector.getLocalPort() + path))
                 .timeout(Duration.ofSeconds(10)).GET();
@@ -147,6 +174,26 @@ class ContainerAnswersOnTomcatTest {
             b.header("X-PAYMENT", proof);
         }
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static volatile CountDownLatch entered;
+    private static volatile CountDownLatch release;
+    /** What the waiting servlet read of the client once released. */
+    private static volatile String waited;
+
+    /** Waits until released, then reads what the Servlet API says of the client, and answers. */
+    private static final class Waiting extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            entered.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            waited = "read=" + req.getInputStream().read() + " finished=" + req.getInputStream().isFinished();
+            resp.getWriter().write("content");
+        }
     }
 
     /** Writes paid content, sends a 404, then tries a 500 and writes on. */
