@@ -53,10 +53,13 @@ class ContainerAnswersTest {
     static void start() throws Exception {
         Files.createDirectories(docBase.resolve("docs"));
         Files.writeString(docBase.resolve("docs/index.html"), PAGE);
+        Files.createDirectories(docBase.resolve("before"));
+        Files.writeString(docBase.resolve("before/index.html"), PAGE);
         facilitator = new FacilitatorDouble();
         Tollgate tollgate = Tollgate.create(TollgateConfig.builder().facilitatorUrl(facilitator.url())
-                .payTo(Proofs.PAY_TO).route("GET", "/docs/*", "$0.01").route("GET", "/own/*", "$0.01")
-                .route("GET", "/errors/*", "$0.01").build());
+                .payTo(Proofs.PAY_TO).route("GET", "/docs/*", "$0.01").route("*", "/own/*", "$0.01")
+                .route("GET", "/errors/*", "$0.01").route("GET", "/before/*", "$0.01")
+                .set("route.r3.settlement", "before").build());
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -107,6 +110,17 @@ class ContainerAnswersTest {
         assertTrue(page.headers().firstValue("PAYMENT-RESPONSE").isPresent());
     }
 
+    /** Settled before the default servlet ran, the charge stands, as for any answer that does not deliver. */
+    @Test
+    void settledBeforeTheRedirectIsChargedAndCarriesTheReceipt() throws Exception {
+        HttpResponse<String> redirect = get("/before", Proofs.proof().v1());
+        assertTrue(redirect.statusCode() >= 300 && redirect.statusCode() < 400, "status " + redirect.statusCode());
+        assertTrue(redirect.headers().firstValue("Location").orElseThrow().endsWith("/before/"));
+        assertEquals(1, facilitator.settleRequests().size());
+        assertTrue(redirect.headers().firstValue("PAYMENT-RESPONSE").isPresent(), redirect.headers().toString());
+        assertFalse(redirect.headers().firstValue("Cache-Control").orElse("").contains("private"));
+    }
+
     @Test
     void aSlashRedirectThatCarriesABodySettlesNothingAndSendsNoneOfTheBody() throws Exception {
         HttpResponse<String> r = get("/own/x", Proofs.proof().v1());
@@ -140,6 +154,18 @@ class ContainerAnswersTest {
         assertFalse(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
     }
 
+    /** A handler of another method may have done the paid action before it redirects: settled as any redirect. */
+    @Test
+    void aPostsSlashRedirectIsSettled() throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/own/x"))
+                .timeout(Duration.ofSeconds(10)).header("X-PAYMENT", Proofs.proof().v1())
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(301, r.statusCode());
+        assertEquals("/own/x/", r.headers().firstValue("Location").orElseThrow());
+        assertEquals(1, facilitator.settleRequests().size());
+        assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+    }
+
     private HttpResponse<String> get(String path, String proof) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET();
         if (proof != null) {
@@ -166,6 +192,11 @@ class ContainerAnswersTest {
 
     /** Redirects to its own path with the slash (or to {@code ?to=}), and writes paid content with it. */
     private static final class SlashWithBody extends HttpServlet {
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            doGet(req, resp);
+        }
+
         @Override
         protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
             String to = req.getParameter("to");

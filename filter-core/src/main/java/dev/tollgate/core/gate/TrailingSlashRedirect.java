@@ -11,7 +11,8 @@ import java.util.Set;
  * {@code /docs/}), as a servlet container's default servlet does before it serves the directory's welcome page or
  * listing. It sells nothing: the payer asked for the page and would be charged again for it at the new path. So such
  * an answer does not deliver, and is not settled (see {@link PaymentSession#complete(int, boolean)}), whoever made
- * it: a handler that chose to send the same redirect sells nothing either.
+ * it: a handler that chose to send the same redirect sells nothing either. Only for a GET: the default servlet
+ * serves nothing else, and a handler of another method may have done the paid action before it redirects.
  */
 public final class TrailingSlashRedirect {
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -20,14 +21,14 @@ public final class TrailingSlashRedirect {
     }
 
     /**
-     * Whether an answer of {@code status} with {@code location} sends the client from {@code requestUrl} (scheme,
-     * authority and path, as the client asked for it) with {@code query} (null: none) to that path with a slash
-     * added, and nothing else: the same origin, the same query or none, no fragment. A relative {@code location} is
+     * Whether the answer of {@code status} with {@code location} to a {@code method} request sends the client from
+     * {@code requestUrl} (scheme, authority and path, as the client asked for it) with {@code query} (null: none) to
+     * that path with a slash added, and nothing else: the same origin, the same query or none, no fragment. A relative {@code location} is
      * resolved against {@code requestUrl}, as the client resolves it. Anything that cannot be read so is a redirect
      * like any other.
      */
-    public static boolean is(int status, String requestUrl, String query, String location) {
-        if (!REDIRECTS.contains(status) || requestUrl == null || location == null || location.isBlank()) {
+    public static boolean is(String method, int status, String requestUrl, String query, String location) {
+        if (!"GET".equals(method) || !REDIRECTS.contains(status) || requestUrl == null || location == null || location.isBlank()) {
             return false;
         }
         try {

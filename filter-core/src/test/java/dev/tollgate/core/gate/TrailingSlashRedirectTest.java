@@ -34,6 +34,13 @@ class TrailingSlashRedirectTest {
     })
     void onlyARedirectToTheSamePathWithItsSlashIsOne(int status, String url, String query, String location,
                                                       boolean expected) {
-        assertEquals(expected, TrailingSlashRedirect.is(status, url, query, location));
+        assertEquals(expected, TrailingSlashRedirect.is("GET", status, url, query, location));
+    }
+
+    /** A handler of another method may have done the paid action (an order placed) before it redirects. */
+    @ParameterizedTest
+    @CsvSource({"POST", "PUT", "DELETE", "PATCH", "get"})
+    void onlyAGetsRedirectIsOne(String method) {
+        assertEquals(false, TrailingSlashRedirect.is(method, 303, "http://h/orders", null, "/orders/"));
     }
 }
