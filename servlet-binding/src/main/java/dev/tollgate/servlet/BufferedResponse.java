@@ -100,7 +100,7 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         return status;
     }
 
-    /** Where the handler's answer sends the client: its {@code sendRedirect}'s location, or a {@code Location} it set. */
+    /** Where the handler's answer sends the client: its {@code sendRedirect}'s, or the {@code Location} set. */
     String location() {
         return redirect != null ? redirect : containerResponse.getHeader("Location");
     }

@@ -168,7 +168,8 @@ class ContainerAnswersOnTomcatTest {
     }
 
     private HttpResponse<String> get(String path, String proof) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + connector.getLocalPort() + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + connector.getLocalPort() + path))
                 .timeout(Duration.ofSeconds(10)).GET();
         if (proof != null) {
             b.header("X-PAYMENT", proof);

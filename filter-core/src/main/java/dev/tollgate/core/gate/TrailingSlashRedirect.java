@@ -23,12 +23,13 @@ public final class TrailingSlashRedirect {
     /**
      * Whether the answer of {@code status} with {@code location} to a {@code method} request sends the client from
      * {@code requestUrl} (scheme, authority and path, as the client asked for it) with {@code query} (null: none) to
-     * that path with a slash added, and nothing else: the same origin, the same query or none, no fragment. A relative {@code location} is
-     * resolved against {@code requestUrl}, as the client resolves it. Anything that cannot be read so is a redirect
-     * like any other.
+     * that path with a slash added, and nothing else: the same origin, the same query or none, no fragment. A relative
+     * {@code location} is resolved against {@code requestUrl}, as the client resolves it. Anything that cannot be read
+     * so is a redirect like any other.
      */
     public static boolean is(String method, int status, String requestUrl, String query, String location) {
-        if (!"GET".equals(method) || !REDIRECTS.contains(status) || requestUrl == null || location == null || location.isBlank()) {
+        if (!"GET".equals(method) || !REDIRECTS.contains(status) || requestUrl == null || location == null
+                || location.isBlank()) {
             return false;
         }
         try {
@@ -49,6 +50,7 @@ public final class TrailingSlashRedirect {
     }
 
     private static boolean sameText(String a, String b) {
-        return a == null || b == null ? Objects.equals(a, b) : a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+        return a == null || b == null ? Objects.equals(a, b)
+                : a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
     }
 }
