@@ -102,6 +102,18 @@ class PaymentFilterInitTest {
     }
 
     @Test
+    void anInitParamCopiedFromTheJaxRsFeatureWithItsPrefixFailsInitNamingTheSpellingWithoutIt() {
+        Map<String, String> params = valid();
+        params.put("tollgate.bufferLimit", "4096");
+
+        ServletException e = assertThrows(ServletException.class, () -> new PaymentFilter().init(initParams(params)));
+
+        assertTrue(e.getMessage().contains("'tollgate.bufferLimit'"), e.getMessage());
+        assertTrue(e.getMessage().contains("did you mean 'bufferLimit'"), e.getMessage());
+        assertTrue(e.getMessage().contains("JAX-RS"), e.getMessage());
+    }
+
+    @Test
     void aMissingFacilitatorUrlFailsInitNamingIt() {
         Map<String, String> params = valid();
         params.remove("facilitator.url");

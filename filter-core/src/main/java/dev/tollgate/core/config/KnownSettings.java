@@ -37,6 +37,11 @@ final class KnownSettings {
     /** Any header name may follow it; {@code TollgateConfig} checks the name itself. */
     static final String FACILITATOR_HEADER = "facilitator.header.";
     private static final String LEDGER = "ledger.";
+    /**
+     * What the JAX-RS feature's application properties put before each key (its {@code PROPERTY_PREFIX}), and
+     * nothing else does: a key copied from them into init-params or a file is read by nothing.
+     */
+    private static final String JAX_RS_PREFIX = "tollgate.";
 
     /** Keys made of a prefix, a name the user chose, and one of {@code keys}. */
     private record Family(String prefix, Set<String> keys) {
@@ -65,6 +70,12 @@ final class KnownSettings {
     static void check(Collection<String> keys, Set<String> ledgerKeys) {
         for (String key : keys) {
             if (!known(key, ledgerKeys)) {
+                String unprefixed = key.startsWith(JAX_RS_PREFIX) ? key.substring(JAX_RS_PREFIX.length()) : null;
+                if (unprefixed != null && known(unprefixed, ledgerKeys)) {
+                    throw new ConfigurationException(key, "is no setting Tollgate reads; did you mean '" + unprefixed
+                            + "'? Only the JAX-RS feature's application properties carry the prefix '"
+                            + JAX_RS_PREFIX + "'; init-params, settings files and maps built in code do not");
+                }
                 String closest = closest(key, ledgerKeys);
                 throw new ConfigurationException(key, (key.startsWith(LEDGER)
                         ? "is read by no ledger on the class path" : "is no setting Tollgate reads")

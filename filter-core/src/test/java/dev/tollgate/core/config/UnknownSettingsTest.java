@@ -74,6 +74,27 @@ class UnknownSettingsTest {
         assertTrue(network.getMessage().contains("did you mean 'network.mine.chainId'"), network.getMessage());
     }
 
+    /** The JAX-RS feature's properties carry the prefix; a setting copied from them into a file or a map does not. */
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource({
+        "tollgate.payTo, payTo",
+        "tollgate.facilitator.url, facilitator.url",
+        "tollgate.route.premium.price, route.premium.price",
+        "tollgate.ledger, ledger",
+    })
+    void aSettingCopiedWithTheJaxRsPrefixIsNamedWithTheSpellingWithoutIt(String typed, String meant) {
+        ConfigurationException e = refused("routes", "premium", "route.premium.path", "/premium/*", typed, "x");
+        assertEquals(typed, e.setting());
+        assertTrue(e.getMessage().contains("did you mean '" + meant + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("JAX-RS"), "says where the prefix belongs: " + e.getMessage());
+    }
+
+    @Test
+    void aPrefixedKeyOfNoSettingGetsNoGuess() {
+        ConfigurationException e = refused("tollgate.colour", "blue");
+        assertFalse(e.getMessage().contains("did you mean"), e.getMessage());
+    }
+
     @Test
     void aKeyLikeNoSettingGetsNoGuess() {
         ConfigurationException e = refused("colour", "blue");
