@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.glassfish.jersey.InjectionManagerProvider;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.jersey.internal.inject.InjectionManager;
 import org.glassfish.jersey.internal.inject.PerLookup;
 import org.glassfish.jersey.server.ContainerRequest;
 import org.glassfish.jersey.server.ContainerResponse;
@@ -86,6 +88,12 @@ final class JerseyExtensions {
                 }
             });
             context.register(new SessionJanitor(onDestroy));
+            if (ProtocolProperty.servletApiPresent()) {
+                // Jersey binds the servlet request (a proxy to the current one) in the request scope of its servlet
+                // containers only; elsewhere the lookup finds nothing.
+                InjectionManager injections = InjectionManagerProvider.getInjectionManager(context);
+                context.register(new ProtocolProperty(() -> injections.getInstance(ProtocolProperty.SERVLET_REQUEST)));
+            }
         }
 
         static void endOnFailure(ContainerRequestContext context) {
@@ -157,9 +165,9 @@ final class JerseyExtensions {
          * connection was admitted, emptying that request's servlet attributes under it: it failed with a 500 of its
          * own, or hung. So the 500 closes the connection, and the payer's next request (its paid retry, say) comes on a
          * fresh one. Over HTTP/2 the failed stream is torn down alone, and a {@code Connection} field would make the
-         * answer malformed. A first request asking to upgrade to h2c is closed too, as Jetty (whose teardown this is
-         * about) answers it over HTTP/1.1; on Tomcat, which upgrades it, such a request's failure would go out
-         * malformed.
+         * answer malformed. Served from a servlet container the servlet request's protocol decides (Tomcat serves a
+         * request that upgrades to h2c over HTTP/2, a Jetty without h2c over HTTP/1.1); elsewhere such a request is
+         * closed, as one not evidently over HTTP/2.
          */
         private volatile boolean closeOnFailure;
 

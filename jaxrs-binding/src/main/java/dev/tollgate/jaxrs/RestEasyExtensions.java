@@ -30,6 +30,11 @@ final class RestEasyExtensions {
     private static final class RestEasy {
         static void register(FeatureContext context) {
             context.register(new ReceiptInjector());
+            if (ProtocolProperty.servletApiPresent()) {
+                // RESTEasy's servlet dispatcher keeps the servlet request in the context data of the serving thread.
+                context.register(new ProtocolProperty(() -> ResteasyProviderFactory.getInstance()
+                        .getContextData(ProtocolProperty.SERVLET_REQUEST)));
+            }
         }
     }
 

@@ -273,6 +273,31 @@ class ServletDeploymentTest {
     }
 
     @Test
+    void aChallengeToAnHttp10KeepAliveRequestWithoutHostSentBeforeItsBodyWasReadSaysTheConnectionCloses()
+            throws Exception {
+        // HTTP/1.0 needs no Host: the request's own fields do not show its protocol, the servlet request does.
+        URI target = URI.create(base + "upload");
+        String head = RawHttp.head(target.getPort(), "POST " + target.getRawPath() + " HTTP/1.0\r\n"
+                + "Connection: keep-alive\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n");
+
+        assertTrue(head.startsWith("HTTP/1.0 402 ") || head.startsWith("HTTP/1.1 402 "), head);
+        assertTrue(head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), head);
+        assertFalse(head.toLowerCase(Locale.ROOT).contains("keep-alive"), head);
+        assertEquals(0, Resources.PRODUCED.get());
+    }
+
+    @Test
+    void aPaidSuspendedFailureOfAnHttp10KeepAliveRequestWithoutHostClosesTheConnection() throws Exception {
+        URI target = URI.create(base.replace("/api/", "/api-async/") + "suspended-failing");
+        String head = RawHttp.head(target.getPort(), "GET " + target.getRawPath() + " HTTP/1.0\r\n"
+                + "Connection: keep-alive\r\nX-PAYMENT: " + Proofs.proof().v1() + "\r\n\r\n");
+
+        assertTrue(head.startsWith("HTTP/1.0 500 ") || head.startsWith("HTTP/1.1 500 "), head);
+        assertTrue(head.toLowerCase(Locale.ROOT).contains("\r\nconnection: close\r\n"), head);
+        assertEquals(0, facilitator.settleRequests().size());
+    }
+
+    @Test
     void aSuspendedPaidResourceResumedWithAnExceptionIsNotChargedAndLeavesNoTollgateFailureInTheLog() throws Exception {
         java.util.logging.Logger jersey = java.util.logging.Logger.getLogger("org.glassfish.jersey");
         java.util.List<Throwable> logged = new java.util.concurrent.CopyOnWriteArrayList<>();

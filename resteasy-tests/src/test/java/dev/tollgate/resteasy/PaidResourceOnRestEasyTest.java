@@ -343,6 +343,42 @@ class PaidResourceOnRestEasyTest {
         assertTrue(facilitator.settleRequests().isEmpty(), "never charged");
     }
 
+    // --- the refusal of a request whose body nobody read
+
+    @Test
+    void aChallengeToAnHttp10KeepAliveRequestWithoutHostSentBeforeItsBodyWasReadSaysTheConnectionCloses()
+            throws Exception {
+        // HTTP/1.0 needs no Host: the request's own fields do not show its protocol, the servlet request does.
+        String head = rawHead("POST /shop/api/upload HTTP/1.0\r\nConnection: keep-alive\r\n"
+                + "Content-Type: text/plain\r\nContent-Length: 100\r\n\r\n");
+        assertTrue(head.matches("(?s)HTTP/1\\.[01] 402 .*"), head);
+        assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), head);
+        assertFalse(head.toLowerCase(java.util.Locale.ROOT).contains("keep-alive"), head);
+        assertEquals(0, Shop.PRODUCED.get());
+    }
+
+    @Test
+    void aChallengeToAnHttp11RequestSentBeforeItsBodyWasReadSaysTheConnectionCloses() throws Exception {
+        String head = rawHead("POST /shop/api/upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: text/plain\r\nContent-Length: 100\r\n\r\n");
+        assertTrue(head.startsWith("HTTP/1.1 402 "), head);
+        assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), head);
+    }
+
+    /** Sends {@code request} byte for byte (its declared body never comes); returns the answer's head. */
+    private static String rawHead(String request) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            StringBuilder head = new StringBuilder();
+            java.io.InputStream in = s.getInputStream();
+            for (int b; head.indexOf("\r\n\r\n") < 0 && (b = in.read()) != -1; ) {
+                head.append((char) b);
+            }
+            return head.toString();
+        }
+    }
+
     // --- what the feature registers for every request
 
     @Test

@@ -53,6 +53,14 @@ final class Shop {
 
     @Path("/")
     public static class Api {
+        @jakarta.ws.rs.POST
+        @Path("upload")
+        @PaymentRequired(price = "$0.01")
+        public String upload(String body) {
+            PRODUCED.incrementAndGet();
+            return CONTENT;
+        }
+
         @GET
         @Path("weather")
         @PaymentRequired(price = "$0.001", description = "Current weather", mimeType = "application/json")

@@ -11,12 +11,16 @@ import dev.tollgate.jaxrs.TollgateFeature;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
 import org.apache.catalina.Context;
+import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.coyote.http2.Http2Protocol;
@@ -52,6 +56,14 @@ class JerseyOverHttp2OnTomcatTest {
         public String report(String body) {
             return "PAID for " + body.length() + " characters";
         }
+
+        /** Resumed from another thread with an exception no mapper handles (its back end failed). */
+        @GET
+        @Path("failing")
+        @PaymentRequired(price = "$0.01")
+        public void failing(@Suspended AsyncResponse response) {
+            CompletableFuture.runAsync(() -> response.resume(new IllegalStateException("back end gone")));
+        }
     }
 
     @BeforeAll
@@ -67,8 +79,9 @@ class JerseyOverHttp2OnTomcatTest {
         connector.addUpgradeProtocol(new Http2Protocol());
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);
-        Tomcat.addServlet(context, "api", new ServletContainer(new ResourceConfig().register(feature)
+        Wrapper api = Tomcat.addServlet(context, "api", new ServletContainer(new ResourceConfig().register(feature)
                 .register(Api.class)));
+        api.setAsyncSupported(true);
         context.addServletMappingDecoded("/api/*", "api");
         tomcat.start();
     }
@@ -116,6 +129,31 @@ class JerseyOverHttp2OnTomcatTest {
         HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
         H2c.assertChallengeWithoutConnectionField(fresh.send(post("{\"q\":1}").build(),
                 HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /**
+     * The paid GET upgrades the connection and Tomcat serves it on stream 1, where its suspended resource fails: the
+     * 500 must not carry the {@code Connection: close} that a resumed failure gets over HTTP/1.1.
+     */
+    @Test
+    void aSuspendedFailureOfARequestThatUpgradesTheConnectionCarriesNoConnectionField() throws Exception {
+        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> r = fresh.send(HttpRequest.newBuilder(URI.create(url("failing")))
+                .header("X-PAYMENT", Proofs.proof().v1()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_2, r.version(), "answered over HTTP/2");
+        assertEquals(500, r.statusCode());
+        assertTrue(r.headers().firstValue("connection").isEmpty(),
+                "a connection-specific field makes an HTTP/2 answer malformed: " + r.headers().map());
+    }
+
+    /** Over HTTP/1.1 a suspended request's failure still closes the connection (Jetty's teardown, see the binding). */
+    @Test
+    void aSuspendedFailureOverHttp11StillClosesTheConnection() throws Exception {
+        HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(HttpRequest.newBuilder(URI.create(url("failing"))).header("X-PAYMENT", Proofs.proof().v1())
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(500, r.statusCode());
+        assertEquals("close", r.headers().firstValue("connection").orElse("kept alive"));
     }
 
     /** Over HTTP/1.1 the refusal still says it closes: the body nobody read may still be on its way. */
