@@ -343,6 +343,34 @@ class PaidResourceOnRestEasyTest {
         assertTrue(facilitator.settleRequests().isEmpty(), "never charged");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"mapped", "unmapped"})
+    void aWriterInterceptorThatFailsAfterTheSettlementLeavesTheReceiptOnThe500(String fails) throws Exception {
+        // The application's interceptor runs when the answer is written, after the settlement: the payer was charged
+        // and gets no content, so the 500 in its place carries the receipt.
+        String proof = Proofs.proof().v1();
+        HttpResponse<String> r = server.get("intercepted?fails=" + fails, V1, proof);
+        assertEquals(500, r.statusCode());
+        assertFalse(r.body().contains(Shop.CONTENT), r.body());
+        assertSettled(r);
+        assertEquals(1, r.headers().allValues("PAYMENT-RESPONSE").size(), r.headers().map().toString());
+        assertEquals(1, r.headers().allValues("X-PAYMENT-RESPONSE").size(), r.headers().map().toString());
+        assertEquals(1, facilitator.settleRequests().size());
+        HttpResponse<String> replay = server.get("intercepted", V1, proof);
+        assertEquals(402, replay.statusCode(), replay.body());
+        assertEquals("payment_already_used", JSON.readTree(replay.body()).path("error").asText());
+        assertEquals(1, facilitator.settleRequests().size(), "settled once");
+    }
+
+    @Test
+    void aWriterInterceptorThatPassesLeavesThePaidAnswerWhole() throws Exception {
+        HttpResponse<String> r = server.get("intercepted", V1, Proofs.proof().v1());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(Shop.CONTENT, r.body());
+        assertFalse(r.headers().firstValue(Shop.FailingWriterInterceptor.FAILS).isPresent());
+        assertSettled(r);
+    }
+
     // --- the refusal of a request whose body nobody read
 
     @Test

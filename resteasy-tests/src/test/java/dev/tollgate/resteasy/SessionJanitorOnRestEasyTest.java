@@ -81,6 +81,25 @@ class SessionJanitorOnRestEasyTest {
     }
 
     @Test
+    void aWriterInterceptorThatFailsUnmappedAfterTheSettlementLeavesTheReceiptOnTheContainers500() throws Exception {
+        // With the default mapper off the interceptor's exception leaves RESTEasy for the servlet container after the
+        // response filter settled: the janitor, in front of RESTEasy, puts the receipt on the container's 500.
+        String proof = Proofs.proof().v1();
+        HttpResponse<String> failed = server.get("intercepted?fails=unmapped", "X-PAYMENT", proof);
+        assertEquals(500, failed.statusCode());
+        assertFalse(failed.body().contains(Shop.CONTENT), failed.body());
+        PaidResourceOnRestEasyTest.assertSettled(failed);
+        assertEquals(1, failed.headers().allValues("PAYMENT-RESPONSE").size());
+        assertEquals(1, failed.headers().allValues("X-PAYMENT-RESPONSE").size());
+        assertEquals(1, facilitator.settleRequests().size());
+
+        HttpResponse<String> again = server.get("intercepted", "X-PAYMENT", proof);
+        assertEquals(402, again.statusCode(), again.body());
+        assertEquals("payment_already_used", PaidResourceOnRestEasyTest.JSON.readTree(again.body()).path("error").asText());
+        assertEquals(1, facilitator.settleRequests().size(), "settled once");
+    }
+
+    @Test
     void anApplicationResponseFilterThatThrowsReleasesTheProof() throws Exception {
         String proof = Proofs.proof().v1();
         HttpResponse<String> failed = server.send("GET", "report", "X-PAYMENT", proof, "X-Test-Filter-Fails", "1");

@@ -51,8 +51,40 @@ final class Shop {
         }
     }
 
+    /**
+     * An application's WriterInterceptor. JAX-RS runs interceptors around the entity's writer when the answer is
+     * written, after every response filter, so after the payment was settled. It fails as the header
+     * {@value #FAILS} says: {@code unmapped} (an exception no mapper handles) or {@code mapped} (a
+     * {@code WebApplicationException(500)}).
+     */
+    public static class FailingWriterInterceptor implements jakarta.ws.rs.ext.WriterInterceptor {
+        static final String FAILS = "X-Test-Interceptor-Fails";
+
+        @Override
+        public void aroundWriteTo(jakarta.ws.rs.ext.WriterInterceptorContext context) throws java.io.IOException {
+            Object fails = context.getHeaders().getFirst(FAILS);
+            context.getHeaders().remove(FAILS);
+            if ("unmapped".equals(fails)) {
+                throw new IllegalStateException("the application's writer interceptor failed");
+            }
+            if ("mapped".equals(fails)) {
+                throw new WebApplicationException("the application's writer interceptor refused", 500);
+            }
+            context.proceed();
+        }
+    }
+
     @Path("/")
     public static class Api {
+        /** Its answer goes through {@link FailingWriterInterceptor}, which fails as {@code ?fails=} says. */
+        @GET
+        @Path("intercepted")
+        @PaymentRequired(price = "$0.01")
+        public Response intercepted(@jakarta.ws.rs.QueryParam("fails") String fails) {
+            PRODUCED.incrementAndGet();
+            return Response.ok(CONTENT).type("text/plain").header(FailingWriterInterceptor.FAILS, fails).build();
+        }
+
         @jakarta.ws.rs.POST
         @Path("upload")
         @PaymentRequired(price = "$0.01")

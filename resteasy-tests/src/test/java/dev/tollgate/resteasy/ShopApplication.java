@@ -40,7 +40,7 @@ public class ShopApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
         return Set.of(Shop.Api.class, Shop.Reports.class, Shop.Repriced.class, Shop.PaidLocators.class,
-                Shop.OutOfStockMapper.class, Shop.FailingResponseFilter.class);
+                Shop.OutOfStockMapper.class, Shop.FailingResponseFilter.class, Shop.FailingWriterInterceptor.class);
     }
 
     @Override
