@@ -186,10 +186,33 @@ final class JerseyExtensions {
             }
             if (settled != null && resetsOnFailure()) {
                 answer(settled);
+            } else if (resetsOnFailure()) {
+                closeBare();
             } else {
                 keep(settled);
             }
             container.failure(error);
+        }
+
+        /**
+         * Under {@code setStatusOverSendError} the reset in the container writer's {@code failure} would drop the
+         * {@code Connection: close} of a resumed failure that settled nothing; its 500 has no body there, so the same
+         * bare 500 is committed here with the field, and {@code failure} leaves it alone.
+         */
+        private void closeBare() {
+            try {
+                // An empty entity, for the writer hands no stream for an answer without one; and the flush commits,
+                // since closing the stream it hands does not.
+                ContainerResponse answer = new ContainerResponse(request, Response.serverError().entity(new byte[0])
+                        .header("Connection", "close").build());
+                try (OutputStream body = container.writeResponseStatusAndHeaders(0, answer)) {
+                    if (body != null) {
+                        body.flush();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "could not close the connection of a resumed request's failure", e);
+            }
         }
 
         private boolean closesConnection() {

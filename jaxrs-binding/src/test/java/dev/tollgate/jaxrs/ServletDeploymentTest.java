@@ -62,6 +62,11 @@ class ServletDeploymentTest {
         async.setAsyncSupported(true);
         async.setInitOrder(1);
         context.addServlet(async, "/api-async/*");
+        ServletHolder asyncSetStatus = new ServletHolder("api-async-set-status", ServletContainer.class);
+        asyncSetStatus.setInitParameters(setStatus.getInitParameters());
+        asyncSetStatus.setAsyncSupported(true);
+        asyncSetStatus.setInitOrder(1);
+        context.addServlet(asyncSetStatus, "/api-async-set-status/*");
         server.setHandler(context);
         server.start();
         base = "http://127.0.0.1:" + ((org.eclipse.jetty.server.NetworkConnector) server.getConnectors()[0])
@@ -361,6 +366,24 @@ class ServletDeploymentTest {
             assertTrue(decoded(r, "X-PAYMENT-RESPONSE").path("success").asBoolean());
             assertEquals(1, facilitator.settleRequests().size(), "round " + round);
         }
+    }
+
+    @Test
+    void withJerseysSetStatusOverSendErrorAnUnsettledSuspendedFailureStillClosesTheConnection() throws Exception {
+        // The setting has the container writer's failure reset the response, the Connection: close that keeps the
+        // payer's next request off the torn-down connection with it (see the test above).
+        URI failing = URI.create(base.replace("/api/", "/api-async-set-status/") + "suspended-failing");
+        String proof = Proofs.proof().v1();
+        HttpResponse<String> failed = get(failing, "X-PAYMENT", proof);
+        assertEquals(500, failed.statusCode());
+        assertEquals("close", failed.headers().firstValue("Connection").orElse("kept alive"),
+                failed.headers().map() + " " + failed.body());
+        assertFalse(failed.headers().firstValue("PAYMENT-RESPONSE").isPresent());
+        assertEquals(0, facilitator.settleRequests().size());
+        HttpResponse<String> r = get(URI.create(base.replace("/api/", "/api-async-set-status/") + "suspended"),
+                "X-PAYMENT", proof);
+        assertEquals(200, r.statusCode(), "the proof was released: " + r.body());
+        assertEquals(Resources.CONTENT, r.body());
     }
 
     private static JsonNode decoded(HttpResponse<String> r, String header) throws IOException {
