@@ -17,7 +17,7 @@ import java.util.TreeSet;
 final class KnownSettings {
     /** What a payment option reads: under {@code accept.<option>.}, under {@code route.<name>.}, and at the top. */
     static final Set<String> OPTION = Set.of("payTo", "network", "price", "amount", "asset", "scheme",
-            "maxTimeoutSeconds", "eip712.name", "eip712.version");
+            "maxTimeoutSeconds", "eip712.name", "eip712.version", "assetTransferMethod");
     /** What a route reads besides its options' settings, under {@code route.<name>.}; all but methods at the top too. */
     private static final Set<String> ROUTE_TERMS = Set.of("path", "accepts", "settlement", "description", "mimeType",
             "code.destination", "code.enabled", "code.amount", "code.currency", "code.createIntentUrl");

@@ -3,6 +3,7 @@ package dev.tollgate.core.config;
 import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.evm.EvmAddress;
 import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
+import dev.tollgate.core.gate.AssetTransferMethod;
 import dev.tollgate.core.gate.LedgerFailurePolicy;
 import dev.tollgate.core.gate.PaymentIdentifierPolicy;
 import dev.tollgate.core.gate.PaymentOption;
@@ -483,9 +484,20 @@ public final class TollgateConfig {
                     + " a used payment is remembered: every proof would be refused; lower maxTimeoutSeconds or raise"
                     + " maxClaim");
         }
+        Optional<Map.Entry<String, String>> methodSetting = look.find("assetTransferMethod");
+        AssetTransferMethod method = methodSetting.map(e -> AssetTransferMethod.named(e.getValue()).orElseThrow(
+                () -> new ConfigurationException(e.getKey(), "must be 'eip3009' or 'permit2' (x402's asset transfer"
+                        + " methods of the exact scheme on EVM), was \"" + e.getValue() + "\""))).orElse(null);
+        boolean permit2 = method == AssetTransferMethod.PERMIT2;
+        if (permit2 && facilitator != null && facilitatorPolicy.dialect() == FacilitatorDialect.PROOF_API) {
+            // That dialect's /verify takes a transaction already made, not an x402 payload: nothing could pay it.
+            throw new ConfigurationException(methodSetting.get().getKey(), "is permit2, an x402 v2 payment that"
+                    + " facilitator.dialect=proof-api cannot verify or settle; it needs an x402 facilitator");
+        }
         Optional<Map.Entry<String, String>> nameSetting = look.find("eip712.name");
         Optional<Map.Entry<String, String>> versionSetting = look.find("eip712.version");
-        if (!asset.getValue().equalsIgnoreCase(network.usdcAddress())
+        // Permit2 signs under its own EIP-712 domain, so a token paid through it needs none of its own.
+        if (!permit2 && !asset.getValue().equalsIgnoreCase(network.usdcAddress())
                 && (nameSetting.isEmpty() || versionSetting.isEmpty())) {
             // Payers sign for the domain the 402 names, the token checks its own: USDC's name and version under
             // another token make every signature fail, and nothing can be paid.
@@ -501,10 +513,16 @@ public final class TollgateConfig {
                     + "facilitator.dialect=proof-api verifies payments in USDC only, so leave " + asset.getKey()
                     + " unset (or set it to " + network.usdcAddress() + ")");
         }
-        String name = nameSetting.map(Map.Entry::getValue).orElse(network.eip712Name());
-        String version = versionSetting.map(Map.Entry::getValue).orElse(network.eip712Version());
+        // A Permit2 option for another token than USDC names a token domain only when one is configured.
+        boolean usdc = asset.getValue().equalsIgnoreCase(network.usdcAddress());
+        String name = nameSetting.map(Map.Entry::getValue).orElse(permit2 && !usdc ? null : network.eip712Name());
+        String version = versionSetting.map(Map.Entry::getValue).orElse(permit2 && !usdc ? null : network.eip712Version());
+        if (permit2 && (name == null) != (version == null)) {
+            throw new ConfigurationException(look.key(name == null ? "eip712.name" : "eip712.version"),
+                    "is required when " + look.key(name == null ? "eip712.version" : "eip712.name") + " is set");
+        }
         return new PaymentOption(PaymentOption.SCHEME_EXACT, network, amount, asset.getValue(), payTo.getValue(), timeout,
-                name, version);
+                name, version, method);
     }
 
     /**

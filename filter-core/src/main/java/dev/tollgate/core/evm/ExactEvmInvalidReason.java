@@ -7,6 +7,8 @@ package dev.tollgate.core.evm;
  */
 public enum ExactEvmInvalidReason {
     UNSUPPORTED_SCHEME("unsupported_scheme"),
+    /** An asset transfer method whose signature these checks do not verify. */
+    UNSUPPORTED_ASSET_TRANSFER_METHOD("unsupported_asset_transfer_method"),
     /** The requirement's extra lacks the token's EIP-712 name or version, so no digest can be built. */
     MISSING_EIP712_DOMAIN("missing_eip712_domain"),
     INVALID_NETWORK("invalid_network"),

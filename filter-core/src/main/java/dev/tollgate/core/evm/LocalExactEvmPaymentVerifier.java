@@ -1,5 +1,6 @@
 package dev.tollgate.core.evm;
 
+import dev.tollgate.core.gate.AssetTransferMethod;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.verify.PaymentAttempt;
 import dev.tollgate.core.verify.PaymentVerifier;
@@ -59,10 +60,15 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
         if (result.valid()) {
             return new VerifyOutcome.Valid(result.payer(), null, NOT_CHECKED_ON_CHAIN);
         }
-        if (result.contractSignature() && contractSignatures != null) {
+        if ((result.contractSignature() || unchecked(attempt.option())) && contractSignatures != null) {
             return contractSignatures.verify(attempt);
         }
         return new VerifyOutcome.Invalid(result.invalidReason(), result.invalidMessage());
+    }
+
+    /** Whether payments for {@code option} are of a kind these checks cannot verify. */
+    private static boolean unchecked(PaymentOption option) {
+        return option.assetTransferMethod() == AssetTransferMethod.PERMIT2;
     }
 
     /** The full local result, {@link ExactEvmVerification#onChainStateChecked()} included. */
@@ -71,6 +77,12 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
         if (!LocalExactEvmVerifier.SCHEME.equals(option.scheme())) {
             return new ExactEvmVerification(false, ExactEvmInvalidReason.UNSUPPORTED_SCHEME.code(),
                     "only the exact scheme on EVM is verified locally, not " + option.scheme(), null, false);
+        }
+        if (unchecked(option)) {
+            // Never "valid" for what was not checked: with a facilitator, verify() asks its /verify instead.
+            return new ExactEvmVerification(false, ExactEvmInvalidReason.UNSUPPORTED_ASSET_TRANSFER_METHOD.code(),
+                    "assetTransferMethod permit2 is not verified in-process; verify it with an x402"
+                    + " facilitator (verify=facilitator, or verify=local beside facilitator.url)", null, false);
         }
         // The option's network under the name the attempt's protocol version uses.
         String network = attempt.x402Version() == 1 ? option.network().v1Name() : option.network().caip2();

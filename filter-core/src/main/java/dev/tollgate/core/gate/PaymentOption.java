@@ -24,6 +24,8 @@ public final class PaymentOption {
     private final String payTo;
     private final int maxTimeoutSeconds;
     private final ObjectNode extra;
+    /** As configured; null when the option names none, which offers EIP-3009 with the offer written as before. */
+    private final AssetTransferMethod assetTransferMethod;
     private final PaymentRequirements v2;
     /** What every exact-EVM ledger key of this option starts with: built once, not per paid request. */
     private final String ledgerKeyPrefix;
@@ -32,6 +34,18 @@ public final class PaymentOption {
 
     public PaymentOption(String scheme, Network network, BigInteger amount, String asset, String payTo,
                          int maxTimeoutSeconds, String eip712Name, String eip712Version) {
+        this(scheme, network, amount, asset, payTo, maxTimeoutSeconds, eip712Name, eip712Version, null);
+    }
+
+    /**
+     * @param assetTransferMethod written as {@code extra.assetTransferMethod}; null names none (EIP-3009, the
+     *                            specification's default). A Permit2 option needs no EIP-712 domain of the token
+     *                            (Permit2 signs under its own), so its name and version may be null, and are then
+     *                            left out of {@code extra}.
+     */
+    public PaymentOption(String scheme, Network network, BigInteger amount, String asset, String payTo,
+                         int maxTimeoutSeconds, String eip712Name, String eip712Version,
+                         AssetTransferMethod assetTransferMethod) {
         this.scheme = Objects.requireNonNull(scheme, "scheme");
         this.network = Objects.requireNonNull(network, "network");
         this.amount = Objects.requireNonNull(amount, "amount");
@@ -44,12 +58,21 @@ public final class PaymentOption {
             throw new IllegalArgumentException("maxTimeoutSeconds must be positive");
         }
         this.maxTimeoutSeconds = maxTimeoutSeconds;
-        this.extra = JsonNodeFactory.instance.objectNode()
-                .put("name", Objects.requireNonNull(eip712Name, "eip712Name"))
-                .put("version", Objects.requireNonNull(eip712Version, "eip712Version"));
+        this.assetTransferMethod = assetTransferMethod;
+        this.extra = JsonNodeFactory.instance.objectNode();
+        if (assetTransferMethod != AssetTransferMethod.PERMIT2 || eip712Name != null || eip712Version != null) {
+            extra.put("name", Objects.requireNonNull(eip712Name, "eip712Name"))
+                    .put("version", Objects.requireNonNull(eip712Version, "eip712Version"));
+        }
+        if (assetTransferMethod != null) {
+            extra.put("assetTransferMethod", assetTransferMethod.word());
+        }
         this.v2 = new PaymentRequirements(scheme, network.caip2(), amount.toString(), asset, payTo,
                 maxTimeoutSeconds, extra);
-        this.ledgerKeyPrefix = "x402:" + network.caip2() + ":" + asset.toLowerCase(java.util.Locale.ROOT) + ":";
+        // Permit2 refuses a second use of an owner's nonce whatever the token, so its keys name no asset; the
+        // "permit2:" segment keeps them apart from EIP-3009 keys, whose asset is an address.
+        this.ledgerKeyPrefix = "x402:" + network.caip2() + ":" + (assetTransferMethod == AssetTransferMethod.PERMIT2
+                ? "permit2" : asset.toLowerCase(java.util.Locale.ROOT)) + ":";
         try {
             this.v2Json = WireJson.mapper().writeValueAsBytes(v2);
         } catch (JsonProcessingException e) {
@@ -105,16 +128,24 @@ public final class PaymentOption {
         return maxTimeoutSeconds;
     }
 
+    /** The token's EIP-712 name; null only for a Permit2 option configured without one. */
     public String eip712Name() {
-        return extra.get("name").asText();
+        return extra.hasNonNull("name") ? extra.get("name").asText() : null;
     }
 
+    /** The token's EIP-712 version; null only for a Permit2 option configured without one. */
     public String eip712Version() {
-        return extra.get("version").asText();
+        return extra.hasNonNull("version") ? extra.get("version").asText() : null;
+    }
+
+    /** How a payment for this option moves the asset (EIP-3009 when the option names no method). */
+    public AssetTransferMethod assetTransferMethod() {
+        return assetTransferMethod == null ? AssetTransferMethod.EIP3009 : assetTransferMethod;
     }
 
     @Override
     public String toString() {
-        return scheme + " " + amount + " of " + asset + " on " + network.v1Name() + " to " + payTo;
+        return scheme + " " + amount + " of " + asset + " on " + network.v1Name() + " to " + payTo
+                + (assetTransferMethod == null ? "" : " by " + assetTransferMethod);
     }
 }

@@ -4,6 +4,7 @@ import dev.tollgate.core.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.verify.PaymentAttempt;
 import dev.tollgate.core.wire.ExactEvmPayload;
+import dev.tollgate.core.wire.ExactEvmPermit2Payload;
 import dev.tollgate.core.wire.HeaderCodec;
 import dev.tollgate.core.wire.MalformedPaymentException;
 import dev.tollgate.core.wire.PaymentPayloadV1;
@@ -30,6 +31,17 @@ final class ProofMatcher {
      */
     static final String REASON_VALUE_V1 = "invalid_exact_evm_payload_authorization_value";
     static final String REASON_VALUE_V2 = "invalid_exact_evm_payload_authorization_value_mismatch";
+    /**
+     * The x402 specification's canonical x402ExactPermit2Proxy (the same address on every chain, by CREATE2): the
+     * spender a Permit2 payment must name, since it is what sends the funds to the witness's {@code to} and nowhere
+     * else. A permit for any other spender could be spent by whoever that is, anywhere.
+     */
+    static final String X402_EXACT_PERMIT2_PROXY = "0x402085c248EeA27D92E8b30b2C58ed07f9E20001";
+    // The reference implementations' reasons for the Permit2 checks the gate makes before a facilitator is asked.
+    static final String REASON_PERMIT2_SPENDER = "invalid_permit2_spender";
+    static final String REASON_PERMIT2_RECIPIENT = "invalid_permit2_recipient_mismatch";
+    static final String REASON_PERMIT2_AMOUNT = "permit2_amount_mismatch";
+    static final String REASON_PERMIT2_TOKEN = "permit2_token_mismatch";
     // Field shapes, checked by hand: java.util.regex cost more than all the rest of the matching together.
     private static final int ADDRESS = 40;
     private static final int BYTES32 = 64;
@@ -76,6 +88,13 @@ final class ProofMatcher {
         Refusal firstRefusal = null;
         for (PaymentOption o : terms.options()) {
             if (o.scheme().equals(scheme) && o.network().v1Name().equals(network)) {
+                if (o.assetTransferMethod() == AssetTransferMethod.PERMIT2) {
+                    // x402 v1 knows EIP-3009 only: its payload has no field for a Permit2 authorization.
+                    firstRefusal = firstRefusal != null ? firstRefusal : new Refusal("invalid_exact_evm_payload: "
+                            + "this resource takes assetTransferMethod permit2 on " + network + ", which is x402 v2's;"
+                            + " pay with a PAYMENT-SIGNATURE header");
+                    continue;
+                }
                 try {
                     return keyed(payload.attempt(1, o.requirementsV1(view.resourceUrl(), terms.description(),
                             terms.mimeType()), o, payload.exactEvm(o, 1)));
@@ -116,8 +135,18 @@ final class ProofMatcher {
         for (PaymentOption o : terms.options()) {
             // The reference server requires the client's copy to equal an offer exactly; so do we.
             if (o.requirementsV2() == accepted || o.requirementsV2().equals(accepted)) {
+                if (o.assetTransferMethod() == AssetTransferMethod.PERMIT2) {
+                    return keyed(payload.attempt(2, o.requirementsV2(), o, null).withPermit2(payload.permit2(o)));
+                }
                 return keyed(payload.attempt(2, o.requirementsV2(), o, payload.exactEvm(o, 2)));
             }
+        }
+        JsonNode method = accepted.extra() == null ? null : accepted.extra().get("assetTransferMethod");
+        if (method != null && method.isTextual() && terms.options().stream()
+                .noneMatch(o -> o.requirementsV2().extra().path("assetTransferMethod").equals(method))) {
+            // The client's word is named only when it is a plain word: the reason goes into a header and the log.
+            String word = method.textValue().matches("[A-Za-z0-9_-]{1,32}") ? method.textValue() : "(unknown)";
+            throw new Refusal(REASON_UNMATCHED + ": no option offers assetTransferMethod " + word);
         }
         throw new Refusal(REASON_UNMATCHED);
     }
@@ -130,6 +159,9 @@ final class ProofMatcher {
          */
         ExactEvmPayload exactEvm(PaymentOption option, int x402Version) throws Refusal;
 
+        /** The checked Permit2 payload for {@code option}, whose asset transfer method is permit2. */
+        ExactEvmPermit2Payload permit2(PaymentOption option) throws Refusal;
+
         PaymentAttempt attempt(int version, Object requirements, PaymentOption option, ExactEvmPayload evm);
     }
 
@@ -138,6 +170,11 @@ final class ProofMatcher {
         @Override
         public ExactEvmPayload exactEvm(PaymentOption option, int x402Version) throws Refusal {
             return PaymentOption.SCHEME_EXACT.equals(option.scheme()) ? checked(evm, option, x402Version) : null;
+        }
+
+        @Override
+        public ExactEvmPermit2Payload permit2(PaymentOption option) throws Refusal {
+            throw methodMismatch(AssetTransferMethod.EIP3009, option); // the reader reads EIP-3009 payloads only
         }
 
         @Override
@@ -161,7 +198,18 @@ final class ProofMatcher {
                 return null;
             }
             ExactEvmPayload evm = FastBind.exactEvmPayload(payload);
+            if (evm == null && carries(payload, AssetTransferMethod.PERMIT2)) {
+                throw methodMismatch(AssetTransferMethod.PERMIT2, option);
+            }
             return checked(evm != null ? evm : bind("payload", payload, ExactEvmPayload.class), option, x402Version);
+        }
+
+        @Override
+        public ExactEvmPermit2Payload permit2(PaymentOption option) throws Refusal {
+            if (carries(payload, AssetTransferMethod.EIP3009)) {
+                throw methodMismatch(AssetTransferMethod.EIP3009, option);
+            }
+            return checkedPermit2(bind("payload", payload, ExactEvmPermit2Payload.class), option);
         }
 
         @Override
@@ -193,8 +241,72 @@ final class ProofMatcher {
         return evm;
     }
 
+    /** Whether the payload has the field of {@code method}'s authorization and not the other's. */
+    private static boolean carries(JsonNode payload, AssetTransferMethod method) {
+        for (AssetTransferMethod m : AssetTransferMethod.values()) {
+            if (payload.has(m.payloadField()) != (m == method)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Refusal methodMismatch(AssetTransferMethod carried, PaymentOption option) {
+        return new Refusal("invalid_exact_evm_payload: the payload carries " + carried.payloadField()
+                + " (assetTransferMethod " + carried + "), but the requirement it accepted takes assetTransferMethod "
+                + option.assetTransferMethod() + " (" + option.assetTransferMethod().payloadField() + ")");
+    }
+
+    /**
+     * The fields' shapes, then what the gate can compare with its offer without a chain, in the reference
+     * facilitator's order: spender, recipient, amount, token. The signature and the time window are the verifier's.
+     */
+    private static ExactEvmPermit2Payload checkedPermit2(ExactEvmPermit2Payload p, PaymentOption option)
+            throws Refusal {
+        ExactEvmPermit2Payload.Permit2Authorization a = p.permit2Authorization();
+        if (p.signature() == null || a == null) {
+            throw new Refusal("invalid_exact_evm_payload: signature and permit2Authorization are required");
+        }
+        requireSignature(p.signature());
+        if (a.permitted() == null) {
+            throw malformed("permit2Authorization.permitted");
+        }
+        requireHex(ADDRESS, a.permitted().token(), "permit2Authorization.permitted.token");
+        requireUint(a.permitted().amount(), "permit2Authorization.permitted.amount");
+        requireHex(ADDRESS, a.from(), "permit2Authorization.from");
+        requireHex(ADDRESS, a.spender(), "permit2Authorization.spender");
+        requireUint(a.nonce(), "permit2Authorization.nonce");
+        requireUint(a.deadline(), "permit2Authorization.deadline");
+        if (a.witness() == null) {
+            throw malformed("permit2Authorization.witness");
+        }
+        requireHex(ADDRESS, a.witness().to(), "permit2Authorization.witness.to");
+        requireUint(a.witness().validAfter(), "permit2Authorization.witness.validAfter");
+        if (!a.spender().equalsIgnoreCase(X402_EXACT_PERMIT2_PROXY)) {
+            throw new Refusal(REASON_PERMIT2_SPENDER);
+        }
+        if (!a.witness().to().equalsIgnoreCase(option.payTo())) {
+            throw new Refusal(REASON_PERMIT2_RECIPIENT);
+        }
+        if (!new BigInteger(a.permitted().amount()).equals(option.amount())) {
+            throw new Refusal(REASON_PERMIT2_AMOUNT);
+        }
+        if (!a.permitted().token().equalsIgnoreCase(option.asset())) {
+            throw new Refusal(REASON_PERMIT2_TOKEN);
+        }
+        return p;
+    }
+
     private static MatchedProof keyed(PaymentAttempt attempt) {
         PaymentOption o = attempt.option();
+        ExactEvmPermit2Payload permit2 = attempt.permit2();
+        if (permit2 != null) {
+            ExactEvmPermit2Payload.Permit2Authorization a = permit2.permit2Authorization();
+            // Permit2 refuses a second use of (owner, nonce) whatever the token or spender; the nonce is a number,
+            // so its decimal form is the one spelling of it.
+            String key = o.ledgerKeyPrefix() + lower(a.from()) + ':' + new BigInteger(a.nonce());
+            return new MatchedProof(attempt, key, new BigInteger(a.deadline()), a.from());
+        }
         ExactEvmPayload evm = attempt.evm();
         if (evm != null) {
             ExactEvmPayload.Authorization a = evm.authorization();

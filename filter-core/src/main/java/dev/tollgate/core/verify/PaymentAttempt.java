@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.wire.ExactEvmPayload;
+import dev.tollgate.core.wire.ExactEvmPermit2Payload;
 import dev.tollgate.core.wire.WireJson;
 import java.util.Arrays;
 import java.util.Objects;
@@ -22,6 +23,7 @@ public final class PaymentAttempt {
     private final Object requirements;
     private final PaymentOption option;
     private final ExactEvmPayload evm;
+    private final ExactEvmPermit2Payload permit2;
 
     /**
      * @param x402Version    1 or 2
@@ -38,12 +40,27 @@ public final class PaymentAttempt {
 
     private PaymentAttempt(int x402Version, byte[] payloadJson, JsonNode paymentPayload, Object requirements,
                            PaymentOption option, ExactEvmPayload evm) {
+        this(x402Version, payloadJson, paymentPayload, requirements, option, evm, null);
+    }
+
+    private PaymentAttempt(int x402Version, byte[] payloadJson, JsonNode paymentPayload, Object requirements,
+                           PaymentOption option, ExactEvmPayload evm, ExactEvmPermit2Payload permit2) {
         this.x402Version = x402Version;
         this.payloadJson = payloadJson;
         this.paymentPayload = paymentPayload;
         this.requirements = requirements;
         this.option = option;
         this.evm = evm;
+        this.permit2 = permit2;
+    }
+
+    /**
+     * This attempt carrying the Permit2 payload the gate read (and no EIP-3009 one): what an option whose
+     * {@code assetTransferMethod} is permit2 is paid with.
+     */
+    public PaymentAttempt withPermit2(ExactEvmPermit2Payload permit2) {
+        return new PaymentAttempt(x402Version, payloadJson, paymentPayload, requirements, option, null,
+                Objects.requireNonNull(permit2, "permit2"));
     }
 
     /**
@@ -99,8 +116,14 @@ public final class PaymentAttempt {
         return option;
     }
 
+    /** The EIP-3009 payload when the scheme has one, else null (a Permit2 payment's is {@link #permit2()}). */
     public ExactEvmPayload evm() {
         return evm;
+    }
+
+    /** The Permit2 payload of an option whose asset transfer method is permit2, else null. */
+    public ExactEvmPermit2Payload permit2() {
+        return permit2;
     }
 
     @Override
@@ -109,16 +132,16 @@ public final class PaymentAttempt {
                 && (payloadJson != null && a.payloadJson != null ? Arrays.equals(payloadJson, a.payloadJson)
                         : paymentPayload().equals(a.paymentPayload()))
                 && Objects.equals(requirements, a.requirements) && Objects.equals(option, a.option)
-                && Objects.equals(evm, a.evm);
+                && Objects.equals(evm, a.evm) && Objects.equals(permit2, a.permit2);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(x402Version, requirements, option, evm);
+        return Objects.hash(x402Version, requirements, option, evm, permit2);
     }
 
     @Override
     public String toString() {
-        return "PaymentAttempt[x402Version=" + x402Version + ", option=" + option + ", evm=" + evm + "]";
+        return "PaymentAttempt[x402Version=" + x402Version + ", option=" + option + ", evm=" + evm + (permit2 == null ? "" : ", permit2=" + permit2) + "]";
     }
 }

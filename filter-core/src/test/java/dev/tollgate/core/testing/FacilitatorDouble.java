@@ -133,13 +133,21 @@ public final class FacilitatorDouble implements AutoCloseable {
         };
     }
 
+    /** The payer a real facilitator reports: the authorization's signer, of EIP-3009 or of Permit2. */
+    private static String payer(JsonNode req) {
+        JsonNode payload = req.path("paymentPayload").path("payload");
+        JsonNode a = payload.has("permit2Authorization") ? payload.path("permit2Authorization")
+                : payload.path("authorization");
+        return a.path("from").asText("");
+    }
+
     public static void acceptVerify(HttpExchange ex, JsonNode req) throws IOException {
-        String payer = req.path("paymentPayload").path("payload").path("authorization").path("from").asText("");
+        String payer = payer(req);
         respond(ex, 200, "{\"isValid\":true,\"payer\":\"" + payer + "\"}");
     }
 
     private void acceptSettle(HttpExchange ex, JsonNode req) throws IOException {
-        String payer = req.path("paymentPayload").path("payload").path("authorization").path("from").asText("");
+        String payer = payer(req);
         String network = req.path("paymentRequirements").path("network").asText();
         String tx = String.format("0x%064x", transactions.incrementAndGet());
         respond(ex, 200, "{\"success\":true,\"transaction\":\"" + tx + "\",\"network\":\"" + network
