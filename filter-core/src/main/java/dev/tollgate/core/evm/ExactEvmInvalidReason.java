@@ -7,8 +7,6 @@ package dev.tollgate.core.evm;
  */
 public enum ExactEvmInvalidReason {
     UNSUPPORTED_SCHEME("unsupported_scheme"),
-    /** An asset transfer method whose signature these checks do not verify. */
-    UNSUPPORTED_ASSET_TRANSFER_METHOD("unsupported_asset_transfer_method"),
     /** The requirement's extra lacks the token's EIP-712 name or version, so no digest can be built. */
     MISSING_EIP712_DOMAIN("missing_eip712_domain"),
     INVALID_NETWORK("invalid_network"),
@@ -19,7 +17,15 @@ public enum ExactEvmInvalidReason {
     /** The v1 specification's name for an authorization of another value than the required amount. */
     VALUE("invalid_exact_evm_payload_authorization_value"),
     /** The v2 specification's name for the same check ("does not exactly match the required amount"). */
-    VALUE_MISMATCH("invalid_exact_evm_payload_authorization_value_mismatch");
+    VALUE_MISMATCH("invalid_exact_evm_payload_authorization_value_mismatch"),
+    // The asset transfer method permit2, in the reference facilitators' words; checked in this order.
+    PERMIT2_INVALID_SIGNATURE("invalid_permit2_signature"),
+    PERMIT2_INVALID_SPENDER("invalid_permit2_spender"),
+    PERMIT2_RECIPIENT_MISMATCH("invalid_permit2_recipient_mismatch"),
+    PERMIT2_DEADLINE_EXPIRED("permit2_deadline_expired"),
+    PERMIT2_NOT_YET_VALID("permit2_not_yet_valid"),
+    PERMIT2_AMOUNT_MISMATCH("permit2_amount_mismatch"),
+    PERMIT2_TOKEN_MISMATCH("permit2_token_mismatch");
 
     private final String code;
 

@@ -1,17 +1,22 @@
 package dev.tollgate.core.evm;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tollgate.core.gate.AssetTransferMethod;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.verify.PaymentAttempt;
 import dev.tollgate.core.verify.PaymentVerifier;
 import dev.tollgate.core.verify.VerifyOutcome;
+import dev.tollgate.core.wire.ExactEvmPermit2Payload;
+import dev.tollgate.core.wire.WireJson;
 import java.time.Clock;
 import java.util.Objects;
 
 /**
  * A {@link PaymentVerifier} that runs {@link LocalExactEvmVerifier} in-process: no network round trip, no
  * facilitator. It vouches for the signature and the fields only, never for the chain (balance, unused
- * nonce), and every {@link VerifyOutcome.Valid} it answers says so in its detail.
+ * nonce, a Permit2 payer's allowance), and every {@link VerifyOutcome.Valid} it answers says so in its detail.
+ * Both asset transfer methods are checked: EIP-3009 and, for an option that offers it, Permit2.
  *
  * <p>Alone it suits development; in production pair it with a settler that re-checks on chain, which is what
  * hybrid mode is: {@code TollgateConfig.builder().verifier(new LocalExactEvmPaymentVerifier(clock))
@@ -60,15 +65,35 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
         if (result.valid()) {
             return new VerifyOutcome.Valid(result.payer(), null, NOT_CHECKED_ON_CHAIN);
         }
-        if ((result.contractSignature() || unchecked(attempt.option())) && contractSignatures != null) {
+        if (result.contractSignature() && contractSignatures != null) {
             return contractSignatures.verify(attempt);
         }
         return new VerifyOutcome.Invalid(result.invalidReason(), result.invalidMessage());
     }
 
-    /** Whether payments for {@code option} are of a kind these checks cannot verify. */
-    private static boolean unchecked(PaymentOption option) {
-        return option.assetTransferMethod() == AssetTransferMethod.PERMIT2;
+    /** {@link #check} of a payment by the asset transfer method permit2, against the option's terms. */
+    private ExactEvmVerification checkPermit2(PaymentAttempt attempt) {
+        PaymentOption option = attempt.option();
+        ExactEvmPermit2Payload payload = attempt.permit2();
+        Permit2Authorization authorization;
+        try {
+            if (payload == null) {
+                // An attempt made elsewhere than the gate, from the proof's JSON alone.
+                JsonNode p = attempt.paymentPayload().path("payload");
+                if (!p.path("permit2Authorization").isObject()) {
+                    throw new IllegalArgumentException(
+                            "paymentPayload.payload.permit2Authorization must be an object");
+                }
+                payload = WireJson.mapper().treeToValue(p, ExactEvmPermit2Payload.class);
+            }
+            authorization = Permit2Authorization.parse(payload.permit2Authorization());
+        } catch (IllegalArgumentException | JsonProcessingException e) {
+            return new ExactEvmVerification(false, REASON_INVALID_PAYLOAD, e.getMessage(), null, false);
+        }
+        ExactEvmRequirement requirement = new ExactEvmRequirement(option.scheme(), option.network().caip2(),
+                option.network().chainId(), EvmAddress.parse(option.asset()), option.eip712Name(),
+                option.eip712Version(), EvmAddress.parse(option.payTo()), option.amount());
+        return verifier.verifyPermit2(requirement, payload.signature(), authorization);
     }
 
     /** The full local result, {@link ExactEvmVerification#onChainStateChecked()} included. */
@@ -78,11 +103,8 @@ public final class LocalExactEvmPaymentVerifier implements PaymentVerifier {
             return new ExactEvmVerification(false, ExactEvmInvalidReason.UNSUPPORTED_SCHEME.code(),
                     "only the exact scheme on EVM is verified locally, not " + option.scheme(), null, false);
         }
-        if (unchecked(option)) {
-            // Never "valid" for what was not checked: with a facilitator, verify() asks its /verify instead.
-            return new ExactEvmVerification(false, ExactEvmInvalidReason.UNSUPPORTED_ASSET_TRANSFER_METHOD.code(),
-                    "assetTransferMethod permit2 is not verified in-process; verify it with an x402"
-                    + " facilitator (verify=facilitator, or verify=local beside facilitator.url)", null, false);
+        if (option.assetTransferMethod() == AssetTransferMethod.PERMIT2) {
+            return checkPermit2(attempt);
         }
         // The option's network under the name the attempt's protocol version uses.
         String network = attempt.x402Version() == 1 ? option.network().v1Name() : option.network().caip2();

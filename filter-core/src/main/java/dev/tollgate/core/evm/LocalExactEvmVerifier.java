@@ -3,6 +3,7 @@ package dev.tollgate.core.evm;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The signature and field checks a reference x402 facilitator makes for the exact scheme on EVM,
@@ -61,6 +62,53 @@ public final class LocalExactEvmVerifier {
                 : ExactEvmVerification.contractSignature(signature.contractSignature(), payer);
     }
 
+    /**
+     * The checks of the asset transfer method permit2 that need no chain (the payer's Permit2 allowance, balance
+     * and unused nonce do): the signature recovers to {@code from} under Permit2's domain on the requirement's chain,
+     * then the spender is the x402 proxy, {@code witness.to} is payTo, the deadline leaves the same margin as
+     * EIP-3009's validBefore, {@code witness.validAfter} has come, the amount is exactly the required one, and the
+     * token is the asset. The scheme and network are the caller's to match, as the gate does.
+     */
+    public ExactEvmVerification verifyPermit2(ExactEvmRequirement requirement, String signature,
+                                              Permit2Authorization a) {
+        String payer = a.from().toChecksumHex();
+        SignatureCheck check = checkSignature(signature,
+                () -> PermitWitnessTransferFrom.digest(requirement.chainId(), a), a.from(), "permit2Authorization.from");
+        if (check.refusal() != null) {
+            return ExactEvmVerification.refused(ExactEvmInvalidReason.PERMIT2_INVALID_SIGNATURE, check.refusal(), payer);
+        }
+        if (!a.spender().equals(PermitWitnessTransferFrom.X402_EXACT_PERMIT2_PROXY)) {
+            return ExactEvmVerification.refused(ExactEvmInvalidReason.PERMIT2_INVALID_SPENDER, "spender " + a.spender()
+                    + " is not the x402 Permit2 proxy " + PermitWitnessTransferFrom.X402_EXACT_PERMIT2_PROXY, payer);
+        }
+        if (!a.to().equals(requirement.payTo())) {
+            return ExactEvmVerification.refused(ExactEvmInvalidReason.PERMIT2_RECIPIENT_MISMATCH,
+                    "witness.to " + a.to() + " is not the requirement's payTo " + requirement.payTo(), payer);
+        }
+        BigInteger now = BigInteger.valueOf(clock.instant().getEpochSecond());
+        BigInteger latestAcceptableExpiry = now.add(BigInteger.valueOf(VALID_BEFORE_MARGIN_SECONDS));
+        if (a.deadline().compareTo(latestAcceptableExpiry) < 0) {
+            return ExactEvmVerification.refused(ExactEvmInvalidReason.PERMIT2_DEADLINE_EXPIRED, "deadline "
+                    + a.deadline() + " is earlier than now + " + VALID_BEFORE_MARGIN_SECONDS + " s ("
+                    + latestAcceptableExpiry + ")", payer);
+        }
+        if (a.validAfter().compareTo(now) > 0) {
+            return ExactEvmVerification.refused(ExactEvmInvalidReason.PERMIT2_NOT_YET_VALID,
+                    "witness.validAfter " + a.validAfter() + " is later than now (" + now + ")", payer);
+        }
+        if (!a.amount().equals(requirement.amount())) {
+            return ExactEvmVerification.refused(ExactEvmInvalidReason.PERMIT2_AMOUNT_MISMATCH, "permitted.amount "
+                    + a.amount() + " is not the required amount " + requirement.amount(), payer);
+        }
+        if (!a.token().equals(requirement.asset())) {
+            return ExactEvmVerification.refused(ExactEvmInvalidReason.PERMIT2_TOKEN_MISMATCH,
+                    "permitted.token " + a.token() + " is not the requirement's asset " + requirement.asset(), payer);
+        }
+        return check.contractSignature() == null ? ExactEvmVerification.accepted(payer)
+                : new ExactEvmVerification(false, ExactEvmInvalidReason.PERMIT2_INVALID_SIGNATURE.code(),
+                        check.contractSignature(), payer, false, true);
+    }
+
     /** The checks after the signature's, in a facilitator's order: the first refusal, or null. */
     private ExactEvmVerification checkFields(ExactEvmRequirement requirement, ExactEvmAuthorization authorization,
                                              String payer) {
@@ -98,12 +146,20 @@ public final class LocalExactEvmVerifier {
     }
 
     private static SignatureCheck checkSignature(ExactEvmRequirement requirement, ExactEvmPayment payment) {
-        if (payment.signature() == null) {
+        return checkSignature(payment.signature(), () -> TransferWithAuthorization.digest(new Eip712Domain(
+                requirement.name(), requirement.version(), requirement.chainId(), requirement.asset()),
+                payment.authorization()), payment.authorization().from(), "authorization.from");
+    }
+
+    /** {@link #checkSignature(ExactEvmRequirement, ExactEvmPayment)} of any message, by its digest. */
+    private static SignatureCheck checkSignature(String signatureHex, Supplier<byte[]> digest, EvmAddress from,
+                                                 String fromField) {
+        if (signatureHex == null) {
             return new SignatureCheck("signature is missing", null);
         }
         byte[] bytes;
         try {
-            bytes = Hex.decode(payment.signature());
+            bytes = Hex.decode(signatureHex);
         } catch (IllegalArgumentException e) {
             return new SignatureCheck("signature: " + e.getMessage(), null);
         }
@@ -112,18 +168,15 @@ public final class LocalExactEvmVerifier {
                     + " externally owned account): only the payer's contract can check it, on chain (ERC-1271, or"
                     + " ERC-6492 before it is deployed)");
         }
-        Eip712Domain domain = new Eip712Domain(
-                requirement.name(), requirement.version(), requirement.chainId(), requirement.asset());
         try {
             RecoverableSignature signature = RecoverableSignature.fromBytes(bytes);
-            EvmAddress signer = Secp256k1.recoverAddress(
-                    TransferWithAuthorization.digest(domain, payment.authorization()), signature);
-            if (!signer.equals(payment.authorization().from())) {
+            EvmAddress signer = Secp256k1.recoverAddress(digest.get(), signature);
+            if (!signer.equals(from)) {
                 // 65 bytes are judged as an externally owned account's signature, and refused when they recover to
                 // another address. This saves a broken client a facilitator call; it is no shield against junk (a
                 // byte more makes any signature a smart wallet's), and it costs wallets that sign with 65 bytes.
-                return new SignatureCheck("signature recovers to " + signer + ", not to authorization.from "
-                        + payment.authorization().from(), null);
+                return new SignatureCheck("signature recovers to " + signer + ", not to " + fromField + " " + from,
+                        null);
             }
             return SignatureCheck.RECOVERS_TO_PAYER;
         } catch (InvalidSignatureException e) {

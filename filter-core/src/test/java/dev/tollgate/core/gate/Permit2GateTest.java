@@ -17,6 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tollgate.core.config.ConfigurationException;
 import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
+import dev.tollgate.core.evm.Permit2Authorization;
+import dev.tollgate.core.evm.PermitWitnessTransferFrom;
+import dev.tollgate.core.evm.Secp256k1;
+import dev.tollgate.core.verify.PaymentAttempt;
+import dev.tollgate.core.verify.VerifyOutcome;
 import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.core.wire.WireJson;
 import java.io.IOException;
@@ -252,23 +257,44 @@ class Permit2GateTest {
 
     // --- the in-process verifier -------------------------------------------------------------------------
 
-    @Test
-    void theInProcessVerifierAloneRefusesAPermit2PaymentSayingItCannotCheckIt() throws IOException {
-        gate = permit2Route();
-        PaymentOption option = gate.tollgate.termsFor("GET", GateHarness.PATH).orElseThrow().options().get(0);
-        JsonNode proof = decodeHeader(permit2Proof(p -> { }));
-        dev.tollgate.core.verify.VerifyOutcome outcome = new LocalExactEvmPaymentVerifier(Clock.systemUTC())
-                .verify(new dev.tollgate.core.verify.PaymentAttempt(2, proof, option.requirementsV2(), option, null));
-        dev.tollgate.core.verify.VerifyOutcome.Invalid invalid =
-                assertInstanceOf(dev.tollgate.core.verify.VerifyOutcome.Invalid.class, outcome);
-        assertTrue(invalid.reason().contains("permit2") || invalid.message().contains("permit2"), invalid.toString());
+    /** The payload of {@link #permit2Payload} signed by the test payer, as a wallet signs it. */
+    private static ObjectNode signedPermit2Payload(BigInteger nonce) {
+        ObjectNode payload = permit2Payload(nonce);
+        JsonNode a = payload.path("permit2Authorization");
+        Permit2Authorization parsed = Permit2Authorization.parse(WireJson.mapper().convertValue(a,
+                dev.tollgate.core.wire.ExactEvmPermit2Payload.Permit2Authorization.class));
+        payload.put("signature", Secp256k1.sign(PermitWitnessTransferFrom.digest(84532, parsed), Proofs.PAYER).toHex());
+        return payload;
     }
 
     @Test
-    void inHybridModeAPermit2PaymentIsVerifiedByTheFacilitator() throws IOException {
+    void theInProcessVerifierRefusesAPermit2SignatureThatDoesNotRecoverToFrom() throws IOException {
+        gate = permit2Route();
+        PaymentOption option = gate.tollgate.termsFor("GET", GateHarness.PATH).orElseThrow().options().get(0);
+        JsonNode proof = decodeHeader(permit2Proof(p -> { }));
+        VerifyOutcome.Invalid invalid = assertInstanceOf(VerifyOutcome.Invalid.class,
+                new LocalExactEvmPaymentVerifier(Clock.systemUTC())
+                        .verify(new PaymentAttempt(2, proof, option.requirementsV2(), option, null)));
+        assertEquals("invalid_permit2_signature", invalid.reason(), invalid.toString());
+    }
+
+    @Test
+    void inHybridModeAPermit2PaymentIsVerifiedInProcessAndSettledByTheFacilitator() throws IOException {
         gate = permit2Route("verify", "local");
-        PaymentSession session = gate.admitted(v2(permit2Proof(p -> { })));
+        PaymentSession session = gate.admitted(v2(permit2Proof(p -> p.setAll(signedPermit2Payload(BigInteger.TEN)))));
         assertEquals(PAYER, session.receipt().payer());
+        assertEquals(0, gate.facilitator.verifyRequests().size(), "verified in-process");
+        assertInstanceOf(Completion.Deliver.class, session.complete(200));
+        assertEquals(1, gate.facilitator.settleRequests().size());
+        // Not by another key.
+        assertEquals(402, gate.challenged(v2(permit2Proof(p -> { }))).answer().status());
+        assertEquals(0, gate.facilitator.verifyRequests().size());
+    }
+
+    @Test
+    void inHybridModeASmartWalletsPermit2SignatureGoesToTheFacilitatorsVerify() throws IOException {
+        gate = permit2Route("verify", "local");
+        gate.admitted(v2(permit2Proof(p -> p.put("signature", "0x" + "11".repeat(70)))));
         assertEquals(1, gate.facilitator.verifyRequests().size());
     }
 }
