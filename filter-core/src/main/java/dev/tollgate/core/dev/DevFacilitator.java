@@ -47,6 +47,7 @@ public final class DevFacilitator implements PaymentVerifier, PaymentSettler {
     public static final String REASON_INVALID_REQUIREMENTS = "invalid_payment_requirements";
     public static final String REASON_INVALID_VERSION = "invalid_x402_version";
     public static final String REASON_INVALID_NETWORK = "invalid_network";
+    public static final String REASON_UNSUPPORTED_ASSET_TRANSFER_METHOD = "unsupported_asset_transfer_method";
 
     /** Request bodies above this are refused unread. */
     public static final int MAX_REQUEST_BYTES = 64 * 1024;
@@ -178,6 +179,15 @@ public final class DevFacilitator implements PaymentVerifier, PaymentSettler {
             requirement = ExactEvmJson.requirement(requirements, network.get().chainId());
         } catch (IllegalArgumentException e) {
             return c.malformed(REASON_INVALID_REQUIREMENTS, e.getMessage());
+        }
+        JsonNode method = requirements.path("extra").path("assetTransferMethod");
+        if (method.isTextual() && !"eip3009".equals(method.asText())) {
+            // Its simulated chain moves tokens by transferWithAuthorization alone; a Permit2 payment it cannot make.
+            JsonNode permit2From = payload.path("payload").path("permit2Authorization").path("from");
+            c.payer = permit2From.isTextual() ? permit2From.asText() : c.payer;
+            return c.refused(REASON_UNSUPPORTED_ASSET_TRANSFER_METHOD, "the dev facilitator simulates EIP-3009"
+                    + " transfers only, not assetTransferMethod " + (method.asText().matches("[A-Za-z0-9_-]{1,32}")
+                    ? method.asText() : "(unknown)") + "; a route offering permit2 needs a real x402 facilitator");
         }
         try {
             c.payment = ExactEvmJson.payment(payload);

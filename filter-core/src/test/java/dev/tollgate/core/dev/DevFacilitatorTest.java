@@ -55,6 +55,22 @@ class DevFacilitatorTest {
     }
 
     @Test
+    void aPermit2PaymentIsRefusedSayingTheDevFacilitatorSimulatesEip3009Only() {
+        ObjectNode request = DevRequests.v2(proof().v2());
+        ((ObjectNode) request.path("paymentRequirements").path("extra")).put("assetTransferMethod", "permit2");
+        ObjectNode payload = (ObjectNode) request.path("paymentPayload").path("payload");
+        payload.set("permit2Authorization", payload.remove("authorization"));
+
+        DevFacilitator.Answer verified = facilitator.verify(request);
+        assertFalse(verified.body().path("isValid").asBoolean(), verified.body().toString());
+        assertEquals("unsupported_asset_transfer_method", verified.body().path("invalidReason").asText());
+        assertTrue(verified.body().path("invalidMessage").asText().contains("permit2"), verified.body().toString());
+        DevFacilitator.Answer settled = facilitator.settle(request);
+        assertFalse(settled.body().path("success").asBoolean(), settled.body().toString());
+        assertEquals("unsupported_asset_transfer_method", settled.body().path("errorReason").asText());
+    }
+
+    @Test
     void verifyAcceptsASignedV1Payment() {
         assertTrue(facilitator.verify(DevRequests.v1(proof().v1())).body().path("isValid").asBoolean());
     }
