@@ -102,9 +102,14 @@ public final class VerificationCache implements PaymentVerifier {
         if (!(outcome instanceof VerifyOutcome.Valid)) {
             return null;
         }
-        if (attempt.evm() != null && attempt.evm().authorization() != null) {
+        // An EIP-3009 authorization ends at validBefore, a Permit2 one at its deadline.
+        String end = attempt.evm() != null && attempt.evm().authorization() != null
+                ? attempt.evm().authorization().validBefore()
+                : attempt.permit2() != null && attempt.permit2().permit2Authorization() != null
+                        ? attempt.permit2().permit2Authorization().deadline() : null;
+        if (end != null) {
             try {
-                long before = new BigInteger(attempt.evm().authorization().validBefore()).longValueExact();
+                long before = new BigInteger(end).longValueExact();
                 Duration left = Duration.between(clock.instant(), Instant.ofEpochSecond(before));
                 if (left.isNegative() || left.isZero()) {
                     return null;
