@@ -288,7 +288,9 @@ class FaultyFacilitatorTest {
                 assertEquals(503, f.get());
             }
             long ms = (System.nanoTime() - start) / 1_000_000;
-            assertTrue(ms <= BUDGET_MS + 500, "40 hanging verifications took " + ms + " ms");
+            // Twice the one request's budget: 40 threads on two loaded cores took 2.1 s once (the twenty-third
+            // session). Waits one after another would take 20 s, and a wait without bound the client's 20 s.
+            assertTrue(ms <= 2 * BUDGET_MS + 500, "40 hanging verifications took " + ms + " ms");
         } finally {
             pool.shutdownNow();
         }
