@@ -73,6 +73,14 @@ public final class LoggingPaymentListener implements PaymentListener {
         log.log(System.Logger.Level.WARNING, "{0} {1}: {2}", status, clean(path), clean(reason));
     }
 
+    /** Everything needed to find the payment and refund it; the receipt holds nothing secret. */
+    @Override
+    public void undelivered(String path, PaymentReceipt r, String cause) {
+        log.log(System.Logger.Level.WARNING, "undelivered {0}: {1} {2} on {3} from {4} tx {5} settled, answer not "
+                        + "delivered (refund?): {6}", clean(path), clean(r.amount()), clean(r.asset()), clean(r.network()),
+                clean(r.payer()), clean(r.transaction()), clean(cause));
+    }
+
     static String clean(String s) {
         if (s == null) {
             return "-";

@@ -61,4 +61,9 @@ public final class MicrometerPaymentListener implements PaymentListener {
     public void rejected(String path, int status, String reason) {
         registry.counter("tollgate.rejected", "status", Integer.toString(status)).increment();
     }
+
+    @Override
+    public void undelivered(String path, PaymentReceipt receipt, String cause) {
+        registry.counter("tollgate.undelivered").increment();
+    }
 }

@@ -46,4 +46,15 @@ public interface PaymentListener {
      */
     default void rejected(String path, int status, String reason) {
     }
+
+    /**
+     * A payment was settled (a facilitator's {@code /settle}, or a Code intent marked used) and the answer paid for
+     * did not reach the payer: the handler failed after a settlement before it ran ({@code settlement=before}, also
+     * reported as {@link #rejected}), or writing the settled answer failed (a JAX-RS {@code WriterInterceptor} or
+     * {@code MessageBodyWriter}, the client gone, the container). The operator may owe a refund: {@code receipt}
+     * names the network, asset, amount, payer and transaction; {@code cause} says what failed. Reported at most once
+     * per payment, and never for a payment that was not settled.
+     */
+    default void undelivered(String path, PaymentReceipt receipt, String cause) {
+    }
 }

@@ -61,6 +61,11 @@ final class ListenerGuard implements PaymentListener {
         guarded("rejected", () -> listener.rejected(path, status, reason));
     }
 
+    @Override
+    public void undelivered(String path, PaymentReceipt receipt, String cause) {
+        guarded("undelivered", () -> listener.undelivered(path, receipt, cause));
+    }
+
     private void guarded(String event, Runnable call) {
         try {
             call.run();

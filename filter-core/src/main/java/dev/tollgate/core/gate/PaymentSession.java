@@ -37,6 +37,9 @@ public final class PaymentSession {
     /** Ended by {@link #releaseBeforeClose}: the handler's later answer gets {@link #stopped}, never a settlement. */
     private volatile Completion stopped;
     private final AtomicBoolean stoppedAnswered = new AtomicBoolean();
+    /** Settled (or a Code intent marked used): from then on the payer was charged, whatever the answer. */
+    private volatile boolean settled;
+    private final AtomicBoolean undeliveredReported = new AtomicBoolean();
 
     PaymentSession(PaymentGate gate, RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
                    PaymentReceipt receipt, PaymentIdentifiers.Ticket ticket) {
@@ -218,10 +221,31 @@ public final class PaymentSession {
         String tx = receipt.transaction();
         listener.rejected(path, status, "the handler failed after the payment was settled (settlement=before): "
                 + "charged, not delivered" + (tx == null ? "" : ", transaction " + tx));
+        undelivered("the handler failed (" + status + ") after the payment was settled before it ran "
+                + "(settlement=before)");
+    }
+
+    /**
+     * The answer of this session, once settled, did not reach the payer ({@code cause}: what failed, for the
+     * operator): reported to the listener as {@link PaymentListener#undelivered}, once. An adapter calls it where
+     * sending the settled answer fails; a session that was not settled reports nothing (nothing was charged), so an
+     * adapter may call it on any failure after the session ended. Settled before a handler that then failed, the
+     * session reports it itself.
+     */
+    public void undelivered(String cause) {
+        if (settled && undeliveredReported.compareAndSet(false, true)) {
+            listener.undelivered(path, receipt, cause);
+        }
+    }
+
+    /** Whether the payment was settled: the payer was charged. */
+    public boolean isSettled() {
+        return settled;
     }
 
     private void markSettled(Completion.Deliver d) {
         receipt = receipt.withTransaction(d.transaction());
+        settled = true;
         try {
             marker.run();
         } catch (RuntimeException e) {

@@ -40,6 +40,19 @@ class LoggingPaymentListenerTest {
         assertTrue(line.contains("from 0xpayer?evil"), line);
     }
 
+    @Test
+    void aSettledPaymentNotDeliveredIsAWarningNamingWhatARefundNeeds() {
+        listener.undelivered("/data", new PaymentReceipt(2, "exact", "base-sepolia", "0xasset", "10000", "0xpayto",
+                "0xpayer", "0xtx"), "writing the answer failed: EofException");
+
+        String line = log.only();
+        assertTrue(line.startsWith("WARNING "), line);
+        for (String part : List.of("/data", "10000", "0xasset", "base-sepolia", "0xpayer", "0xtx",
+                "writing the answer failed: EofException")) {
+            assertTrue(line.contains(part), () -> part + " missing from " + line);
+        }
+    }
+
     /** Formats and keeps every line, at every level. */
     private static final class Capturing implements System.Logger {
         final List<String> lines = new CopyOnWriteArrayList<>();
@@ -61,17 +74,17 @@ class LoggingPaymentListenerTest {
 
         @Override
         public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
-            lines.add(msg);
+            lines.add(level + " " + msg);
         }
 
         @Override
         public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-            lines.add(MessageFormat.format(format, params));
+            lines.add(level + " " + MessageFormat.format(format, params));
         }
 
         @Override
         public void log(Level level, Supplier<String> supplier) {
-            lines.add(supplier.get());
+            lines.add(level + " " + supplier.get());
         }
     }
 }

@@ -480,6 +480,59 @@ class PaymentGateSettlementTest {
         assertTrue(events.get(3).startsWith("rejected 500 ") && events.get(3).contains("settled"), events.get(3));
     }
 
+    /**
+     * The operator's one signal to refund: a settled payment whose answer did not reach the payer is reported with
+     * what finds it (payer, amount, asset, network, transaction) and the cause, once; nothing unsettled is.
+     */
+    @Test
+    void aSettledPaymentWhoseAnswerWasNotDeliveredIsReportedOnceAndOnlyThen() throws IOException {
+        List<String> events = new CopyOnWriteArrayList<>();
+        PaymentListener recorder = new PaymentListener() {
+            @Override
+            public void undelivered(String path, PaymentReceipt r, String cause) {
+                events.add(path + " " + r.payer() + " " + r.amount() + " " + r.asset() + " " + r.network() + " "
+                        + r.transaction() + " " + cause);
+            }
+        };
+        try (GateHarness after = new GateHarness(b -> b.listener(recorder))) {
+            after.admitted(v1(Proofs.proof().v1())).complete(200); // delivered: nothing to report
+            assertEquals(List.of(), events);
+
+            PaymentSession settled = after.admitted(v1(Proofs.proof().v1()));
+            delivered(settled.complete(200));
+            assertTrue(settled.isSettled());
+            settled.undelivered("writing failed");
+            settled.undelivered("and the container failed too");
+            assertEquals(1, events.size(), events.toString());
+            assertTrue(events.get(0).contains(PAYER) && events.get(0).contains(settled.receipt().transaction())
+                    && events.get(0).endsWith("writing failed"), events.get(0));
+
+            PaymentSession failedHandler = after.admitted(v1(Proofs.proof().v1()));
+            failedHandler.complete(500);
+            failedHandler.undelivered("an error answer");
+            PaymentSession abandoned = after.admitted(v1(Proofs.proof().v1()));
+            abandoned.abandon();
+            abandoned.undelivered("no answer");
+            after.facilitator.onSettle(FacilitatorDouble.answer(200, SETTLE_FAILED));
+            PaymentSession refused = after.admitted(v1(Proofs.proof().v1()));
+            withheld(refused.complete(200));
+            refused.undelivered("the 402 failed to go out");
+            assertFalse(refused.isSettled());
+            assertEquals(1, events.size(), "nothing was charged for these: " + events);
+        }
+        events.clear();
+        try (GateHarness before = new GateHarness(b -> b.listener(recorder), "settlement", "before")) {
+            before.admitted(v1(Proofs.proof().v1())).complete(200);
+            assertEquals(List.of(), events);
+            PaymentSession failed = before.admitted(v1(Proofs.proof().v1()));
+            failed.complete(503);
+            failed.undelivered("and its error answer could not be written");
+            assertEquals(1, events.size(), events.toString());
+            assertTrue(events.get(0).contains(failed.receipt().transaction()) && events.get(0).contains("(503)")
+                    && events.get(0).contains("settlement=before"), events.get(0));
+        }
+    }
+
     @Test
     void settlementBeforeThatFailsIsAChallengeAndTheHandlerNeverRuns() throws IOException {
         try (GateHarness before = new GateHarness("settlement", "before")) {
