@@ -179,6 +179,7 @@ final class JerseyExtensions {
         @Override
         public void failure(Throwable error) {
             Completion.Deliver settled = answered ? null : settled();
+            reportUndelivered(error);
             boolean closing = closesConnection();
             if (settled == null && !closing) {
                 container.failure(error);
@@ -212,6 +213,22 @@ final class JerseyExtensions {
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "could not close the connection of a resumed request's failure", e);
+            }
+        }
+
+        /**
+         * A payment settled before this failure (the response filter ended its session, or a payment settled before
+         * the method ran, whose session ending here reported itself) did not reach the payer: also when part of the
+         * answer was written before it failed.
+         */
+        private void reportUndelivered(Throwable error) {
+            try {
+                if (request.getProperty(PaymentFilter.ENDED) instanceof PaymentSession ended) {
+                    ended.undelivered("the answer failed after the payment was settled: " + error
+                            + (answered ? " (after its status and headers were written)" : ""));
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "could not report a settled payment whose answer failed", e);
             }
         }
 

@@ -37,6 +37,8 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
      * handles the exception, to the container otherwise), and that error must still carry the receipt.
      */
     static final String SETTLED = Completion.SETTLED_ATTRIBUTE;
+    /** Request property holding the settled session beside {@link #SETTLED}, to report such a failure to. */
+    static final String ENDED = PaymentSession.SETTLED_ATTRIBUTE;
 
     private static final Annotation[] NO_ANNOTATIONS = new Annotation[0];
 
@@ -76,6 +78,10 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
             if (request.getProperty(SETTLED) instanceof Completion.Deliver settled) {
                 // The paid answer failed to be written after its settlement: this is the runtime's answer instead.
                 deliver(response, settled);
+                if (request.getProperty(ENDED) instanceof PaymentSession ended) {
+                    ended.undelivered("the paid answer failed to be written after the settlement (a WriterInterceptor "
+                            + "or MessageBodyWriter threw); the runtime answered " + response.getStatus());
+                }
             }
             return; // challenged, rejected, or unpaid: nothing of ours to finish
         }
@@ -100,6 +106,9 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
         if (completion instanceof Completion.Deliver deliver) {
             if (!deliver.headers().isEmpty()) {
                 request.setProperty(SETTLED, deliver);
+            }
+            if (session.isSettled()) {
+                request.setProperty(ENDED, session);
             }
             deliver(response, deliver);
             request.setProperty(PaymentReceipt.ATTRIBUTE, session.receipt());

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.event.PaymentListener;
+import dev.tollgate.core.gate.PaymentReceipt;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import jakarta.ws.rs.client.Entity;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.filter.HttpMethodOverrideFilter;
@@ -39,6 +42,16 @@ abstract class PaidResourceSpec extends JerseyTest {
     static final String PAYER = Proofs.PAYER.address().toChecksumHex();
 
     private static FacilitatorDouble facilitator;
+
+    /** What the gate reported as settled and not delivered: path, payer, amount, transaction and cause. */
+    static final List<String> UNDELIVERED = new CopyOnWriteArrayList<>();
+    private static final PaymentListener UNDELIVERED_RECORDER = new PaymentListener() {
+        @Override
+        public void undelivered(String path, PaymentReceipt receipt, String cause) {
+            UNDELIVERED.add(path + " " + receipt.payer() + " " + receipt.amount() + " " + receipt.transaction() + " "
+                    + cause);
+        }
+    };
 
     /** JerseyTest configures the application from its constructor, before any instance field exists. */
     static synchronized FacilitatorDouble facilitator() {
@@ -69,6 +82,7 @@ abstract class PaidResourceSpec extends JerseyTest {
                 .payTo(Proofs.PAY_TO)
                 .set("accept.sepolia.network", "base-sepolia")
                 .set("accept.mainnet.network", "base")
+                .listener(UNDELIVERED_RECORDER)
                 .build();
         return new ResourceConfig(Resources.Api.class, Resources.Reports.class, Resources.Locators.class,
                 Resources.PaidLocators.class, Resources.MaintenanceFilter.class, Resources.Repriced.class,
@@ -84,6 +98,17 @@ abstract class PaidResourceSpec extends JerseyTest {
         facilitator().verifyRequests().clear();
         facilitator().settleRequests().clear();
         Resources.PRODUCED.set(0);
+        UNDELIVERED.clear();
+    }
+
+    /** Exactly one payment reported settled and not delivered, on {@code path}, naming the payer and a transaction. */
+    static String assertOneUndelivered(String path, String causeHolds) {
+        assertEquals(1, UNDELIVERED.size(), UNDELIVERED::toString);
+        String event = UNDELIVERED.get(0);
+        assertTrue(event.startsWith(path + " ") && event.toLowerCase(java.util.Locale.ROOT).contains(
+                PAYER.toLowerCase(java.util.Locale.ROOT)) && event.matches("(?s).* 0x[0-9a-f]{64} .*")
+                && event.contains(causeHolds), event);
+        return event;
     }
 
     // --- the challenge
@@ -403,6 +428,7 @@ abstract class PaidResourceSpec extends JerseyTest {
         assertCrashedCarryingTheReceipt(() -> get("prepaid-crash", V2, proof));
         assertEquals(1, Resources.PRODUCED.get());
         assertEquals(1, facilitator().settleRequests().size());
+        assertOneUndelivered("/prepaid-crash", "settlement=before");
         Response replay = get("prepaid-crash", V2, proof);
         assertEquals(402, replay.getStatus());
         assertEquals("payment_already_used", body(replay).path("error").asText());
@@ -418,6 +444,8 @@ abstract class PaidResourceSpec extends JerseyTest {
         assertFalse(r.readEntity(String.class).contains(Resources.CONTENT));
         assertSettled(r);
         assertEquals(1, facilitator().settleRequests().size());
+        String event = assertOneUndelivered("/intercepted", "the runtime answered 500");
+        assertTrue(event.contains(header(r, "PAYMENT-RESPONSE").path("transaction").asText()), event);
         Response replay = get("intercepted", V1, proof);
         assertEquals(402, replay.getStatus());
         assertEquals("payment_already_used", body(replay).path("error").asText());
@@ -430,6 +458,7 @@ abstract class PaidResourceSpec extends JerseyTest {
         assertCrashedCarryingTheReceipt(() -> target("intercepted").queryParam("fails", "unmapped").request()
                 .header(V2, proof).get());
         assertEquals(1, facilitator().settleRequests().size());
+        assertOneUndelivered("/intercepted", "the application's writer interceptor failed");
         Response replay = get("intercepted", V2, proof);
         assertEquals(402, replay.getStatus());
         assertEquals("payment_already_used", body(replay).path("error").asText());
@@ -443,6 +472,7 @@ abstract class PaidResourceSpec extends JerseyTest {
         assertEquals(Resources.CONTENT, r.readEntity(String.class));
         assertSettled(r);
         assertNull(r.getHeaderString(Resources.FailingWriterInterceptor.FAILS));
+        assertEquals(List.of(), UNDELIVERED, "delivered");
     }
 
     // --- what JAX-RS does not route through a paid method's filter

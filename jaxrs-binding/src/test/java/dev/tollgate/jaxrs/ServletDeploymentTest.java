@@ -50,6 +50,7 @@ class ServletDeploymentTest {
                         + Resources.FailingWriterInterceptor.class.getName());
         jersey.setInitParameter("tollgate.config", "classpath:tollgate-jaxrs-test.properties");
         jersey.setInitParameter("tollgate.facilitator.url", facilitator.url());
+        jersey.setInitParameter("tollgate.listener", UndeliveredRecorder.class.getName());
         jersey.setInitOrder(1);
         context.addServlet(jersey, "/api/*");
         ServletHolder setStatus = new ServletHolder("api-set-status", ServletContainer.class);
@@ -84,6 +85,14 @@ class ServletDeploymentTest {
         facilitator.onVerify(FacilitatorDouble::acceptVerify).onSettle(PaidResourceSpec::settleOk);
         facilitator.settleRequests().clear();
         Resources.PRODUCED.set(0);
+        UndeliveredRecorder.EVENTS.clear();
+    }
+
+    /** The one payment reported settled and not delivered names its transaction and the payer. */
+    private static void assertReportedUndelivered(String tx) {
+        assertEquals(1, UndeliveredRecorder.EVENTS.size(), UndeliveredRecorder.EVENTS::toString);
+        String event = UndeliveredRecorder.EVENTS.get(0);
+        assertTrue(event.contains(tx) && event.contains(PaidResourceSpec.PAYER) && event.contains(" 10000 "), event);
     }
 
     @Test
@@ -134,6 +143,7 @@ class ServletDeploymentTest {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(Resources.CONTENT + ": caf\u00e9 cr\u00e8me", r.body());
         assertEquals(1, facilitator.settleRequests().size());
+        assertTrue(UndeliveredRecorder.EVENTS.isEmpty(), "delivered: " + UndeliveredRecorder.EVENTS);
     }
 
     @Test
@@ -200,6 +210,7 @@ class ServletDeploymentTest {
         assertEquals(1, r.headers().allValues("PAYMENT-RESPONSE").size());
         assertEquals(1, r.headers().allValues("X-PAYMENT-RESPONSE").size());
         assertEquals(1, facilitator.settleRequests().size());
+        assertReportedUndelivered(tx);
         assertReplayRefusedAsUsed(base + "intercepted", "X-PAYMENT", proof);
     }
 
@@ -238,6 +249,7 @@ class ServletDeploymentTest {
         assertEquals(tx, decoded(r, "PAYMENT-RESPONSE").path("transaction").asText());
         assertEquals(1, r.headers().allValues("X-PAYMENT-RESPONSE").size());
         assertEquals(1, facilitator.settleRequests().size());
+        assertReportedUndelivered(tx);
         assertReplayRefusedAsUsed(target, "X-PAYMENT", proof);
     }
 

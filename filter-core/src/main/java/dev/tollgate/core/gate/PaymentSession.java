@@ -21,6 +21,13 @@ public final class PaymentSession {
      */
     public static final String ATTRIBUTE = PaymentSession.class.getName();
 
+    /**
+     * Request attribute / property under which an adapter keeps a session that ended settled while its answer is
+     * still to be written (the JAX-RS binding's answer goes through the application's WriterInterceptors after every
+     * response filter): whoever sees that answer fail reports it through {@link #undelivered}.
+     */
+    public static final String SETTLED_ATTRIBUTE = ATTRIBUTE + ".settled";
+
     private static final System.Logger LOG = System.getLogger("dev.tollgate.ledger");
     private final PaymentTerms terms;
     private final AtomicBoolean finished = new AtomicBoolean();
