@@ -90,8 +90,6 @@ final class PaidAnswer {
             return;
         }
         finished = true;
-        if (PaymentFilter.finish(request, response, session, buffered, endsAForward) && endsAForward) {
-            response.flushBuffer();
-        }
+        PaymentFilter.finish(request, response, session, buffered, endsAForward);
     }
 }

@@ -98,9 +98,7 @@ final class PaidAsync implements AsyncListener {
             return;
         }
         try {
-            if (PaymentFilter.finish(request, response, session, buffered, true)) {
-                response.flushBuffer();
-            }
+            PaymentFilter.finish(request, response, session, buffered, true);
         } finally {
             buffered.release();
             state.set(DONE);

@@ -275,8 +275,8 @@ public class PaymentFilter implements Filter {
     }
 
     /**
-     * {@code committable}: the caller commits a settled answer right after (the end of a forward), so it is written in
-     * a form a flush commits (see {@link BufferedResponse#commitTo}).
+     * {@code committable}: the answer ends a forward, so a settled answer is written in a form a flush commits (see
+     * {@link BufferedResponse#commitTo}), and flushed.
      */
     static boolean finish(HttpServletRequest request, HttpServletResponse response, PaymentSession session,
                           BufferedResponse buffered, boolean committable) throws IOException {
@@ -321,7 +321,16 @@ public class PaymentFilter implements Filter {
                 PaidCaching.applyToPaidAnswer(name -> joined(response.getHeaders(name)), response::containsHeader,
                         response::setHeader);
             }
-            buffered.commitTo(response, committable);
+            try {
+                buffered.commitTo(response, committable);
+                if (committable && delivers) {
+                    response.flushBuffer();
+                }
+            } catch (IOException | RuntimeException e) {
+                // The client gone, or the container failing: settled, and the payer has not (all of) the answer.
+                session.undelivered("writing the paid answer failed: " + e);
+                throw e;
+            }
             return delivers;
         }
         // Drop everything the handler set, headers included: none of it was paid for.

@@ -38,12 +38,12 @@ public final class PaymentSessionJanitor implements ServletRequestListener, Filt
         try {
             chain.doFilter(request, response);
         } catch (IOException | ServletException | RuntimeException | Error e) {
-            keepReceipt(request, response);
+            keepReceipt(request, response, e);
             throw e;
         }
     }
 
-    private static void keepReceipt(ServletRequest request, ServletResponse response) {
+    private static void keepReceipt(ServletRequest request, ServletResponse response, Throwable failure) {
         Completion.Deliver settled = null;
         try {
             if (request.getAttribute(PaymentSession.ATTRIBUTE) instanceof PaymentSession session) {
@@ -55,6 +55,12 @@ public final class PaymentSessionJanitor implements ServletRequestListener, Filt
                 }
             } else if (request.getAttribute(Completion.SETTLED_ATTRIBUTE) instanceof Completion.Deliver d) {
                 settled = d;
+                // Settled after the method, and the exception took the place of its answer.
+                if (request.getAttribute(PaymentSession.SETTLED_ATTRIBUTE) instanceof PaymentSession ended) {
+                    ended.undelivered("an exception reached the container after the payment was settled: "
+                            + failure + (response.isCommitted() ? " (the answer was committed already: part of it "
+                            + "may have been sent)" : ""));
+                }
             }
             if (settled != null && response instanceof HttpServletResponse http && !http.isCommitted()) {
                 settled.headers().forEach(http::setHeader);
