@@ -11,6 +11,7 @@ import java.net.SocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,8 @@ final class DevMode {
      * property web.xml's {@code ${TOLLGATE_FACILITATOR_URL}} reads, only for as long as the web application
      * starts, so a later start in this JVM decides afresh.
      */
-    static void start(Server server, ServerConnector connector, ContextHandler webapp) throws Exception {
+    static void start(Server server, ServerConnector connector, ContextHandler webapp, Duration stopTimeout)
+            throws Exception {
         DevFacilitator facilitator = DevFacilitator.withDemoFunds(NetworkRegistry.defaults(), Clock.systemUTC());
         ServletContextHandler dev = new ServletContextHandler(PATH);
         dev.addServlet(new ServletHolder("dev-facilitator", new DevFacilitatorServlet(facilitator)), "/*");
@@ -101,7 +103,7 @@ final class DevMode {
             dev.insertHandler(new ThisMachineOnly());
         }
         ContextHandlerCollection contexts = new ContextHandlerCollection(dev, starting());
-        server.setHandler(contexts);
+        Main.serveGracefully(server, contexts, stopTimeout);
         server.setAttribute(ATTRIBUTE, facilitator);
         server.start();
         String url = "http://" + loopbackHost(connector.getHost()) + ":" + connector.getLocalPort() + PATH;

@@ -3,9 +3,11 @@ package dev.tollgate.sample;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -13,6 +15,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.Resource;
 import org.eclipse.jetty.util.resource.ResourceFactory;
@@ -77,8 +80,42 @@ public final class Main {
         throw new IllegalArgumentException("TOLLGATE_TRUST_FORWARDED must be true or false, was \"" + value + "\"");
     }
 
+    /** {@code TOLLGATE_STOP_TIMEOUT}'s default, in seconds: longer than a paid handler and its settlement take. */
+    static final int DEFAULT_STOP_TIMEOUT = 30;
+
+    /**
+     * {@code TOLLGATE_STOP_TIMEOUT}'s value in seconds, from 1 to 3600, or an error that names it. A stop without
+     * grace closes the connections under running paid requests: one settled before its handler ran would be lost.
+     */
+    static int stopTimeout(String value) {
+        try {
+            int seconds = Integer.parseInt(value.strip());
+            if (seconds >= 1 && seconds <= 3600) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("TOLLGATE_STOP_TIMEOUT must be a number of seconds from 1 to 3600, was \""
+                + value + "\"");
+    }
+
+    /**
+     * Serves {@code handler} behind Jetty's graceful stop: a stop (Ctrl-C, SIGTERM, {@code Server.stop()}) first stops
+     * accepting, lets the requests under way finish for up to {@code stopTimeout}, and only then closes connections.
+     * Without it, a paid request whose handler was still running lost its answer: with {@code settlement=before}
+     * after the payer was charged.
+     */
+    static void serveGracefully(Server server, Handler handler, Duration stopTimeout) {
+        server.setHandler(new GracefulHandler(handler));
+        server.setStopTimeout(stopTimeout.toMillis());
+        server.setStopAtShutdown(true); // Ctrl-C and SIGTERM stop the server (gracefully), not just the JVM
+    }
+
     /** Starts the sample; {@code port} 0 picks a free port. */
     public static Server start(String host, int port) throws Exception {
+        Duration stopTimeout = Duration.ofSeconds(stopTimeout(Environment.value("TOLLGATE_STOP_TIMEOUT",
+                Integer.toString(DEFAULT_STOP_TIMEOUT))));
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false); // "Server: Jetty(12.x)" tells an attacker which advisories apply
@@ -108,10 +145,10 @@ public final class Main {
         listen(connector, host, port);
         if (DevMode.wanted()) {
             // No TOLLGATE_FACILITATOR_URL: settle through the built-in, simulated dev facilitator.
-            DevMode.start(server, connector, webapp);
+            DevMode.start(server, connector, webapp, stopTimeout);
             return server;
         }
-        server.setHandler(webapp);
+        serveGracefully(server, webapp, stopTimeout);
         try {
             server.start();
         } catch (Exception | Error e) {

@@ -71,7 +71,7 @@ class DevModeStartupTest {
         server.addConnector(connector);
         starting = CompletableFuture.runAsync(() -> {
             try {
-                DevMode.start(server, connector, webapp);
+                DevMode.start(server, connector, webapp, java.time.Duration.ofSeconds(Main.DEFAULT_STOP_TIMEOUT));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
