@@ -9,13 +9,13 @@ import java.lang.reflect.Method;
 import java.util.function.Supplier;
 
 /**
- * Puts the protocol the request came over ({@code HTTP/1.0}, {@code HTTP/1.1}, {@code HTTP/2.0}) in a request property,
- * for {@link UnreadBody}, when the runtime serves the application from a servlet container: JAX-RS does not say the
+ * Tells {@link UnreadBody} the protocol the request came over ({@code HTTP/1.0}, {@code HTTP/1.1}, {@code HTTP/2.0}),
+ * through a request property, when the runtime serves the application from a servlet container: JAX-RS does not say the
  * protocol, and the request's own fields tell it only mostly (an HTTP/1.0 request need not name its {@code Host}; a
  * request asking to upgrade to h2c is answered over HTTP/2 by Tomcat, over HTTP/1.1 by a Jetty without h2c). The
  * runtime gives the servlet request ({@link JerseyExtensions}, {@link RestEasyExtensions}); the servlet API is read
- * by reflection, so the binding still needs no servlet type, and without a servlet container nothing is put and the
- * request's fields decide as before. Pre-matching, before every other filter of the binding: {@link
+ * by reflection, so the binding still needs no servlet type, and without a servlet container the lookup finds nothing
+ * and the request's fields decide as before. Pre-matching, before every other filter of the binding: {@link
  * AmbiguousPathFilter}'s refusal already asks.
  */
 @PreMatching
@@ -38,15 +38,16 @@ final class ProtocolProperty implements ContainerRequestFilter {
         return GET_PROTOCOL != null;
     }
 
+    /**
+     * Puts this filter, not the protocol: the lookup of the servlet request is paid only by the few requests whose
+     * answer asks ({@link #of}), on the request's own thread, and not by every request the application serves.
+     */
     @Override
     public void filter(ContainerRequestContext request) {
-        String protocol = protocolOf(request);
-        if (protocol != null) {
-            request.setProperty(PROPERTY, protocol);
-        }
+        request.setProperty(PROPERTY, this);
     }
 
-    private String protocolOf(ContainerRequestContext request) {
+    private String protocol() {
         try {
             Object servlet = servletRequest.get();
             if (SERVLET_REQUEST.isInstance(servlet) && GET_PROTOCOL.invoke(servlet) instanceof String protocol
@@ -59,10 +60,16 @@ final class ProtocolProperty implements ContainerRequestFilter {
         return null;
     }
 
-    /** The protocol put by the filter, or null when it is not known. */
+    /** The protocol of the request the filter saw, or null when it is not known. */
     static String of(ContainerRequestContext request) {
         try {
-            return request.getProperty(PROPERTY) instanceof String protocol ? protocol : null;
+            Object property = request.getProperty(PROPERTY);
+            if (property instanceof ProtocolProperty filter) {
+                String protocol = filter.protocol();
+                request.setProperty(PROPERTY, protocol); // asked again at the suspension; null removes it
+                return protocol;
+            }
+            return property instanceof String protocol ? protocol : null;
         } catch (RuntimeException e) {
             return null; // a request a container recycled under a resumed answer
         }
