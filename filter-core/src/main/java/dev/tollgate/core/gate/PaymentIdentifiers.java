@@ -122,7 +122,7 @@ final class PaymentIdentifiers {
             return new Step(closed, null, closed == null);
         }
         if (existing == null) {
-            return new Step(null, new Ticket(id, fingerprint));
+            return new Step(null, new Ticket(id, fingerprint, until));
         }
         if (!existing.fingerprint().equals(fingerprint)) {
             return new Step(gate.reject(view, 409, REASON_CONFLICT
@@ -196,11 +196,14 @@ final class PaymentIdentifiers {
     final class Ticket {
         private final String id;
         private final String fingerprint;
+        /** The expiry its begin gave the mark: an abandon frees that mark only, never a later request's. */
+        private final Instant until;
         private final AtomicBoolean ended = new AtomicBoolean();
 
-        private Ticket(String id, String fingerprint) {
+        private Ticket(String id, String fingerprint, Instant until) {
             this.id = id;
             this.fingerprint = fingerprint;
+            this.until = until;
         }
 
         /** After settlement: a delivered payment or a facilitator's refusal is kept; anything else frees the id. */
@@ -230,7 +233,7 @@ final class PaymentIdentifiers {
         void abandon() {
             if (ended.compareAndSet(false, true)) {
                 try {
-                    store.abandon(id, fingerprint);
+                    store.abandon(id, fingerprint, until);
                 } catch (LedgerUnavailableException e) {
                     // The shared stores free it once they are reachable again; otherwise it lapses at its expiry.
                 }

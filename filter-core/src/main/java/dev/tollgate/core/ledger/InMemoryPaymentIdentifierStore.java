@@ -54,6 +54,17 @@ public final class InMemoryPaymentIdentifierStore implements PaymentIdentifierSt
                 ? null : e);
     }
 
+    /**
+     * Frees the mark only while it is still the one {@code begin(id, fingerprint, until)} set. The expiry is the
+     * mark's token, so an entry gains nothing: an id is taken again only once its mark has lapsed, so a later mark
+     * always ends later than the one before it.
+     */
+    @Override
+    public void abandon(String id, String fingerprint, Instant until) {
+        entries.computeIfPresent(id, (k, e) -> e.record().inProgress() && e.record().fingerprint().equals(fingerprint)
+                && e.until().equals(until) ? null : e);
+    }
+
     /** Drops entries whose time is up. */
     public void sweep() {
         Instant now = clock.instant();

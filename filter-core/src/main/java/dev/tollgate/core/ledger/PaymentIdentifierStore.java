@@ -26,4 +26,15 @@ public interface PaymentIdentifierStore {
 
     /** The request ended with nothing to remember: free {@code id} if it is still in progress with {@code fingerprint}. */
     void abandon(String id, String fingerprint) throws LedgerUnavailableException;
+
+    /**
+     * The request whose {@code begin(id, fingerprint, until)} took {@code id} ended with nothing to remember: as
+     * {@link #abandon(String, String)}, but a store that can tell that begin's mark from a later one of the same id
+     * frees only it. A slow request's mark may have lapsed and been taken again, with the same payload, by the
+     * payer's retry, whose mark its late abandon must not free (the gate abandons this way). The default cannot tell
+     * them apart; the shared stores keep a token per mark instead.
+     */
+    default void abandon(String id, String fingerprint, Instant until) throws LedgerUnavailableException {
+        abandon(id, fingerprint);
+    }
 }

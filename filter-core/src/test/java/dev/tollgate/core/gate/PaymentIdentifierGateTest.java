@@ -372,6 +372,27 @@ class PaymentIdentifierGateTest {
     }
 
     @Test
+    void aFailedHandlerWhoseMarkLapsedLeavesTheRetrysMarkInProgress() throws IOException {
+        dev.tollgate.core.testing.HandClock clock = new dev.tollgate.core.testing.HandClock(Instant.now());
+        try (GateHarness gate = new GateHarness(b -> b.clock(clock), "paymentIdentifier", "optional",
+                "verify", "facilitator")) {
+            String proof = withId(Proofs.proof().v2(), newId());
+            PaymentSession slow = gate.admitted(v2(proof));
+            // The slow handler outlives its claim and its mark; the payer's retry takes both again.
+            clock.advance(java.time.Duration.ofMinutes(11));
+            PaymentSession retry = gate.admitted(v2(proof));
+            slow.complete(500);
+            Decision.Reject r = assertInstanceOf(Decision.Reject.class, gate.check(v2(proof)),
+                    "the slow request's abandon freed the mark of the retry still running");
+            assertEquals(409, r.answer().status());
+            assertTrue(r.reason().startsWith(PaymentIdentifiers.REASON_IN_PROGRESS), r.reason());
+            assertInstanceOf(Completion.Deliver.class, retry.complete(200));
+            assertInstanceOf(Completion.Deliver.class, gate.admitted(v2(proof)).complete(200));
+            assertEquals(1, gate.facilitator.settleRequests().size());
+        }
+    }
+
+    @Test
     void anInvalidProofFreesTheIdentifier() throws IOException {
         try (GateHarness gate = new GateHarness("paymentIdentifier", "optional")) {
             String id = newId();

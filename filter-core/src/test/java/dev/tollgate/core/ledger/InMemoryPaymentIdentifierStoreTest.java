@@ -36,6 +36,20 @@ class InMemoryPaymentIdentifierStoreTest {
     }
 
     @Test
+    void aLateAbandonDoesNotFreeTheMarkOfTheRequestThatTookTheIdAfterItLapsed() throws Exception {
+        Instant slowUntil = T0.plusSeconds(60);
+        assertNull(store.begin("id", "fp", slowUntil));
+        clock.advance(Duration.ofSeconds(61));
+        Instant retryUntil = T0.plusSeconds(121);
+        assertNull(store.begin("id", "fp", retryUntil), "the lapsed mark is taken again by the payer's retry");
+        store.abandon("id", "fp", slowUntil);
+        IdentifierRecord held = store.begin("id", "fp", T0.plusSeconds(121));
+        assertEquals(new IdentifierRecord("fp", null), held, "the late abandon freed the retry's mark");
+        store.abandon("id", "fp", retryUntil);
+        assertNull(store.begin("id", "fp", T0.plusSeconds(121)), "the retry's own abandon frees its mark");
+    }
+
+    @Test
     void finishLeavesAnotherFingerprintsLiveEntryAlone() {
         store.begin("id", "fp", T0.plusSeconds(60));
         store.finish("id", "other", "theirs", T0.plusSeconds(3600));
