@@ -123,7 +123,9 @@ public final class Tollgate implements AutoCloseable {
      * pool, closes a listener or facilitator authorization that the settings made by class name and that is
      * {@link AutoCloseable} (a failing close is logged, not thrown), and closes the ledger if it was made from
      * settings, after releasing the claims of paid handlers still running, which can no longer be settled (their
-     * answers get 503, as a refused settlement does; nothing waits for them). What was supplied in code belongs to its
+     * answers get 503, as a refused settlement does; nothing waits for them). A check or a session's ending under way
+     * keeps that ledger open until it is done, and the last of them closes it: a settlement that began before the
+     * close and found the facilitator client closed still releases its claim. What was supplied in code belongs to its
      * supplier.
      */
     @Override
@@ -136,7 +138,7 @@ public final class Tollgate implements AutoCloseable {
         gate.closing();
         TollgateConfig.closeAll(config.madeToClose());
         if (config.ownsLedger()) {
-            ledger.close();
+            gate.closeLedgerWhenIdle(ledger::close);
         }
     }
 

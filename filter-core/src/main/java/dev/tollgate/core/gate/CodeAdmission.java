@@ -85,6 +85,7 @@ final class CodeAdmission {
             gate.listener().settled(path, r, true, intent.id(), Duration.ZERO);
             return new Completion.Deliver(Map.of(), intent.id());
         }, redemption::release, redemption::settle, gate.listener(), path);
+        session.endsWithLedgerOf(gate);
         // No settleNow() for SettlementMode.BEFORE: the payment is final already, so marking it used early
         // protects nothing and would use it up for a handler that then fails.
         gate.listener().admitted(path, session.receipt());

@@ -56,6 +56,13 @@ public final class PaymentGate {
     /** Admitted sessions settled after their handler that have not ended, while {@link #releaseRunningOnClose}. */
     private final Set<PaymentSession> running = ConcurrentHashMap.newKeySet();
     private volatile boolean releaseRunningOnClose;
+    /**
+     * Gate work under way that uses the ledger: a check, a session ending. Each is bounded by the facilitator's and
+     * the ledger's timeouts, never by a handler; the owner's close of the ledger waits for the last of them.
+     */
+    private final Object ledgerUseLock = new Object();
+    private int ledgerUsers;
+    private Runnable closeLedgerWhenIdle;
     private final AtomicLong bypassed = new AtomicLong();
     private final AtomicLong lastBypassReport = new AtomicLong(System.nanoTime() - BYPASS_REPORT_EVERY.toNanos());
 
@@ -105,6 +112,15 @@ public final class PaymentGate {
     }
 
     public Decision check(RequestView view, PaymentTerms terms) {
+        usingLedger();
+        try {
+            return checkUsingLedger(view, terms);
+        } finally {
+            doneWithLedger();
+        }
+    }
+
+    private Decision checkUsingLedger(RequestView view, PaymentTerms terms) {
         List<String> v2 = view.headers(X402Headers.PAYMENT_SIGNATURE);
         List<String> v1 = view.headers(X402Headers.X_PAYMENT);
         List<String> opaque = proofApi == null ? List.of() : view.headers(ProofApiSupport.HEADER);
@@ -457,6 +473,48 @@ public final class PaymentGate {
             // The claim then lapses at its expiry: the proof stays unusable until then, which fails closed.
             return false;
         }
+    }
+
+    /** Gate work that uses the ledger begins: a close of the ledger asked meanwhile waits until it is done. */
+    void usingLedger() {
+        synchronized (ledgerUseLock) {
+            ledgerUsers++;
+        }
+    }
+
+    /** Gate work that used the ledger is done: the last one closes the ledger if its close was asked meanwhile. */
+    void doneWithLedger() {
+        Runnable close = null;
+        synchronized (ledgerUseLock) {
+            if (--ledgerUsers == 0 && closeLedgerWhenIdle != null) {
+                close = closeLedgerWhenIdle;
+                closeLedgerWhenIdle = null;
+            }
+        }
+        if (close != null) {
+            try {
+                close.run();
+            } catch (RuntimeException e) {
+                // On a request thread: the request's answer is made already and must still go out.
+                log.log(System.Logger.Level.WARNING, "closing the replay ledger after the last request using it", e);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code close} (the ledger's) now if no check and no ending session is using the ledger, or else when the
+     * last of them is done, on its thread. A settlement that began before the Tollgate closed and found its client
+     * closed was never sent: its claim must still be released, or the payer's proof is refused as used on every
+     * instance until the claim lapses. Nothing waits for a handler that has not answered: {@link #closing} ended those.
+     */
+    public void closeLedgerWhenIdle(Runnable close) {
+        synchronized (ledgerUseLock) {
+            if (ledgerUsers > 0) {
+                closeLedgerWhenIdle = close;
+                return;
+            }
+        }
+        close.run();
     }
 
     /**

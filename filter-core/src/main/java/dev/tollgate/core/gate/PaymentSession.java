@@ -47,6 +47,8 @@ public final class PaymentSession {
     /** Settled (or a Code intent marked used): from then on the payer was charged, whatever the answer. */
     private volatile boolean settled;
     private final AtomicBoolean undeliveredReported = new AtomicBoolean();
+    /** The gate whose ledger ending this session uses: its owner does not close it under the ending. */
+    private volatile PaymentGate ledgerUser;
 
     PaymentSession(PaymentGate gate, RequestView view, PaymentTerms terms, MatchedProof proof, Instant until,
                    PaymentReceipt receipt, PaymentIdentifiers.Ticket ticket) {
@@ -78,6 +80,12 @@ public final class PaymentSession {
                         // The claim already holds the key until the same instant; nothing is lost.
                     }
                 }, gate.listener(), view.path());
+        this.ledgerUser = gate;
+    }
+
+    /** Ending this session uses {@code gate}'s ledger, which is then not closed before the ending is over. */
+    void endsWithLedgerOf(PaymentGate gate) {
+        this.ledgerUser = gate;
     }
 
     /**
@@ -145,6 +153,19 @@ public final class PaymentSession {
      * TrailingSlashRedirect}): a container's default servlet makes it for a directory, and it sells nothing.
      */
     public Completion complete(int handlerStatus, boolean errorAnswer) {
+        PaymentGate gate = ledgerUser;
+        if (gate == null) {
+            return end(handlerStatus, errorAnswer);
+        }
+        gate.usingLedger();
+        try {
+            return end(handlerStatus, errorAnswer);
+        } finally {
+            gate.doneWithLedger();
+        }
+    }
+
+    private Completion end(int handlerStatus, boolean errorAnswer) {
         if (!finished.compareAndSet(false, true)) {
             Completion s = stopped;
             if (s != null && stoppedAnswered.compareAndSet(false, true)) {
@@ -210,6 +231,20 @@ public final class PaymentSession {
 
     /** The handler failed without an answer: release the claim, settle nothing. */
     public void abandon() {
+        PaymentGate gate = ledgerUser;
+        if (gate == null) {
+            abandonNow();
+            return;
+        }
+        gate.usingLedger();
+        try {
+            abandonNow();
+        } finally {
+            gate.doneWithLedger();
+        }
+    }
+
+    private void abandonNow() {
         if (finished.compareAndSet(false, true)) {
             onEnd.run();
             if (settledBefore == null) {

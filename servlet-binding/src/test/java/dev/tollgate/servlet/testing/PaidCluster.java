@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import dev.tollgate.servlet.PaymentFilter;
@@ -47,13 +48,21 @@ public final class PaidCluster implements AutoCloseable {
     /** Counted down when a paid handler under {@code /paid/held/} starts; it then waits for {@link #heldRelease}. */
     public final CountDownLatch heldEntered = new CountDownLatch(1);
     public final CountDownLatch heldRelease = new CountDownLatch(1);
+    /**
+     * Once {@link #holdSettlements} was called, a {@code /settle} call stops before it is sent (in the facilitator
+     * authorization, which runs before the client counts it as under way), counts down {@link #settleReached} and
+     * waits for {@link #settleGo}: the settlement has begun, and reaches the facilitator client when the test says.
+     */
+    public final CountDownLatch settleReached = new CountDownLatch(1);
+    public final CountDownLatch settleGo = new CountDownLatch(1);
+    private volatile boolean holdSettlements;
     private final List<Instance> instances = new ArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A proof, as a header name and value. */
     public record Proof(String header, String value) {
-        String nonce() {
+        public String nonce() {
             try {
                 JsonNode p = JSON.readTree(Base64.getDecoder().decode(value));
                 return p.path("payload").path("authorization").path("nonce").asText();
@@ -109,11 +118,27 @@ public final class PaidCluster implements AutoCloseable {
     }
 
     public PaidCluster(int size, Map<String, String> ledgerSettings) throws Exception {
+        this(size, ledgerSettings, null);
+    }
+
+    /** {@code ledger}: one ledger object, supplied in code, that every instance shares (null: from the settings). */
+    public PaidCluster(int size, Map<String, String> ledgerSettings, ReplayLedger ledger) throws Exception {
         facilitator = new FacilitatorDouble();
         try {
             for (int i = 0; i < size; i++) {
-                TollgateConfig config = TollgateConfig.builder()
+                TollgateConfig.Builder builder = TollgateConfig.builder()
                         .settings(ledgerSettings)
+                        .facilitatorAuthorization((method, uri) -> {
+                            if (holdSettlements && uri.getPath().endsWith("/settle")) {
+                                settleReached.countDown();
+                                settleGo.await(20, TimeUnit.SECONDS);
+                            }
+                            return null;
+                        });
+                if (ledger != null) {
+                    builder.ledger(ledger);
+                }
+                TollgateConfig config = builder
                         .facilitatorUrl(facilitator.url())
                         .payTo(Proofs.PAY_TO)
                         .network("base-sepolia")
@@ -125,6 +150,11 @@ public final class PaidCluster implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** From now on, each {@code /settle} waits for {@link #settleGo} before it is sent. */
+    public void holdSettlements() {
+        holdSettlements = true;
     }
 
     public int size() {

@@ -151,6 +151,37 @@ public abstract class SharedLedgerClusterSpec {
         assertEquals(1L, cluster.settlementsByNonce().get(proof.nonce()));
     }
 
+    /**
+     * The handler answered before the undeploy, but its settlement reaches the facilitator client after the client
+     * closed, so /settle is never sent: the payer gets 503 and is not charged, and the proof must be served by the
+     * other instance, not refused as used until its claim lapses because the ledger closed before the release.
+     */
+    @Test
+    void aSettlementThatBeganBeforeTheUndeployAndWasNeverSentLeavesTheProofToTheOther() throws Exception {
+        PaidCluster.Proof proof = PaidCluster.freshProof(0);
+        cluster.holdSettlements();
+        CompletableFuture<HttpResponse<String>> settling = CompletableFuture.supplyAsync(() -> {
+            try {
+                return cluster.get(0, "/paid/report", proof);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(cluster.settleReached.await(10, TimeUnit.SECONDS), "the settlement never began");
+        cluster.tollgate(0).close();
+        cluster.settleGo.countDown();
+
+        HttpResponse<String> stopped = settling.get(30, TimeUnit.SECONDS);
+        assertEquals(503, stopped.statusCode(), stopped.body());
+        assertTrue(!stopped.body().contains(PaidCluster.PAID_MARKER));
+        assertEquals(null, cluster.settlementsByNonce().get(proof.nonce()), "nothing settled");
+
+        HttpResponse<String> elsewhere = cluster.get(1, "/paid/report", proof);
+        assertEquals(200, elsewhere.statusCode(), elsewhere.body());
+        assertTrue(elsewhere.body().contains(PaidCluster.PAID_MARKER));
+        assertEquals(1L, cluster.settlementsByNonce().get(proof.nonce()));
+    }
+
     @Test
     void aCodeIntentCreatedOnOneInstanceIsRedeemedOnTheOtherExactlyOnce() throws Exception {
         // Behind a load balancer the browser's create-intent request and its paid request may reach different
