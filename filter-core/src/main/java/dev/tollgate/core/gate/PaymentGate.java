@@ -56,6 +56,8 @@ public final class PaymentGate {
     /** Admitted sessions settled after their handler that have not ended, while {@link #releaseRunningOnClose}. */
     private final Set<PaymentSession> running = ConcurrentHashMap.newKeySet();
     private volatile boolean releaseRunningOnClose;
+    /** Set by {@link #closing}: the answer of a handler that can no longer be settled. */
+    private volatile Completion.Withhold stoppedAnswer;
     /**
      * Gate work under way that uses the ledger: a check, a session ending. Each is bounded by the facilitator's and
      * the ledger's timeouts, never by a handler; the owner's close of the ledger waits for the last of them.
@@ -369,8 +371,17 @@ public final class PaymentGate {
                            PaymentReceipt receipt, PaymentIdentifiers.Ticket ticket) {
         PaymentSession session = new PaymentSession(this, view, terms, proof, until, receipt, ticket);
         if (releaseRunningOnClose && terms.settlement() == SettlementMode.AFTER) {
-            running.add(session);
             session.onEnd(() -> running.remove(session));
+            running.add(session);
+            Completion.Withhold stopped = stoppedAnswer;
+            if (stopped != null) {
+                // Admitted after closing() ended the sessions running: the facilitator client is closed, so the
+                // handler could never be settled, and does not run. The claim is released by claimAndVerify, as for
+                // any refusal, while this check keeps the ledger open.
+                session.endBeforeHandler(stopped);
+                listener.rejected(view.path(), 503, "not admitted: the application is stopping");
+                return new Decision.Reject(stopped.answer(), stopped.reason());
+            }
         }
         if (terms.settlement() == SettlementMode.BEFORE) {
             Completion settled = session.settleNow();
@@ -534,8 +545,9 @@ public final class PaymentGate {
      * not answer, the remaining claims are left to lapse, so closing waits for at most one of its timeouts.
      */
     public void closing() {
-        Completion stopped = new Completion.Withhold(answers.error(503,
+        Completion.Withhold stopped = new Completion.Withhold(answers.error(503,
                 "payment settlement unavailable, try again shortly", STOPPED_RETRY_AFTER), "the application stopped");
+        stoppedAnswer = stopped; // before the sessions are looked at: one admitted after that sees it
         for (PaymentSession s : running) {
             if (!s.releaseBeforeClose(stopped)) {
                 break;

@@ -215,6 +215,17 @@ public final class PaymentSession {
         return releaser.getAsBoolean();
     }
 
+    /**
+     * Admitted as the Tollgate closes, after {@link #releaseBeforeClose} was offered the sessions running: ended now,
+     * before its handler runs, without a release, which the admitting check makes as for any refusal.
+     */
+    void endBeforeHandler(Completion answer) {
+        stopped = answer;
+        if (finished.compareAndSet(false, true)) {
+            onEnd.run();
+        }
+    }
+
     /** {@code r} runs once, when the session ends. */
     void onEnd(Runnable r) {
         onEnd = r;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.core.Tollgate;
 import dev.tollgate.core.config.TollgateConfig;
+import dev.tollgate.core.event.PaymentListener;
 import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.testing.FacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
@@ -56,6 +57,17 @@ public final class PaidCluster implements AutoCloseable {
     public final CountDownLatch settleReached = new CountDownLatch(1);
     public final CountDownLatch settleGo = new CountDownLatch(1);
     private volatile boolean holdSettlements;
+    /** As {@link #settleReached} and {@link #settleGo}, for {@code /verify}, once {@link #holdVerifications}. */
+    public final CountDownLatch verifyReached = new CountDownLatch(1);
+    public final CountDownLatch verifyGo = new CountDownLatch(1);
+    private volatile boolean holdVerifications;
+    /**
+     * Once {@link #holdAdmissions} was called, a proof found valid stops before it is admitted (in the listener told
+     * of the verification), counts down {@link #admissionReached} and waits for {@link #admissionGo}.
+     */
+    public final CountDownLatch admissionReached = new CountDownLatch(1);
+    public final CountDownLatch admissionGo = new CountDownLatch(1);
+    private volatile boolean holdAdmissions;
     private final List<Instance> instances = new ArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -133,7 +145,24 @@ public final class PaidCluster implements AutoCloseable {
                                 settleReached.countDown();
                                 settleGo.await(20, TimeUnit.SECONDS);
                             }
+                            if (holdVerifications && uri.getPath().endsWith("/verify")) {
+                                verifyReached.countDown();
+                                verifyGo.await(20, TimeUnit.SECONDS);
+                            }
                             return null;
+                        })
+                        .listener(new PaymentListener() {
+                            @Override
+                            public void verified(String path, String outcome, String reason, Duration latency) {
+                                if (holdAdmissions && "Valid".equals(outcome)) {
+                                    admissionReached.countDown();
+                                    try {
+                                        admissionGo.await(20, TimeUnit.SECONDS);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                    }
+                                }
+                            }
                         });
                 if (ledger != null) {
                     builder.ledger(ledger);
@@ -155,6 +184,16 @@ public final class PaidCluster implements AutoCloseable {
     /** From now on, each {@code /settle} waits for {@link #settleGo} before it is sent. */
     public void holdSettlements() {
         holdSettlements = true;
+    }
+
+    /** From now on, each {@code /verify} waits for {@link #verifyGo} before it is sent. */
+    public void holdVerifications() {
+        holdVerifications = true;
+    }
+
+    /** From now on, each proof found valid waits for {@link #admissionGo} before it is admitted. */
+    public void holdAdmissions() {
+        holdAdmissions = true;
     }
 
     public int size() {

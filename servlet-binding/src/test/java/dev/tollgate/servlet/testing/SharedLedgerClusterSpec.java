@@ -182,6 +182,63 @@ public abstract class SharedLedgerClusterSpec {
         assertEquals(1L, cluster.settlementsByNonce().get(proof.nonce()));
     }
 
+    /**
+     * A proof claimed before the undeploy whose verification reaches the closed facilitator client: 503, and the
+     * claim released within the check, before the ledger closes.
+     */
+    @Test
+    void aVerificationThatBeganBeforeTheUndeployAndWasNeverSentLeavesTheProofToTheOther() throws Exception {
+        PaidCluster.Proof proof = PaidCluster.freshProof(0);
+        cluster.holdVerifications();
+        CompletableFuture<HttpResponse<String>> checking = asyncGet(0, proof);
+        assertTrue(cluster.verifyReached.await(10, TimeUnit.SECONDS), "the verification never began");
+        cluster.tollgate(0).close();
+        cluster.verifyGo.countDown();
+
+        HttpResponse<String> stopped = checking.get(30, TimeUnit.SECONDS);
+        assertEquals(503, stopped.statusCode(), stopped.body());
+        assertTrue(!stopped.body().contains(PaidCluster.PAID_MARKER));
+        assertServedOnceByTheOther(proof);
+    }
+
+    /**
+     * A proof verified before the undeploy and admitted after it: its handler could never be settled (the facilitator
+     * client is closed), so it is not run; the payer gets 503, uncharged, and the proof is left to the other instance.
+     */
+    @Test
+    void aProofAdmittedAfterTheUndeployBeganIsNotServedAndIsLeftToTheOther() throws Exception {
+        PaidCluster.Proof proof = PaidCluster.freshProof(0);
+        cluster.holdAdmissions();
+        CompletableFuture<HttpResponse<String>> admitting = asyncGet(0, proof);
+        assertTrue(cluster.admissionReached.await(10, TimeUnit.SECONDS), "the proof was never found valid");
+        cluster.tollgate(0).close();
+        cluster.admissionGo.countDown();
+
+        HttpResponse<String> stopped = admitting.get(30, TimeUnit.SECONDS);
+        assertEquals(503, stopped.statusCode(), stopped.body());
+        assertTrue(!stopped.body().contains(PaidCluster.PAID_MARKER));
+        assertEquals(0, cluster.handlerRuns(0), "the handler ran for a payment that could not be settled");
+        assertServedOnceByTheOther(proof);
+    }
+
+    private CompletableFuture<HttpResponse<String>> asyncGet(int instance, PaidCluster.Proof proof) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return cluster.get(instance, "/paid/report", proof);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private void assertServedOnceByTheOther(PaidCluster.Proof proof) throws Exception {
+        assertEquals(null, cluster.settlementsByNonce().get(proof.nonce()), "nothing settled");
+        HttpResponse<String> elsewhere = cluster.get(1, "/paid/report", proof);
+        assertEquals(200, elsewhere.statusCode(), elsewhere.body());
+        assertTrue(elsewhere.body().contains(PaidCluster.PAID_MARKER));
+        assertEquals(1L, cluster.settlementsByNonce().get(proof.nonce()));
+    }
+
     @Test
     void aCodeIntentCreatedOnOneInstanceIsRedeemedOnTheOtherExactlyOnce() throws Exception {
         // Behind a load balancer the browser's create-intent request and its paid request may reach different
