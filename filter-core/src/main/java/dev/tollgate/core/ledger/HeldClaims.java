@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * instance) is never freed by the first holder's late release. Shared by the store-backed ledgers.
  *
  * <p>One instance may hold a key twice: a slow request's claim lapsed, and another request here claimed the same
- * proof again. A release does not say which request it ends, so each ends the oldest claim of the key: its token,
- * which the store no longer holds, deletes nothing while the newer claim is still held, and the last release
- * frees the key. A request that ends first may therefore leave the key held until the other ends too, never free
- * it under a request still working.
+ * proof again. A release that names its claim's expiry ({@link #forgetHeld(String, Instant)}, as the gate's do)
+ * ends exactly that claim. One that does not ends the oldest claim of the key: its token, which the store no longer
+ * holds, deletes nothing while the newer claim is still held, and the last release frees the key; a request that
+ * ends first may then leave the key held until the other ends too, never free it under a request still working.
  */
 public final class HeldClaims {
     private static final int SWEEP_EVERY = 1024;
@@ -80,6 +80,28 @@ public final class HeldClaims {
             return claims.size() == 1 ? null : List.copyOf(claims.subList(1, claims.size()));
         });
         return oldest[0];
+    }
+
+    /**
+     * This instance's claim of {@code key} made until {@code until}, forgotten from now on; null if it holds none such
+     * (ended already, or never made here). A key is claimed again only once its claim has lapsed, so two claims of it
+     * never share an expiry: a request that names its own claim ends exactly it, whatever order the requests holding
+     * the key end in, and a second end of the same claim finds nothing.
+     */
+    public Held forgetHeld(String key, Instant until) {
+        Held[] found = {null};
+        held.computeIfPresent(key, (k, claims) -> {
+            List<Held> rest = new ArrayList<>(claims.size());
+            for (Held h : claims) {
+                if (found[0] == null && h.until().equals(until)) {
+                    found[0] = h;
+                } else {
+                    rest.add(h);
+                }
+            }
+            return rest.isEmpty() ? null : List.copyOf(rest);
+        });
+        return found[0];
     }
 
     /** Claims held, a key held twice counting twice. */

@@ -93,6 +93,32 @@ public abstract class SharedPaymentIdentifierStoreContract<L extends ReplayLedge
         assertNull(other().begin("slow-0123456789ab", "fp", in(60_000)));
     }
 
+    /** The payer's retry took the lapsed id on the same instance; its own abandon must free it. */
+    @Test
+    void anAbandonFreesTheMarkItNamesThoughAnOlderLapsedMarkOfTheIdIsStillRemembered() throws Exception {
+        Instant slow = in(200);
+        assertNull(store().begin("twice-0123456789ab", "fp", slow));
+        Thread.sleep(350);
+        Instant retry = in(60_000);
+        assertNull(store().begin("twice-0123456789ab", "fp", retry));
+        store().abandon("twice-0123456789ab", "fp", retry);
+        assertNull(other().begin("twice-0123456789ab", "fp", in(60_000)), "the retry's abandon left its mark");
+    }
+
+    /** An abandon made twice for the lapsed mark must not free the mark taken since on the same instance. */
+    @Test
+    void aDuplicateAbandonOfALapsedMarkDoesNotFreeTheMarkTakenSince() throws Exception {
+        Instant slow = in(200);
+        assertNull(store().begin("dup-0123456789abcd", "fp", slow));
+        Thread.sleep(350);
+        assertNull(store().begin("dup-0123456789abcd", "fp", in(60_000)));
+        store().abandon("dup-0123456789abcd", "fp", slow);
+        store().abandon("dup-0123456789abcd", "fp", slow);
+        IdentifierRecord later = other().begin("dup-0123456789abcd", "fp", in(60_000));
+        assertNotNull(later, "a duplicate abandon freed the later mark");
+        assertTrue(later.inProgress());
+    }
+
     @Test
     void finishLeavesAnotherFingerprintsEntryAlone() throws Exception {
         store().begin("id", "fp", in(60_000));

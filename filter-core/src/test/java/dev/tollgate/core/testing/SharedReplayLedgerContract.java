@@ -121,6 +121,34 @@ public abstract class SharedReplayLedgerContract<L extends ReplayLedger> {
         assertKeptSettled("late");
     }
 
+    /**
+     * One instance holds a key twice: a slow request's claim lapsed and the payer's retry claimed the proof again here.
+     * The retry's release names its own claim, and must free the key even while the slow request's claim is still
+     * remembered here.
+     */
+    @Test
+    void aReleaseFreesTheClaimItNamesThoughAnOlderLapsedClaimOfTheKeyIsStillRemembered() throws Exception {
+        Instant lapsing = Instant.now().plusMillis(200);
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("twice", lapsing));
+        Thread.sleep(350);
+        Instant retry = inSeconds(60);
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("twice", retry));
+        ledger.release("twice", retry);
+        assertEquals(ClaimResult.CLAIMED, other.claim("twice", inSeconds(60)), "the retry's release left its claim held");
+    }
+
+    /** A release made twice for the lapsed claim must not end the claim taken since on the same instance. */
+    @Test
+    void aDuplicateReleaseOfALapsedClaimDoesNotFreeTheClaimTakenSinceOnTheSameInstance() throws Exception {
+        Instant lapsing = Instant.now().plusMillis(200);
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("dup", lapsing));
+        Thread.sleep(350);
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("dup", inSeconds(60)));
+        ledger.release("dup", lapsing);
+        ledger.release("dup", lapsing);
+        assertEquals(ClaimResult.DUPLICATE, other.claim("dup", inSeconds(60)), "a duplicate release freed the later claim");
+    }
+
     @Test
     void aReleasedKeyCanBeClaimedAgain() throws Exception {
         assertEquals(ClaimResult.CLAIMED, ledger.claim("retry", inSeconds(60)));

@@ -117,18 +117,7 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
     public void abandon(String id, String fingerprint) throws LedgerUnavailableException {
         HeldClaims.Held mark = marks.forgetHeld(id);
         if (mark != null) {
-            JdbcReplayLedger.Binder binder = ps -> {
-                ps.setString(1, id);
-                ps.setString(2, mark.token());
-            };
-            try {
-                ledger.update("payment identifier abandon", abandonMarkSql, binder);
-            } catch (LedgerUnavailableException e) {
-                // Left in progress, the id would answer the payer's retry 409 until the mark lapses, by when the
-                // proof it carries has expired too.
-                ledger.writeLater("payment identifier abandon", abandonMarkSql, binder, mark.until());
-                throw e;
-            }
+            abandonMark(id, mark);
             return;
         }
         ledger.update("payment identifier abandon", abandonSql, ps -> {
@@ -137,6 +126,34 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
             ps.setString(3, fingerprint);
             ps.setString(4, fingerprint);
         });
+    }
+
+    /**
+     * Deletes exactly the mark that {@code begin(id, fingerprint, until)} set here. One this instance does not
+     * remember was abandoned or finished already (a duplicate), or lapsed long ago: nothing to free, and the id may
+     * now hold the mark of the payer's retry.
+     */
+    @Override
+    public void abandon(String id, String fingerprint, Instant until) throws LedgerUnavailableException {
+        HeldClaims.Held mark = marks.forgetHeld(id, until);
+        if (mark != null) {
+            abandonMark(id, mark);
+        }
+    }
+
+    private void abandonMark(String id, HeldClaims.Held mark) throws LedgerUnavailableException {
+        JdbcReplayLedger.Binder binder = ps -> {
+            ps.setString(1, id);
+            ps.setString(2, mark.token());
+        };
+        try {
+            ledger.update("payment identifier abandon", abandonMarkSql, binder);
+        } catch (LedgerUnavailableException e) {
+            // Left in progress, the id would answer the payer's retry 409 until the mark lapses, by when the
+            // proof it carries has expired too.
+            ledger.writeLater("payment identifier abandon", abandonMarkSql, binder, mark.until());
+            throw e;
+        }
     }
 
     private static String mark(String fingerprint) {

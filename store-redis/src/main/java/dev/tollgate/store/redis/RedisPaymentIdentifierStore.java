@@ -106,6 +106,19 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
         }
     }
 
+    /**
+     * Deletes exactly the mark that {@code begin(id, fingerprint, until)} set here. One this instance does not
+     * remember was abandoned or finished already (a duplicate), or lapsed long ago: nothing to free, and the id may
+     * now hold the mark of the payer's retry.
+     */
+    @Override
+    public void abandon(String id, String fingerprint, Instant until) throws LedgerUnavailableException {
+        HeldClaims.Held mark = marks.forgetHeld(id, until);
+        if (mark != null) {
+            ledger.deleteIfHolds("payment identifier abandon", key(id), mark.token(), mark.until());
+        }
+    }
+
     private String key(String id) {
         return ledger.keyPrefix() + KEY_PART + id;
     }

@@ -262,7 +262,9 @@ public final class RedisReplayLedger implements ReplayLedger {
 
     @Override
     public void settled(String key, Instant until) throws LedgerUnavailableException {
-        held.forget(key);
+        if (held.forgetHeld(key, until) == null) {
+            held.forget(key);
+        }
         String[] k = {keyPrefix + key};
         String untilMillis = Long.toString(until.toEpochMilli());
         try {
@@ -278,7 +280,16 @@ public final class RedisReplayLedger implements ReplayLedger {
 
     @Override
     public void release(String key) throws LedgerUnavailableException {
-        HeldClaims.Held h = held.forgetHeld(key);
+        release(key, held.forgetHeld(key));
+    }
+
+    /** Ends exactly the claim made until {@code claimedUntil}: a duplicate release, or a later claim's, frees nothing. */
+    @Override
+    public void release(String key, Instant claimedUntil) throws LedgerUnavailableException {
+        release(key, held.forgetHeld(key, claimedUntil));
+    }
+
+    private void release(String key, HeldClaims.Held h) throws LedgerUnavailableException {
         if (h == null) {
             return; // not ours (or already ended): it lapses at its expiry
         }
