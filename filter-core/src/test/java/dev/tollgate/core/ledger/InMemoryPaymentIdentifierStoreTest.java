@@ -43,6 +43,7 @@ class InMemoryPaymentIdentifierStoreTest {
         Instant retryUntil = T0.plusSeconds(121);
         assertNull(store.begin("id", "fp", retryUntil), "the lapsed mark is taken again by the payer's retry");
         store.abandon("id", "fp", slowUntil);
+        store.abandon("id", "fp", slowUntil);
         IdentifierRecord held = store.begin("id", "fp", T0.plusSeconds(121));
         assertEquals(new IdentifierRecord("fp", null), held, "the late abandon freed the retry's mark");
         store.abandon("id", "fp", retryUntil);

@@ -24,6 +24,20 @@ class InMemoryReplayLedgerTest {
     private final InMemoryReplayLedger ledger = new InMemoryReplayLedger(clock);
 
     @Test
+    void aDuplicateReleaseOfALapsedClaimDoesNotFreeTheClaimTakenSinceAndTheLaterClaimsReleaseFreesIt() {
+        Instant lapsing = T0.plusSeconds(60);
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("dup", lapsing));
+        clock.advance(Duration.ofSeconds(61));
+        Instant retry = T0.plusSeconds(121);
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("dup", retry));
+        ledger.release("dup", lapsing);
+        ledger.release("dup", lapsing);
+        assertEquals(ClaimResult.DUPLICATE, ledger.claim("dup", T0.plusSeconds(121)));
+        ledger.release("dup", retry);
+        assertEquals(ClaimResult.CLAIMED, ledger.claim("dup", T0.plusSeconds(121)));
+    }
+
+    @Test
     void aFreshKeyIsClaimed() {
         assertEquals(ClaimResult.CLAIMED, ledger.claim("k", T0.plusSeconds(60)));
     }
