@@ -18,6 +18,13 @@ jmh() {
   jmh "$OUT/jmh-verify.csv"
   jmh "$OUT/jmh-scale.csv"
   [ -f "$OUT/viem.log" ] && sed -nE 's/^RESULT ops_per_s=([0-9.]+).*/viem.recover \1/p' "$OUT/viem.log"
+  # Target 4 in pairs (since the twenty-third session): one JMH fork, then viem, three times over
+  for f in "$OUT"/jmh-verify-[0-9]*.csv; do
+    [ -f "$f" ] || continue
+    i=${f##*-}; i=${i%.csv}
+    jmh "$f" | sed -nE "s/^jmh\.verify ([0-9.]+)$/pair.tollgate.$i \1/p"
+    [ -f "$OUT/viem-$i.log" ] && sed -nE "s/^RESULT ops_per_s=([0-9.]+).*/pair.viem.$i \1/p" "$OUT/viem-$i.log"
+  done
   [ -f "$OUT/footprint.log" ] && sed -nE 's/^RESULT .*bytes_per_entry=([0-9.]+).*/ledger.bytes_per_entry \1/p' "$OUT/footprint.log"
   true # a load-only run has no JMH files: not a failure
 } | awk -v CALM="${CALM:-5}" -v STALL="$(sed -n 's/^stall all: //p' "$OUT/machine.txt" 2>/dev/null)" '
@@ -150,7 +157,16 @@ jmh() {
       # the faster server has the lower p99 almost by construction; said in the row.
       printf "| 3 | p99 Tollgate vs @x402/express, both at full load (each at its own throughput, so mostly queueing) | %.2f ms vs %.2f ms | lower | %s |\n", P99("t3.tollgate"), P99("t3.reference"), (same != "" ? same : checked(verdict(P99("t3.tollgate") < P99("t3.reference")), "t3.tollgate", "t3.reference"))
     }
-    if (("jmh.verify" in v) && ("viem.recover" in v)) {
+    # Pairs: each JMH fork beside the viem run right after it, so a phase of the machine weighs on both sides alike
+    np = 0; st = 0; sv = 0; pr = ""
+    for (i = 1; ("pair.tollgate." i) in v && ("pair.viem." i) in v; i++) {
+      np++; st += v["pair.tollgate." i]; sv += v["pair.viem." i]
+      pr = pr (np > 1 ? ", " : "") sprintf("%.1f × (%.0f / %.0f)", v["pair.tollgate." i] / v["pair.viem." i], v["pair.tollgate." i], v["pair.viem." i])
+    }
+    if (np > 0 && sv > 0) {
+      r = st / sv
+      printf "| 4 | EIP-3009 verifications/s, one thread: Tollgate / viem, %d pairs each run back to back (one JMH fork, then viem) | %.0f / %.0f = %.1f ×; pairs %s | ≥ 10 | %s |\n", np, st / np, sv / np, r, pr, verdict(r >= 10)
+    } else if (("jmh.verify" in v) && ("viem.recover" in v)) {
       r = v["jmh.verify"] / v["viem.recover"]
       printf "| 4 | EIP-3009 verifications/s, one thread: Tollgate / viem | %.0f ± %.0f / %.0f = %.1f × | ≥ 10 | %s%s |\n", v["jmh.verify"], E("jmh.verify"), v["viem.recover"], r, verdict(r >= 10), ((v["jmh.verify"] - E("jmh.verify")) / v["viem.recover"] >= 10) == (r >= 10) ? "" : " (the error bars cross the line)"
     }

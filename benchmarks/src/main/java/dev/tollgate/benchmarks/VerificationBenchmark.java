@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code -p vectors=FILE}, written by {@link VerificationVectors}): EIP-712 digest, secp256k1 recovery on
  * Bouncy Castle's custom curve, and the exact scheme's field checks, cycling through every vector.
  *
- * <p>Three forks, averaged: in the twenty-second session's record one fork ran a fifth slower than two run
- * alone right after it, and target 4 is judged on this one number.
+ * <p>Three forks when run alone: in the twenty-second session's record one fork ran a fifth slower than two run
+ * alone right after it. {@code run.sh} runs one fork at a time instead, each beside a viem run, in three pairs.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
