@@ -196,7 +196,10 @@ final class PaymentIdentifiers {
     final class Ticket {
         private final String id;
         private final String fingerprint;
-        /** The expiry its begin gave the mark: an abandon frees that mark only, never a later request's. */
+        /**
+         * The expiry its begin gave the mark: an abandon frees, and a finish writes over, that mark only, never a
+         * later request's.
+         */
         private final Instant until;
         private final AtomicBoolean ended = new AtomicBoolean();
 
@@ -210,6 +213,7 @@ final class PaymentIdentifiers {
         void settled(Completion c, PaymentReceipt receipt) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             if (c instanceof Completion.Deliver d) {
+                // "settled" first: the store tells a paid outcome by its start (PaymentIdentifierStore.PAID).
                 o.put("settled", true).put("transaction", d.transaction()).put("payer", receipt.payer());
                 ObjectNode headers = o.putObject("headers");
                 d.headers().forEach(headers::put);
@@ -223,7 +227,7 @@ final class PaymentIdentifiers {
             }
             if (ended.compareAndSet(false, true)) {
                 try {
-                    store.finish(id, fingerprint, o.toString(), clock.instant().plus(policy.ttl()));
+                    store.finish(id, fingerprint, until, o.toString(), clock.instant().plus(policy.ttl()));
                 } catch (LedgerUnavailableException e) {
                     // The in-progress entry lapses at its expiry; a retry then meets the ledger's settled proof.
                 }

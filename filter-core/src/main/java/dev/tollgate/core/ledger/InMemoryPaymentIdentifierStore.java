@@ -44,7 +44,26 @@ public final class InMemoryPaymentIdentifierStore implements PaymentIdentifierSt
     @Override
     public void finish(String id, String fingerprint, String outcome, Instant until) {
         Instant now = clock.instant();
-        entries.compute(id, (k, e) -> e == null || !e.until().isAfter(now) || e.record().fingerprint().equals(fingerprint)
+        boolean paid = PaymentIdentifierStore.paid(outcome);
+        entries.compute(id, (k, e) -> e == null || !e.until().isAfter(now)
+                || e.record().fingerprint().equals(fingerprint)
+                        && (paid || !PaymentIdentifierStore.paid(e.record().outcome()))
+                ? new Entry(new IdentifierRecord(fingerprint, outcome), until) : e);
+    }
+
+    /**
+     * Writes over the mark {@code begin(id, fingerprint, markUntil)} set, told by its expiry as in
+     * {@link #abandon(String, String, Instant)}, or a free slot; a paid outcome also over any unpaid entry of its
+     * fingerprint, since the payload it settled can never be paid for again.
+     */
+    @Override
+    public void finish(String id, String fingerprint, Instant markUntil, String outcome, Instant until) {
+        Instant now = clock.instant();
+        boolean paid = PaymentIdentifierStore.paid(outcome);
+        entries.compute(id, (k, e) -> e == null || !e.until().isAfter(now)
+                || e.record().fingerprint().equals(fingerprint) && (paid
+                        ? !PaymentIdentifierStore.paid(e.record().outcome())
+                        : e.record().inProgress() && e.until().equals(markUntil))
                 ? new Entry(new IdentifierRecord(fingerprint, outcome), until) : e);
     }
 

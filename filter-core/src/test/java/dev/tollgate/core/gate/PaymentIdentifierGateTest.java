@@ -392,6 +392,34 @@ class PaymentIdentifierGateTest {
         }
     }
 
+    /**
+     * The slow request's mark lapsed and the payer's retry took it again; the slow one settles, the retry's
+     * settlement is refused (the nonce is used) and finishes last: the id must keep the payment.
+     */
+    @Test
+    void aRefusedRetryOfAPaymentThatWentThroughLeavesTheIdPaid() throws IOException {
+        dev.tollgate.core.testing.HandClock clock = new dev.tollgate.core.testing.HandClock(Instant.now());
+        try (GateHarness gate = new GateHarness(b -> b.clock(clock), "paymentIdentifier", "optional",
+                "verify", "facilitator")) {
+            gate.facilitator.onSettle(FacilitatorDouble.inTurn(
+                    FacilitatorDouble.answer(200, "{\"success\":true,\"transaction\":\"" + TX1
+                            + "\",\"network\":\"base-sepolia\"}"),
+                    FacilitatorDouble.answer(200, "{\"success\":false,\"errorReason\":"
+                            + "\"invalid_exact_evm_payload_authorization_nonce\",\"transaction\":\"\","
+                            + "\"network\":\"base-sepolia\"}")));
+            String proof = withId(Proofs.proof().v2(), newId());
+            PaymentSession slow = gate.admitted(v2(proof));
+            clock.advance(java.time.Duration.ofMinutes(11));
+            PaymentSession retry = gate.admitted(v2(proof));
+            assertInstanceOf(Completion.Deliver.class, slow.complete(200));
+            assertInstanceOf(Completion.Withhold.class, retry.complete(200));
+            Completion.Deliver again = assertInstanceOf(Completion.Deliver.class,
+                    gate.admitted(v2(proof)).complete(200), "the refused retry's outcome overwrote the payment that was made");
+            assertEquals(TX1, again.transaction());
+            assertEquals(2, gate.facilitator.settleRequests().size());
+        }
+    }
+
     @Test
     void anInvalidProofFreesTheIdentifier() throws IOException {
         try (GateHarness gate = new GateHarness("paymentIdentifier", "optional")) {

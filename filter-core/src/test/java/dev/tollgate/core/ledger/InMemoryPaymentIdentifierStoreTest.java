@@ -70,4 +70,57 @@ class InMemoryPaymentIdentifierStoreTest {
         assertEquals(0, store.size());
         assertNull(store.begin("b", "x", T0.plusSeconds(700)));
     }
+
+    private static final String PAID = "{\"settled\":true,\"transaction\":\"0x01\"}";
+    private static final String REFUSED =
+            "{\"settled\":false,\"reason\":\"invalid_exact_evm_payload_authorization_nonce\"}";
+
+    /** The slow request's mark lapsed under it, the payer's retry took the id again; the slow one settled. */
+    @Test
+    void theRetrysLateRefusalDoesNotOverwriteThePaymentThatWentThrough() {
+        Instant slowUntil = T0.plusSeconds(60);
+        assertNull(store.begin("id", "fp", slowUntil));
+        clock.advance(Duration.ofSeconds(61));
+        Instant retryUntil = T0.plusSeconds(121);
+        assertNull(store.begin("id", "fp", retryUntil));
+        store.finish("id", "fp", slowUntil, PAID, T0.plusSeconds(3600));
+        store.finish("id", "fp", retryUntil, REFUSED, T0.plusSeconds(3600));
+        assertEquals(new IdentifierRecord("fp", PAID), store.begin("id", "fp", T0.plusSeconds(180)));
+    }
+
+    @Test
+    void thePaymentThatWentThroughOverwritesTheRetrysEarlierRefusal() {
+        Instant slowUntil = T0.plusSeconds(60);
+        assertNull(store.begin("id", "fp", slowUntil));
+        clock.advance(Duration.ofSeconds(61));
+        Instant retryUntil = T0.plusSeconds(121);
+        assertNull(store.begin("id", "fp", retryUntil));
+        store.finish("id", "fp", retryUntil, REFUSED, T0.plusSeconds(3600));
+        store.finish("id", "fp", slowUntil, PAID, T0.plusSeconds(3600));
+        assertEquals(new IdentifierRecord("fp", PAID), store.begin("id", "fp", T0.plusSeconds(180)));
+    }
+
+    @Test
+    void aLateRefusalLeavesTheMarkOfTheRequestThatTookTheIdAfterItLapsed() {
+        Instant slowUntil = T0.plusSeconds(60);
+        assertNull(store.begin("id", "fp", slowUntil));
+        clock.advance(Duration.ofSeconds(61));
+        Instant retryUntil = T0.plusSeconds(121);
+        assertNull(store.begin("id", "fp", retryUntil));
+        store.finish("id", "fp", slowUntil, REFUSED, T0.plusSeconds(3600));
+        assertEquals(new IdentifierRecord("fp", null), store.begin("id", "fp", T0.plusSeconds(180)),
+                "the slow request's refusal took the place of the retry's mark");
+        store.finish("id", "fp", retryUntil, REFUSED, T0.plusSeconds(3600));
+        assertEquals(new IdentifierRecord("fp", REFUSED), store.begin("id", "fp", T0.plusSeconds(180)));
+    }
+
+    @Test
+    void noFinishOverwritesAPaidOutcomeWithARefusal() {
+        Instant until = T0.plusSeconds(60);
+        assertNull(store.begin("id", "fp", until));
+        store.finish("id", "fp", until, PAID, T0.plusSeconds(3600));
+        store.finish("id", "fp", REFUSED, T0.plusSeconds(3600));
+        store.finish("id", "fp", until, REFUSED, T0.plusSeconds(3600));
+        assertEquals(new IdentifierRecord("fp", PAID), store.begin("id", "fp", T0.plusSeconds(180)));
+    }
 }

@@ -119,6 +119,64 @@ public abstract class SharedPaymentIdentifierStoreContract<L extends ReplayLedge
         assertTrue(later.inProgress());
     }
 
+    private static final String PAID = "{\"settled\":true,\"transaction\":\"0x01\"}";
+    private static final String REFUSED =
+            "{\"settled\":false,\"reason\":\"invalid_exact_evm_payload_authorization_nonce\"}";
+
+    /**
+     * A slow request's mark lapsed and the payer's retry took the id again on the other instance; the slow one
+     * settled, the retry's settlement was refused (the nonce is used). In either order of their finishes, the id
+     * keeps the payment, and a late refusal never takes the place of a mark still in progress.
+     */
+    @Test
+    void theRetrysLateRefusalDoesNotOverwriteThePaymentThatWentThrough() throws Exception {
+        Instant slow = in(200);
+        assertNull(store().begin("paid-0123456789abc", "fp", slow));
+        Thread.sleep(350);
+        Instant retry = in(60_000);
+        assertNull(other().begin("paid-0123456789abc", "fp", retry));
+        store().finish("paid-0123456789abc", "fp", slow, PAID, in(60_000));
+        other().finish("paid-0123456789abc", "fp", retry, REFUSED, in(60_000));
+        assertEquals(new IdentifierRecord("fp", PAID), other().begin("paid-0123456789abc", "fp", in(60_000)));
+        assertEquals(new IdentifierRecord("fp", PAID), store().begin("paid-0123456789abc", "fp", in(60_000)));
+    }
+
+    @Test
+    void thePaymentThatWentThroughOverwritesTheRetrysEarlierRefusal() throws Exception {
+        Instant slow = in(200);
+        assertNull(store().begin("late-0123456789abc", "fp", slow));
+        Thread.sleep(350);
+        Instant retry = in(60_000);
+        assertNull(other().begin("late-0123456789abc", "fp", retry));
+        other().finish("late-0123456789abc", "fp", retry, REFUSED, in(60_000));
+        store().finish("late-0123456789abc", "fp", slow, PAID, in(60_000));
+        assertEquals(new IdentifierRecord("fp", PAID), other().begin("late-0123456789abc", "fp", in(60_000)));
+    }
+
+    @Test
+    void aLateRefusalLeavesTheMarkOfTheRequestThatTookTheIdAfterItLapsed() throws Exception {
+        Instant slow = in(200);
+        assertNull(store().begin("mark-0123456789abc", "fp", slow));
+        Thread.sleep(350);
+        Instant retry = in(60_000);
+        assertNull(store().begin("mark-0123456789abc", "fp", retry));
+        store().finish("mark-0123456789abc", "fp", slow, REFUSED, in(60_000));
+        assertEquals(new IdentifierRecord("fp", null), other().begin("mark-0123456789abc", "fp", in(60_000)),
+                "the slow request's refusal took the place of the retry's mark");
+        store().finish("mark-0123456789abc", "fp", retry, REFUSED, in(60_000));
+        assertEquals(new IdentifierRecord("fp", REFUSED), other().begin("mark-0123456789abc", "fp", in(60_000)));
+    }
+
+    @Test
+    void noFinishOverwritesAPaidOutcomeWithARefusal() throws Exception {
+        Instant until = in(60_000);
+        assertNull(store().begin("keep-0123456789abc", "fp", until));
+        store().finish("keep-0123456789abc", "fp", until, PAID, in(60_000));
+        other().finish("keep-0123456789abc", "fp", REFUSED, in(60_000));
+        store().finish("keep-0123456789abc", "fp", until, REFUSED, in(60_000));
+        assertEquals(new IdentifierRecord("fp", PAID), other().begin("keep-0123456789abc", "fp", in(60_000)));
+    }
+
     @Test
     void finishLeavesAnotherFingerprintsEntryAlone() throws Exception {
         store().begin("id", "fp", in(60_000));

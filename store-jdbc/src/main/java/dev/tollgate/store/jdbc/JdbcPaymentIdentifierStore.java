@@ -12,7 +12,9 @@ import java.time.Instant;
  *   <li>begin: {@code INSERT ... ON CONFLICT (payment_id) DO UPDATE ... WHERE expires_at <= now()} takes a new
  *       or expired id atomically; if no row changed, the live row is read and returned (and should it have gone
  *       meanwhile, the insert is tried again);</li>
- *   <li>finish: an upsert of the outcome where the row holds this fingerprint or has expired; one that fails is
+ *   <li>finish: an upsert of the outcome where the row has expired or holds the very mark this instance's begin
+ *       wrote; a paid outcome (one that begins with {@link PaymentIdentifierStore#PAID}) also where the row holds any
+ *       unpaid entry of this fingerprint, and nothing overwrites a paid outcome with an unpaid one. One that fails is
  *       made again once the database is back;</li>
  *   <li>abandon: deletes the row only while it holds the very mark this instance's begin wrote (and after a lost
  *       answer of begin, the mark it would have written); one that fails is made again once the database is back. A
@@ -35,6 +37,7 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
     private final String beginSql;
     private final String readSql;
     private final String finishSql;
+    private final String finishMarkSql;
     private final String abandonSql;
     private final String abandonMarkSql;
     final String purgeSql;
@@ -45,11 +48,18 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
                 + " ON CONFLICT (payment_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, outcome = NULL,"
                 + " expires_at = EXCLUDED.expires_at WHERE p.expires_at <= now()";
         this.readSql = "SELECT fingerprint, outcome FROM " + table + " WHERE payment_id = ? AND expires_at > now()";
-        this.finishSql = "INSERT INTO " + table + " AS p (payment_id, fingerprint, outcome, expires_at) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (payment_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, outcome = EXCLUDED.outcome,"
-                + " expires_at = EXCLUDED.expires_at WHERE p.fingerprint = EXCLUDED.fingerprint"
-                + " OR left(p.fingerprint, length(EXCLUDED.fingerprint) + 1) = EXCLUDED.fingerprint || chr(10)"
-                + " OR p.expires_at <= now()";
+        String upsert = "INSERT INTO " + table + " AS p (payment_id, fingerprint, outcome, expires_at)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT (payment_id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,"
+                + " outcome = EXCLUDED.outcome, expires_at = EXCLUDED.expires_at WHERE p.expires_at <= now()";
+        String ofThisFingerprint = " (p.fingerprint = EXCLUDED.fingerprint"
+                + " OR left(p.fingerprint, length(EXCLUDED.fingerprint) + 1) = EXCLUDED.fingerprint || chr(10))";
+        // PAID holds no quote, '%' or '_', so it stands in the pattern as it is.
+        String paid = "'" + PaymentIdentifierStore.PAID + "%'";
+        String unpaid = " (p.outcome IS NULL OR p.outcome NOT LIKE " + paid + ")";
+        this.finishSql = upsert + " OR (" + ofThisFingerprint + " AND (" + unpaid.strip()
+                + " OR EXCLUDED.outcome LIKE " + paid + "))";
+        this.finishMarkSql = upsert + " OR (p.outcome IS NULL AND p.fingerprint = ?)"
+                + " OR (EXCLUDED.outcome LIKE " + paid + " AND" + ofThisFingerprint + " AND" + unpaid + ")";
         this.abandonSql = "DELETE FROM " + table + " WHERE payment_id = ? AND (fingerprint = ?"
                 + " OR left(fingerprint, length(?) + 1) = ? || chr(10)) AND outcome IS NULL";
         this.abandonMarkSql = "DELETE FROM " + table + " WHERE payment_id = ? AND fingerprint = ? AND outcome IS NULL";
@@ -97,6 +107,31 @@ final class JdbcPaymentIdentifierStore implements PaymentIdentifierStore {
             // lapses, 402 "already used". The upsert is right whenever it runs (it writes only over this fingerprint's
             // row, or a lapsed one), so it is made again once the database is back.
             ledger.writeLater("payment identifier finish", finishSql, binder, until);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes over the very mark {@code begin(id, fingerprint, markUntil)} wrote here, or a free (or lapsed) row; a
+     * paid outcome also over any unpaid row of its fingerprint, since the payload it settled can never be paid for
+     * again.
+     */
+    @Override
+    public void finish(String id, String fingerprint, Instant markUntil, String outcome, Instant until)
+            throws LedgerUnavailableException {
+        HeldClaims.Held mark = marks.forgetHeld(id, markUntil);
+        JdbcReplayLedger.Binder binder = ps -> {
+            ps.setString(1, id);
+            ps.setString(2, fingerprint);
+            ps.setString(3, outcome);
+            ps.setObject(4, JdbcReplayLedger.timestamp(until));
+            ps.setString(5, mark == null ? null : mark.token());
+        };
+        try {
+            ledger.update("payment identifier finish", finishMarkSql, binder);
+        } catch (LedgerUnavailableException e) {
+            // As above: the upsert is right whenever it runs, so it is made again once the database is back.
+            ledger.writeLater("payment identifier finish", finishMarkSql, binder, until);
             throw e;
         }
     }

@@ -16,8 +16,10 @@ import java.time.Instant;
  * is over. Each operation is one Lua script, so it is atomic across instances:
  * <ul>
  *   <li>begin: returns the value if there is one, else sets the in-progress value with {@code PXAT};</li>
- *   <li>finish: sets the outcome if the key is absent, or holds this fingerprint; one that fails is sent again
- *       until Redis answers;</li>
+ *   <li>finish: sets the outcome if the key is absent or holds the very in-progress value this instance's begin
+ *       set; a paid outcome (one that begins with {@link PaymentIdentifierStore#PAID}) also where the key holds any
+ *       unpaid value of this fingerprint, and nothing overwrites a paid outcome with an unpaid one. One that fails is
+ *       sent again until Redis answers;</li>
  *   <li>abandon: deletes the key only while it holds the very in-progress value this instance's begin set (and
  *       after a lost answer of begin, the value it would have set); one that fails is sent again until Redis answers
  *       or the value lapses. A begin this instance no longer remembers is abandoned by fingerprint, once.</li>
@@ -30,9 +32,21 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
     /** Lua: whether {@code v} is the in-progress value {@code p} ("p\n<fingerprint>"), with or without a token. */
     private static final String IN_PROGRESS = "local function inProgress(v, p) "
             + "return v == p or string.sub(v, 1, string.len(p) + 1) == p .. '\\n' end ";
-    private static final String FINISH = IN_PROGRESS + "local v = redis.call('GET', KEYS[1]) "
-            + "if (not v) or inProgress(v, ARGV[1]) or string.sub(v, 1, string.len(ARGV[2])) == ARGV[2] then "
-            + "redis.call('SET', KEYS[1], ARGV[3], 'PXAT', ARGV[4]) return 1 end return 0";
+    /** Lua: whether {@code v} begins with {@code p}. */
+    private static final String STARTS = "local function starts(v, p) return string.sub(v, 1, string.len(p)) == p end ";
+    /** ARGV: in-progress value, done prefix, value, PXAT, paid ('1' or '0'), paid prefix. */
+    private static final String FINISH = IN_PROGRESS + STARTS + "local v = redis.call('GET', KEYS[1]) "
+            + "if (not v) or ((inProgress(v, ARGV[1]) or starts(v, ARGV[2])) "
+            + "and not (ARGV[5] == '0' and starts(v, ARGV[6]))) "
+            + "then redis.call('SET', KEYS[1], ARGV[3], 'PXAT', ARGV[4]) return 1 end return 0";
+    /**
+     * ARGV: this begin's own mark ('' if not remembered), in-progress value, done prefix, value, PXAT, paid, paid
+     * prefix.
+     */
+    private static final String FINISH_MARK = IN_PROGRESS + STARTS + "local v = redis.call('GET', KEYS[1]) "
+            + "if (not v) or (ARGV[1] ~= '' and v == ARGV[1]) or (ARGV[6] == '1' and (inProgress(v, ARGV[2]) "
+            + "or (starts(v, ARGV[3]) and not starts(v, ARGV[7])))) "
+            + "then redis.call('SET', KEYS[1], ARGV[4], 'PXAT', ARGV[5]) return 1 end return 0";
     private static final String ABANDON = IN_PROGRESS + "local v = redis.call('GET', KEYS[1]) "
             + "if v and inProgress(v, ARGV[1]) then return redis.call('DEL', KEYS[1]) end return 0";
 
@@ -75,19 +89,41 @@ final class RedisPaymentIdentifierStore implements PaymentIdentifierStore {
     @Override
     public void finish(String id, String fingerprint, String outcome, Instant until) throws LedgerUnavailableException {
         marks.forget(id);
+        String done = "d\n" + fingerprint + "\n";
+        send(FINISH, id, until, inProgress(fingerprint), done, done + outcome, Long.toString(until.toEpochMilli()),
+                paidFlag(outcome), done + PaymentIdentifierStore.PAID);
+    }
+
+    /**
+     * Writes over the very mark {@code begin(id, fingerprint, markUntil)} set here, or a free slot; a paid outcome
+     * also over any unpaid value of its fingerprint, since the payload it settled can never be paid for again.
+     */
+    @Override
+    public void finish(String id, String fingerprint, Instant markUntil, String outcome, Instant until)
+            throws LedgerUnavailableException {
+        HeldClaims.Held mark = marks.forgetHeld(id, markUntil);
+        String done = "d\n" + fingerprint + "\n";
+        send(FINISH_MARK, id, until, mark == null ? "" : mark.token(), inProgress(fingerprint), done, done + outcome,
+                Long.toString(until.toEpochMilli()), paidFlag(outcome), done + PaymentIdentifierStore.PAID);
+    }
+
+    private void send(String script, String id, Instant until, String... args) throws LedgerUnavailableException {
         String[] keys = {key(id)};
-        String[] args = {inProgress(fingerprint), "d\n" + fingerprint + "\n", "d\n" + fingerprint + "\n" + outcome,
-                Long.toString(until.toEpochMilli())};
         try {
-            ledger.commands().eval(FINISH, ScriptOutputType.INTEGER, keys, args);
+            ledger.commands().eval(script, ScriptOutputType.INTEGER, keys, args);
         } catch (LedgerUnavailableException | RedisException e) {
             // A settled payment's outcome lost would leave its payer's retry 409 "in progress" and then, once the mark
-            // lapses, 402 "already used". The script is right whenever it runs (it writes only over this fingerprint's
-            // entry, or none), so it is sent again until Redis answers.
-            ledger.writeLater(c -> c.async().eval(FINISH, ScriptOutputType.INTEGER, keys, args), until);
+            // lapses, 402 "already used". The script is right whenever it runs (it writes only over this request's
+            // mark, a free slot, or for a payment an unpaid value of its fingerprint), so it is sent again until Redis
+            // answers.
+            ledger.writeLater(c -> c.async().eval(script, ScriptOutputType.INTEGER, keys, args), until);
             throw e instanceof RedisException r ? ledger.unavailable("payment identifier finish", r)
                     : (LedgerUnavailableException) e;
         }
+    }
+
+    private static String paidFlag(String outcome) {
+        return PaymentIdentifierStore.paid(outcome) ? "1" : "0";
     }
 
     @Override
