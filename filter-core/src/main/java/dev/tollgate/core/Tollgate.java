@@ -66,6 +66,9 @@ public final class Tollgate implements AutoCloseable {
         this.facilitator = wiring;
         boolean settlesOverHttp = config.settler() == null && wiring.settler() != null
                 && (wiring.proofApi() == null || config.facilitatorPolicy().proofApiSettle());
+        if (config.ownsLedger()) {
+            gate.ownerClosesLedger();
+        }
         if (config.ownsLedger() && settlesOverHttp) {
             // Closing closes both the ledger and the client that settles: a handler still running then can never be
             // settled, and its claim would outlive the ledger that could release it. (A settler supplied in code, or

@@ -305,8 +305,10 @@ public class PaymentFilter implements Filter {
         }
         // The default servlet's redirect from a directory to its path with the slash is the container's, not an answer
         // of the paid content: settled, the payer paid again for the page it was sent on to.
-        boolean toDirectory = !buffered.errorSent() && TrailingSlashRedirect.is(request.getMethod(), buffered.status(),
-                request.getRequestURL().toString(), request.getQueryString(), buffered.location());
+        boolean toDirectory = !buffered.errorSent()
+                && TrailingSlashRedirect.mayBe(request.getMethod(), buffered.status())
+                && TrailingSlashRedirect.is(request.getMethod(), buffered.status(), request.getRequestURL().toString(),
+                        request.getQueryString(), buffered.location());
         if (toDirectory) {
             // Not sold, so sent without whatever the handler wrote with it.
             buffered.dropBody();

@@ -1,6 +1,5 @@
 package dev.tollgate.core.gate;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -33,7 +32,7 @@ public enum AssetTransferMethod {
     /** The method a setting or a requirement names, in any case. */
     public static Optional<AssetTransferMethod> named(String word) {
         for (AssetTransferMethod m : values()) {
-            if (m.word.equalsIgnoreCase(word == null ? "" : word.trim().toLowerCase(Locale.ROOT))) {
+            if (word != null && m.word.equalsIgnoreCase(word.trim())) {
                 return Optional.of(m);
             }
         }

@@ -65,6 +65,11 @@ public final class PaymentGate {
     private final Object ledgerUseLock = new Object();
     private int ledgerUsers;
     private Runnable closeLedgerWhenIdle;
+    /**
+     * Whether the gate's owner closes the ledger ({@link #ownerClosesLedger}): only then is its use counted, so a ledger
+     * the Tollgate never closes (the in-memory default, one supplied in code) costs a request no shared lock.
+     */
+    private volatile boolean countLedgerUse;
     private final AtomicLong bypassed = new AtomicLong();
     private final AtomicLong lastBypassReport = new AtomicLong(System.nanoTime() - BYPASS_REPORT_EVERY.toNanos());
 
@@ -488,6 +493,9 @@ public final class PaymentGate {
 
     /** Gate work that uses the ledger begins: a close of the ledger asked meanwhile waits until it is done. */
     void usingLedger() {
+        if (!countLedgerUse) {
+            return;
+        }
         synchronized (ledgerUseLock) {
             ledgerUsers++;
         }
@@ -495,6 +503,9 @@ public final class PaymentGate {
 
     /** Gate work that used the ledger is done: the last one closes the ledger if its close was asked meanwhile. */
     void doneWithLedger() {
+        if (!countLedgerUse) {
+            return;
+        }
         Runnable close = null;
         synchronized (ledgerUseLock) {
             if (--ledgerUsers == 0 && closeLedgerWhenIdle != null) {
@@ -526,6 +537,14 @@ public final class PaymentGate {
             }
         }
         close.run();
+    }
+
+    /**
+     * To be called, before the first request, when the gate's owner will close the ledger ({@link
+     * #closeLedgerWhenIdle}): from then on the checks and session endings using it are counted.
+     */
+    public void ownerClosesLedger() {
+        countLedgerUse = true;
     }
 
     /**

@@ -21,6 +21,14 @@ public final class TrailingSlashRedirect {
     }
 
     /**
+     * Whether an answer of {@code status} to a {@code method} request can be such a redirect at all: what an adapter
+     * asks first, so that a paid request answered otherwise builds no URL to compare.
+     */
+    public static boolean mayBe(String method, int status) {
+        return "GET".equals(method) && REDIRECTS.contains(status);
+    }
+
+    /**
      * Whether the answer of {@code status} with {@code location} to a {@code method} request sends the client from
      * {@code requestUrl} (scheme, authority and path, as the client asked for it) with {@code query} (null: none) to
      * that path with a slash added, and nothing else: the same origin, the same query or none, no fragment. A relative
@@ -28,8 +36,7 @@ public final class TrailingSlashRedirect {
      * so is a redirect like any other.
      */
     public static boolean is(String method, int status, String requestUrl, String query, String location) {
-        if (!"GET".equals(method) || !REDIRECTS.contains(status) || requestUrl == null || location == null
-                || location.isBlank()) {
+        if (!mayBe(method, status) || requestUrl == null || location == null || location.isBlank()) {
             return false;
         }
         try {

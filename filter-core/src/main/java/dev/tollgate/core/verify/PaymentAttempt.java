@@ -142,6 +142,7 @@ public final class PaymentAttempt {
 
     @Override
     public String toString() {
-        return "PaymentAttempt[x402Version=" + x402Version + ", option=" + option + ", evm=" + evm + (permit2 == null ? "" : ", permit2=" + permit2) + "]";
+        return "PaymentAttempt[x402Version=" + x402Version + ", option=" + option + ", evm=" + evm
+                + (permit2 == null ? "" : ", permit2=" + permit2) + "]";
     }
 }
