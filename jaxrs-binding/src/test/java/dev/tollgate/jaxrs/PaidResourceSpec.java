@@ -45,11 +45,18 @@ abstract class PaidResourceSpec extends JerseyTest {
 
     /** What the gate reported as settled and not delivered: path, payer, amount, transaction and cause. */
     static final List<String> UNDELIVERED = new CopyOnWriteArrayList<>();
+    /** What the gate reported as rejected: path, status and reason. */
+    static final List<String> REJECTED = new CopyOnWriteArrayList<>();
     private static final PaymentListener UNDELIVERED_RECORDER = new PaymentListener() {
         @Override
         public void undelivered(String path, PaymentReceipt receipt, String cause) {
             UNDELIVERED.add(path + " " + receipt.payer() + " " + receipt.amount() + " " + receipt.transaction() + " "
                     + cause);
+        }
+
+        @Override
+        public void rejected(String path, int status, String reason) {
+            REJECTED.add(path + " " + status + " " + reason);
         }
     };
 
@@ -99,6 +106,7 @@ abstract class PaidResourceSpec extends JerseyTest {
         facilitator().settleRequests().clear();
         Resources.PRODUCED.set(0);
         UNDELIVERED.clear();
+        REJECTED.clear();
     }
 
     /** Exactly one payment reported settled and not delivered, on {@code path}, naming the payer and a transaction. */
@@ -415,6 +423,8 @@ abstract class PaidResourceSpec extends JerseyTest {
         assertEquals(500, r.getStatus());
         assertSettled(r);
         assertEquals(1, facilitator().settleRequests().size());
+        assertOneUndelivered("/prepaid-web-error", "settlement=before");
+        assertEquals(List.of(), REJECTED, "reported once, as undelivered: the gate rejected nothing");
         Response replay = get("prepaid-web-error", V1, proof);
         assertEquals(402, replay.getStatus());
         assertEquals("payment_already_used", body(replay).path("error").asText());
@@ -429,6 +439,7 @@ abstract class PaidResourceSpec extends JerseyTest {
         assertEquals(1, Resources.PRODUCED.get());
         assertEquals(1, facilitator().settleRequests().size());
         assertOneUndelivered("/prepaid-crash", "settlement=before");
+        assertEquals(List.of(), REJECTED, "reported once, as undelivered: the gate rejected nothing");
         Response replay = get("prepaid-crash", V2, proof);
         assertEquals(402, replay.getStatus());
         assertEquals("payment_already_used", body(replay).path("error").asText());

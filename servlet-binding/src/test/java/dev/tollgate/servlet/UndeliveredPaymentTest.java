@@ -49,6 +49,7 @@ class UndeliveredPaymentTest {
     private static final String CONTENT = "PAID-CONTENT-" + "x".repeat(256 * 1024);
 
     private final List<String> undelivered = new CopyOnWriteArrayList<>();
+    private final List<String> rejected = new CopyOnWriteArrayList<>();
     private final CountDownLatch reported = new CountDownLatch(1);
     private final CountDownLatch handlerEntered = new CountDownLatch(1);
     private final CountDownLatch handlerMayAnswer = new CountDownLatch(1);
@@ -63,6 +64,11 @@ class UndeliveredPaymentTest {
         public void undelivered(String path, PaymentReceipt r, String cause) {
             undelivered.add(path + " " + r.payer() + " " + r.amount() + " " + r.transaction() + " " + cause);
             reported.countDown();
+        }
+
+        @Override
+        public void rejected(String path, int status, String reason) {
+            rejected.add(path + " " + status + " " + reason);
         }
     };
 
@@ -190,13 +196,14 @@ class UndeliveredPaymentTest {
     }
 
     @Test
-    void aSettledHandlerThatFailsIsReportedWithSettlementBefore() throws Exception {
+    void aSettledHandlerThatFailsIsReportedOnceAsUndeliveredWithSettlementBefore() throws Exception {
         start(SettlementMode.BEFORE);
         HttpResponse<String> r = get("/premium/failing");
         assertEquals(500, r.statusCode());
         assertTrue(r.headers().firstValue("PAYMENT-RESPONSE").isPresent(), "the charge stands, with its receipt");
         String event = theOneReport();
         assertTrue(event.startsWith("/premium/failing ") && event.contains("settlement=before"), event);
+        assertEquals(List.of(), rejected, "reported once, as undelivered: the gate rejected nothing");
     }
 
     @Test

@@ -41,16 +41,16 @@ public interface PaymentListener {
     }
 
     /**
-     * The request got neither content nor a challenge (409, 500, 502, 503), including a request settled before its
-     * handler ran ({@code settlement=before}) whose handler then failed: charged, not delivered.
+     * The gate refused the request with neither content nor a challenge (409, 500, 502, 503). Nothing was charged
+     * for it: a payment settled whose answer then failed is reported as {@link #undelivered} only.
      */
     default void rejected(String path, int status, String reason) {
     }
 
     /**
      * A payment was settled (a facilitator's {@code /settle}, or a Code intent marked used) and the answer paid for
-     * did not reach the payer: the handler failed after a settlement before it ran ({@code settlement=before}, also
-     * reported as {@link #rejected}), or writing the settled answer failed (a JAX-RS {@code WriterInterceptor} or
+     * did not reach the payer: the handler failed after a settlement before it ran ({@code settlement=before}; not
+     * also reported as {@link #rejected}), or writing the settled answer failed (a JAX-RS {@code WriterInterceptor} or
      * {@code MessageBodyWriter}, the client gone, the container). The operator may owe a refund: {@code receipt}
      * names the network, asset, amount, payer and transaction; {@code cause} says what failed. Reported at most once
      * per payment, and never for a payment that was not settled.

@@ -268,12 +268,11 @@ public final class PaymentSession {
 
     /**
      * Settled before the handler ran, which then failed: the payer was charged and gets an error with the receipt.
-     * Nothing else tells the operator, who may owe a refund, so it is reported as the rejection it is.
+     * Nothing else tells the operator, who may owe a refund. It is reported once, as {@code undelivered} with the
+     * receipt, not also as {@code rejected}: the gate refused nothing, and a handler's failure after a settlement
+     * after it reports no rejection either.
      */
     private void chargedUndelivered(int status) {
-        String tx = receipt.transaction();
-        listener.rejected(path, status, "the handler failed after the payment was settled (settlement=before): "
-                + "charged, not delivered" + (tx == null ? "" : ", transaction " + tx));
         undelivered("the handler failed (" + status + ") after the payment was settled before it ran "
                 + "(settlement=before)");
     }

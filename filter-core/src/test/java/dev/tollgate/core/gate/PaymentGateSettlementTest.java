@@ -454,8 +454,12 @@ class PaymentGateSettlementTest {
         }
     }
 
+    /**
+     * Charged and not served: reported once, as {@code undelivered} with the receipt a refund needs, and not also as
+     * {@code rejected}, which is the gate's refusal of a request it charged nothing for.
+     */
     @Test
-    void settlementBeforeTellsTheListenerWhenAPaidRequestEndsInAnErrorInsteadOfTheContent() throws IOException {
+    void settlementBeforeReportsAHandlerThatFailsOnceAsUndeliveredAndNotAsRejected() throws IOException {
         List<String> events = new CopyOnWriteArrayList<>();
         PaymentListener recorder = new PaymentListener() {
             @Override
@@ -467,17 +471,23 @@ class PaymentGateSettlementTest {
             public void rejected(String path, int status, String reason) {
                 events.add("rejected " + status + " " + reason);
             }
+
+            @Override
+            public void undelivered(String path, PaymentReceipt receipt, String cause) {
+                events.add("undelivered " + receipt.transaction() + " " + cause);
+            }
         };
         try (GateHarness before = new GateHarness(b -> b.listener(recorder), "settlement", "before")) {
             before.admitted(v1(Proofs.proof().v1())).complete(500);
             before.admitted(v1(Proofs.proof().v1())).abandon();
         }
-        // Charged and not served: the operator must find these to refund them, by their transaction.
         assertEquals(4, events.size(), events.toString());
         assertEquals("settled true", events.get(0));
-        assertTrue(events.get(1).startsWith("rejected 500 ") && events.get(1).contains(TX1), events.get(1));
+        assertTrue(events.get(1).startsWith("undelivered " + TX1 + " ") && events.get(1).contains("(500)"),
+                events.get(1));
         assertEquals("settled true", events.get(2));
-        assertTrue(events.get(3).startsWith("rejected 500 ") && events.get(3).contains("settled"), events.get(3));
+        assertTrue(events.get(3).startsWith("undelivered ") && events.get(3).contains("settlement=before"),
+                events.get(3));
     }
 
     /**
