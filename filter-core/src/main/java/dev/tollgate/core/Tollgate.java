@@ -127,9 +127,10 @@ public final class Tollgate implements AutoCloseable {
      * {@link AutoCloseable} (a failing close is logged, not thrown), and closes the ledger if it was made from
      * settings, after releasing the claims of paid handlers still running, which can no longer be settled (their
      * answers get 503, as a refused settlement does; nothing waits for them). A check or a session's ending under way
-     * keeps that ledger open until it is done, and the last of them closes it: a settlement that began before the
-     * close and found the facilitator client closed still releases its claim. What was supplied in code belongs to its
-     * supplier.
+     * keeps that ledger open until it is done, and a daemon thread closes it after the last of them (or after {@code
+     * ledger.closeTimeout}, naming what still ran): a settlement that began before the close and found the
+     * facilitator client closed still releases its claim, and no request's answer waits for the ledger's shutdown.
+     * What was supplied in code belongs to its supplier.
      */
     @Override
     public synchronized void close() {
@@ -141,7 +142,7 @@ public final class Tollgate implements AutoCloseable {
         gate.closing();
         TollgateConfig.closeAll(config.madeToClose());
         if (config.ownsLedger()) {
-            gate.closeLedgerWhenIdle(ledger::close);
+            gate.closeLedgerWhenIdle(ledger::close, config.ledgerCloseTimeout());
         }
     }
 

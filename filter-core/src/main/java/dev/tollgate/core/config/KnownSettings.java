@@ -28,8 +28,8 @@ final class KnownSettings {
             "facilitator.supported.refresh", "facilitator.retryVerify", "facilitator.proofApi.settle",
             "facilitator.maxConcurrentCalls", "facilitator.circuit.failureThreshold", "facilitator.circuit.openDuration",
             "facilitator.cache.ttl", "facilitator.cache.maxEntries", "ledger", "ledger.url", "ledger.onUnavailable",
-            "ledger.retryAfter", "paymentIdentifier", "paymentIdentifier.ttl", "code.intentLifetime",
-            "code.maxOpenIntents", "code.sequencerUrl", "code.connectTimeout", "code.requestTimeout");
+            "ledger.retryAfter", "ledger.closeTimeout", "paymentIdentifier", "paymentIdentifier.ttl",
+            "code.intentLifetime", "code.maxOpenIntents", "code.sequencerUrl", "code.connectTimeout", "code.requestTimeout");
     static final Set<String> TOP = union(TOP_ONLY, ROUTE_TERMS, OPTION);
     static final Set<String> ROUTE = union(Set.of("methods"), ROUTE_TERMS, OPTION);
     /** What defines a network under {@code network.<name>.}. */

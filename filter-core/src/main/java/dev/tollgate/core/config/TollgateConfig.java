@@ -5,6 +5,7 @@ import dev.tollgate.core.evm.EvmAddress;
 import dev.tollgate.core.evm.LocalExactEvmPaymentVerifier;
 import dev.tollgate.core.gate.AssetTransferMethod;
 import dev.tollgate.core.gate.LedgerFailurePolicy;
+import dev.tollgate.core.gate.PaymentGate;
 import dev.tollgate.core.gate.PaymentIdentifierPolicy;
 import dev.tollgate.core.gate.PaymentOption;
 import dev.tollgate.core.gate.PaymentTerms;
@@ -71,6 +72,7 @@ public final class TollgateConfig {
     /** Whether the Code intent store was supplied in code (a shared ledger's then keeps none of the intents). */
     private final boolean codeStoreGiven;
     private final LedgerFailurePolicy ledgerFailure;
+    private final Duration ledgerCloseTimeout;
     private final PaymentIdentifierPolicy paymentIdentifier;
 
     private TollgateConfig(Builder b, Settings s) {
@@ -110,6 +112,7 @@ public final class TollgateConfig {
             requireOffered(s, b.readByRouteTableOnly);
         }
         this.ledgerFailure = ledgerFailure(s);
+        this.ledgerCloseTimeout = ledgerCloseTimeout(s);
         this.paymentIdentifier = paymentIdentifier(s);
         if (paymentIdentifier.enabled() && b.ledger != null && b.ledger.paymentIdentifiers() == null) {
             throw new ConfigurationException("paymentIdentifier", "needs a ledger that keeps payment identifiers;"
@@ -156,6 +159,7 @@ public final class TollgateConfig {
         this.settler = c.settler;
         this.routes = c.routes;
         this.ledgerFailure = c.ledgerFailure;
+        this.ledgerCloseTimeout = c.ledgerCloseTimeout;
         this.paymentIdentifier = c.paymentIdentifier;
         // What the first Tollgate closed is made anew; what was given in code, or holds nothing, is shared.
         Map<String, AutoCloseable> made = new LinkedHashMap<>();
@@ -242,6 +246,19 @@ public final class TollgateConfig {
         Duration retryAfter = s.get("ledger.retryAfter").map(v -> Settings.duration("ledger.retryAfter", v))
                 .orElse(LedgerFailurePolicy.DEFAULT_RETRY_AFTER);
         return new LedgerFailurePolicy(policy.equals("open"), retryAfter);
+    }
+
+    /**
+     * {@code ledger.closeTimeout}: at most an hour, since nothing that ends by itself takes that long (the facilitator
+     * client is closed by then) and a ledger kept open longer keeps its connections and the application's classes.
+     */
+    private static Duration ledgerCloseTimeout(Settings s) {
+        Duration d = s.get("ledger.closeTimeout").map(v -> Settings.duration("ledger.closeTimeout", v))
+                .orElse(PaymentGate.LEDGER_CLOSE_GRACE);
+        if (d.compareTo(Duration.ofHours(1)) > 0) {
+            throw new ConfigurationException("ledger.closeTimeout", "must be at most 1h");
+        }
+        return d;
     }
 
     /** {@code paymentIdentifier} (off|optional|required, or false|true) and {@code paymentIdentifier.ttl}. */
@@ -726,6 +743,14 @@ public final class TollgateConfig {
     private static ClassLoader classLoader() {
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         return context != null ? context : TollgateConfig.class.getClassLoader();
+    }
+
+    /**
+     * How long closing the Tollgate keeps a ledger it made from settings open for the checks and session endings still
+     * using it ({@code ledger.closeTimeout}); past it the ledger is closed anyway, naming what still ran.
+     */
+    public Duration ledgerCloseTimeout() {
+        return ledgerCloseTimeout;
     }
 
     /** What a paid request gets while the ledger's store is unreachable ({@code ledger.onUnavailable}). */

@@ -18,11 +18,13 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -63,8 +65,9 @@ public final class PaymentGate {
      * the ledger's timeouts, never by a handler; the owner's close of the ledger waits for the last of them.
      */
     private final Object ledgerUseLock = new Object();
-    private int ledgerUsers;
-    private Runnable closeLedgerWhenIdle;
+    private final List<LedgerUse> ledgerUses = new ArrayList<>();
+    /** A closing thread waits on {@link #ledgerUseLock} for the last use to end. */
+    private boolean ledgerCloseWaiting;
     /**
      * Whether the gate's owner closes the ledger ({@link #ownerClosesLedger}): only then is its use counted, so a ledger
      * the Tollgate never closes (the in-memory default, one supplied in code) costs a request no shared lock.
@@ -119,11 +122,11 @@ public final class PaymentGate {
     }
 
     public Decision check(RequestView view, PaymentTerms terms) {
-        usingLedger();
+        LedgerUse use = usingLedger("a check");
         try {
             return checkUsingLedger(view, terms);
         } finally {
-            doneWithLedger();
+            doneWithLedger(use);
         }
     }
 
@@ -491,52 +494,123 @@ public final class PaymentGate {
         }
     }
 
-    /** Gate work that uses the ledger begins: a close of the ledger asked meanwhile waits until it is done. */
-    void usingLedger() {
-        if (!countLedgerUse) {
-            return;
-        }
-        synchronized (ledgerUseLock) {
-            ledgerUsers++;
-        }
-    }
+    /**
+     * How long a close of the ledger asked while checks or session endings still use it waits for them. Each is bounded
+     * by the facilitator's and the ledger's timeouts (the facilitator client is closed by then, so only ledger commands
+     * and listener calls are left), so this is reached only by work that never ends, such as a listener that blocks:
+     * the ledger, its connections and threads are then closed anyway, and what still ran is named in a WARNING.
+     */
+    public static final Duration LEDGER_CLOSE_GRACE = Duration.ofSeconds(30);
+    /** Stack frames of a thread still using the ledger at the grace's end that its WARNING shows. */
+    private static final int FRAMES_SHOWN = 12;
 
-    /** Gate work that used the ledger is done: the last one closes the ledger if its close was asked meanwhile. */
-    void doneWithLedger() {
-        if (!countLedgerUse) {
-            return;
-        }
-        Runnable close = null;
-        synchronized (ledgerUseLock) {
-            if (--ledgerUsers == 0 && closeLedgerWhenIdle != null) {
-                close = closeLedgerWhenIdle;
-                closeLedgerWhenIdle = null;
-            }
-        }
-        if (close != null) {
-            try {
-                close.run();
-            } catch (RuntimeException e) {
-                // On a request thread: the request's answer is made already and must still go out.
-                log.log(System.Logger.Level.WARNING, "closing the replay ledger after the last request using it", e);
-            }
+    /** One piece of gate work using the ledger ({@code what}), on its thread, named if the close stops waiting. */
+    static final class LedgerUse {
+        private final String what;
+        private final Thread thread;
+
+        private LedgerUse(String what, Thread thread) {
+            this.what = what;
+            this.thread = thread;
         }
     }
 
     /**
-     * Runs {@code close} (the ledger's) now if no check and no ending session is using the ledger, or else when the
-     * last of them is done, on its thread. A settlement that began before the Tollgate closed and found its client
-     * closed was never sent: its claim must still be released, or the payer's proof is refused as used on every
-     * instance until the claim lapses. Nothing waits for a handler that has not answered: {@link #closing} ended those.
+     * Gate work that uses the ledger begins: a close of the ledger asked meanwhile waits until it is done. Null when
+     * the use is not counted (the owner does not close the ledger).
      */
-    public void closeLedgerWhenIdle(Runnable close) {
+    LedgerUse usingLedger(String what) {
+        if (!countLedgerUse) {
+            return null;
+        }
+        LedgerUse use = new LedgerUse(what, Thread.currentThread());
         synchronized (ledgerUseLock) {
-            if (ledgerUsers > 0) {
-                closeLedgerWhenIdle = close;
+            ledgerUses.add(use);
+        }
+        return use;
+    }
+
+    /**
+     * Gate work that used the ledger is done. The last one wakes the thread waiting to close the ledger, which closes
+     * it: never this one, whose answer would otherwise wait for the ledger client's shutdown.
+     */
+    void doneWithLedger(LedgerUse use) {
+        if (use == null) {
+            return;
+        }
+        synchronized (ledgerUseLock) {
+            ledgerUses.remove(use);
+            if (ledgerUses.isEmpty() && ledgerCloseWaiting) {
+                ledgerUseLock.notifyAll();
+            }
+        }
+    }
+
+    /** {@link #closeLedgerWhenIdle(Runnable, Duration)} with {@link #LEDGER_CLOSE_GRACE}. */
+    public void closeLedgerWhenIdle(Runnable close) {
+        closeLedgerWhenIdle(close, LEDGER_CLOSE_GRACE);
+    }
+
+    /**
+     * Runs {@code close} (the ledger's) now if no check and no ending session is using the ledger, or else on a daemon
+     * thread of its own once the last of them is done, or once {@code grace} has passed (with a WARNING naming what
+     * still ran). A settlement that began before the Tollgate closed and found its client closed was never sent: its
+     * claim must still be released, or the payer's proof is refused as used on every instance until the claim lapses.
+     * The close does not run on a request's thread, whose answer (a 503, say) would wait for the ledger client's
+     * shutdown. Nothing waits for a handler that has not answered: {@link #closing} ended those.
+     */
+    public void closeLedgerWhenIdle(Runnable close, Duration grace) {
+        synchronized (ledgerUseLock) {
+            if (!ledgerUses.isEmpty()) {
+                ledgerCloseWaiting = true;
+                Thread closer = new Thread(() -> closeWhenIdle(close, grace), "tollgate-ledger-close");
+                closer.setDaemon(true); // never holds a JVM that is stopping
+                closer.start();
                 return;
             }
         }
         close.run();
+    }
+
+    private void closeWhenIdle(Runnable close, Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        List<LedgerUse> left;
+        synchronized (ledgerUseLock) {
+            try {
+                long wait;
+                while (!ledgerUses.isEmpty() && (wait = deadline - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(ledgerUseLock, wait);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // asked to stop waiting: the ledger is closed now
+            }
+            ledgerCloseWaiting = false;
+            left = List.copyOf(ledgerUses);
+        }
+        if (!left.isEmpty()) {
+            log.log(System.Logger.Level.WARNING, describeStillRunning(left, grace));
+        }
+        try {
+            close.run();
+        } catch (RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, "closing the replay ledger after the requests using it", e);
+        }
+    }
+
+    /** What still used the ledger when its close stopped waiting: each use, its thread and where that thread is. */
+    private static String describeStillRunning(List<LedgerUse> left, Duration grace) {
+        StringBuilder b = new StringBuilder("closing the replay ledger ").append(grace.toMillis())
+                .append(" ms (ledger.closeTimeout) after the Tollgate closed, although ").append(left.size())
+                .append(left.size() == 1 ? " request still uses it" : " requests still use it")
+                .append(" (a release it has still to make is lost: that claim holds the proof until it lapses):");
+        for (LedgerUse use : left) {
+            b.append("\n  ").append(use.what).append(" on thread \"").append(use.thread.getName()).append('"');
+            StackTraceElement[] frames = use.thread.getStackTrace();
+            for (int i = 0; i < Math.min(frames.length, FRAMES_SHOWN); i++) {
+                b.append("\n    at ").append(frames[i]);
+            }
+        }
+        return b.toString();
     }
 
     /**

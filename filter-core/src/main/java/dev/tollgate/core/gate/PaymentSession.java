@@ -157,11 +157,11 @@ public final class PaymentSession {
         if (gate == null) {
             return end(handlerStatus, errorAnswer);
         }
-        gate.usingLedger();
+        PaymentGate.LedgerUse use = gate.usingLedger("the ending of a paid request (complete)");
         try {
             return end(handlerStatus, errorAnswer);
         } finally {
-            gate.doneWithLedger();
+            gate.doneWithLedger(use);
         }
     }
 
@@ -247,11 +247,11 @@ public final class PaymentSession {
             abandonNow();
             return;
         }
-        gate.usingLedger();
+        PaymentGate.LedgerUse use = gate.usingLedger("the ending of a paid request (abandon)");
         try {
             abandonNow();
         } finally {
-            gate.doneWithLedger();
+            gate.doneWithLedger(use);
         }
     }
 

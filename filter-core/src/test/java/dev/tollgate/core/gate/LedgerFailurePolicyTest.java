@@ -20,6 +20,7 @@ import dev.tollgate.core.ledger.ReplayLedger;
 import dev.tollgate.core.testing.ProofApiFacilitatorDouble;
 import dev.tollgate.core.testing.Proofs;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -203,6 +204,15 @@ class LedgerFailurePolicyTest {
     }
 
     @Test
+    void theLedgersCloseWaitsThirtySecondsForTheRequestsUsingItUnlessLedgerCloseTimeoutSaysOtherwise()
+            throws IOException {
+        try (GateHarness byDefault = gate(List.of()); GateHarness set = gate(List.of(), "ledger.closeTimeout", "5s")) {
+            assertEquals(Duration.ofSeconds(30), byDefault.tollgate.config().ledgerCloseTimeout());
+            assertEquals(Duration.ofSeconds(5), set.tollgate.config().ledgerCloseTimeout());
+        }
+    }
+
+    @Test
     void badValuesAreRefusedAtStartUpNamingTheSetting() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> gate(List.of(), "ledger.onUnavailable", "maybe").close());
@@ -217,5 +227,10 @@ class LedgerFailurePolicyTest {
         e = assertThrows(ConfigurationException.class, () -> gate(List.of(), "paymentIdentifier", "optional",
                 "paymentIdentifier.ttl", "200h").close());
         assertEquals("paymentIdentifier.ttl", e.setting());
+        e = assertThrows(ConfigurationException.class, () -> gate(List.of(), "ledger.closeTimeout", "later").close());
+        assertEquals("ledger.closeTimeout", e.setting());
+        e = assertThrows(ConfigurationException.class, () -> gate(List.of(), "ledger.closeTimeout", "2h").close());
+        assertEquals("ledger.closeTimeout", e.setting());
+        assertTrue(e.getMessage().contains("at most 1h"), e.getMessage());
     }
 }
