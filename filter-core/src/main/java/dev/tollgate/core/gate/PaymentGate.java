@@ -266,9 +266,10 @@ public final class PaymentGate {
         }
         listener.verified(view.path(), "Valid", valid.detail(), latency);
         PaymentOption o = attempt.option();
+        // The amount's decimal text as the option wrote it once, where BigInteger.toString divides it out anew.
         PaymentReceipt receipt = new PaymentReceipt(attempt.x402Version(), o.scheme(),
                 attempt.x402Version() == 1 ? o.network().v1Name() : o.network().caip2(), o.asset(),
-                o.amount().toString(), o.payTo(), proof.payer() != null ? proof.payer() : payer, null);
+                o.requirementsV2().amount(), o.payTo(), proof.payer() != null ? proof.payer() : payer, null);
         return admit(view, terms, proof, until, receipt, ticket);
     }
 

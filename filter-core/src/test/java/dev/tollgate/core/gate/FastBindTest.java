@@ -51,13 +51,31 @@ class FastBindTest {
     }
 
     @Test
+    void anOptionsTwoSettlementHeadersNameItsNetworkEachTheirWay() {
+        dev.tollgate.core.wire.HeaderCodec codec = new dev.tollgate.core.wire.HeaderCodec();
+        PaymentOption option = new PaymentOption("exact", dev.tollgate.core.pricing.NetworkRegistry.defaults()
+                .find("base-sepolia").orElseThrow(), java.math.BigInteger.valueOf(10_000),
+                "0x036CbD53842c5426634e7929541eC2318f3dCF7e", "0x209693Bc6afc0C5328bA36FaF03C514EF312287C", 60,
+                "USDC", "2");
+        dev.tollgate.core.wire.SettleResponse r = new dev.tollgate.core.wire.SettleResponse(true, null,
+                "0x" + "ab".repeat(32), "x", "0x857b06519E91e3A54538791bDbb0E22373e36b66");
+        java.util.Map<String, String> headers = new Answers(codec).settlementHeaders(r, option);
+        assertEquals(codec.encode(new dev.tollgate.core.wire.SettleResponse(true, null, r.transaction(),
+                "eip155:84532", r.payer())), headers.get("PAYMENT-RESPONSE"));
+        assertEquals(codec.encode(new dev.tollgate.core.wire.SettleResponse(true, null, r.transaction(),
+                "base-sepolia", r.payer())), headers.get("X-PAYMENT-RESPONSE"));
+    }
+
+    @Test
     void settlementHeadersAreByteForByteWhatTheCodecWritesForTheRecord() {
         dev.tollgate.core.wire.HeaderCodec codec = new dev.tollgate.core.wire.HeaderCodec();
         for (dev.tollgate.core.wire.SettleResponse r : java.util.List.of(
                 new dev.tollgate.core.wire.SettleResponse(true, null, "0xabc", "x", "0x01"),
                 new dev.tollgate.core.wire.SettleResponse(false, "insufficient \"funds\"\n\u00e9\u2028", "", "x", null),
-                new dev.tollgate.core.wire.SettleResponse(true, null, null, "x", null))) {
-            for (String network : java.util.List.of("eip155:84532", "base-sepolia")) {
+                new dev.tollgate.core.wire.SettleResponse(true, null, null, "x", null),
+                new dev.tollgate.core.wire.SettleResponse(false, "invalid_payload", null, "x", null),
+                new dev.tollgate.core.wire.SettleResponse(true, null, "0x\u00e9", "x", "0x0\\1"))) {
+            for (String network : java.util.List.of("eip155:84532", "base-sepolia", "net\"work")) {
                 assertEquals(codec.encode(new dev.tollgate.core.wire.SettleResponse(r.success(), r.errorReason(),
                         r.transaction(), network, r.payer())), Answers.settlementHeader(r, network));
             }
