@@ -310,9 +310,10 @@ final class ProofMatcher {
         ExactEvmPayload evm = attempt.evm();
         if (evm != null) {
             ExactEvmPayload.Authorization a = evm.authorization();
-            // The token contract refuses a second use of (from, nonce); the ledger mirrors exactly that.
-            String key = new StringBuilder(o.ledgerKeyPrefix().length() + a.from().length() + a.nonce().length() + 1)
-                    .append(o.ledgerKeyPrefix()).append(lower(a.from())).append(':').append(lower(a.nonce())).toString();
+            // The token contract refuses a second use of (from, nonce); the ledger mirrors exactly that. Plain
+            // concatenation: javac's string concatenation sizes one array and makes the string over it, where a
+            // StringBuilder, even presized, copies its array again in toString().
+            String key = o.ledgerKeyPrefix() + lower(a.from()) + ':' + lower(a.nonce());
             return new MatchedProof(attempt, key, new BigInteger(a.validBefore()), a.from());
         }
         return new MatchedProof(attempt, "x402:payload:" + sha256(canonical(attempt.paymentPayload())), null, null);
