@@ -8,6 +8,7 @@ import static dev.tollgate.core.gate.GateHarness.edited;
 import static dev.tollgate.core.gate.GateHarness.v1;
 import static dev.tollgate.core.gate.GateHarness.v2;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,21 @@ class PaymentGateAdmissionTest {
     }
 
     // --- valid proofs -------------------------------------------------------------------------------------
+
+    @Test
+    void anEip3009LedgerKeyIsNetworkAssetPayerAndNonceEachInLowerCase() throws Refusal {
+        String header = edited(Proofs.proof().v2(), p -> {
+            ObjectNode a = (ObjectNode) p.path("payload").path("authorization");
+            a.put("nonce", a.path("nonce").asText().toUpperCase(java.util.Locale.ROOT).replace("0X", "0x"));
+        });
+        MatchedProof proof = new ProofMatcher(new dev.tollgate.core.wire.HeaderCodec())
+                .matchV2(header, GateHarness.paid(), gate.tollgate.termsFor("GET", GateHarness.PATH).orElseThrow());
+        String nonce = decodeHeader(header).path("payload").path("authorization").path("nonce").asText();
+        assertNotEquals(nonce.toLowerCase(java.util.Locale.ROOT), nonce, "the nonce has upper-case digits");
+        assertEquals("x402:eip155:84532:" + GateHarness.SEPOLIA_USDC.toLowerCase(java.util.Locale.ROOT) + ":"
+                + PAYER.toLowerCase(java.util.Locale.ROOT) + ":" + nonce.toLowerCase(java.util.Locale.ROOT),
+                proof.ledgerKey());
+    }
 
     @Test
     void aValidV1ProofIsAdmittedWithAReceiptInV1Terms() {
