@@ -180,8 +180,12 @@ final class Answers {
      * immutable, so {@link Completion.Deliver} keeps it without a copy.
      */
     Map<String, String> settlementHeaders(SettleResponse r, PaymentOption option) {
-        return Map.of(X402Headers.PAYMENT_RESPONSE, settlementHeader(r, option.network().caip2()),
-                X402Headers.X_PAYMENT_RESPONSE, settlementHeader(r, option.network().v1Name()),
+        byte[] v2 = settlementJson(r, option.network().caip2());
+        byte[] v1 = settlementJson(r, option.network().v1Name());
+        // One array takes both encodings in turn: each header's string copies its part out of it anyway.
+        byte[] base64 = new byte[base64Length(Math.max(v1.length, v2.length))];
+        return Map.of(X402Headers.PAYMENT_RESPONSE, base64(v2, base64),
+                X402Headers.X_PAYMENT_RESPONSE, base64(v1, base64),
                 "Access-Control-Expose-Headers", X402Headers.EXPOSED);
     }
 
@@ -193,6 +197,12 @@ final class Answers {
      * in between (building the parts as strings first was a fifteenth of the paid path's allocation).
      */
     static String settlementHeader(SettleResponse r, String network) {
+        byte[] json = settlementJson(r, network);
+        return base64(json, new byte[base64Length(json.length)]);
+    }
+
+    /** The JSON {@link #settlementHeader} encodes. */
+    private static byte[] settlementJson(SettleResponse r, String network) {
         byte[] json;
         if (plain(r.errorReason()) && plain(r.transaction()) && plain(network) && plain(r.payer())) {
             byte[] head = r.success() ? SUCCESS_TRUE : SUCCESS_FALSE;
@@ -213,8 +223,18 @@ final class Answers {
             field(text, "payer", r.payer());
             json = text.append('}').toString().getBytes(StandardCharsets.UTF_8);
         }
-        // Base64 is ASCII: one Latin-1 string over the encoder's array, where encodeToString copies it again.
-        return new String(Base64.getEncoder().encode(json), StandardCharsets.ISO_8859_1);
+        return json;
+    }
+
+    /** Padded base64's length for {@code bytes} bytes. */
+    private static int base64Length(int bytes) {
+        return 4 * ((bytes + 2) / 3);
+    }
+
+    /** Base64 is ASCII: one Latin-1 string over the encoder's output, where encodeToString copies it again. */
+    private static String base64(byte[] json, byte[] into) {
+        int length = Base64.getEncoder().encode(json, into);
+        return new String(into, 0, length, StandardCharsets.ISO_8859_1);
     }
 
     /** A plain value's field with its closing quote; none for null (SettleResponse is @JsonInclude(NON_NULL)). */
