@@ -75,42 +75,43 @@ class InMemoryPaymentIdentifierStoreTest {
     private static final String REFUSED =
             "{\"settled\":false,\"reason\":\"invalid_exact_evm_payload_authorization_nonce\"}";
 
+    /** The expiries of the two marks of one id: the slow request's, which lapsed, and the retry's, which took the id. */
+    private record Marks(Instant slow, Instant retry) {
+    }
+
+    /** The slow request's mark lapses under it, and the payer's retry takes the id again with the same payload. */
+    private Marks slowMarkLapsedAndRetaken() {
+        Marks m = new Marks(T0.plusSeconds(60), T0.plusSeconds(121));
+        assertNull(store.begin("id", "fp", m.slow()));
+        clock.advance(Duration.ofSeconds(61));
+        assertNull(store.begin("id", "fp", m.retry()));
+        return m;
+    }
+
     /** The slow request's mark lapsed under it, the payer's retry took the id again; the slow one settled. */
     @Test
     void theRetrysLateRefusalDoesNotOverwriteThePaymentThatWentThrough() {
-        Instant slowUntil = T0.plusSeconds(60);
-        assertNull(store.begin("id", "fp", slowUntil));
-        clock.advance(Duration.ofSeconds(61));
-        Instant retryUntil = T0.plusSeconds(121);
-        assertNull(store.begin("id", "fp", retryUntil));
-        store.finish("id", "fp", slowUntil, PAID, T0.plusSeconds(3600));
-        store.finish("id", "fp", retryUntil, REFUSED, T0.plusSeconds(3600));
+        Marks m = slowMarkLapsedAndRetaken();
+        store.finish("id", "fp", m.slow(), PAID, T0.plusSeconds(3600));
+        store.finish("id", "fp", m.retry(), REFUSED, T0.plusSeconds(3600));
         assertEquals(new IdentifierRecord("fp", PAID), store.begin("id", "fp", T0.plusSeconds(180)));
     }
 
     @Test
     void thePaymentThatWentThroughOverwritesTheRetrysEarlierRefusal() {
-        Instant slowUntil = T0.plusSeconds(60);
-        assertNull(store.begin("id", "fp", slowUntil));
-        clock.advance(Duration.ofSeconds(61));
-        Instant retryUntil = T0.plusSeconds(121);
-        assertNull(store.begin("id", "fp", retryUntil));
-        store.finish("id", "fp", retryUntil, REFUSED, T0.plusSeconds(3600));
-        store.finish("id", "fp", slowUntil, PAID, T0.plusSeconds(3600));
+        Marks m = slowMarkLapsedAndRetaken();
+        store.finish("id", "fp", m.retry(), REFUSED, T0.plusSeconds(3600));
+        store.finish("id", "fp", m.slow(), PAID, T0.plusSeconds(3600));
         assertEquals(new IdentifierRecord("fp", PAID), store.begin("id", "fp", T0.plusSeconds(180)));
     }
 
     @Test
     void aLateRefusalLeavesTheMarkOfTheRequestThatTookTheIdAfterItLapsed() {
-        Instant slowUntil = T0.plusSeconds(60);
-        assertNull(store.begin("id", "fp", slowUntil));
-        clock.advance(Duration.ofSeconds(61));
-        Instant retryUntil = T0.plusSeconds(121);
-        assertNull(store.begin("id", "fp", retryUntil));
-        store.finish("id", "fp", slowUntil, REFUSED, T0.plusSeconds(3600));
+        Marks m = slowMarkLapsedAndRetaken();
+        store.finish("id", "fp", m.slow(), REFUSED, T0.plusSeconds(3600));
         assertEquals(new IdentifierRecord("fp", null), store.begin("id", "fp", T0.plusSeconds(180)),
                 "the slow request's refusal took the place of the retry's mark");
-        store.finish("id", "fp", retryUntil, REFUSED, T0.plusSeconds(3600));
+        store.finish("id", "fp", m.retry(), REFUSED, T0.plusSeconds(3600));
         assertEquals(new IdentifierRecord("fp", REFUSED), store.begin("id", "fp", T0.plusSeconds(180)));
     }
 

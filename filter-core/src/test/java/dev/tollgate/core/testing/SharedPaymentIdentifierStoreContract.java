@@ -93,15 +93,28 @@ public abstract class SharedPaymentIdentifierStoreContract<L extends ReplayLedge
         assertNull(other().begin("slow-0123456789ab", "fp", in(60_000)));
     }
 
+    /** The expiries of the two marks of one id: the slow request's, which lapsed, and the retry's, which took the id. */
+    private record Marks(Instant slow, Instant retry) {
+    }
+
+    /**
+     * This instance's slow request marks {@code id} briefly, the mark lapses under it, and the payer's retry takes the
+     * id again with the same payload through {@code retaker}.
+     */
+    private Marks slowMarkLapsedAndRetaken(String id, PaymentIdentifierStore retaker) throws Exception {
+        Instant slow = in(200);
+        assertNull(store().begin(id, "fp", slow));
+        Thread.sleep(350);
+        Instant retry = in(60_000);
+        assertNull(retaker.begin(id, "fp", retry));
+        return new Marks(slow, retry);
+    }
+
     /** The payer's retry took the lapsed id on the same instance; its own abandon must free it. */
     @Test
     void anAbandonFreesTheMarkItNamesThoughAnOlderLapsedMarkOfTheIdIsStillRemembered() throws Exception {
-        Instant slow = in(200);
-        assertNull(store().begin("twice-0123456789ab", "fp", slow));
-        Thread.sleep(350);
-        Instant retry = in(60_000);
-        assertNull(store().begin("twice-0123456789ab", "fp", retry));
-        store().abandon("twice-0123456789ab", "fp", retry);
+        Marks m = slowMarkLapsedAndRetaken("twice-0123456789ab", store());
+        store().abandon("twice-0123456789ab", "fp", m.retry());
         assertNull(other().begin("twice-0123456789ab", "fp", in(60_000)), "the retry's abandon left its mark");
     }
 
@@ -130,40 +143,28 @@ public abstract class SharedPaymentIdentifierStoreContract<L extends ReplayLedge
      */
     @Test
     void theRetrysLateRefusalDoesNotOverwriteThePaymentThatWentThrough() throws Exception {
-        Instant slow = in(200);
-        assertNull(store().begin("paid-0123456789abc", "fp", slow));
-        Thread.sleep(350);
-        Instant retry = in(60_000);
-        assertNull(other().begin("paid-0123456789abc", "fp", retry));
-        store().finish("paid-0123456789abc", "fp", slow, PAID, in(60_000));
-        other().finish("paid-0123456789abc", "fp", retry, REFUSED, in(60_000));
+        Marks m = slowMarkLapsedAndRetaken("paid-0123456789abc", other());
+        store().finish("paid-0123456789abc", "fp", m.slow(), PAID, in(60_000));
+        other().finish("paid-0123456789abc", "fp", m.retry(), REFUSED, in(60_000));
         assertEquals(new IdentifierRecord("fp", PAID), other().begin("paid-0123456789abc", "fp", in(60_000)));
         assertEquals(new IdentifierRecord("fp", PAID), store().begin("paid-0123456789abc", "fp", in(60_000)));
     }
 
     @Test
     void thePaymentThatWentThroughOverwritesTheRetrysEarlierRefusal() throws Exception {
-        Instant slow = in(200);
-        assertNull(store().begin("late-0123456789abc", "fp", slow));
-        Thread.sleep(350);
-        Instant retry = in(60_000);
-        assertNull(other().begin("late-0123456789abc", "fp", retry));
-        other().finish("late-0123456789abc", "fp", retry, REFUSED, in(60_000));
-        store().finish("late-0123456789abc", "fp", slow, PAID, in(60_000));
+        Marks m = slowMarkLapsedAndRetaken("late-0123456789abc", other());
+        other().finish("late-0123456789abc", "fp", m.retry(), REFUSED, in(60_000));
+        store().finish("late-0123456789abc", "fp", m.slow(), PAID, in(60_000));
         assertEquals(new IdentifierRecord("fp", PAID), other().begin("late-0123456789abc", "fp", in(60_000)));
     }
 
     @Test
     void aLateRefusalLeavesTheMarkOfTheRequestThatTookTheIdAfterItLapsed() throws Exception {
-        Instant slow = in(200);
-        assertNull(store().begin("mark-0123456789abc", "fp", slow));
-        Thread.sleep(350);
-        Instant retry = in(60_000);
-        assertNull(store().begin("mark-0123456789abc", "fp", retry));
-        store().finish("mark-0123456789abc", "fp", slow, REFUSED, in(60_000));
+        Marks m = slowMarkLapsedAndRetaken("mark-0123456789abc", store());
+        store().finish("mark-0123456789abc", "fp", m.slow(), REFUSED, in(60_000));
         assertEquals(new IdentifierRecord("fp", null), other().begin("mark-0123456789abc", "fp", in(60_000)),
                 "the slow request's refusal took the place of the retry's mark");
-        store().finish("mark-0123456789abc", "fp", retry, REFUSED, in(60_000));
+        store().finish("mark-0123456789abc", "fp", m.retry(), REFUSED, in(60_000));
         assertEquals(new IdentifierRecord("fp", REFUSED), other().begin("mark-0123456789abc", "fp", in(60_000)));
     }
 
