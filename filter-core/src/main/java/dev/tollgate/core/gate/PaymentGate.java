@@ -547,11 +547,6 @@ public final class PaymentGate {
         }
     }
 
-    /** {@link #closeLedgerWhenIdle(Runnable, Duration)} with {@link #LEDGER_CLOSE_GRACE}. */
-    public void closeLedgerWhenIdle(Runnable close) {
-        closeLedgerWhenIdle(close, LEDGER_CLOSE_GRACE);
-    }
-
     /**
      * Runs {@code close} (the ledger's) now if no check and no ending session is using the ledger, or else on a daemon
      * thread of its own once the last of them is done, or once {@code grace} has passed (with a WARNING naming what
