@@ -1,5 +1,6 @@
 package dev.tollgate.core.gate;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -130,6 +131,33 @@ class ProofReaderTest {
         assertSame(OFFER.requirementsV2(), r.accepted());
         assertEquals(read(V2), r);
         assertSame(OFFER.requirementsV2(), readOffered(V2.replace("\"accepted\":", "\"accepted\" : ")).accepted());
+    }
+
+    /**
+     * The matched offer's inside is stepped over in place (blanked for the parser, then put back): the array, which
+     * the facilitator is sent as the client's bytes, is the client's again afterwards, however the read ends.
+     */
+    @Test
+    void readingAnOfferedAcceptedLeavesTheClientsBytesAsTheyCame() {
+        String[] proofs = {
+            V2, // read, the offer stepped over
+            V2.substring(0, V2.length() - 1) + ",\"extensions\":{}}", // the offer stepped over, then refused
+            V2.replace("\"payload\":", "\"payload\":{\"x\":").replace("}}}", "}}}}"), // refused inside payload
+        };
+        for (String proof : proofs) {
+            byte[] json = proof.getBytes(StandardCharsets.UTF_8);
+            byte[] asSent = json.clone();
+            ProofReader.Read r = ProofReader.read(json, List.of(OTHER_OFFER, OFFER));
+            assertArrayEquals(asSent, json, proof);
+            if (proof == V2) {
+                assertSame(OFFER.requirementsV2(), r.accepted());
+                assertEquals(read(V2), r);
+                // read again from the same array: nothing of the step-over is left in it
+                assertSame(OFFER.requirementsV2(), ProofReader.read(json, List.of(OFFER)).accepted());
+            } else {
+                assertNull(r, proof);
+            }
+        }
     }
 
     @Test
