@@ -122,7 +122,7 @@ final class PaymentFilter implements ContainerRequestFilter, ContainerResponseFi
         deliver.headers().forEach(headers::putSingle);
         if (PaymentSession.delivers(response.getStatus(), false)) {
             // Paid for by this payer only: a shared cache must not hand it to the next client.
-            PaidCaching.applyToPaidAnswer(response::getHeaderString, headers::containsKey, headers::putSingle);
+            PaidCaching.applyToPaidAnswer(response::getHeaderString, headers.keySet(), headers::putSingle);
         }
     }
 

@@ -179,7 +179,7 @@ final class Resources {
             cache.setMaxAge(600);
             cache.setSMaxAge(3600);
             return Response.ok(CONTENT).cacheControl(cache).header("Cache-Control", "public")
-                    .header("CDN-Cache-Control", "max-age=600").header("Surrogate-Control", "max-age=3600").build();
+                    .header("CDN-Cache-Control", "max-age=600").header("surrogate-control", "max-age=3600").build();
         }
 
         /** Declares a Content-Length of its own ({@code ?length=}), counted wrongly (characters, not UTF-8 bytes, say). */

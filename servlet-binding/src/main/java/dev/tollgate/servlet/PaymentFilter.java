@@ -320,7 +320,7 @@ public class PaymentFilter implements Filter {
             deliver.headers().forEach(response::setHeader);
             if (delivers) {
                 // Paid for by this payer only: a shared cache must not hand it to the next client.
-                PaidCaching.applyToPaidAnswer(name -> joined(response.getHeaders(name)), response::containsHeader,
+                PaidCaching.applyToPaidAnswer(name -> joined(response.getHeaders(name)), response.getHeaderNames(),
                         response::setHeader);
             }
             try {

@@ -131,7 +131,7 @@ class PaidCachingTest {
 
     /** What CDNs and proxies obey in preference to Cache-Control, each asking them to keep the answer. */
     private static final java.util.Map<String, String> TARGETED = java.util.Map.of("CDN-Cache-Control", "max-age=600",
-            "Surrogate-Control", "max-age=3600", "Edge-Control", "cache-maxage=10m", "X-Accel-Expires", "600",
+            "Surrogate-Control", "max-age=3600", "edge-control", "cache-maxage=10m", "X-Accel-Expires", "600",
             "Cloudflare-CDN-Cache-Control", "max-age=600");
 
     /** Asks every cache, shared ones included, to keep its answer. */

@@ -101,6 +101,7 @@ class PaymentFilterOnTomcatTest {
         assertTrue(v1.get("transaction").asText().startsWith("0x"), v1.toString());
         assertEquals(Proofs.PAYER.address().toChecksumHex(), r.headers().firstValue("X-Receipt-Payer").orElse(null));
         assertTrue(r.headers().firstValue("Cache-Control").orElse("").contains("private"), r.headers().map().toString());
+        assertEquals(List.of("no-store"), r.headers().allValues("Surrogate-Control"), r.headers().map().toString());
         assertEquals(1, PaidServlets.RUNS.get());
     }
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * The {@code Cache-Control} a paid answer goes out with. A shared cache between Tollgate and its clients (a CDN, a
@@ -43,6 +42,9 @@ public final class PaidCaching {
             "Edge-Control", "no-store",
             "X-Accel-Expires", "0");
 
+    /** The names of {@link #SHARED_CACHE_OVERRIDES}, for the one pass over an answer's header names. */
+    private static final String[] OVERRIDDEN = SHARED_CACHE_OVERRIDES.keySet().toArray(String[]::new);
+
     private PaidCaching() {
     }
 
@@ -51,17 +53,39 @@ public final class PaidCaching {
      * it, and each of {@link #SHARED_CACHE_OVERRIDES} the handler set replaced by its value that stores nothing.
      *
      * @param current a header's value as the handler left it (several joined with commas), or null
-     * @param present whether the handler set a header
+     * @param names   the names of the headers the answer carries, in any case (null: none), read once before anything is set (a
+     *                look-up per override name cost Jetty a scan of every header each time)
      * @param set     replaces a header's values with one
      */
-    public static void applyToPaidAnswer(Function<String, String> current, Predicate<String> present,
+    public static void applyToPaidAnswer(Function<String, String> current, Iterable<String> names,
                                          BiConsumer<String, String> set) {
-        set.accept(HEADER, forPaidAnswer(current.apply(HEADER)));
-        SHARED_CACHE_OVERRIDES.forEach((name, storesNothing) -> {
-            if (present.test(name)) {
-                set.accept(name, storesNothing);
+        List<String> carried = null;
+        for (String name : names != null ? names : List.<String>of()) {
+            String overridden = overridden(name);
+            if (overridden != null) {
+                carried = carried == null ? new ArrayList<>(2) : carried;
+                carried.add(overridden);
             }
-        });
+        }
+        set.accept(HEADER, forPaidAnswer(current.apply(HEADER)));
+        if (carried != null) {
+            for (String name : carried) {
+                set.accept(name, SHARED_CACHE_OVERRIDES.get(name));
+            }
+        }
+    }
+
+    /** The override's name that {@code name} is, in any case; null when it is none of them. */
+    private static String overridden(String name) {
+        if (name == null) {
+            return null;
+        }
+        for (String o : OVERRIDDEN) {
+            if (o.length() == name.length() && o.equalsIgnoreCase(name)) {
+                return o;
+            }
+        }
+        return null;
     }
 
     /**
