@@ -11,10 +11,9 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Holds everything a paid handler writes until the payment is settled: nothing reaches the client, and the
@@ -44,10 +43,11 @@ final class BufferedResponse extends HttpServletResponseWrapper {
     private boolean flushedByHandler;
 
     /**
-     * The headers the container's response held when the paid handler was given this buffer: set by what runs before
-     * Tollgate (a CORS filter, a session cookie), not by the handler. See {@link #discardAnswer()}.
+     * The headers the container's response held when the paid handler was given this buffer, as name and value in
+     * turn: set by what runs before Tollgate (a CORS filter, a session cookie), not by the handler. See
+     * {@link #discardAnswer()}. One array, made on every paid request, and read only when the answer is refused.
      */
-    private final Map<String, List<String>> headersBefore;
+    private final String[] headersBefore;
 
     BufferedResponse(HttpServletResponse response, long limit) {
         super(response);
@@ -56,16 +56,21 @@ final class BufferedResponse extends HttpServletResponseWrapper {
         this.headersBefore = headersOf(response);
     }
 
-    private static Map<String, List<String>> headersOf(HttpServletResponse response) {
+    private static final String[] NO_HEADERS = new String[0];
+
+    private static String[] headersOf(HttpServletResponse response) {
         Collection<String> names = response.getHeaderNames();
         if (names == null || names.isEmpty()) {
-            return Map.of();
+            return NO_HEADERS;
         }
-        Map<String, List<String>> headers = new LinkedHashMap<>();
+        List<String> pairs = new ArrayList<>(names.size() * 2);
         for (String name : names) {
-            headers.put(name, List.copyOf(response.getHeaders(name)));
+            for (String value : response.getHeaders(name)) {
+                pairs.add(name);
+                pairs.add(value);
+            }
         }
-        return headers;
+        return pairs.toArray(NO_HEADERS);
     }
 
     /**
@@ -76,12 +81,17 @@ final class BufferedResponse extends HttpServletResponseWrapper {
      */
     void discardAnswer() {
         containerResponse.reset();
-        headersBefore.forEach((name, values) -> {
-            // Jetty keeps its own Date and Server through a reset: added again, they would go out twice.
-            if (!containerResponse.containsHeader(name)) {
-                values.forEach(value -> containerResponse.addHeader(name, value));
+        // Jetty keeps its own Date and Server through a reset: added again, they would go out twice. Asked before any
+        // is added back, so that a header with several values gets all of them.
+        boolean[] kept = new boolean[headersBefore.length / 2];
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = containerResponse.containsHeader(headersBefore[2 * i]);
+        }
+        for (int i = 0; i < kept.length; i++) {
+            if (!kept[i]) {
+                containerResponse.addHeader(headersBefore[2 * i], headersBefore[2 * i + 1]);
             }
-        });
+        }
     }
 
     /**
