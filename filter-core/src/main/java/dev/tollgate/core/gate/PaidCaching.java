@@ -53,8 +53,8 @@ public final class PaidCaching {
      * it, and each of {@link #SHARED_CACHE_OVERRIDES} the handler set replaced by its value that stores nothing.
      *
      * @param current a header's value as the handler left it (several joined with commas), or null
-     * @param names   the names of the headers the answer carries, in any case (null: none), read once before anything is set (a
-     *                look-up per override name cost Jetty a scan of every header each time)
+     * @param names   the names of the headers the answer carries, in any case (null: none), read once before anything
+     *                is set (a look-up per override name cost Jetty a scan of every header each time)
      * @param set     replaces a header's values with one
      */
     public static void applyToPaidAnswer(Function<String, String> current, Iterable<String> names,
