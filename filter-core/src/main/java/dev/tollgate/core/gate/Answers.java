@@ -180,8 +180,10 @@ final class Answers {
      * immutable, so {@link Completion.Deliver} keeps it without a copy.
      */
     Map<String, String> settlementHeaders(SettleResponse r, PaymentOption option) {
-        byte[] v2 = settlementJson(r, option.network().caip2());
-        byte[] v1 = settlementJson(r, option.network().v1Name());
+        // The two differ only in the network: whether the other fields need escaping is asked once for both.
+        boolean plainFields = plainFields(r);
+        byte[] v2 = settlementJson(r, option.network().caip2(), plainFields);
+        byte[] v1 = settlementJson(r, option.network().v1Name(), plainFields);
         // One array takes both encodings in turn: each header's string copies its part out of it anyway.
         byte[] base64 = new byte[base64Length(Math.max(v1.length, v2.length))];
         return Map.of(X402Headers.PAYMENT_RESPONSE, base64(v2, base64),
@@ -197,14 +199,19 @@ final class Answers {
      * in between (building the parts as strings first was a fifteenth of the paid path's allocation).
      */
     static String settlementHeader(SettleResponse r, String network) {
-        byte[] json = settlementJson(r, network);
+        byte[] json = settlementJson(r, network, plainFields(r));
         return base64(json, new byte[base64Length(json.length)]);
     }
 
-    /** The JSON {@link #settlementHeader} encodes. */
-    private static byte[] settlementJson(SettleResponse r, String network) {
+    /** Whether the fields of {@code r} other than the network need no escaping. */
+    private static boolean plainFields(SettleResponse r) {
+        return plain(r.errorReason()) && plain(r.transaction()) && plain(r.payer());
+    }
+
+    /** The JSON {@link #settlementHeader} encodes; {@code plainFields} is {@link #plainFields} of {@code r}. */
+    private static byte[] settlementJson(SettleResponse r, String network, boolean plainFields) {
         byte[] json;
-        if (plain(r.errorReason()) && plain(r.transaction()) && plain(network) && plain(r.payer())) {
+        if (plainFields && plain(network)) {
             byte[] head = r.success() ? SUCCESS_TRUE : SUCCESS_FALSE;
             json = new byte[head.length + fieldLength(ERROR_REASON, r.errorReason())
                     + fieldLength(TRANSACTION, r.transaction()) + fieldLength(NETWORK, network)
